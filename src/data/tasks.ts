@@ -1,0 +1,99 @@
+/**
+ * Tasks: what the network is asked to learn, built from a dataset (digit pair, one-vs-rest, all classes) or
+ * generated (XOR, N-bit parity). Images stay as bytes; `scale` turns a byte into an input value.
+ */
+import { check } from '../errors.js';
+import type { Dataset, ImageSet } from './dataset.js';
+
+export interface Split {
+  /** count × inputs bytes. */
+  x: Uint8Array;
+  /** Class index per sample, 0 … classes − 1. */
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface Task {
+  name: string;
+  inputs: number;
+  classes: number;
+  classNames: string[];
+  /** Input value = byte × scale (1/255 for images: pixels in 0…1). */
+  scale: number;
+  train: Split;
+  test: Split;
+  /** What the data came from, for logs. */
+  source: { dataset: string; fingerprint: string };
+}
+
+export type TaskKind = 'pair' | 'one-vs-rest' | 'all';
+
+/** Parses "4,9" into digits, checking each names a class of the dataset. */
+export function parseDigits(text: string, classes: number): number[] {
+  const digits = text.split(',').map((s) => s.trim());
+  return digits.map((d) => {
+    const v = Number(d);
+    check(d !== '' && Number.isInteger(v) && v >= 0 && v < classes,
+      `--digits: '${d}' is not a class of this dataset; expected integers 0…${classes - 1} separated by commas, e.g. --digits 4,9`);
+    return v;
+  });
+}
+
+export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
+  const base = { inputs: ds.rows * ds.cols, scale: 1 / 255, source: { dataset: ds.name, fingerprint: ds.fingerprint } };
+  switch (kind) {
+    case 'pair': {
+      check(digits.length === 2 && digits[0] !== digits[1],
+        `--digits: a pair task needs two different classes, got '${digits.join(',')}'; e.g. --digits 4,9`);
+      const [a, b] = digits;
+      const map = (l: number) => (l === a ? 0 : l === b ? 1 : -1);
+      return { ...base, name: `${ds.name} ${a} vs ${b}`, classes: 2, classNames: [String(a), String(b)],
+        train: relabel(ds.train, map, base.inputs), test: relabel(ds.test, map, base.inputs) };
+    }
+    case 'one-vs-rest': {
+      check(digits.length === 1, `--digits: a one-vs-rest task needs one class, got '${digits.join(',')}'; e.g. --digits 3`);
+      const [d] = digits;
+      const map = (l: number) => (l === d ? 1 : 0);
+      return { ...base, name: `${ds.name} ${d} vs rest`, classes: 2, classNames: ['rest', String(d)],
+        train: relabel(ds.train, map, base.inputs), test: relabel(ds.test, map, base.inputs) };
+    }
+    case 'all':
+      check(ds.classes >= 2, `--data: ${ds.name} has a single class; a classification task needs at least two`);
+      return { ...base, name: `${ds.name} ${ds.classes}-class`, classes: ds.classes,
+        classNames: Array.from({ length: ds.classes }, (_, i) => String(i)),
+        train: relabel(ds.train, (l) => l, base.inputs), test: relabel(ds.test, (l) => l, base.inputs) };
+  }
+}
+
+/** Keeps the samples `map` sends to a class (≥ 0), with their new labels. */
+function relabel(set: ImageSet, map: (label: number) => number, inputs: number): Split {
+  const keep: number[] = [];
+  for (let i = 0; i < set.count; i++) if (map(set.labels[i]) >= 0) keep.push(i);
+  const x = new Uint8Array(keep.length * inputs);
+  const labels = new Uint8Array(keep.length);
+  keep.forEach((src, i) => {
+    x.set(set.images.subarray(src * inputs, (src + 1) * inputs), i * inputs);
+    labels[i] = map(set.labels[src]);
+  });
+  return { x, labels, count: keep.length };
+}
+
+/** N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is parity(2). Train = test. */
+export function parityTask(bits: number): Task {
+  check(Number.isInteger(bits) && bits >= 2 && bits <= 16, `--bits: expected an integer 2…16, got ${bits}`);
+  const count = 1 << bits;
+  const x = new Uint8Array(count * bits);
+  const labels = new Uint8Array(count);
+  for (let p = 0; p < count; p++) {
+    let ones = 0;
+    for (let i = 0; i < bits; i++) {
+      const bit = (p >> (bits - 1 - i)) & 1;
+      x[p * bits + i] = bit;
+      ones += bit;
+    }
+    labels[p] = ones & 1;
+  }
+  const split = { x, labels, count };
+  return { name: bits === 2 ? 'xor' : `${bits}-bit parity`, inputs: bits, classes: 2, classNames: ['even', 'odd'],
+    scale: 1, train: split, test: split, source: { dataset: 'generated', fingerprint: `parity-${bits}` } };
+}

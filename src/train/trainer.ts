@@ -1,0 +1,165 @@
+/**
+ * The training loop: seeded shuffling, mini-batches, evaluation on the held-out test split every N updates,
+ * best-so-far tracking (ED accuracy can peak and then drift), and an optional stop on Kaneko's criterion.
+ * It reports through callbacks and never prints.
+ */
+import { check } from '../errors.js';
+import { Random } from '../random.js';
+import { argmaxRow, type Rule } from '../rules/rule.js';
+import type { Split, Task } from '../data/tasks.js';
+
+export interface TrainOptions {
+  batch: number;
+  /** Length of training: whole epochs, or a number of updates (one update = one batch). */
+  epochs?: number;
+  updates?: number;
+  /** Seed of the shuffling order. */
+  seed: number;
+  /** 'shuffle': a new seeded order every epoch; 'fixed': the dataset's order (Kaneko). */
+  order: 'shuffle' | 'fixed';
+  /** Evaluate every this many updates (default: once per epoch). The end of training is always evaluated. */
+  evalEvery?: number;
+  /** Stop as soon as the Σ|e| of one epoch, measured before each update, falls below this (Kaneko: 0.1). */
+  stopAtError?: number;
+  onEval?: (e: EvalRecord) => void;
+  /** Called after every update, for progress bars. */
+  onUpdate?: (update: number, totalUpdates: number) => void;
+}
+
+export interface EvalRecord {
+  update: number;
+  epoch: number;
+  samples: number;
+  /** Seconds spent learning so far (evaluation excluded). */
+  trainSeconds: number;
+  /** Training accuracy and mean |e| per sample over the updates since the previous evaluation (before each update). */
+  trainAccuracy: number;
+  trainError: number;
+  valAccuracy: number;
+  bestValAccuracy: number;
+  bestUpdate: number;
+}
+
+export interface TrainResult {
+  updates: number;
+  epochs: number;
+  samples: number;
+  trainSeconds: number;
+  wallSeconds: number;
+  samplesPerSecond: number;
+  finalValAccuracy: number;
+  bestValAccuracy: number;
+  bestUpdate: number;
+  /** With stopAtError: the 1-based epoch whose error sum fell below the threshold, or null if none did. */
+  convergedEpoch: number | null;
+  /** Σ|e| of each completed epoch (measured before each update). */
+  epochErrors: number[];
+  history: EvalRecord[];
+}
+
+export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
+  check(Number.isInteger(o.batch) && o.batch >= 1, `--batch: expected an integer ≥ 1, got ${o.batch}`);
+  check((o.epochs === undefined) !== (o.updates === undefined), 'train: give either --epochs or --updates, not both');
+  const perEpoch = Math.ceil(task.train.count / o.batch);
+  const total = o.updates ?? (o.epochs as number) * perEpoch;
+  check(Number.isInteger(total) && total >= 1, `--epochs/--updates: expected a positive whole number of updates, got ${total}`);
+  const evalEvery = o.evalEvery ?? perEpoch;
+  check(Number.isInteger(evalEvery) && evalEvery >= 1, `--eval-every: expected an integer ≥ 1, got ${evalEvery}`);
+
+  const rng = new Random(o.seed);
+  const order = Int32Array.from({ length: task.train.count }, (_, i) => i);
+  const x = new Float32Array(o.batch * task.inputs);
+  const labels = new Uint8Array(o.batch);
+  const start = performance.now();
+  let learnMs = 0;
+  let update = 0;
+  let samples = 0;
+  let cursor = task.train.count; // forces a (re)shuffle before the first batch
+  let epochError = 0;
+  let epochsDone = 0;
+  let sinceCorrect = 0;
+  let sinceError = 0;
+  let sinceSamples = 0;
+  let best = { acc: -1, update: 0 };
+  let convergedEpoch: number | null = null;
+  const epochErrors: number[] = [];
+  const history: EvalRecord[] = [];
+
+  const evaluateNow = (): void => {
+    const acc = accuracy(rule, task.test, task.scale);
+    if (acc > best.acc) best = { acc, update };
+    const rec: EvalRecord = {
+      update, epoch: samples / task.train.count, samples, trainSeconds: learnMs / 1000,
+      trainAccuracy: sinceSamples ? sinceCorrect / sinceSamples : 0, trainError: sinceSamples ? sinceError / sinceSamples : 0,
+      valAccuracy: acc, bestValAccuracy: best.acc, bestUpdate: best.update,
+    };
+    sinceCorrect = sinceError = sinceSamples = 0;
+    history.push(rec);
+    o.onEval?.(rec);
+  };
+
+  while (update < total) {
+    if (cursor >= task.train.count) {
+      if (o.order === 'shuffle') rng.shuffle(order);
+      cursor = 0;
+    }
+    const n = Math.min(o.batch, task.train.count - cursor);
+    gather(task.train, order, cursor, n, task.inputs, task.scale, x, labels);
+    cursor += n;
+    const t0 = performance.now();
+    const stats = rule.learn(x, labels, n);
+    learnMs += performance.now() - t0;
+    update++;
+    samples += n;
+    epochError += stats.absError;
+    sinceCorrect += stats.correct;
+    sinceError += stats.absError;
+    sinceSamples += n;
+    o.onUpdate?.(update, total);
+    const epochEnded = cursor >= task.train.count;
+    if (epochEnded) {
+      epochsDone++;
+      epochErrors.push(epochError);
+      if (o.stopAtError !== undefined && epochError < o.stopAtError) convergedEpoch = epochsDone;
+      epochError = 0;
+    }
+    if (convergedEpoch !== null || update % evalEvery === 0 || update === total) evaluateNow();
+    if (convergedEpoch !== null) break;
+  }
+  const trainSeconds = learnMs / 1000;
+  return {
+    updates: update, epochs: samples / task.train.count, samples, trainSeconds,
+    wallSeconds: (performance.now() - start) / 1000,
+    samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
+    finalValAccuracy: history[history.length - 1].valAccuracy,
+    bestValAccuracy: best.acc, bestUpdate: best.update, convergedEpoch, epochErrors, history,
+  };
+}
+
+/** Copies samples order[from .. from+n) into x (as input values) and labels. */
+function gather(split: Split, order: Int32Array, from: number, n: number, inputs: number, scale: number,
+  x: Float32Array, labels: Uint8Array): void {
+  for (let i = 0; i < n; i++) {
+    const s = order[from + i];
+    const row = split.x.subarray(s * inputs, (s + 1) * inputs);
+    for (let j = 0; j < inputs; j++) x[i * inputs + j] = row[j] * scale;
+    labels[i] = split.labels[s];
+  }
+}
+
+/** Fraction of `split` the rule classifies right (arg-max of its scores). */
+export function accuracy(rule: Rule, split: Split, scale: number, chunk = 512): number {
+  const C = rule.classes;
+  const x = new Float32Array(chunk * rule.inputs);
+  const scores = new Float32Array(chunk * C);
+  const labels = new Uint8Array(chunk);
+  const identity = Int32Array.from({ length: split.count }, (_, i) => i);
+  let correct = 0;
+  for (let from = 0; from < split.count; from += chunk) {
+    const n = Math.min(chunk, split.count - from);
+    gather(split, identity, from, n, rule.inputs, scale, x, labels);
+    rule.predict(x, n, scores);
+    for (let b = 0; b < n; b++) if (argmaxRow(scores, b, C) === labels[b]) correct++;
+  }
+  return correct / split.count;
+}

@@ -1,0 +1,71 @@
+// The CLI as a user meets it: a one-line error and exit code 2 for every mistake, never a stack trace.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { idxBytes, runCli, tempDir } from './helpers.js';
+
+function assertUserError(args: string[], pattern: RegExp) {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code}\n${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
+  assert.ok(r.stderr.trim().split('\n').length <= 2, `more than one line of error:\n${r.stderr}`);
+}
+
+test('bad flags and values exit 2 with a clear message', () => {
+  assertUserError(['train', '--units', '0'], /--units.*'0' is invalid\. expected an integer ≥ 1/);
+  assertUserError(['train', '--lr', '-0.5'], /--lr.*'-0\.5' is invalid\. expected a positive number/);
+  assertUserError(['train', '--lr', 'fast'], /--lr.*'fast' is invalid/);
+  assertUserError(['train', '--no-such-flag'], /unknown option '--no-such-flag'/);
+  assertUserError(['train', '--digits', '4,12'], /--digits: '12' is not a class of this dataset/);
+  assertUserError(['train', '--preset', 'nope'], /--preset.*'nope' is invalid/);
+  assertUserError(['train', '--epochs', '1', '--updates', '5'], /either --epochs or --updates/);
+  assertUserError(['frobnicate'], /unknown command 'frobnicate'/);
+});
+
+test('bad data directories exit 2 naming the file', () => {
+  const dir = tempDir();
+  assertUserError(['train', '--data', dir], /has no train-images-idx3-ubyte file/);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), idxBytes([2, 2, 2]));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([2]));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxBytes([2, 2, 2]).subarray(0, 20));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([2]));
+  assertUserError(['train', '--data', dir], /train-images-idx3-ubyte\.gz: named \.gz but is not gzip data/);
+});
+
+test('a short run prints the summary and writes an NDJSON log that starts with config, seed, backend and version', () => {
+  const dir = tempDir();
+  const log = join(dir, 'run.ndjson');
+  const r = runCli(['train', '--task', 'xor', '--preset', 'kaneko', '--units', '16', '--seed', '3', '--log', log]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /validation accuracy\s+final 100\.00 %/);
+  assert.match(r.stdout, /converged .* at epoch \d+/);
+  const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const [head] = lines;
+  assert.equal(head.event, 'start');
+  assert.equal(head.format, 'edlearn-log');
+  assert.equal(head.config.seed, 3);
+  assert.equal(head.config.rule.units, 16);
+  assert.equal(head.backend, 'reference');
+  assert.match(head.version, /^\d+\.\d+\.\d+/);
+  assert.ok(lines.some((l) => l.event === 'eval'));
+  assert.equal(lines[lines.length - 1].event, 'end');
+  assert.deepEqual(readdirSync(dir), ['run.ndjson'], 'temp file left behind');
+});
+
+test('a failed run leaves no log file behind', () => {
+  const dir = tempDir();
+  const log = join(dir, 'run.ndjson');
+  const r = runCli(['train', '--data', dir, '--log', log]);
+  assert.equal(r.code, 2);
+  assert.ok(!existsSync(log));
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('--help lists the defaults', () => {
+  const r = runCli(['train', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--units <n>.*default: seed 16, kaneko 8/s);
+  assert.match(r.stdout, /--lr <rate>.*default: seed 0\.01, kaneko 0\.8/s);
+});

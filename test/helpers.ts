@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Element-wise |a − e| ≤ atol + rtol·|e|; on failure names the worst element. */
+export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, { rtol = 1e-5, atol = 1e-6 } = {}): void {
+  assert.equal(actual.length, expected.length, `length ${actual.length} ≠ expected ${expected.length}`);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const excess = Math.abs(actual[i] - expected[i]) - (atol + rtol * Math.abs(expected[i]));
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    assert.fail(`not close at [${worst}]: got ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+  }
+}
+
+export function tempDir(prefix = 'edlearn-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** IDX bytes: ubyte data with the given dimensions; `data` defaults to a repeating pattern. */
+export function idxBytes(dims: number[], data?: Uint8Array): Uint8Array {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(4 + 4 * dims.length + size);
+  const view = new DataView(out.buffer);
+  out[2] = 0x08;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  out.set(data ?? Uint8Array.from({ length: size }, (_, i) => (i * 37) % 256), 4 + 4 * dims.length);
+  return out;
+}
+
+export const gzip = (b: Uint8Array) => new Uint8Array(gzipSync(b));
+
+/** Runs the CLI as a user would; returns exit code and output. */
+export function runCli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
