@@ -4,11 +4,13 @@ export { UserError } from './errors.js';
 export { Random } from './random.js';
 
 export type { Backend } from './kernels/backend.js';
-export { getBackend, referenceBackend, BACKEND_NAMES } from './kernels/index.js';
+export { getBackend, referenceBackend, BACKEND_NAMES, type BackendName } from './kernels/index.js';
+export { WasmBackend } from './kernels/wasm.js';
 
-export { EdClassifier, EdNetwork } from './rules/ed.js';
+export { EdClassifier, edLayerShapes, DENSE_ABOVE, type EdLayerShape, type EdNetworkView } from './rules/ed.js';
 export { PRESETS, PRESET_NAMES, getPreset, validateEdOptions, type EdOptions, type EdPreset, type PresetName } from './rules/ed-options.js';
-export type { Rule, LearnStats } from './rules/rule.js';
+export type { Rule, LearnStats, SampleBatch } from './rules/rule.js';
+export { toSparseRows, type SparseRows } from './data/sparse.js';
 
 export { parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
 export { loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory, type Dataset, type ImageSet } from './data/dataset.js';

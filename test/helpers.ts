@@ -50,3 +50,27 @@ export function runCli(args: string[]): { code: number; stdout: string; stderr: 
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+import type { Backend } from '../src/kernels/backend.js';
+import type { SampleBatch } from '../src/rules/rule.js';
+
+/** A batch from dense inputs x (n, inputs), with its sparse rows allocated from `backend`. */
+export function denseBatch(backend: Backend, x: ArrayLike<number>, n: number, inputs: number, labels: ArrayLike<number>): SampleBatch {
+  let nonZero = 0;
+  for (let i = 0; i < n * inputs; i++) if (x[i] !== 0) nonZero++;
+  const index = backend.allocInt(Math.max(1, nonZero));
+  const value = backend.alloc(Math.max(1, nonZero));
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  let q = 0;
+  for (let b = 0; b < n; b++) {
+    start[b] = q;
+    for (let j = 0; j < inputs; j++) {
+      if (x[b * inputs + j] === 0) continue;
+      index[q] = j;
+      value[q++] = x[b * inputs + j];
+    }
+    end[b] = q;
+  }
+  return { size: n, start, end, index, value, labels: Array.from(labels) };
+}

@@ -1,26 +1,48 @@
 /**
- * The dense operations the learning rules need, as one small interface. A rule calls only these; which
- * implementation runs (plain TypeScript reference, WebAssembly SIMD, threads) is chosen once at start-up.
+ * The dense and sparse operations the learning rules need, as one small interface. A rule calls only these;
+ * which implementation runs (plain TypeScript reference, WebAssembly SIMD or relaxed SIMD) is chosen once at
+ * start-up.
  *
  * Conventions (llm.c style): output first, then inputs, then sizes. Every matrix is a flat row-major
- * Float32Array; "a is (m,k)" means m rows of k floats. Kernels never allocate, print or know what a network is.
+ * Float32Array; "a is (m,k)" means m rows of k floats. A sparse batch of m rows is given as start/end offsets
+ * into index/value arrays: row i has value[q] at column index[q] for q in start[i] .. end[i).
+ * Kernels never allocate, print or know what a network is. Arrays passed to a backend's kernels must come from
+ * that backend's alloc/allocInt (for WebAssembly they are views into its memory; no copies are made).
  */
 export interface Backend {
-  /** Name recorded in every log: "reference", "wasm-simd", ... */
+  /** Name recorded in every log: "reference", "wasm-simd", "wasm-relaxed-simd". */
   readonly name: string;
+  /** The WebAssembly memory behind alloc, when there is one (shared with worker threads). */
+  readonly memory?: WebAssembly.Memory;
+
+  /** Zero-filled arrays the kernels accept. */
+  alloc(length: number): Float32Array;
+  allocInt(length: number): Int32Array;
 
   /** out (m,n) = a (m,k) · b (k,n). */
   gemm(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void;
 
+  /** out (m,n) = X · b (k,n), X's m rows sparse. Only the non-zero inputs are read. */
+  spmm(
+    out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
+    b: Float32Array, m: number, n: number,
+  ): void;
+
   /**
    * The rank-B weight update over a subset of a batch:
-   *   w (k,n) += Σ_{r in rows[0..count)} z[r, zOff .. zOff+k)ᵀ · g[r, 0..n)
+   *   w (k,n) += Σ_{c < count} z[rows[c], zOff .. zOff+k)ᵀ · g[rows[c], 0..n)
    * z is (B, ldz) and g is (B, n). `rows` selects the samples (one sign family of the ED rule), `zOff` the columns
    * of the source units of that family.
    */
   rankUpdate(
     w: Float32Array, z: Float32Array, g: Float32Array, rows: Int32Array, count: number,
     k: number, n: number, ldz: number, zOff: number,
+  ): void;
+
+  /** The same update with sparse sources: w[index[q], 0..n) += value[q] · g[r, 0..n) for each selected row r. */
+  spRankUpdate(
+    w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
+    g: Float32Array, rows: Int32Array, count: number, n: number,
   ): void;
 
   /** out (m,n) += v (n), broadcast over rows. */
@@ -36,4 +58,7 @@ export interface Backend {
   sigmoidGrad(
     out: Float32Array, y: Float32Array, rowScale: Float32Array, colScale: Float32Array, m: number, n: number,
   ): void;
+
+  /** out (m,n) = the m sparse rows written densely. */
+  densify(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, m: number, n: number): void;
 }

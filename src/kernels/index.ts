@@ -1,20 +1,37 @@
 import type { Backend } from './backend.js';
+import { createWasmBackend, type WasmBuild } from './node-loader.js';
 import { referenceBackend } from './reference.js';
 import { UserError } from '../errors.js';
 
 export type { Backend } from './backend.js';
 export { referenceBackend } from './reference.js';
 
-export const BACKEND_NAMES = ['reference'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number] | 'auto';
+export const BACKEND_NAMES = ['wasm-relaxed-simd', 'wasm-simd', 'reference'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number] | 'auto' | 'wasm';
 
-/** Picks a backend once at start-up: "auto" means the fastest one this runtime supports. */
+/**
+ * Picks a backend once at start-up. "auto" is the fastest this runtime supports: relaxed SIMD (fused
+ * multiply-add), then SIMD, then the TypeScript reference; "wasm" is the best WebAssembly one. Each call makes a
+ * backend with its own fresh memory.
+ */
 export function getBackend(name: BackendName | string = 'auto'): Backend {
   switch (name) {
     case 'auto':
+    case 'wasm': {
+      const found = createWasmBackend('wasm-relaxed-simd') ?? createWasmBackend('wasm-simd');
+      if (found) return found;
+      if (name === 'wasm') throw new UserError('--backend wasm: this runtime accepts neither WebAssembly SIMD build (was npm run build run?); use --backend reference');
+      return referenceBackend;
+    }
+    case 'wasm-relaxed-simd':
+    case 'wasm-simd': {
+      const backend = createWasmBackend(name as WasmBuild);
+      if (!backend) throw new UserError(`--backend ${name}: this runtime does not accept that build (or build/ is missing: run npm run build); try --backend auto`);
+      return backend;
+    }
     case 'reference':
       return referenceBackend;
     default:
-      throw new UserError(`--backend: unknown backend '${String(name)}'; expected one of auto, ${BACKEND_NAMES.join(', ')}`);
+      throw new UserError(`--backend: unknown backend '${String(name)}'; expected one of auto, wasm, ${BACKEND_NAMES.join(', ')}`);
   }
 }

@@ -8,6 +8,9 @@ import type { Backend } from './backend.js';
 export const referenceBackend: Backend = {
   name: 'reference',
 
+  alloc: (length) => new Float32Array(length),
+  allocInt: (length) => new Int32Array(length),
+
   gemm(out, a, b, m, k, n) {
     out.fill(0, 0, m * n);
     for (let i = 0; i < m; i++) {
@@ -17,6 +20,17 @@ export const referenceBackend: Backend = {
         if (aip === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) out[o + j] += aip * b[bp + j];
+      }
+    }
+  },
+
+  spmm(out, start, end, index, value, b, m, n) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      for (let q = start[i]; q < end[i]; q++) {
+        const v = value[q];
+        const bp = index[q] * n;
+        for (let j = 0; j < n; j++) out[i * n + j] += v * b[bp + j];
       }
     }
   },
@@ -31,6 +45,17 @@ export const referenceBackend: Backend = {
         if (zv === 0) continue;
         const wp = p * n;
         for (let j = 0; j < n; j++) w[wp + j] += zv * g[gr + j];
+      }
+    }
+  },
+
+  spRankUpdate(w, start, end, index, value, g, rows, count, n) {
+    for (let c = 0; c < count; c++) {
+      const r = rows[c];
+      for (let q = start[r]; q < end[r]; q++) {
+        const v = value[q];
+        const wp = index[q] * n;
+        for (let j = 0; j < n; j++) w[wp + j] += v * g[r * n + j];
       }
     }
   },
@@ -64,6 +89,13 @@ export const referenceBackend: Backend = {
         const v = y[i * n + j];
         out[i * n + j] = s * colScale[j] * v * (1 - v);
       }
+    }
+  },
+
+  densify(out, start, end, index, value, m, n) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      for (let q = start[i]; q < end[i]; q++) out[i * n + index[q]] = value[q];
     }
   },
 };

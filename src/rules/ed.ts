@@ -2,166 +2,94 @@
  * Kaneko's ED method (Error Diffusion learning). The derivation, and which symbol is which identifier, are in
  * docs/ed-method.md; the spec is shared/docs/ed-spec.md.
  *
- * One EdNetwork per output. Every unit is excitatory (+1) or inhibitory (−1); the weight from unit m to unit k
- * always has the sign s_m·s_k. The output error e = t − y is broadcast to every layer as the amine d⁺ = max(e, 0),
- * d⁻ = max(−e, 0), and each weight moves by
+ * One independent network per output. Every unit is excitatory (+1) or inhibitory (−1); the weight from unit m
+ * to unit k always has the sign s_m·s_k. The output error e = t − y is broadcast to every layer as the amine
+ * d⁺ = max(e, 0), d⁻ = max(−e, 0), and each weight moves by
  *     Δw_km = α · z_m · f'(y_k) · s_k · e     but only when s_m = sign(e)
  * (d⁺ feeds the synapses from excitatory sources, d⁻ those from inhibitory ones), which always grows |w|.
  *
- * Storage, per layer: source units are ordered [excitatory family, inhibitory family], so the update of one sign
- * family is one rank-B product over one block of rows. The input layer is "paired": each pixel x_i is both an
- * excitatory and an inhibitory source with the same value, so the forward pass uses Weff = W⁺ + W⁻ (N rows, not
- * 2N). Each layer also has two bias sources of value β, one per family.
+ * Storage. Source units of a layer are ordered [excitatory family, inhibitory family], so the update of one
+ * sign family is one rank-B product over one block of rows. The input layer is "paired": each pixel x_i is both
+ * an excitatory and an inhibitory source with the same value, so the forward pass uses Weff = W⁺ + W⁻ (N rows,
+ * not 2N). Each layer also has two bias sources of value β, one per family. All K networks live network-major in
+ * one allocation (see layout()), so a range of networks can be trained by another thread on shared memory.
+ * Inputs arrive as sparse rows; the first layer uses sparse kernels unless the batch is dense enough.
  */
 import type { Backend } from '../kernels/backend.js';
+import { Carver } from '../kernels/carve.js';
 import type { Random } from '../random.js';
 import { type EdOptions, updateDivisor, validateEdOptions } from './ed-options.js';
-import { argmaxRow, type LearnStats, type Rule } from './rule.js';
+import { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rule.js';
 
-interface EdLayer {
+/** Above this fraction of non-zero inputs, the first layer runs dense kernels (measured: bench/kernels). */
+export const DENSE_ABOVE = 0.5;
+
+export interface EdLayerShape {
   /** Source units per family; equal for the paired input layer. */
   srcExc: number;
   srcInh: number;
-  /** Paired input layer: both families read the same N values. */
   paired: boolean;
   /** Units in this layer; the first `outExc` are excitatory. */
   out: number;
   outExc: number;
-  /** s_k per unit (+1 / −1). */
-  outSign: Float32Array;
-  /** Weights ((srcExc + srcInh), out): excitatory-source rows first. */
-  w: Float32Array;
-  /** Bias weights (2, out): row 0 from the excitatory bias unit, row 1 from the inhibitory one. */
-  bias: Float32Array;
-  /** Paired layer only: W⁺ + W⁻, (N, out). */
-  weff: Float32Array | null;
 }
 
-export class EdNetwork {
-  readonly layers: EdLayer[] = [];
-  private capacity = 0;
-  private act: Float32Array[] = [];
-  private grad = new Float32Array(0);
-  private rowScale = new Float32Array(0);
-  private betaColumn = new Float32Array(0);
-  private posRows = new Int32Array(0);
-  private negRows = new Int32Array(0);
-  private allRows = new Int32Array(0);
-  private biasEff = new Float32Array(0);
-
-  constructor(readonly options: EdOptions, readonly inputs: number, private readonly backend: Backend, rng: Random) {
-    const o = options;
-    const hiddenExc = o.firstHidden === 'inhibitory' ? Math.floor(o.units / 2) : Math.ceil(o.units / 2);
-    const initRange = o.initPerUnit ? o.initMax / o.units : o.initMax;
-    let srcExc = inputs;
-    let srcInh = inputs;
-    for (let l = 0; l <= o.layers; l++) {
-      const isOutput = l === o.layers;
-      const out = isOutput ? 1 : o.units;
-      const outExc = isOutput ? 1 : hiddenExc;
-      const layer: EdLayer = {
-        srcExc, srcInh, paired: l === 0, out, outExc,
-        outSign: Float32Array.from({ length: out }, (_, k) => (k < outExc ? 1 : -1)),
-        w: new Float32Array((srcExc + srcInh) * out),
-        bias: new Float32Array(2 * out),
-        weff: l === 0 ? new Float32Array(inputs * out) : null,
-      };
-      initSigned(layer.w, srcExc, out, layer.outSign, initRange, rng);
-      initSigned(layer.bias, 1, out, layer.outSign, initRange, rng);
-      if (layer.weff) this.refreshWeff(layer);
-      this.layers.push(layer);
-      this.biasEff = new Float32Array(Math.max(this.biasEff.length, out));
-      srcExc = outExc;
-      srcInh = out - outExc;
-    }
-  }
-
-  /** The network's output y (batch) for x (batch, inputs); activations are kept for learn(). */
-  forward(x: Float32Array, batch: number): Float32Array {
-    this.ensureCapacity(batch);
-    const { backend: be } = this;
-    const beta = this.options.beta;
-    const gain = 2 / this.options.u0;
-    let src = x;
-    for (let l = 0; l < this.layers.length; l++) {
-      const L = this.layers[l];
-      const act = this.act[l];
-      if (L.weff) be.gemm(act, src, L.weff, batch, L.srcExc, L.out);
-      else be.gemm(act, src, L.w, batch, L.srcExc + L.srcInh, L.out);
-      for (let k = 0; k < L.out; k++) this.biasEff[k] = beta * (L.bias[k] + L.bias[L.out + k]);
-      be.addRow(act, this.biasEff, batch, L.out);
-      be.sigmoid(act, act, batch * L.out, gain);
-      src = act;
-    }
-    return this.act[this.layers.length - 1];
-  }
-
-  /**
-   * Applies the summed update of a batch whose forward() has just run, given e = t − y (batch). Every layer
-   * receives the same amine (times u1 for hidden layers).
-   */
-  learn(x: Float32Array, error: Float32Array, batch: number): void {
-    const { backend: be, options: o } = this;
-    let nPos = 0;
-    let nNeg = 0;
-    for (let b = 0; b < batch; b++) {
-      if (error[b] > 0) this.posRows[nPos++] = b;
-      else if (error[b] < 0) this.negRows[nNeg++] = b;
-    }
-    // Weight-decrement mode: both families learn from every sample (Δw = α·z·f'·s_k·e for all m).
-    const excRows = o.weightDecrement ? this.allRows : this.posRows;
-    const inhRows = o.weightDecrement ? this.allRows : this.negRows;
-    const excCount = o.weightDecrement ? batch : nPos;
-    const inhCount = o.weightDecrement ? batch : nNeg;
-    const step = (o.lr / updateDivisor(o)) * (o.derivative === 'true' ? 2 / o.u0 : 1);
-    const last = this.layers.length - 1;
-    for (let l = 0; l <= last; l++) {
-      const L = this.layers[l];
-      const amine = l === last ? step : step * o.u1;
-      for (let b = 0; b < batch; b++) this.rowScale[b] = amine * error[b];
-      be.sigmoidGrad(this.grad, this.act[l], this.rowScale, L.outSign, batch, L.out);
-      const src = l === 0 ? x : this.act[l - 1];
-      const ldz = L.paired ? L.srcExc : L.srcExc + L.srcInh;
-      const inhOff = L.paired ? 0 : L.srcExc;
-      const wInh = L.w.subarray(L.srcExc * L.out);
-      be.rankUpdate(L.w, src, this.grad, excRows, excCount, L.srcExc, L.out, ldz, 0);
-      be.rankUpdate(wInh, src, this.grad, inhRows, inhCount, L.srcInh, L.out, ldz, inhOff);
-      be.rankUpdate(L.bias, this.betaColumn, this.grad, excRows, excCount, 1, L.out, 1, 0);
-      be.rankUpdate(L.bias.subarray(L.out), this.betaColumn, this.grad, inhRows, inhCount, 1, L.out, 1, 0);
-      if (L.weff) this.refreshWeff(L);
-    }
-  }
-
-  parameterCount(): number {
-    return this.layers.reduce((n, L) => n + L.w.length + L.bias.length, 0);
-  }
-
-  private refreshWeff(L: EdLayer): void {
-    const n = L.srcExc * L.out;
-    this.backend.add(L.weff!, L.w.subarray(0, n), L.w.subarray(n), n);
-  }
-
-  private ensureCapacity(batch: number): void {
-    if (batch <= this.capacity) return;
-    this.capacity = batch;
-    this.act = this.layers.map((L) => new Float32Array(batch * L.out));
-    const widest = Math.max(...this.layers.map((L) => L.out));
-    this.grad = new Float32Array(batch * widest);
-    this.rowScale = new Float32Array(batch);
-    this.betaColumn = new Float32Array(batch).fill(this.options.beta);
-    this.posRows = new Int32Array(batch);
-    this.negRows = new Int32Array(batch);
-    this.allRows = Int32Array.from({ length: batch }, (_, i) => i);
-  }
+/** Every array of one network (views into the shared layout). */
+export interface EdNetworkView {
+  /** Per layer: weights ((srcExc + srcInh), out), excitatory-source rows first. */
+  w: Float32Array[];
+  /** Per layer: bias weights (2, out): row 0 from the excitatory bias unit, row 1 from the inhibitory one. */
+  bias: Float32Array[];
+  /** Paired input layer: W⁺ + W⁻, (N, out). */
+  weff: Float32Array;
+  act: Float32Array[];
+  grad: Float32Array[];
+  biasEff: Float32Array[];
+  error: Float32Array;
+  rowScale: Float32Array;
+  posRows: Int32Array;
+  negRows: Int32Array;
 }
 
-/** |w| ~ U[0, range) with the sign s_m·s_k: the first `excRows` rows have excitatory sources. */
-function initSigned(w: Float32Array, excRows: number, out: number, outSign: Float32Array, range: number, rng: Random) {
-  for (let i = 0; i < w.length; i++) {
-    const row = Math.floor(i / out);
-    const srcSign = row < excRows ? 1 : -1;
-    w[i] = srcSign * outSign[i % out] * rng.next() * range;
+interface Shared {
+  outSign: Float32Array[];
+  betaColumn: Float32Array;
+  allRows: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  labels: Int32Array;
+  xDense: Float32Array;
+}
+
+/** What a worker thread needs to attach to a classifier living in shared memory. */
+export interface EdAttachment {
+  options: EdOptions;
+  inputs: number;
+  classes: number;
+  maxBatch: number;
+  floatOffset: number;
+  floatLength: number;
+  intOffset: number;
+  intLength: number;
+}
+
+/** Runs step(k) for every network k in [0, count), possibly on several threads; returns when all are done. */
+export type NetworkRunner = (op: 'learn' | 'predict', count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array) => void;
+
+export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
+  const hiddenExc = o.firstHidden === 'inhibitory' ? Math.floor(o.units / 2) : Math.ceil(o.units / 2);
+  const shapes: EdLayerShape[] = [];
+  let srcExc = inputs;
+  let srcInh = inputs;
+  for (let l = 0; l <= o.layers; l++) {
+    const isOutput = l === o.layers;
+    const out = isOutput ? 1 : o.units;
+    const outExc = isOutput ? 1 : hiddenExc;
+    shapes.push({ srcExc, srcInh, paired: l === 0, out, outExc });
+    srcExc = outExc;
+    srcInh = out - outExc;
   }
+  return shapes;
 }
 
 /**
@@ -169,54 +97,186 @@ function initSigned(w: Float32Array, excRows: number, out: number, outSign: Floa
  * the probability of class 1); C > 2 classes use C one-vs-rest networks and the arg-max.
  */
 export class EdClassifier implements Rule {
-  readonly networks: EdNetwork[];
-  private error = new Float32Array(0);
-  private outputs: Float32Array[] = [];
+  readonly networks: number;
+  readonly shapes: EdLayerShape[];
+  readonly nets: EdNetworkView[];
+  private readonly shared: Shared;
+  private readonly floats: Float32Array;
+  private readonly ints: Int32Array;
+  private readonly scores: Float32Array;
+  private readonly step: number;
+  /** Set by enableThreads(): runs networks on a worker pool. */
+  private runner: NetworkRunner | null = null;
 
-  constructor(readonly options: EdOptions, readonly inputs: number, readonly classes: number, backend: Backend, rng: Random) {
+  constructor(
+    readonly options: EdOptions, readonly inputs: number, readonly classes: number, readonly backend: Backend,
+    rng: Random | null, readonly maxBatch = 512, attach?: { floats: Float32Array; ints: Int32Array },
+  ) {
     validateEdOptions(options);
-    const count = classes === 2 ? 1 : classes;
-    this.networks = Array.from({ length: count }, (_, k) => new EdNetwork(options, inputs, backend, rng.fork(k)));
-  }
-
-  predict(x: Float32Array, batch: number, scores: Float32Array): void {
-    this.forwardAll(x, batch);
-    this.writeScores(batch, scores);
-  }
-
-  learn(x: Float32Array, labels: ArrayLike<number>, batch: number): LearnStats {
-    this.forwardAll(x, batch);
-    const scores = new Float32Array(batch * this.classes);
-    this.writeScores(batch, scores);
-    let correct = 0;
-    for (let b = 0; b < batch; b++) if (argmaxRow(scores, b, this.classes) === labels[b]) correct++;
-    if (this.error.length < batch) this.error = new Float32Array(batch);
-    let absError = 0;
-    const single = this.networks.length === 1;
-    for (let k = 0; k < this.networks.length; k++) {
-      const y = this.outputs[k];
-      for (let b = 0; b < batch; b++) {
-        const target = single ? labels[b] : labels[b] === k ? 1 : 0;
-        this.error[b] = target - y[b];
-        absError += Math.abs(this.error[b]);
-      }
-      this.networks[k].learn(x, this.error, batch);
+    this.networks = classes === 2 ? 1 : classes;
+    this.shapes = edLayerShapes(options, inputs);
+    const measure = new Carver();
+    this.layout(measure);
+    this.floats = attach?.floats ?? backend.alloc(measure.floats);
+    this.ints = attach?.ints ?? backend.allocInt(measure.ints);
+    const { nets, shared } = this.layout(new Carver(this.floats, this.ints));
+    this.nets = nets;
+    this.shared = shared;
+    this.scores = new Float32Array(maxBatch * classes);
+    this.step = (options.lr / updateDivisor(options)) * (options.derivative === 'true' ? 2 / options.u0 : 1);
+    if (!attach) {
+      this.shapes.forEach((L, l) => shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
+      shared.betaColumn.fill(options.beta);
+      shared.allRows.set(Array.from({ length: maxBatch }, (_, i) => i));
+      if (!rng) throw new Error('EdClassifier: a new classifier needs a Random for its initial weights');
+      this.initWeights(rng);
     }
+  }
+
+  /** What a worker needs to attach to this classifier's memory (WebAssembly backends only). */
+  attachment(): EdAttachment {
+    return {
+      options: this.options, inputs: this.inputs, classes: this.classes, maxBatch: this.maxBatch,
+      floatOffset: this.floats.byteOffset, floatLength: this.floats.length,
+      intOffset: this.ints.byteOffset, intLength: this.ints.length,
+    };
+  }
+
+  /** Trains/predicts networks through `runner` (a thread pool) instead of one by one on this thread. */
+  useRunner(runner: NetworkRunner | null): void {
+    this.runner = runner;
+  }
+
+  predict(batch: SampleBatch, scores: Float32Array): void {
+    const dense = this.loadBatch(batch);
+    this.runAll('predict', batch.size, dense, batch.index, batch.value);
+    this.writeScores(batch.size, scores);
+  }
+
+  learn(batch: SampleBatch): LearnStats {
+    const B = batch.size;
+    const dense = this.loadBatch(batch);
+    this.runAll('learn', B, dense, batch.index, batch.value);
+    // The output layer still holds the forward pass made before the update.
+    this.writeScores(B, this.scores);
+    let correct = 0;
+    for (let b = 0; b < B; b++) if (argmaxRow(this.scores, b, this.classes) === batch.labels[b]) correct++;
+    let absError = 0;
+    for (const net of this.nets) for (let b = 0; b < B; b++) absError += Math.abs(net.error[b]);
     return { absError, correct };
   }
 
   parameterCount(): number {
-    return this.networks.reduce((n, net) => n + net.parameterCount(), 0);
+    return this.nets.reduce((n, net) => n + net.w.reduce((a, w) => a + w.length, 0) + net.bias.reduce((a, b) => a + b.length, 0), 0);
   }
 
-  private forwardAll(x: Float32Array, batch: number): void {
-    this.outputs = this.networks.map((net) => net.forward(x, batch));
+  /** Forward pass, error and update of network k for the batch already loaded (called per thread). */
+  runNetwork(op: 'learn' | 'predict', k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    this.forward(k, batch, dense, index, value);
+    if (op === 'predict') return;
+    this.computeError(k, batch);
+    this.update(k, batch, dense, index, value);
+  }
+
+  private runAll(op: 'learn' | 'predict', batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    if (this.runner) this.runner(op, this.networks, batch, dense, index, value);
+    else for (let k = 0; k < this.networks; k++) this.runNetwork(op, k, batch, dense, index, value);
+  }
+
+  /** Copies the batch's row offsets and labels into shared memory; densifies it when that is faster. */
+  private loadBatch(batch: SampleBatch): boolean {
+    const B = batch.size;
+    if (B > this.maxBatch) throw new RangeError(`EdClassifier: batch of ${B} exceeds maxBatch ${this.maxBatch}`);
+    const s = this.shared;
+    let nonZero = 0;
+    for (let b = 0; b < B; b++) {
+      s.start[b] = batch.start[b];
+      s.end[b] = batch.end[b];
+      s.labels[b] = batch.labels[b];
+      nonZero += batch.end[b] - batch.start[b];
+    }
+    const dense = nonZero > DENSE_ABOVE * B * this.inputs;
+    if (dense) this.backend.densify(s.xDense, s.start, s.end, batch.index, batch.value, B, this.inputs);
+    return dense;
+  }
+
+  private forward(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    const be = this.backend;
+    const net = this.nets[k];
+    const s = this.shared;
+    const beta = this.options.beta;
+    const gain = 2 / this.options.u0;
+    for (let l = 0; l < this.shapes.length; l++) {
+      const L = this.shapes[l];
+      const act = net.act[l];
+      if (l === 0 && dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
+      else if (l === 0) be.spmm(act, s.start, s.end, index, value, net.weff, batch, L.out);
+      else be.gemm(act, net.act[l - 1], net.w[l], batch, L.srcExc + L.srcInh, L.out);
+      const bias = net.bias[l];
+      for (let j = 0; j < L.out; j++) net.biasEff[l][j] = beta * (bias[j] + bias[L.out + j]);
+      be.addRow(act, net.biasEff[l], batch, L.out);
+      be.sigmoid(act, act, batch * L.out, gain);
+    }
+  }
+
+  /** e = t − y for network k: one-hot targets, or the label itself when one network decides two classes. */
+  private computeError(k: number, batch: number): void {
+    const net = this.nets[k];
+    const y = net.act[this.shapes.length - 1];
+    const labels = this.shared.labels;
+    const single = this.networks === 1;
+    for (let b = 0; b < batch; b++) {
+      const target = single ? labels[b] : labels[b] === k ? 1 : 0;
+      net.error[b] = target - y[b];
+    }
+  }
+
+  /** Applies the summed update of the batch; every layer receives the same amine (times u1 for hidden layers). */
+  private update(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    const { backend: be, options: o } = this;
+    const net = this.nets[k];
+    const s = this.shared;
+    let nPos = 0;
+    let nNeg = 0;
+    for (let b = 0; b < batch; b++) {
+      if (net.error[b] > 0) net.posRows[nPos++] = b;
+      else if (net.error[b] < 0) net.negRows[nNeg++] = b;
+    }
+    // Weight-decrement mode: both families learn from every sample (Δw = α·z·f'·s_k·e for all m).
+    const excRows = o.weightDecrement ? s.allRows : net.posRows;
+    const inhRows = o.weightDecrement ? s.allRows : net.negRows;
+    const excCount = o.weightDecrement ? batch : nPos;
+    const inhCount = o.weightDecrement ? batch : nNeg;
+    const last = this.shapes.length - 1;
+    for (let l = 0; l <= last; l++) {
+      const L = this.shapes[l];
+      const amine = l === last ? this.step : this.step * o.u1;
+      for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
+      const g = net.grad[l];
+      be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
+      const w = net.w[l];
+      const wInh = w.subarray(L.srcExc * L.out);
+      if (l === 0 && !dense) {
+        be.spRankUpdate(w, s.start, s.end, index, value, g, excRows, excCount, L.out);
+        be.spRankUpdate(wInh, s.start, s.end, index, value, g, inhRows, inhCount, L.out);
+      } else {
+        const src = l === 0 ? s.xDense : net.act[l - 1];
+        const ldz = L.paired ? L.srcExc : L.srcExc + L.srcInh;
+        be.rankUpdate(w, src, g, excRows, excCount, L.srcExc, L.out, ldz, 0);
+        be.rankUpdate(wInh, src, g, inhRows, inhCount, L.srcInh, L.out, ldz, L.paired ? 0 : L.srcExc);
+      }
+      const bias = net.bias[l];
+      be.rankUpdate(bias, s.betaColumn, g, excRows, excCount, 1, L.out, 1, 0);
+      be.rankUpdate(bias.subarray(L.out), s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
+      if (L.paired) be.add(net.weff, w, wInh, L.srcExc * L.out);
+    }
   }
 
   private writeScores(batch: number, scores: Float32Array): void {
     const C = this.classes;
-    if (this.networks.length === 1) {
-      const y = this.outputs[0];
+    const last = this.shapes.length - 1;
+    if (this.networks === 1) {
+      const y = this.nets[0].act[last];
       for (let b = 0; b < batch; b++) {
         scores[b * C] = 1 - y[b];
         scores[b * C + 1] = y[b];
@@ -224,8 +284,60 @@ export class EdClassifier implements Rule {
       return;
     }
     for (let k = 0; k < C; k++) {
-      const y = this.outputs[k];
+      const y = this.nets[k].act[last];
       for (let b = 0; b < batch; b++) scores[b * C + k] = y[b];
     }
+  }
+
+  /** |w| ~ U[0, range) with the sign s_m·s_k, network by network in storage order. */
+  private initWeights(rng: Random): void {
+    const o = this.options;
+    const range = o.initPerUnit ? o.initMax / o.units : o.initMax;
+    for (let k = 0; k < this.networks; k++) {
+      const r = rng.fork(k);
+      const net = this.nets[k];
+      this.shapes.forEach((L, l) => {
+        const sign = this.shared.outSign[l];
+        const fill = (w: Float32Array, excRows: number) => {
+          for (let i = 0; i < w.length; i++) {
+            const srcSign = Math.floor(i / L.out) < excRows ? 1 : -1;
+            w[i] = srcSign * sign[i % L.out] * r.next() * range;
+          }
+        };
+        fill(net.w[l], L.srcExc);
+        fill(net.bias[l], 1);
+        if (L.paired) this.backend.add(net.weff, net.w[l], net.w[l].subarray(L.srcExc * L.out), L.srcExc * L.out);
+      });
+    }
+  }
+
+  /** The fixed order of every array; measuring and carving both run through here. */
+  private layout(c: Carver): { nets: EdNetworkView[]; shared: Shared } {
+    const B = this.maxBatch;
+    const shared: Shared = {
+      outSign: this.shapes.map((L) => c.f(L.out)),
+      betaColumn: c.f(B),
+      allRows: c.i(B),
+      start: c.i(B),
+      end: c.i(B),
+      labels: c.i(B),
+      xDense: c.f(B * this.inputs),
+    };
+    const nets: EdNetworkView[] = [];
+    for (let k = 0; k < this.networks; k++) {
+      nets.push({
+        w: this.shapes.map((L) => c.f((L.srcExc + L.srcInh) * L.out)),
+        bias: this.shapes.map((L) => c.f(2 * L.out)),
+        weff: c.f(this.inputs * this.shapes[0].out),
+        act: this.shapes.map((L) => c.f(B * L.out)),
+        grad: this.shapes.map((L) => c.f(B * L.out)),
+        biasEff: this.shapes.map((L) => c.f(L.out)),
+        error: c.f(B),
+        rowScale: c.f(B),
+        posRows: c.i(B),
+        negRows: c.i(B),
+      });
+    }
+    return { nets, shared };
   }
 }

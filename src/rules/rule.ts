@@ -1,3 +1,5 @@
+import type { Backend } from '../kernels/backend.js';
+
 /**
  * What the trainer needs from a learning rule. A rule owns its parameters; it is given arrays and returns
  * numbers: it never reads files or prints.
@@ -7,12 +9,29 @@ export interface Rule {
   readonly classes: number;
   /** Number of inputs per sample. */
   readonly inputs: number;
-  /** scores (batch, classes) for the samples x (batch, inputs); the predicted class is the arg-max. */
-  predict(x: Float32Array, batch: number, scores: Float32Array): void;
-  /** One update from the batch x (batch, inputs) with class labels; returns what it saw before updating. */
-  learn(x: Float32Array, labels: ArrayLike<number>, batch: number): LearnStats;
+  /** Largest batch predict and learn accept. */
+  readonly maxBatch: number;
+  /** The backend whose memory the batch arrays must come from. */
+  readonly backend: Backend;
+  /** scores (batch, classes) for the batch; the predicted class is the arg-max. */
+  predict(batch: SampleBatch, scores: Float32Array): void;
+  /** One update from the batch; returns what it saw before updating. */
+  learn(batch: SampleBatch): LearnStats;
   /** Trainable parameter count (for logs). */
   parameterCount(): number;
+}
+
+/**
+ * A batch of samples as sparse rows: sample b has value[q] at input index[q] for q in start[b] .. end[b).
+ * index and value usually hold a whole dataset (allocated once from the rule's backend); a batch only picks rows.
+ */
+export interface SampleBatch {
+  size: number;
+  start: Int32Array;
+  end: Int32Array;
+  index: Int32Array;
+  value: Float32Array;
+  labels: ArrayLike<number>;
 }
 
 export interface LearnStats {

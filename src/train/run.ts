@@ -51,7 +51,8 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
   const config = resolveConfig(input);
   const backend = getBackend(config.backend);
   const task = loadTask(config);
-  const rule = new EdClassifier(config.rule, task.inputs, task.classes, backend, new Random(config.seed).fork(1));
+  const maxBatch = Math.max(config.train.batch, 256);
+  const rule = new EdClassifier(config.rule, task.inputs, task.classes, backend, new Random(config.seed).fork(1), maxBatch);
   const header: RunHeader = {
     event: 'start', format: LOG_FORMAT, formatVersion: LOG_FORMAT_VERSION, version: VERSION,
     time: new Date().toISOString(), config, backend: backend.name,

@@ -5,8 +5,9 @@
  */
 import { check } from '../errors.js';
 import { Random } from '../random.js';
-import { argmaxRow, type Rule } from '../rules/rule.js';
-import type { Split, Task } from '../data/tasks.js';
+import { argmaxRow, type Rule, type SampleBatch } from '../rules/rule.js';
+import { type SparseRows, toSparseRows } from '../data/sparse.js';
+import type { Task } from '../data/tasks.js';
 
 export interface TrainOptions {
   batch: number;
@@ -58,7 +59,8 @@ export interface TrainResult {
 }
 
 export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
-  check(Number.isInteger(o.batch) && o.batch >= 1, `--batch: expected an integer ≥ 1, got ${o.batch}`);
+  check(Number.isInteger(o.batch) && o.batch >= 1 && o.batch <= rule.maxBatch,
+    `--batch: expected an integer 1…${rule.maxBatch}, got ${o.batch}`);
   check((o.epochs === undefined) !== (o.updates === undefined), 'train: give either --epochs or --updates, not both');
   const perEpoch = Math.ceil(task.train.count / o.batch);
   const total = o.updates ?? (o.epochs as number) * perEpoch;
@@ -68,8 +70,9 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
 
   const rng = new Random(o.seed);
   const order = Int32Array.from({ length: task.train.count }, (_, i) => i);
-  const x = new Float32Array(o.batch * task.inputs);
-  const labels = new Uint8Array(o.batch);
+  const trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
+  const testRows = task.test === task.train ? trainRows : toSparseRows(task.test, task.inputs, task.scale, rule.backend);
+  const batch = emptyBatch(trainRows, o.batch);
   const start = performance.now();
   let learnMs = 0;
   let update = 0;
@@ -86,7 +89,7 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   const history: EvalRecord[] = [];
 
   const evaluateNow = (): void => {
-    const acc = accuracy(rule, task.test, task.scale);
+    const acc = accuracy(rule, testRows);
     if (acc > best.acc) best = { acc, update };
     const rec: EvalRecord = {
       update, epoch: samples / task.train.count, samples, trainSeconds: learnMs / 1000,
@@ -104,10 +107,10 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
       cursor = 0;
     }
     const n = Math.min(o.batch, task.train.count - cursor);
-    gather(task.train, order, cursor, n, task.inputs, task.scale, x, labels);
+    pick(trainRows, order, cursor, n, batch);
     cursor += n;
     const t0 = performance.now();
-    const stats = rule.learn(x, labels, n);
+    const stats = rule.learn(batch);
     learnMs += performance.now() - t0;
     update++;
     samples += n;
@@ -136,30 +139,35 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   };
 }
 
-/** Copies samples order[from .. from+n) into x (as input values) and labels. */
-function gather(split: Split, order: Int32Array, from: number, n: number, inputs: number, scale: number,
-  x: Float32Array, labels: Uint8Array): void {
-  for (let i = 0; i < n; i++) {
-    const s = order[from + i];
-    const row = split.x.subarray(s * inputs, (s + 1) * inputs);
-    for (let j = 0; j < inputs; j++) x[i * inputs + j] = row[j] * scale;
-    labels[i] = split.labels[s];
-  }
+function emptyBatch(rows: SparseRows, size: number): SampleBatch {
+  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Uint8Array(size) };
 }
 
-/** Fraction of `split` the rule classifies right (arg-max of its scores). */
-export function accuracy(rule: Rule, split: Split, scale: number, chunk = 512): number {
-  const C = rule.classes;
-  const x = new Float32Array(chunk * rule.inputs);
-  const scores = new Float32Array(chunk * C);
-  const labels = new Uint8Array(chunk);
-  const identity = Int32Array.from({ length: split.count }, (_, i) => i);
-  let correct = 0;
-  for (let from = 0; from < split.count; from += chunk) {
-    const n = Math.min(chunk, split.count - from);
-    gather(split, identity, from, n, rule.inputs, scale, x, labels);
-    rule.predict(x, n, scores);
-    for (let b = 0; b < n; b++) if (argmaxRow(scores, b, C) === labels[b]) correct++;
+/** Points the batch at samples order[from .. from+n) of `rows` (no data is copied). */
+function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch): void {
+  const labels = batch.labels as Uint8Array;
+  for (let i = 0; i < n; i++) {
+    const s = order[from + i];
+    batch.start[i] = rows.rowStart[s];
+    batch.end[i] = rows.rowStart[s + 1];
+    labels[i] = rows.labels[s];
   }
-  return correct / split.count;
+  batch.size = n;
+}
+
+/** Fraction of `rows` the rule classifies right (arg-max of its scores). */
+export function accuracy(rule: Rule, rows: SparseRows): number {
+  const C = rule.classes;
+  const chunk = rule.maxBatch;
+  const scores = new Float32Array(chunk * C);
+  const batch = emptyBatch(rows, chunk);
+  const identity = Int32Array.from({ length: rows.count }, (_, i) => i);
+  let correct = 0;
+  for (let from = 0; from < rows.count; from += chunk) {
+    const n = Math.min(chunk, rows.count - from);
+    pick(rows, identity, from, n, batch);
+    rule.predict(batch, scores);
+    for (let b = 0; b < n; b++) if (argmaxRow(scores, b, C) === batch.labels[b]) correct++;
+  }
+  return correct / rows.count;
 }

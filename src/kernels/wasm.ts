@@ -1,0 +1,128 @@
+/**
+ * The WebAssembly backend: the AssemblyScript kernels of assembly/kernels.ts over one shared memory. alloc hands
+ * out Float32Array views into that memory (zero-copy: a kernel receives the view's byte offset as a pointer), and
+ * the same memory can be given to worker threads.
+ */
+import type { Backend } from './backend.js';
+
+/** The exports of assembly/kernels.ts: pointers are byte offsets into the memory. */
+interface KernelExports {
+  gemm(out: number, a: number, b: number, m: number, k: number, n: number): void;
+  spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number): void;
+  rankUpdate(w: number, z: number, g: number, rows: number, count: number, k: number, n: number, ldz: number, zOff: number): void;
+  spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number): void;
+  addRow(out: number, v: number, m: number, n: number): void;
+  add(out: number, a: number, b: number, len: number): void;
+  sigmoid(out: number, x: number, len: number, gain: number): void;
+  sigmoidGrad(out: number, y: number, rowScale: number, colScale: number, m: number, n: number): void;
+  densify(out: number, start: number, end: number, index: number, value: number, m: number, n: number): void;
+}
+
+const PAGE = 65536;
+/** The kernels were compiled with --maximumMemory 32768 (2 GiB). */
+export const MAX_PAGES = 32768;
+/**
+ * Allocations start here and are 16-byte aligned (v128 loads are fastest aligned). The module's own static data
+ * (the 256-byte table of Mathf.exp) sits at 1024; instantiating the module in each worker rewrites it in place.
+ */
+const HEAP_START = 8192;
+
+export function createMemory(initialPages = 256): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+}
+
+/**
+ * A bump allocator over the memory. `state` is shared with worker threads (its first element is the next free
+ * byte), so that any thread can allocate and views never overlap.
+ */
+export class WasmBackend implements Backend {
+  private readonly k: KernelExports;
+  private readonly next: Int32Array;
+
+  constructor(
+    readonly name: string,
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    /** One Int32 in shared memory holding the allocation cursor; created when not given. */
+    cursor?: Int32Array,
+  ) {
+    this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    this.next = cursor ?? new Int32Array(new SharedArrayBuffer(4));
+    if (cursor === undefined) this.next[0] = HEAP_START;
+  }
+
+  get cursor(): Int32Array {
+    return this.next;
+  }
+
+  private reserve(bytes: number): number {
+    const size = (bytes + 15) & ~15;
+    const at = Atomics.add(this.next, 0, size);
+    const end = at + size;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) {
+        throw new RangeError(`WebAssembly memory: cannot allocate ${bytes} bytes beyond the ${MAX_PAGES * PAGE / 2 ** 30} GiB maximum`);
+      }
+      try {
+        this.memory.grow(pages);
+      } catch {
+        // Another thread grew it meanwhile; fine if it is now large enough.
+        if (this.memory.buffer.byteLength < end) throw new RangeError(`WebAssembly memory: cannot grow to ${end} bytes`);
+      }
+    }
+    return at;
+  }
+
+  alloc(length: number): Float32Array {
+    const at = this.reserve(length * 4); // before reading .buffer: reserving may grow the memory
+    return new Float32Array(this.memory.buffer, at, length);
+  }
+
+  allocInt(length: number): Int32Array {
+    const at = this.reserve(length * 4);
+    return new Int32Array(this.memory.buffer, at, length);
+  }
+
+  /** A view of existing memory, for a worker that attaches to buffers allocated elsewhere. */
+  view(byteOffset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, byteOffset, length);
+  }
+
+  gemm(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {
+    this.k.gemm(out.byteOffset, a.byteOffset, b.byteOffset, m, k, n);
+  }
+
+  spmm(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number): void {
+    this.k.spmm(out.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, b.byteOffset, m, n);
+  }
+
+  rankUpdate(w: Float32Array, z: Float32Array, g: Float32Array, rows: Int32Array, count: number, k: number, n: number, ldz: number, zOff: number): void {
+    if (count > 0) this.k.rankUpdate(w.byteOffset, z.byteOffset, g.byteOffset, rows.byteOffset, count, k, n, ldz, zOff);
+  }
+
+  spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number): void {
+    if (count > 0) this.k.spRankUpdate(w.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, g.byteOffset, rows.byteOffset, count, n);
+  }
+
+  addRow(out: Float32Array, v: Float32Array, m: number, n: number): void {
+    this.k.addRow(out.byteOffset, v.byteOffset, m, n);
+  }
+
+  add(out: Float32Array, a: Float32Array, b: Float32Array, len: number): void {
+    this.k.add(out.byteOffset, a.byteOffset, b.byteOffset, len);
+  }
+
+  sigmoid(out: Float32Array, x: Float32Array, len: number, gain: number): void {
+    this.k.sigmoid(out.byteOffset, x.byteOffset, len, gain);
+  }
+
+  sigmoidGrad(out: Float32Array, y: Float32Array, rowScale: Float32Array, colScale: Float32Array, m: number, n: number): void {
+    this.k.sigmoidGrad(out.byteOffset, y.byteOffset, rowScale.byteOffset, colScale.byteOffset, m, n);
+  }
+
+  densify(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, m: number, n: number): void {
+    this.k.densify(out.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, m, n);
+  }
+}

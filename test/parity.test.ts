@@ -1,0 +1,125 @@
+// Every WebAssembly kernel against the TypeScript reference on random shapes, including sizes that are not
+// multiples of 4 or 8, and sparse rows.
+import { test } from 'node:test';
+import type { Backend } from '../src/kernels/backend.js';
+import { getBackend } from '../src/kernels/index.js';
+import { referenceBackend as ref } from '../src/kernels/reference.js';
+import { Random } from '../src/random.js';
+import { assertAllClose } from './helpers.js';
+
+const SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 13, 9], [17, 33, 16], [64, 100, 32], [9, 784, 16], [2, 3, 33]];
+const TOL = { rtol: 2e-5, atol: 2e-5 };
+
+function randomArray(rng: Random, n: number, zeros = 0): Float32Array {
+  return Float32Array.from({ length: n }, () => (rng.next() < zeros ? 0 : rng.next() * 2 - 1));
+}
+
+/** Copies into the backend's memory. */
+function put(be: Backend, a: Float32Array): Float32Array {
+  const out = be.alloc(a.length);
+  out.set(a);
+  return out;
+}
+function putInt(be: Backend, a: Int32Array): Int32Array {
+  const out = be.allocInt(a.length);
+  out.set(a);
+  return out;
+}
+
+function sparseRows(rng: Random, m: number, k: number, density: number) {
+  const start: number[] = [], end: number[] = [], index: number[] = [], value: number[] = [];
+  for (let i = 0; i < m; i++) {
+    start.push(index.length);
+    for (let j = 0; j < k; j++) if (rng.next() < density) { index.push(j); value.push(rng.next()); }
+    end.push(index.length);
+  }
+  return { start: Int32Array.from(start), end: Int32Array.from(end), index: Int32Array.from(index), value: Float32Array.from(value) };
+}
+
+for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
+  const be = getBackend(name);
+
+  test(`${name}: gemm matches the reference`, () => {
+    const rng = new Random(1);
+    for (const [m, k, n] of SHAPES) {
+      const a = randomArray(rng, m * k, 0.5), b = randomArray(rng, k * n);
+      const want = new Float32Array(m * n);
+      ref.gemm(want, a, b, m, k, n);
+      const got = be.alloc(m * n);
+      be.gemm(got, put(be, a), put(be, b), m, k, n);
+      assertAllClose(got, want, TOL);
+    }
+  });
+
+  test(`${name}: spmm and densify match the reference`, () => {
+    const rng = new Random(2);
+    for (const [m, k, n] of SHAPES) {
+      const s = sparseRows(rng, m, k, 0.3);
+      const b = randomArray(rng, k * n);
+      const want = new Float32Array(m * n);
+      ref.spmm(want, s.start, s.end, s.index, s.value, b, m, n);
+      const args = [putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value)] as const;
+      const got = be.alloc(m * n);
+      be.spmm(got, ...args, put(be, b), m, n);
+      assertAllClose(got, want, TOL);
+      const wantDense = new Float32Array(m * k);
+      ref.densify(wantDense, s.start, s.end, s.index, s.value, m, k);
+      const gotDense = be.alloc(m * k).fill(7);
+      be.densify(gotDense, ...args, m, k);
+      assertAllClose(gotDense, wantDense, { rtol: 0, atol: 0 });
+    }
+  });
+
+  test(`${name}: rankUpdate and spRankUpdate match the reference`, () => {
+    const rng = new Random(3);
+    for (const [B, k, n] of SHAPES) {
+      const ldz = k + 3, zOff = 2;
+      const z = randomArray(rng, B * ldz, 0.5), g = randomArray(rng, B * n);
+      const rows = Int32Array.from({ length: B }, (_, i) => i).filter(() => rng.next() < 0.6);
+      const w0 = randomArray(rng, k * n);
+      const want = Float32Array.from(w0);
+      ref.rankUpdate(want, z, g, rows, rows.length, k, n, ldz, zOff);
+      const got = put(be, w0);
+      be.rankUpdate(got, put(be, z), put(be, g), putInt(be, rows), rows.length, k, n, ldz, zOff);
+      assertAllClose(got, want, TOL);
+
+      const s = sparseRows(rng, B, k, 0.3);
+      const wantSp = Float32Array.from(w0);
+      ref.spRankUpdate(wantSp, s.start, s.end, s.index, s.value, g, rows, rows.length, n);
+      const gotSp = put(be, w0);
+      be.spRankUpdate(gotSp, putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value), put(be, g), putInt(be, rows), rows.length, n);
+      assertAllClose(gotSp, wantSp, TOL);
+    }
+  });
+
+  test(`${name}: elementwise kernels match the reference`, () => {
+    const rng = new Random(4);
+    for (const [m, , n] of SHAPES) {
+      const x = Float32Array.from(randomArray(rng, m * n), (v) => v * 300);
+      const want = new Float32Array(m * n);
+      ref.sigmoid(want, x, m * n, 5);
+      const got = be.alloc(m * n);
+      be.sigmoid(got, put(be, x), m * n, 5);
+      assertAllClose(got, want, { rtol: 1e-5, atol: 1e-6 });
+
+      const y = Float32Array.from(randomArray(rng, m * n), Math.abs);
+      const rs = randomArray(rng, m), cs = randomArray(rng, n);
+      ref.sigmoidGrad(want, y, rs, cs, m, n);
+      be.sigmoidGrad(got, put(be, y), put(be, rs), put(be, cs), m, n);
+      assertAllClose(got, want, TOL);
+
+      const v = randomArray(rng, n);
+      const base = randomArray(rng, m * n);
+      const wantRow = Float32Array.from(base);
+      ref.addRow(wantRow, v, m, n);
+      const gotRow = put(be, base);
+      be.addRow(gotRow, put(be, v), m, n);
+      assertAllClose(gotRow, wantRow, TOL);
+
+      const a = randomArray(rng, m * n);
+      ref.add(want, a, base, m * n);
+      be.add(got, put(be, a), put(be, base), m * n);
+      assertAllClose(got, want, TOL);
+    }
+  });
+}
