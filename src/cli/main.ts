@@ -56,10 +56,11 @@ export function buildProgram(): Command {
     .addOption(new Option('--order <order>', 'pattern order: shuffle (seeded, each epoch) or fixed (default: shuffle; xor/parity: fixed)').choices(['shuffle', 'fixed']))
     .option('--stop-at-error <sum>', "stop when an epoch's Σ|e| falls below this (default: xor/parity 0.1)", positive)
     .option('--seed <n>', 'random seed for initial weights and shuffling', seedNumber, DEFAULTS.seed)
-    .option('--backend <name>', 'kernel backend: auto, reference', DEFAULTS.backend)
+    .option('--backend <name>', 'kernel backend: auto (fastest available), wasm, wasm-relaxed-simd, wasm-simd, reference', DEFAULTS.backend)
+    .option('--threads <n>', 'threads for multi-class training (default: every core)', count)
     .option('--log <file>', 'write NDJSON events (config header, one per evaluation, summary) to this file')
     .option('--json', 'print the summary and history as one JSON object on stdout')
-    .option('--verbose', 'print the resolved config')
+    .option('--verbose', 'print the resolved config and the backend chosen')
     .option('--quiet', 'no progress output')
     .action((opts: TrainCommandOptions) => {
       trainCommand(opts);

@@ -2,6 +2,7 @@
  * A training run as data: what the user asked for (TrainInput, every field optional) resolved once against a
  * preset and the task's defaults into a RunConfig, validated, and recorded at the head of every log.
  */
+import { availableParallelism } from 'node:os';
 import { check } from '../errors.js';
 import { type EdOptions, getPreset, type PresetName, validateEdOptions } from '../rules/ed-options.js';
 
@@ -25,6 +26,8 @@ export interface TrainInput extends Partial<EdOptions> {
   evalEvery?: number;
   stopAtError?: number;
   backend?: string;
+  /** Threads for multi-class training (default: every core). */
+  threads?: number;
 }
 
 export interface RunConfig {
@@ -37,6 +40,7 @@ export interface RunConfig {
   };
   seed: number;
   backend: string;
+  threads: number;
 }
 
 export const DEFAULTS = { preset: 'seed', task: 'pair', digits: '4,9', bits: 4, seed: 1, epochs: 10, backend: 'auto' } as const;
@@ -77,6 +81,7 @@ export function resolveConfig(input: TrainInput): RunConfig {
     },
     seed,
     backend: input.backend ?? DEFAULTS.backend,
+    threads: input.threads ?? availableParallelism(),
   };
   const t = config.train;
   check(Number.isInteger(t.batch) && t.batch >= 1, `--batch: expected an integer ≥ 1, got ${t.batch}`);
@@ -84,5 +89,6 @@ export function resolveConfig(input: TrainInput): RunConfig {
   check(t.updates === undefined || (Number.isInteger(t.updates) && t.updates >= 1), `--updates: expected an integer ≥ 1, got ${t.updates}`);
   check(t.evalEvery === undefined || (Number.isInteger(t.evalEvery) && t.evalEvery >= 1), `--eval-every: expected an integer ≥ 1, got ${t.evalEvery}`);
   check(['shuffle', 'fixed'].includes(t.order), `--order: expected shuffle or fixed, got '${t.order}'`);
+  check(Number.isInteger(config.threads) && config.threads >= 1 && config.threads <= 64, `--threads: expected an integer 1…64, got ${config.threads}`);
   return config;
 }

@@ -8,6 +8,7 @@ import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
 import { Random } from '../random.js';
 import { EdClassifier } from '../rules/ed.js';
+import { useThreads } from '../rules/ed-threads.js';
 import { VERSION } from '../version.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
@@ -30,6 +31,8 @@ export interface RunHeader {
   time: string;
   config: RunConfig;
   backend: string;
+  /** Threads actually used (multi-class models on a WebAssembly backend split their networks). */
+  threads: number;
   task: { name: string; inputs: number; classes: number; train: number; test: number; dataset: string; fingerprint: string };
   parameters: number;
 }
@@ -53,9 +56,10 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
   const task = loadTask(config);
   const maxBatch = Math.max(config.train.batch, 256);
   const rule = new EdClassifier(config.rule, task.inputs, task.classes, backend, new Random(config.seed).fork(1), maxBatch);
+  const pool = useThreads(rule, config.threads);
   const header: RunHeader = {
     event: 'start', format: LOG_FORMAT, formatVersion: LOG_FORMAT_VERSION, version: VERSION,
-    time: new Date().toISOString(), config, backend: backend.name,
+    time: new Date().toISOString(), config, backend: backend.name, threads: pool?.threads ?? 1,
     task: { name: task.name, inputs: task.inputs, classes: task.classes, train: task.train.count, test: task.test.count,
       dataset: task.source.dataset, fingerprint: task.source.fingerprint },
     parameters: rule.parameterCount(),
@@ -78,5 +82,7 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
   } catch (err) {
     log?.abort();
     throw err;
+  } finally {
+    void pool?.close();
   }
 }
