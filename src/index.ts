@@ -19,3 +19,4 @@ export { buildTask, parityTask, parseDigits, type Task, type Split, type TaskKin
 export { train, accuracy, type TrainOptions, type TrainResult, type EvalRecord } from './train/trainer.js';
 export { resolveConfig, DEFAULTS, TASK_NAMES, type TrainInput, type RunConfig, type TaskName } from './train/config.js';
 export { runTraining, loadTask, LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader, type RunOutcome, type RunHooks } from './train/run.js';
+export { runBench, formatBenchReport, type BenchReport, type BenchOptions } from './bench/index.js';

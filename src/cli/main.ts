@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { PRESET_NAMES, PRESETS } from '../rules/ed-options.js';
 import { DEFAULTS, TASK_NAMES } from '../train/config.js';
 import { VERSION } from '../version.js';
+import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const number = (what: string, ok: (v: number) => boolean) => (text: string): number => {
@@ -65,6 +66,12 @@ export function buildProgram(): Command {
     .action((opts: TrainCommandOptions) => {
       trainCommand(opts);
     });
+
+  program.command('bench')
+    .description('benchmark the kernels (GFLOP/s, checked against the reference) and ED training (s/epoch, samples/s) per backend and thread count')
+    .option('--json <file>', 'also write every number to this JSON file')
+    .option('--quick', 'fewer repeats')
+    .action((opts: BenchCommandOptions) => benchCommand(opts));
 
   return program;
 }

@@ -22,7 +22,8 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   const { header: h, result: r } = outcome;
   if (json) {
     const { history, ...summary } = r;
-    out(JSON.stringify({ ...h, event: 'summary', result: summary, history }));
+    const peakRssMB = process.resourceUsage().maxRSS / 1024;
+    out(JSON.stringify({ ...h, event: 'summary', result: summary, peakRssMB, history }));
     return outcome;
   }
   if (verbose) out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);

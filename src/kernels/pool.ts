@@ -46,8 +46,9 @@ export class WorkerPool {
     }
   }
 
-  /** The first job waits for every worker to have attached; a worker that cannot start is an error, not a hang. */
-  private awaitStart(): void {
+  /** Blocks until every worker has attached (done once); a worker that cannot start is an error, not a hang. */
+  awaitStart(): void {
+    if (this.started) return;
     const deadline = Date.now() + START_TIMEOUT_MS;
     let ready = Atomics.load(this.control, SLOT.ready);
     while (ready < this.threads - 1) {
@@ -63,7 +64,7 @@ export class WorkerPool {
    * runs its own share through `local`. Returns when every thread is done.
    */
   run(count: number, params: number[], local: (from: number, to: number) => void): void {
-    if (!this.started) this.awaitStart();
+    this.awaitStart();
     const c = this.control;
     for (let i = 0; i < params.length; i++) c[PARAMS + i] = params[i];
     c[SLOT.count] = count;

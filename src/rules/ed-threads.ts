@@ -17,6 +17,7 @@ export function useThreads(clf: EdClassifier, threads: number): WorkerPool | nul
   const count = Math.min(threads, clf.networks);
   const script = new URL(`./ed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const pool = new WorkerPool(count, script, { module: be.module, memory: be.memory, name: be.name, attachment: clf.attachment() });
+  pool.awaitStart(); // so that start-up is not counted as training time
   clf.useRunner((op, networks, batch, dense, index, value) => {
     pool.run(networks, [OPS[op], batch, dense ? 1 : 0, index.byteOffset, index.length, value.byteOffset, value.length], (from, to) => {
       for (let k = from; k < to; k++) clf.runNetwork(op, k, batch, dense, index, value);

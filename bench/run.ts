@@ -1,0 +1,8 @@
+// npm run bench: the same benchmarks as `edlearn bench`, through the public API; writes bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { formatBenchReport, runBench } from '../src/index.js';
+
+const report = runBench({ quick: process.argv.includes('--quick'), log: (line) => process.stderr.write(`${line}\n`) });
+console.log(formatBenchReport(report));
+writeFileSync('bench/results.json', JSON.stringify(report, null, 2) + '\n');
+console.log('\nnumbers written to bench/results.json');
