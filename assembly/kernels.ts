@@ -263,6 +263,49 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
   }
 }
 
+/** out (m,n) = a (m,k) · b (n,k)ᵀ: each output is a dot product of two rows (backprop's error to the layer below). */
+export function gemmBT(out: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+  for (let i = 0; i < m; i++) {
+    const ai = addr(a, i * k);
+    for (let j = 0; j < n; j++) {
+      const bj = addr(b, j * k);
+      let acc = f32x4.splat(0);
+      let p = 0;
+      for (; p + 4 <= k; p += 4) acc = madd(v128.load(addr(ai, p)), v128.load(addr(bj, p)), acc);
+      let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      for (; p < k; p++) s += f32At(ai, p) * f32At(bj, p);
+      store<f32>(addr(out, i * n + j), s);
+    }
+  }
+}
+
+/**
+ * One Adam step as Keras 3 writes it: m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= alpha · m / (√v + ε),
+ * where alpha = lr · √(1 − β2^t) / (1 − β1^t) is computed by the caller.
+ */
+export function adam(w: usize, g: usize, m: usize, v: usize, len: i32, alpha: f32, beta1: f32, beta2: f32, epsilon: f32): void {
+  const c1 = f32x4.splat(1 - beta1), c2 = f32x4.splat(1 - beta2), a = f32x4.splat(alpha), e = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const gi = v128.load(addr(g, i));
+    let mi = v128.load(addr(m, i));
+    let vi = v128.load(addr(v, i));
+    mi = f32x4.add(mi, f32x4.mul(f32x4.sub(gi, mi), c1));
+    vi = f32x4.add(vi, f32x4.mul(f32x4.sub(f32x4.mul(gi, gi), vi), c2));
+    v128.store(addr(m, i), mi);
+    v128.store(addr(v, i), vi);
+    v128.store(addr(w, i), f32x4.sub(v128.load(addr(w, i)), f32x4.div(f32x4.mul(a, mi), f32x4.add(f32x4.sqrt(vi), e))));
+  }
+  for (; i < len; i++) {
+    const gi = f32At(g, i);
+    const mi = f32At(m, i) + (gi - f32At(m, i)) * (1 - beta1);
+    const vi = f32At(v, i) + (gi * gi - f32At(v, i)) * (1 - beta2);
+    store<f32>(addr(m, i), mi);
+    store<f32>(addr(v, i), vi);
+    store<f32>(addr(w, i), f32At(w, i) - alpha * mi / (Mathf.sqrt(vi) + epsilon));
+  }
+}
+
 /** out (m,n) += v (n) on every row. */
 export function addRow(out: usize, v: usize, m: i32, n: i32): void {
   for (let i = 0; i < m; i++) {

@@ -20,3 +20,8 @@ export { train, accuracy, type TrainOptions, type TrainResult, type EvalRecord }
 export { resolveConfig, DEFAULTS, TASK_NAMES, type TrainInput, type RunConfig, type TaskName } from './train/config.js';
 export { runTraining, loadTask, LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader, type RunOutcome, type RunHooks } from './train/run.js';
 export { runBench, formatBenchReport, type BenchReport, type BenchOptions } from './bench/index.js';
+export { BackpropClassifier, BACKPROP_DEFAULTS, type BackpropOptions } from './rules/backprop.js';
+export { renderReport, readLogs, type ReportOptions, type ReportResult } from './report/index.js';
+export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
+export { runExperiment } from './experiments/runner.js';
+export { conclude, NOTES } from './experiments/conclusions.js';

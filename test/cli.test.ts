@@ -46,7 +46,7 @@ test('a short run prints the summary and writes an NDJSON log that starts with c
   assert.equal(head.event, 'start');
   assert.equal(head.format, 'edlearn-log');
   assert.equal(head.config.seed, 3);
-  assert.equal(head.config.rule.units, 16);
+  assert.equal(head.config.ed.units, 16);
   assert.match(head.backend, /^(wasm-relaxed-simd|wasm-simd|reference)$/);
   assert.match(head.version, /^\d+\.\d+\.\d+/);
   assert.ok(lines.some((l) => l.event === 'eval'));
@@ -68,4 +68,18 @@ test('--help lists the defaults', () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /--units <n>.*default: seed 16, kaneko 8/s);
   assert.match(r.stdout, /--lr <rate>.*default: seed 0\.01, kaneko 0\.8/s);
+});
+
+test('experiment and report: unknown ids and bad logs exit 2 and leave no HTML behind', () => {
+  assertUserError(['experiment', 'no-such'], /unknown experiment 'no-such'; expected one of baseline, .* or all/);
+  const dir = tempDir();
+  const out = join(dir, 'report');
+  writeFileSync(join(dir, 'bad.ndjson'), '{"event":"start"\n');
+  assertUserError(['report', join(dir, 'bad.ndjson'), '--out', out], /bad\.ndjson:1: not JSON/);
+  writeFileSync(join(dir, 'empty.ndjson'), '');
+  assertUserError(['report', join(dir, 'empty.ndjson'), '--out', out], /empty\.ndjson/);
+  writeFileSync(join(dir, 'headless.ndjson'), JSON.stringify({ event: 'eval', run: 'r', update: 1 }) + '\n');
+  assertUserError(['report', join(dir, 'headless.ndjson'), '--out', out], /before its start header/);
+  assert.ok(!existsSync(out), 'a report directory was created');
+  assert.deepEqual(readdirSync(dir).sort(), ['bad.ndjson', 'empty.ndjson', 'headless.ndjson']);
 });

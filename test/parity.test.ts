@@ -92,6 +92,27 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
     }
   });
 
+  test(`${name}: gemmBT and adam match the reference`, () => {
+    const rng = new Random(5);
+    for (const [m, k, n] of SHAPES) {
+      const a = randomArray(rng, m * k), b = randomArray(rng, n * k);
+      const want = new Float32Array(m * n);
+      ref.gemmBT(want, a, b, m, k, n);
+      const got = be.alloc(m * n);
+      be.gemmBT(got, put(be, a), put(be, b), m, k, n);
+      assertAllClose(got, want, TOL);
+      const len = m * k;
+      const w = randomArray(rng, len), g = randomArray(rng, len), mm = randomArray(rng, len), vv = Float32Array.from(randomArray(rng, len), Math.abs);
+      const [w1, m1, v1] = [Float32Array.from(w), Float32Array.from(mm), Float32Array.from(vv)];
+      ref.adam(w1, g, m1, v1, len, 0.01, 0.9, 0.999, 1e-7);
+      const [w2, m2, v2] = [put(be, w), put(be, mm), put(be, vv)];
+      be.adam(w2, put(be, g), m2, v2, len, 0.01, 0.9, 0.999, 1e-7);
+      assertAllClose(m2, m1, TOL);
+      assertAllClose(v2, v1, TOL);
+      assertAllClose(w2, w1, { rtol: 1e-4, atol: 1e-5 });
+    }
+  });
+
   test(`${name}: elementwise kernels match the reference`, () => {
     const rng = new Random(4);
     for (const [m, , n] of SHAPES) {

@@ -111,7 +111,11 @@ function targets(r: BenchReport) {
   for (const t of [p, one].filter((x): x is TrainingResult => !!x)) {
     const gemm = Math.max(...r.kernels.filter((k) => k.backend === t.backend && k.kernel === 'gemm').map((k) => k.gflops));
     const ratio = t.gflops / gemm;
-    out.push({ target: `sustained ED FLOP rate ≥ 50 % of best GEMM (${t.case})`, value: `${t.gflops.toFixed(1)} / ${gemm.toFixed(1)} GFLOP/s = ${(ratio * 100).toFixed(0)} %`, met: ratio >= 0.5 });
+    out.push({
+      target: `sustained ED FLOP rate ≥ 50 % of best GEMM (${t.case})`,
+      value: `${t.gflops.toFixed(1)} / ${gemm.toFixed(1)} GFLOP/s = ${(ratio * 100).toFixed(0)} % (dense-equivalent ${(100 * t.denseEquivalentGflops / gemm).toFixed(0)} %)`,
+      met: ratio >= 0.5,
+    });
   }
   if (r.memory) out.push({ target: 'peak RSS of 10-class training ≤ 400 MB', value: `${r.memory.peakRssMB.toFixed(0)} MB`, met: r.memory.peakRssMB <= 400 });
   return out;
@@ -129,7 +133,7 @@ export function formatBenchReport(report: BenchReport): string {
       const ref = report.training.find((r) => r.case === t.case && r.backend === 'reference');
       return {
         case: t.case, backend: t.backend, threads: t.threads, 's/epoch': t.secondsPerEpoch, 'samples/s': Math.round(t.samplesPerSecond),
-        'GFLOP/s': t.gflops, 'vs reference': ref ? `${(ref.secondsPerEpoch / t.secondsPerEpoch).toFixed(1)}×` : '-',
+        'GFLOP/s': t.gflops, 'dense-equiv. GFLOP/s': t.denseEquivalentGflops, 'vs reference': ref ? `${(ref.secondsPerEpoch / t.secondsPerEpoch).toFixed(1)}×` : '-',
       };
     })),
   ];

@@ -31,6 +31,8 @@ export interface TrainingResult {
   secondsPerEpoch: number;
   samplesPerSecond: number;
   gflops: number;
+  /** The rate a dense first layer would need for the same time (all N inputs instead of the non-zero ones). */
+  denseEquivalentGflops: number;
   /** Samples actually trained per repeat (a partial epoch for slow backends, then scaled to one epoch). */
   samplesTimed: number;
   repeats: number;
@@ -50,6 +52,7 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   let nonZero = 0;
   for (const v of task.train.x) if (v !== 0) nonZero++;
   const flopsPerEpoch = flopsPerSample(c.rule, nonZero / task.train.count) * task.train.count * networks;
+  const denseFlopsPerEpoch = flopsPerSample(c.rule, task.inputs) * task.train.count * networks;
   const updatesPerEpoch = Math.ceil(task.train.count / c.batch);
   const updates = opts.maxSamples ? Math.min(updatesPerEpoch, Math.ceil(opts.maxSamples / c.batch)) : updatesPerEpoch;
   const perEpoch: number[] = [];
@@ -70,6 +73,7 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   return {
     case: c.name, backend: backendName, threads: networks > 1 ? Math.min(threads, networks) : 1, secondsPerEpoch,
     samplesPerSecond: task.train.count / secondsPerEpoch, gflops: flopsPerEpoch / secondsPerEpoch / 1e9,
+    denseEquivalentGflops: denseFlopsPerEpoch / secondsPerEpoch / 1e9,
     samplesTimed: samples, repeats: opts.repeats,
   };
 }

@@ -7,7 +7,10 @@ import { UserError } from '../errors.js';
 import { PRESET_NAMES, PRESETS } from '../rules/ed-options.js';
 import { DEFAULTS, TASK_NAMES } from '../train/config.js';
 import { VERSION } from '../version.js';
+import { EXPERIMENT_IDS } from '../experiments/grids.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
+import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
+import { reportCommand } from './report.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const number = (what: string, ok: (v: number) => boolean) => (text: string): number => {
@@ -32,6 +35,10 @@ export function buildProgram(): Command {
 
   program.command('train')
     .description('train an ED network and report validation accuracy on the held-out test files')
+    .addOption(new Option('--rule <rule>', 'learning rule: ed, or backprop (the Keras-like baseline: Glorot init, Adam lr 0.001, sigmoid + BCE)').choices(['ed', 'backprop']).default('ed'))
+    .addOption(new Option('--activation <fn>', 'backprop hidden units (default: sigmoid)').choices(['sigmoid', 'relu']))
+    .addOption(new Option('--loss <loss>', 'backprop two-class loss (default: bce)').choices(['bce', 'mse']))
+    .addOption(new Option('--optimizer <name>', 'backprop optimizer (default: adam)').choices(['adam', 'sgd']))
     .addOption(new Option('--preset <name>', `rule preset: ${PRESET_NAMES.map((n) => `${n} (${PRESETS[n].description})`).join('; ')}`).choices(PRESET_NAMES).default(DEFAULTS.preset))
     .addOption(new Option('--task <task>', 'pair: two digits; one-vs-rest: one digit against the rest; all: every class; xor, parity: Kaneko\'s logic tasks').choices(TASK_NAMES).default(DEFAULTS.task))
     .option('--digits <list>', 'classes for pair / one-vs-rest, comma-separated', DEFAULTS.digits)
@@ -40,7 +47,7 @@ export function buildProgram(): Command {
     .option('--layers <n>', `hidden layers (default: ${both('layers')})`, count)
     .option('--units <n>', `units per hidden layer, excitatory and inhibitory alternating (default: ${both('units')})`, count)
     .option('--batch <n>', `samples per update, updates summed (default: seed ${seed.batch}, kaneko ${kaneko.batch})`, count)
-    .option('--lr <rate>', `learning rate α (default: ${both('lr')})`, positive)
+    .option('--lr <rate>', `learning rate α (default: ${both('lr')}; backprop 0.001)`, positive)
     .option('--beta <value>', `value β of the bias units (default: ${both('beta')})`, nonNegative)
     .option('--u0 <value>', `sigmoid temperature, f(u) = 1/(1+exp(-2u/u0)) (default: ${both('u0')})`, positive)
     .option('--u1 <value>', `amine diffusion factor to hidden units (default: ${both('u1')})`, nonNegative)
@@ -66,6 +73,20 @@ export function buildProgram(): Command {
     .action((opts: TrainCommandOptions) => {
       trainCommand(opts);
     });
+
+  program.command('experiment')
+    .description(`run one of the seed article's experiments (or all), append NDJSON logs, then render the report: ${EXPERIMENT_IDS.join(', ')}, all`)
+    .argument('<id>', 'experiment id, or all')
+    .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
+    .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
+    .option('--no-report', 'only run and log, do not render the report')
+    .action((id: string, opts: ExperimentCommandOptions) => experimentCommand(id, opts));
+
+  program.command('report')
+    .description('render experiment logs (NDJSON) into figures (SVG, PNG), summary.json and one self-contained HTML page')
+    .argument('[logs...]', 'NDJSON log files or directories of them', ['docs/results/logs'])
+    .option('--out <dir>', 'report directory: index.html, summary.json and figures/ are replaced, anything else is kept', 'docs/results')
+    .action((logs: string[], opts: { out: string }) => reportCommand({ logs, out: opts.out }));
 
   program.command('bench')
     .description('benchmark the kernels (GFLOP/s, checked against the reference) and ED training (s/epoch, samples/s) per backend and thread count')

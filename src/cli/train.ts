@@ -29,7 +29,8 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   if (verbose) out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   const bestEpoch = r.history.find((e) => e.update === r.bestUpdate)?.epoch ?? 0;
-  out(`edlearn ${h.version} · ED (${h.config.preset}) · ${h.task.name} · ${h.task.train} train / ${h.task.test} validation · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
+  const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop!.activation}, ${h.config.backprop!.optimizer})`;
+  out(`edlearn ${h.version} · ${rule} · ${h.task.name} · ${h.task.train} train / ${h.task.test} validation · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
   out(`validation accuracy  final ${pct(r.finalValAccuracy)}  best ${pct(r.bestValAccuracy)} (update ${r.bestUpdate}, epoch ${bestEpoch.toFixed(2)})`);
   if (r.convergedEpoch !== null) out(`converged (Σ|e| < ${h.config.train.stopAtError}) at epoch ${r.convergedEpoch}`);
   else if (h.config.train.stopAtError !== undefined) out(`did not converge (Σ|e| < ${h.config.train.stopAtError}) within ${r.epochs} epochs`);

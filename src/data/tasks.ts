@@ -69,6 +69,8 @@ export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
 function relabel(set: ImageSet, map: (label: number) => number, inputs: number): Split {
   const keep: number[] = [];
   for (let i = 0; i < set.count; i++) if (map(set.labels[i]) >= 0) keep.push(i);
+  // Every sample kept (all classes, one-vs-rest): share the images instead of copying 47 MB.
+  if (keep.length === set.count) return { x: set.images, labels: set.labels.map(map), count: set.count };
   const x = new Uint8Array(keep.length * inputs);
   const labels = new Uint8Array(keep.length);
   keep.forEach((src, i) => {

@@ -45,6 +45,15 @@ export interface Backend {
     g: Float32Array, rows: Int32Array, count: number, n: number,
   ): void;
 
+  /** out (m,n) = a (m,k) · b (n,k)ᵀ. */
+  gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void;
+
+  /**
+   * One Adam step (Keras 3): m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= alpha · m / (√v + ε), with
+   * alpha = lr · √(1 − β2^t) / (1 − β1^t) computed by the caller.
+   */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
+
   /** out (m,n) += v (n), broadcast over rows. */
   addRow(out: Float32Array, v: Float32Array, m: number, n: number): void;
 

@@ -60,6 +60,24 @@ export const referenceBackend: Backend = {
     }
   },
 
+  gemmBT(out, a, b, m, k, n) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[i * k + p] * b[j * k + p];
+        out[i * n + j] = sum;
+      }
+    }
+  },
+
+  adam(w, g, m, v, len, alpha, beta1, beta2, epsilon) {
+    for (let i = 0; i < len; i++) {
+      m[i] += (g[i] - m[i]) * (1 - beta1);
+      v[i] += (g[i] * g[i] - v[i]) * (1 - beta2);
+      w[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + epsilon);
+    }
+  },
+
   addRow(out, v, m, n) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) out[i * n + j] += v[j];

@@ -11,6 +11,8 @@ interface KernelExports {
   spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number): void;
   rankUpdate(w: number, z: number, g: number, rows: number, count: number, k: number, n: number, ldz: number, zOff: number): void;
   spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number): void;
+  gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
+  adam(w: number, g: number, m: number, v: number, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
   addRow(out: number, v: number, m: number, n: number): void;
   add(out: number, a: number, b: number, len: number): void;
   sigmoid(out: number, x: number, len: number, gain: number): void;
@@ -104,6 +106,14 @@ export class WasmBackend implements Backend {
 
   spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number): void {
     if (count > 0) this.k.spRankUpdate(w.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, g.byteOffset, rows.byteOffset, count, n);
+  }
+
+  gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {
+    this.k.gemmBT(out.byteOffset, a.byteOffset, b.byteOffset, m, k, n);
+  }
+
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void {
+    this.k.adam(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, beta1, beta2, epsilon);
   }
 
   addRow(out: Float32Array, v: Float32Array, m: number, n: number): void {

@@ -4,12 +4,20 @@
  */
 import { availableParallelism } from 'node:os';
 import { check } from '../errors.js';
+import { BACKPROP_DEFAULTS, type BackpropOptions, validateBackpropOptions } from '../rules/backprop.js';
 import { type EdOptions, getPreset, type PresetName, validateEdOptions } from '../rules/ed-options.js';
 
 export type TaskName = 'pair' | 'one-vs-rest' | 'all' | 'xor' | 'parity';
 export const TASK_NAMES: TaskName[] = ['pair', 'one-vs-rest', 'all', 'xor', 'parity'];
 
+export type RuleName = 'ed' | 'backprop';
+
 export interface TrainInput extends Partial<EdOptions> {
+  /** Learning rule (default ed). Backprop takes layers, units, lr and batch from here too. */
+  rule?: RuleName;
+  activation?: BackpropOptions['activation'];
+  loss?: BackpropOptions['loss'];
+  optimizer?: BackpropOptions['optimizer'];
   preset?: string;
   task?: TaskName;
   /** Classes for pair / one-vs-rest, e.g. "4,9" or [4, 9]. */
@@ -31,8 +39,12 @@ export interface TrainInput extends Partial<EdOptions> {
 }
 
 export interface RunConfig {
+  rule: RuleName;
+  /** ED preset the ED options started from (also the source of batch and order defaults for backprop). */
   preset: PresetName;
-  rule: EdOptions;
+  /** Resolved options of the rule that runs (the other one is absent). */
+  ed?: EdOptions;
+  backprop?: BackpropOptions;
   task: { kind: TaskName; digits: string; bits: number; data: string };
   train: {
     batch: number; epochs?: number; updates?: number; order: 'shuffle' | 'fixed';
@@ -52,10 +64,16 @@ export function resolveConfig(input: TrainInput): RunConfig {
   const preset = getPreset(presetName);
   const kind = input.task ?? DEFAULTS.task;
   check(TASK_NAMES.includes(kind), `--task: unknown task '${kind}'; expected one of ${TASK_NAMES.join(', ')}`);
+  const ruleName = input.rule ?? 'ed';
+  check(ruleName === 'ed' || ruleName === 'backprop', `--rule: expected ed or backprop, got '${String(ruleName)}'`);
   const pick = <K extends keyof EdOptions>(k: K): EdOptions[K] => (input[k] ?? preset.rule[k]) as EdOptions[K];
-  const rule = validateEdOptions(Object.fromEntries(
+  const ed = ruleName === 'ed' ? validateEdOptions(Object.fromEntries(
     (Object.keys(preset.rule) as (keyof EdOptions)[]).map((k) => [k, pick(k)]),
-  ) as unknown as EdOptions);
+  ) as unknown as EdOptions) : undefined;
+  const backprop = ruleName === 'backprop' ? validateBackpropOptions({
+    ...BACKPROP_DEFAULTS,
+    ...definedOnly({ layers: input.layers, units: input.units, lr: input.lr, activation: input.activation, loss: input.loss, optimizer: input.optimizer }),
+  }) : undefined;
   check(input.epochs === undefined || input.updates === undefined, 'give either --epochs or --updates, not both');
   // Logic tasks follow Kaneko's protocol: fixed pattern order, stop when the epoch's Σ|e| < 0.1, at most 10,000 epochs.
   const logic = isLogic(kind);
@@ -64,8 +82,10 @@ export function resolveConfig(input: TrainInput): RunConfig {
   const seed = input.seed ?? DEFAULTS.seed;
   check(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff, `--seed: expected an integer 0…4294967295, got ${seed}`);
   const config: RunConfig = {
+    rule: ruleName,
     preset: presetName,
-    rule,
+    ed,
+    backprop,
     task: {
       kind,
       digits: Array.isArray(input.digits) ? input.digits.join(',') : input.digits ?? (kind === 'one-vs-rest' ? '4' : DEFAULTS.digits),
@@ -91,4 +111,9 @@ export function resolveConfig(input: TrainInput): RunConfig {
   check(['shuffle', 'fixed'].includes(t.order), `--order: expected shuffle or fixed, got '${t.order}'`);
   check(Number.isInteger(config.threads) && config.threads >= 1 && config.threads <= 64, `--threads: expected an integer 1…64, got ${config.threads}`);
   return config;
+}
+
+/** The fields of `o` that are set, so that spreading them does not overwrite defaults with undefined. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

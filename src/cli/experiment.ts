@@ -1,0 +1,42 @@
+/** `edlearn experiment <id>`: runs the article's experiment grids, then renders the report from all logs. */
+import { UserError } from '../errors.js';
+import { EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
+import { runExperiment } from '../experiments/runner.js';
+import { conclude, NOTES } from '../experiments/conclusions.js';
+import { renderReport } from '../report/index.js';
+import { createProgress } from './progress.js';
+
+export interface ExperimentCommandOptions {
+  logs: string;
+  out: string;
+  report?: boolean;
+}
+
+export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  const ids = id === 'all' ? EXPERIMENT_IDS : [id];
+  for (const x of ids) {
+    if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${EXPERIMENT_IDS.join(', ')} or all`);
+  }
+  const started = performance.now();
+  for (const x of ids) {
+    const exp = EXPERIMENTS.find((e) => e.id === x)!;
+    let progress = createProgress();
+    const path = runExperiment(exp, options.logs, {
+      onRunStart: (label, i, total) => {
+        progress = createProgress();
+        if (!process.stderr.isTTY) return;
+        process.stderr.write(`[${i + 1}/${total}] ${label}\n`);
+      },
+      onUpdate: (u, t) => progress.onUpdate(u, t),
+      onRunEnd: (label, seconds, bestAcc) => {
+        progress.stop();
+        process.stderr.write(`${label}: best ${(bestAcc * 100).toFixed(2)} % · ${seconds.toFixed(2)} s training\n`);
+      },
+    });
+    out(`${x}: log written to ${path}`);
+  }
+  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (options.report === false) return;
+  const r = await renderReport({ logs: [options.logs], out: options.out, conclude, notes: NOTES });
+  out(`report: ${options.out}/index.html (${r.experiments.length} experiments, ${r.figures.length} figures)`);
+}

@@ -1,0 +1,17 @@
+/** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
+import { join } from 'node:path';
+import { conclude, NOTES } from '../experiments/conclusions.js';
+import { renderReport } from '../report/index.js';
+
+export interface ReportCommandOptions {
+  /** NDJSON log files or directories of them. */
+  logs: string[];
+  /** Report directory. */
+  out: string;
+}
+
+export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  const r = await renderReport({ logs: options.logs, out: options.out, conclude, notes: NOTES });
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`);
+}

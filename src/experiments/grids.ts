@@ -1,0 +1,144 @@
+/**
+ * The seed article's experiments as data (shared/docs/seed-experiments.md): MNIST 4 vs 9, validation on the
+ * 1,991 held-out test images, x axis = number of updates. Each experiment is a list of curves; every curve runs
+ * for each seed. Where the article gives no value, the choice is stated in `note` and shown in the report.
+ */
+import type { TrainInput } from '../train/config.js';
+
+export interface ExperimentCurve {
+  curve: string;
+  rule: 'ed' | 'backprop';
+  panel?: string;
+  param?: { name: string; value: number | string };
+  input: TrainInput;
+}
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** The article's conclusion, word for word from seed-experiments.md. */
+  claim: string;
+  /** Settings the article fixes. */
+  fixed: TrainInput;
+  /** Our choices where the article is silent. */
+  note: string;
+  seeds: number[];
+  curves: ExperimentCurve[];
+}
+
+const SEEDS = [1, 2, 3];
+const PAIR: TrainInput = { task: 'pair', digits: '4,9' };
+
+function ed(curve: string, input: TrainInput, extra: Partial<ExperimentCurve> = {}): ExperimentCurve {
+  return { curve, rule: 'ed', input: { rule: 'ed', preset: 'seed', ...input }, ...extra };
+}
+function bp(curve: string, input: TrainInput, extra: Partial<ExperimentCurve> = {}): ExperimentCurve {
+  return { curve, rule: 'backprop', input: { rule: 'backprop', activation: 'sigmoid', optimizer: 'adam', ...input }, ...extra };
+}
+
+function build(e: Omit<Experiment, 'seeds'> & { seeds?: number[] }): Experiment {
+  // The fixed settings apply to every curve unless the curve sets them itself.
+  return { seeds: SEEDS, ...e, curves: e.curves.map((c) => ({ ...c, input: { ...PAIR, ...e.fixed, ...c.input } })) };
+}
+
+const baselineFixed: TrainInput = { layers: 3, units: 16, batch: 64, lr: 0.01, updates: 2000, evalEvery: 50 };
+
+const unitsList = [8, 32, 128, 512];
+const layersList = [1, 4, 8, 16];
+const lrList = [0.001, 0.01, 0.05, 0.2];
+const batchUpdates: [number, number][] = [[1, 12000], [8, 4000], [64, 1500], [256, 600]];
+const speedUnits = [4, 16, 64, 256, 1024];
+const speedLayers = [1, 2, 4, 8, 16];
+const EPOCH_AT_8 = Math.ceil(11791 / 8);
+
+export const EXPERIMENTS: Experiment[] = [
+  build({
+    id: 'baseline',
+    title: 'Baseline: ED against backprop with the same layers',
+    claim: 'ED learns about as well as BP; doubling ED units (two neuron types) changes little',
+    fixed: baselineFixed,
+    note: '2,000 updates (≈ 11 epochs) evaluated every 50. BP is the Keras-like MLP (3 × 16 sigmoid, Glorot init, Adam) at the same learning rate 0.01.',
+    curves: [ed('ED (16)', { units: 16 }), ed('ED (32)', { units: 32 }), bp('BP (16)', { units: 16 })],
+  }),
+  build({
+    id: 'units',
+    title: 'Width: units per layer with one hidden layer',
+    claim: 'ED learns at every width; accuracy does not rise in proportion to units (possible over-fitting)',
+    fixed: { layers: 1, batch: 64, lr: 0.01, updates: 1500, evalEvery: 50 },
+    note: `The article does not list its unit counts; we use ${unitsList.join(', ')}. Batch 64, lr 0.01, 1,500 updates. ED and BP are drawn separately, as in the article.`,
+    curves: unitsList.flatMap((u) => [
+      ed(`ED (${u})`, { units: u }, { panel: 'ED', param: { name: 'units', value: u } }),
+      bp(`BP (${u})`, { units: u }, { panel: 'BP', param: { name: 'units', value: u } }),
+    ]),
+  }),
+  build({
+    id: 'layers',
+    title: 'Depth: hidden layers of 4 units',
+    claim: 'ED learns at any depth; BP-sigmoid fails at 8 layers (vanishing gradient); BP-ReLU still fails at 16',
+    fixed: { units: 4, batch: 64, lr: 0.01, updates: 2000, evalEvery: 100 },
+    note: `Depths ${layersList.join(', ')}; batch 64, lr 0.01 (Adam for BP), 2,000 updates. "Fails" means best validation accuracy below 60 % (chance is ≈ 50 %).`,
+    curves: layersList.flatMap((l) => [
+      ed(`ED (${l} layers)`, { layers: l }, { panel: `${l} layers`, param: { name: 'layers', value: l } }),
+      bp(`BP sigmoid (${l} layers)`, { layers: l }, { panel: `${l} layers`, param: { name: 'layers', value: l } }),
+      bp(`BP ReLU (${l} layers)`, { layers: l, activation: 'relu' }, { panel: `${l} layers`, param: { name: 'layers', value: l } }),
+    ]),
+  }),
+  build({
+    id: 'lr',
+    title: 'Learning rate',
+    claim: 'at lr 0.2 BP fails to learn (overshoots); ED does not; with batch 64 BP learns at 0.2 too',
+    fixed: { layers: 2, units: 16, batch: 32, updates: 2000, evalEvery: 50 },
+    note: `Learning rates ${lrList.join(', ')} (the article's list includes 0.2); layers 2, units 16, batch 32, 2,000 updates; plus BP at lr 0.2 with batch 64. ED's and Adam's learning rates do not mean the same thing.`,
+    curves: [
+      ...lrList.map((lr) => ed(`ED (lr ${lr})`, { lr }, { panel: 'ED', param: { name: 'lr', value: lr } })),
+      ...lrList.map((lr) => bp(`BP (lr ${lr})`, { lr }, { panel: 'BP', param: { name: 'lr', value: lr } })),
+      bp('BP (lr 0.2, batch 64)', { lr: 0.2, batch: 64 }, { panel: 'BP', param: { name: 'lr', value: 0.2 } }),
+    ],
+  }),
+  build({
+    id: 'batch',
+    title: 'Mini-batch size',
+    claim: 'mini-batch ED learns fine; trends like BP',
+    fixed: { layers: 2, units: 16, lr: 0.01 },
+    note: `Batch sizes ${batchUpdates.map(([b]) => b).join(', ')} with ${batchUpdates.map(([, u]) => u).join(', ')} updates respectively (fewer updates for larger batches, as the article did), 20 evaluations per run; layers 2, units 16, lr 0.01.`,
+    curves: batchUpdates.flatMap(([batch, updates]) => [
+      ed(`ED (batch ${batch})`, { batch, updates, evalEvery: updates / 20 }, { panel: 'ED', param: { name: 'batch', value: batch } }),
+      bp(`BP (batch ${batch})`, { batch, updates, evalEvery: updates / 20 }, { panel: 'BP', param: { name: 'batch', value: batch } }),
+    ]),
+  }),
+  build({
+    id: 'speed-impl',
+    title: 'Speed of the implementation: plain TypeScript against WebAssembly SIMD',
+    claim: 'vectorising pays ~36×',
+    fixed: { ...baselineFixed, updates: 185, evalEvery: 185 },
+    note: "The article's list version against its NumPy version (30.34 s vs 0.83 s, ≈ 36×) becomes our plain-TypeScript reference backend against the WebAssembly SIMD one: one epoch (185 updates) of the ED baseline, training time only.",
+    curves: [
+      ed('reference (TypeScript)', { backend: 'reference' }, { param: { name: 'backend', value: 'reference' } }),
+      ed('WebAssembly SIMD', { backend: 'auto' }, { param: { name: 'backend', value: 'wasm' } }),
+    ],
+  }),
+  build({
+    id: 'speed-units',
+    title: 'Training time against units (1 layer, batch 8)',
+    claim: 'time grows in proportion to units for ED; TF time barely changes',
+    fixed: { layers: 1, batch: 8, lr: 0.01, updates: EPOCH_AT_8, evalEvery: EPOCH_AT_8 },
+    note: `One epoch (${EPOCH_AT_8} updates of 8) per run, units ${speedUnits.join(', ')}, training time only. BP here runs on our own kernels, not TensorFlow.`,
+    curves: speedUnits.flatMap((u) => [
+      ed(`ED (${u})`, { units: u }, { param: { name: 'units', value: u } }),
+      bp(`BP (${u})`, { units: u }, { param: { name: 'units', value: u } }),
+    ]),
+  }),
+  build({
+    id: 'speed-layers',
+    title: 'Training time against layers (8 units, batch 8)',
+    claim: 'time grows in proportion to layers',
+    fixed: { units: 8, batch: 8, lr: 0.01, updates: EPOCH_AT_8, evalEvery: EPOCH_AT_8 },
+    note: `One epoch (${EPOCH_AT_8} updates of 8) per run, layers ${speedLayers.join(', ')}, training time only.`,
+    curves: speedLayers.flatMap((l) => [
+      ed(`ED (${l} layers)`, { layers: l }, { param: { name: 'layers', value: l } }),
+      bp(`BP (${l} layers)`, { layers: l }, { param: { name: 'layers', value: l } }),
+    ]),
+  }),
+];
+
+export const EXPERIMENT_IDS = EXPERIMENTS.map((e) => e.id);

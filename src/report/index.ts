@@ -1,0 +1,156 @@
+/**
+ * `renderReport`: logs → figures (SVG, PNG), index.html and summary.json in one directory. Everything is
+ * rendered into a temporary sibling first and moved in only when complete, so a failure never leaves a partial
+ * report and never touches the previous one.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { type CurveSummary, provenance, seedOf, summarizeExperiment } from './aggregate.js';
+import { figuresFor, renderPng, renderSvg } from './figures.js';
+import { buildHtml, type ExperimentSection } from './html.js';
+import { readLogs } from './read.js';
+import type { Conclusion, ExperimentData } from './types.js';
+
+export { readLogs } from './read.js';
+export type * from './types.js';
+export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
+export type { Figure } from './figures.js';
+
+export interface ReportOptions {
+  /** NDJSON log files, or directories of them. */
+  logs: string[];
+  /** Report directory; its index.html, summary.json and figures/ are replaced, anything else in it is kept. */
+  out: string;
+  /** The article's claim and our verdict for an experiment, or null when there is none. */
+  conclude?: (e: ExperimentData) => Conclusion | null;
+  /** Prose per experiment id, shown under its heading. */
+  notes?: Record<string, string>;
+}
+
+export interface ReportResult {
+  html: string;
+  /** Every figure's SVG path (its PNG sits beside it). */
+  figures: string[];
+  /** Experiment ids, in report order. */
+  experiments: string[];
+}
+
+/** What the report owns inside `out`. Only these are replaced: the default logs directory lives inside `out`. */
+const ENTRIES = ['index.html', 'summary.json', 'figures'];
+const SUMMARY_FORMAT = 'edlearn-report';
+const SUMMARY_FORMAT_VERSION = 1;
+
+export async function renderReport(options: ReportOptions): Promise<ReportResult> {
+  const experiments = readLogs(options.logs);
+  const out = resolve(options.out);
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new UserError(`report: --out ${options.out} is a file; give a directory for index.html and figures/`);
+  }
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(join(tmp, 'figures'), { recursive: true });
+    const sections: ExperimentSection[] = [];
+    const figures: string[] = [];
+    for (const e of experiments) {
+      const section = await renderExperiment(e, tmp, options);
+      figures.push(...section.figures.map((f) => join(options.out, f.png.replace(/\.png$/, '.svg'))));
+      sections.push(section);
+    }
+    const html = buildHtml(sections, provenance(experiments), VERSION);
+    writeFileSync(join(tmp, 'index.html'), html);
+    writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summaryJson(experiments, sections), null, 2) + '\n');
+    publish(tmp, out);
+    return { html, figures, experiments: experiments.map((e) => e.id) };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw asUserError(err, options.out);
+  }
+}
+
+/** Renders an experiment's figures into `dir`/figures and gathers its section of the page. */
+async function renderExperiment(e: ExperimentData, dir: string, options: ReportOptions): Promise<ExperimentSection> {
+  const stem = e.id.replace(/[^A-Za-z0-9_-]/g, '_');
+  const figures = [];
+  for (const [i, figure] of figuresFor(e).entries()) {
+    const name = `figures/${stem}-${i + 1}`;
+    const svg = await renderSvg(figure.spec);
+    writeFileSync(join(dir, `${name}.svg`), svg);
+    writeFileSync(join(dir, `${name}.png`), renderPng(svg));
+    figures.push({ caption: figure.caption, svg, png: `${name}.png` });
+  }
+  const note = options.notes?.[e.id];
+  return {
+    id: e.id,
+    ...(note ? { note } : {}),
+    figures,
+    summaries: summarizeExperiment(e),
+    configs: e.curves.map((c) => ({ curve: c.curve, seed: seedOf(c.runs[0]), config: c.runs[0].start.config })),
+    conclusion: options.conclude?.(e) ?? null,
+  };
+}
+
+interface SummaryJson {
+  format: string;
+  formatVersion: number;
+  version: string;
+  provenance: ReturnType<typeof provenance>;
+  experiments: { id: string; figures: string[]; curves: CurveSummary[]; conclusion: Conclusion | null }[];
+}
+
+function summaryJson(experiments: ExperimentData[], sections: ExperimentSection[]): SummaryJson {
+  return {
+    format: SUMMARY_FORMAT,
+    formatVersion: SUMMARY_FORMAT_VERSION,
+    version: VERSION,
+    provenance: provenance(experiments),
+    experiments: sections.map((s) => ({
+      id: s.id,
+      figures: s.figures.map((f) => f.png.replace(/\.png$/, '')),
+      curves: s.summaries,
+      conclusion: s.conclusion,
+    })),
+  };
+}
+
+/**
+ * Moves the finished report from `tmp` into `out`. The old entries are set aside, not deleted, until every new
+ * one is in place; if a move fails they are put back.
+ */
+function publish(tmp: string, out: string): void {
+  if (!existsSync(out)) {
+    renameSync(tmp, out);
+    return;
+  }
+  const old = `${out}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  mkdirSync(old);
+  const setAside: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const entry of ENTRIES.filter((e) => existsSync(join(out, e)))) {
+      renameSync(join(out, entry), join(old, entry));
+      setAside.push(entry);
+    }
+    for (const entry of ENTRIES) {
+      renameSync(join(tmp, entry), join(out, entry));
+      placed.push(entry);
+    }
+  } catch (err) {
+    for (const entry of placed) rmSync(join(out, entry), { recursive: true, force: true });
+    for (const entry of setAside) renameSync(join(old, entry), join(out, entry));
+    rmSync(old, { recursive: true, force: true });
+    throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** File-system failures (no permission, disk full) are the user's to fix; anything else is a bug and keeps its stack. */
+function asUserError(err: unknown, out: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof UserError || typeof e?.syscall !== 'string') return err;
+  return new UserError(`report: cannot write ${out} (${e.code ?? e.message}); check that its parent directory is writable`);
+}
