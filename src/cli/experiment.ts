@@ -2,7 +2,7 @@
 import { UserError } from '../errors.js';
 import { EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { runExperiment } from '../experiments/runner.js';
-import { conclude, NOTES } from '../experiments/conclusions.js';
+import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
 import { createProgress } from './progress.js';
 
@@ -37,6 +37,6 @@ export async function experimentCommand(id: string, options: ExperimentCommandOp
   }
   out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (options.report === false) return;
-  const r = await renderReport({ logs: [options.logs], out: options.out, conclude, notes: NOTES });
+  const r = await renderReport({ logs: [options.logs], out: options.out, ...ARTICLE_REPORT });
   out(`report: ${options.out}/index.html (${r.experiments.length} experiments, ${r.figures.length} figures)`);
 }

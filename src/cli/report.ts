@@ -1,6 +1,6 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
 import { join } from 'node:path';
-import { conclude, NOTES } from '../experiments/conclusions.js';
+import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
 
 export interface ReportCommandOptions {
@@ -11,7 +11,7 @@ export interface ReportCommandOptions {
 }
 
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  const r = await renderReport({ logs: options.logs, out: options.out, conclude, notes: NOTES });
+  const r = await renderReport({ logs: options.logs, out: options.out, ...ARTICLE_REPORT });
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`);
 }

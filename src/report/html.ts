@@ -14,6 +14,7 @@ export interface ReportFigure {
 
 export interface ExperimentSection {
   id: string;
+  title?: string;
   /** Prose about settings chosen where the article was silent. */
   note?: string;
   figures: ReportFigure[];
@@ -90,7 +91,7 @@ const anchor = (id: string) => `exp-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 function section(s: ExperimentSection, index: number): string {
   return [
     `<section id="${anchor(s.id)}">`,
-    `<h2>${escapeHtml(s.id)}</h2>`,
+    `<h2>${escapeHtml(s.title ?? s.id)} <small>(${escapeHtml(s.id)})</small></h2>`,
     s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '',
     ...s.figures.map((f, i) => figure(f, `f${index + 1}-${i + 1}`)),
     table(s.summaries),

@@ -27,6 +27,10 @@ export interface ReportOptions {
   conclude?: (e: ExperimentData) => Conclusion | null;
   /** Prose per experiment id, shown under its heading. */
   notes?: Record<string, string>;
+  /** Heading per experiment id (default: the id). */
+  titles?: Record<string, string>;
+  /** Experiment ids in the order the report shows them; others follow in log order. */
+  order?: string[];
 }
 
 export interface ReportResult {
@@ -43,7 +47,12 @@ const SUMMARY_FORMAT = 'edlearn-report';
 const SUMMARY_FORMAT_VERSION = 1;
 
 export async function renderReport(options: ReportOptions): Promise<ReportResult> {
-  const experiments = readLogs(options.logs);
+  const rank = (id: string) => {
+    const i = options.order?.indexOf(id) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const experiments = readLogs(options.logs).map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e.id) - rank(b.e.id) || a.i - b.i).map(({ e }) => e);
   const out = resolve(options.out);
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new UserError(`report: --out ${options.out} is a file; give a directory for index.html and figures/`);
@@ -82,8 +91,10 @@ async function renderExperiment(e: ExperimentData, dir: string, options: ReportO
     figures.push({ caption: figure.caption, svg, png: `${name}.png` });
   }
   const note = options.notes?.[e.id];
+  const title = options.titles?.[e.id];
   return {
     id: e.id,
+    ...(title ? { title } : {}),
     ...(note ? { note } : {}),
     figures,
     summaries: summarizeExperiment(e),
