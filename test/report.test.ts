@@ -43,8 +43,8 @@ test('the fixture renders to index.html with headings, inline SVG, the table num
   assert.deepEqual(r.experiments, ['baseline', 'speed-units']);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
   assert.equal(html, r.html);
-  assert.match(html, /<h2>baseline<\/h2>/);
-  assert.match(html, /<h2>speed-units<\/h2>/);
+  assert.match(html, /<h2>baseline <small>\(baseline\)<\/small><\/h2>/);
+  assert.match(html, /<h2>speed-units <small>\(speed-units\)<\/small><\/h2>/);
   assert.match(html, /<svg /);
   // ED (16) best accuracy: seed 1 peaks at 0.96, seed 2 at 0.97 → mean 96.50 %, sd √((0.005² + 0.005²)/1) = 0.71 %.
   assert.match(html, /<td>ED \(16\)<\/td><td>2<\/td><td>96\.00 ± 0\.00 %<\/td><td>96\.50 ± 0\.71 %<\/td><td>1\.30<\/td>/);
