@@ -139,8 +139,14 @@ export class BackpropClassifier implements Rule {
   }
 
   parameterCount(): number {
-    return this.layers.reduce((n, L) => n + L.w.length + L.b.length, 0);
+    return this.parameters().reduce((n, p) => n + p.length, 0);
   }
+
+  parameters(): Float32Array[] {
+    return this.layers.flatMap((L) => [L.w, L.b]);
+  }
+
+  parametersChanged(): void {}
 
   private loadBatch(batch: SampleBatch): boolean {
     const B = batch.size;

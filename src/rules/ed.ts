@@ -167,7 +167,16 @@ export class EdClassifier implements Rule {
   }
 
   parameterCount(): number {
-    return this.nets.reduce((n, net) => n + net.w.reduce((a, w) => a + w.length, 0) + net.bias.reduce((a, b) => a + b.length, 0), 0);
+    return this.parameters().reduce((n, p) => n + p.length, 0);
+  }
+
+  parameters(): Float32Array[] {
+    return this.nets.flatMap((net) => this.shapes.flatMap((_, l) => [net.w[l], net.bias[l]]));
+  }
+
+  parametersChanged(): void {
+    const L = this.shapes[0];
+    for (const net of this.nets) this.backend.add(net.weff, net.w[0], net.w[0].subarray(L.srcExc * L.out), L.srcExc * L.out);
   }
 
   /** Forward pass, error and update of network k for the batch already loaded (called per thread). */

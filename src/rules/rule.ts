@@ -19,6 +19,12 @@ export interface Rule {
   learn(batch: SampleBatch): LearnStats;
   /** Trainable parameter count (for logs). */
   parameterCount(): number;
+  /**
+   * The trainable arrays, in a fixed order (model files write and read them). After writing into them, call
+   * parametersChanged() so that derived arrays (ED's W⁺ + W⁻) are rebuilt.
+   */
+  parameters(): Float32Array[];
+  parametersChanged(): void;
 }
 
 /**
