@@ -60,7 +60,7 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   for (let r = 0; r < opts.repeats; r++) {
     const backend = getBackend(backendName);
     const rule = new EdClassifier(c.rule, task.inputs, task.classes, backend, new Random(r + 1), Math.max(c.batch, 256));
-    const pool = useThreads(rule, threads);
+    const pool = useThreads(rule, threads, c.batch);
     try {
       const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: updates });
       samples = result.samples;

@@ -3,6 +3,7 @@
  * generated (XOR, N-bit parity). Images stay as bytes; `scale` turns a byte into an input value.
  */
 import { check } from '../errors.js';
+import { Random } from '../random.js';
 import type { Dataset, ImageSet } from './dataset.js';
 
 export interface Split {
@@ -98,4 +99,21 @@ export function parityTask(bits: number): Task {
   const split = { x, labels, count };
   return { name: bits === 2 ? 'xor' : `${bits}-bit parity`, inputs: bits, classes: 2, classNames: ['even', 'odd'],
     scale: 1, train: split, test: split, source: { dataset: 'generated', fingerprint: `parity-${bits}` } };
+}
+
+/**
+ * An imbalanced version of a task: keeps `fraction` of the training samples of class `label` (a fixed, seeded
+ * choice), every other training sample, and the whole test split.
+ */
+export function subsampleClass(task: Task, label: number, fraction: number): Task {
+  const rng = new Random(0x1a5e + label);
+  const keep: number[] = [];
+  for (let i = 0; i < task.train.count; i++) if (task.train.labels[i] !== label || rng.next() < fraction) keep.push(i);
+  const x = new Uint8Array(keep.length * task.inputs);
+  const labels = new Uint8Array(keep.length);
+  keep.forEach((src, i) => {
+    x.set(task.train.x.subarray(src * task.inputs, (src + 1) * task.inputs), i * task.inputs);
+    labels[i] = task.train.labels[src];
+  });
+  return { ...task, name: `${task.name} (${task.classNames[label]} at ${fraction * 100} % in training)`, train: { x, labels, count: keep.length } };
 }

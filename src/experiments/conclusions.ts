@@ -90,6 +90,32 @@ const JUDGES: Record<string, Judge> = {
       evidence: `One epoch of the ED baseline: ${seconds(ref).toFixed(3)} s on the TypeScript reference, ${seconds(fast).toFixed(3)} s on WebAssembly SIMD: ${ratio.toFixed(1)}× (article: 36×; holds if ≥ 10×).`,
     };
   },
+  ablations(e) {
+    const get = (name: string) => curve(e, name);
+    const base = get("default (Kaneko's choices)");
+    const random = get('random unit types');
+    const weaken = get('lower by weakening excitatory');
+    const any = get('initial weights in −r…r');
+    const product = get('update ÷ (units × layers)');
+    const imb = ['ED, balanced', 'ED, 9s at 10 %', 'BP, balanced', 'BP, 9s at 10 %'].map(get);
+    if (!base || !random || !weaken || !any || !product || imb.some((c) => !c)) return null;
+    // Accuracy a quarter of the way through training, for "slower".
+    const early = (c: CurveData) => mean(c.runs.map((r) => r.evals[Math.floor(r.evals.length / 4)]?.valAccuracy ?? NaN));
+    const balanced = (c: CurveData) => mean(c.runs.map((r) => r.end?.finalValBalancedAccuracy ?? NaN));
+    const [edBal, edImb, bpBal, bpImb] = imb.map((c) => balanced(c!));
+    const edDrop = edBal - edImb;
+    const bpDrop = bpBal - bpImb;
+    return {
+      passed: [
+        best(random) > best(base),
+        best(weaken) >= LEARNS && early(weaken) < early(base),
+        best(any) >= LEARNS,
+        best(product) < best(base) - 0.02,
+        edDrop > bpDrop,
+      ],
+      evidence: `Best accuracy: default ${pct(best(base))}, random types ${pct(best(random))}, weakening excitatory ${pct(best(weaken))} (a quarter of the way: ${pct(early(weaken))} vs ${pct(early(base))}), −r…r init ${pct(best(any))}, ÷ units × layers ${pct(best(product))}. Imbalanced (9s at 10 %): balanced accuracy ED ${pct(edBal)} → ${pct(edImb)}, BP ${pct(bpBal)} → ${pct(bpImb)}. Each of the five claims is one check: better, learns-but-slower, learns, more than 2 points worse, ED loses more than BP.`,
+    };
+  },
   'speed-units': (e) => growth(e, 'units'),
   'speed-layers': (e) => growth(e, 'layers'),
 };

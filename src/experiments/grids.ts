@@ -141,4 +141,33 @@ export const EXPERIMENTS: Experiment[] = [
   }),
 ];
 
+const ablationFixed: TrainInput = { ...baselineFixed, updates: 1500, evalEvery: 50 };
+const OPTIONS: [string, TrainInput][] = [
+  ['default (Kaneko\'s choices)', {}],
+  ['random unit types', { unitTypes: 'random' }],
+  ['sparse connectivity 50 %', { connectivity: 0.5 }],
+  ['lower by weakening excitatory', { lowering: 'weaken-excitatory' }],
+  ['initial weights in −r…r', { initSign: 'any' }],
+  ['update ÷ (units × layers)', { updateScale: 'units*layers' }],
+  ['weight-decrement mode', { weightDecrement: true }],
+  ['ternary forward weights', { ternary: true }],
+  ['RMS normalisation', { rmsNorm: true }],
+  ['softmax-coupled outputs', { output: 'softmax' }],
+];
+
+EXPERIMENTS.push(build({
+  id: 'ablations',
+  title: "The article's open questions as options, and imbalanced data",
+  claim: 'random placement may generalise better; weakening excitatory synapses also learns, maybe slower; −1…1 initial weights also learn; units × layers is too small to learn; ED may be weak on imbalanced data',
+  fixed: ablationFixed,
+  note: "Each option of the ED rule against the default on the seed baseline (3 × 16, batch 64, lr 0.01, 1,500 updates; the connectivity, type and mask seeds follow the run's seed). Imbalanced: the 9s are cut to 10 % of the training set (the test set is unchanged), and balanced accuracy (mean recall of 4s and 9s) is reported for ED and BP, beside the same runs on balanced data.",
+  curves: [
+    ...OPTIONS.map(([name, input]) => ed(name, input, { panel: 'options', param: { name: 'option', value: name } })),
+    ed('ED, balanced', {}, { panel: 'imbalanced', param: { name: 'imbalance', value: 1 } }),
+    ed('ED, 9s at 10 %', { imbalance: 0.1 }, { panel: 'imbalanced', param: { name: 'imbalance', value: 0.1 } }),
+    bp('BP, balanced', {}, { panel: 'imbalanced', param: { name: 'imbalance', value: 1 } }),
+    bp('BP, 9s at 10 %', { imbalance: 0.1 }, { panel: 'imbalanced', param: { name: 'imbalance', value: 0.1 } }),
+  ],
+}));
+
 export const EXPERIMENT_IDS = EXPERIMENTS.map((e) => e.id);

@@ -24,7 +24,9 @@ export function runExperiment(exp: Experiment, logDir: string, hooks: Experiment
       for (const seed of exp.seeds) {
         const label = `${exp.id} · ${c.curve} · seed ${seed}`;
         hooks.onRunStart?.(label, index++, total);
-        const { result } = runTraining({ ...c.input, seed }, {
+        // Random unit types and connectivity masks are drawn anew for each seed, like the weights.
+        const seeded = c.rule === 'ed' ? { typeSeed: seed, maskSeed: seed } : {};
+        const { result } = runTraining({ ...seeded, ...c.input, seed }, {
           writer, runId: `${exp.id}/${c.curve}/seed ${seed}`,
           experiment: { id: exp.id, curve: c.curve, rule: c.rule, seed, param: c.param, panel: c.panel },
           onUpdate: hooks.onUpdate, onEval: hooks.onEval,

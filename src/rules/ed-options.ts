@@ -21,6 +21,8 @@ export interface EdOptions {
   initMax: number;
   /** Divide the initial range by the layer's unit count (the seed article: 0 … 1/units). */
   initPerUnit: boolean;
+  /** Initial range of the input layer's weights alone, when set (> 0); 0 means initMax (e.g. 0.01 keeps 1,568 inputs from saturating every unit). */
+  inputInitMax: number;
   /** Divide every update by this (seed article: units + layers; it found units × layers too small to learn). */
   updateScale: 'none' | 'units+layers' | 'units*layers';
   /** Learning derivative: Kaneko's y(1 − y), or the true derivative of f, y(1 − y)·2/u0. */
@@ -29,6 +31,24 @@ export interface EdOptions {
   weightDecrement: boolean;
   /** Type of the first hidden unit; the rest alternate (Kaneko: −, +, −, …). */
   firstHidden: 'inhibitory' | 'excitatory';
+
+  // The article's open questions, each off by default (docs/ed-method.md, "Options").
+  /** Output of each class network: Kaneko's sigmoid, or linear outputs coupled by a softmax across the K networks (e_k = onehot_k − softmax_k). */
+  output: 'sigmoid' | 'softmax';
+  /** Hidden unit types: alternating, or each unit excitatory with probability ½ (drawn once from typeSeed). */
+  unitTypes: 'alternate' | 'random';
+  typeSeed: number;
+  /** Fraction of connections that exist: 1 is full; below 1, a fixed random mask drawn from maskSeed. */
+  connectivity: number;
+  maskSeed: number;
+  /** How the output is lowered when e < 0: strengthen synapses from inhibitory sources (Kaneko), or weaken those from excitatory ones (never past zero). */
+  lowering: 'strengthen-inhibitory' | 'weaken-excitatory';
+  /** Initial weights: |w| ~ U[0, r) with the sign s_m·s_k (typed), or w ~ U(−r, r) regardless of type (any). */
+  initSign: 'typed' | 'any';
+  /** Forward pass with ternary weights: s_m·s_k if |w| / mean|w| > 0.5, else 0; updates act on the float weights. */
+  ternary: boolean;
+  /** Divide each hidden layer's pre-activations by their root mean square, per sample. */
+  rmsNorm: boolean;
 }
 
 /** A preset: the rule's options plus how it is fed (batch size, pattern order). */
@@ -48,10 +68,20 @@ const kanekoRule: EdOptions = {
   u1: 1,
   initMax: 1,
   initPerUnit: false,
+  inputInitMax: 0,
   updateScale: 'none',
   derivative: 'kaneko',
   weightDecrement: false,
   firstHidden: 'inhibitory',
+  output: 'sigmoid',
+  unitTypes: 'alternate',
+  typeSeed: 1,
+  connectivity: 1,
+  maskSeed: 1,
+  lowering: 'strengthen-inhibitory',
+  initSign: 'typed',
+  ternary: false,
+  rmsNorm: false,
 };
 
 export const PRESETS = {
@@ -91,12 +121,22 @@ export function validateEdOptions(o: EdOptions): EdOptions {
   nonNeg(o.beta, '--beta');
   pos(o.u0, '--u0');
   nonNeg(o.u1, '--u1');
-  pos(o.initMax, '--init');
+  pos(o.initMax, '--init-max');
+  nonNeg(o.inputInitMax, '--input-init-max');
   check(['none', 'units+layers', 'units*layers'].includes(o.updateScale),
     `--update-scale: expected none, units+layers or units*layers, got '${o.updateScale}'`);
   check(['kaneko', 'true'].includes(o.derivative), `--derivative: expected kaneko or true, got '${o.derivative}'`);
   check(['inhibitory', 'excitatory'].includes(o.firstHidden),
     `--first-hidden: expected inhibitory or excitatory, got '${o.firstHidden}'`);
+  check(['sigmoid', 'softmax'].includes(o.output), `--output: expected sigmoid or softmax, got '${o.output}'`);
+  check(['alternate', 'random'].includes(o.unitTypes), `--unit-types: expected alternate or random, got '${o.unitTypes}'`);
+  check(Number.isFinite(o.connectivity) && o.connectivity > 0 && o.connectivity <= 1,
+    `--connectivity: expected a fraction in (0, 1], got ${o.connectivity}`);
+  check(['strengthen-inhibitory', 'weaken-excitatory'].includes(o.lowering),
+    `--lowering: expected strengthen-inhibitory or weaken-excitatory, got '${o.lowering}'`);
+  check(['typed', 'any'].includes(o.initSign), `--init-sign: expected typed or any, got '${o.initSign}'`);
+  int(o.typeSeed, '--type-seed', 0);
+  int(o.maskSeed, '--mask-seed', 0);
   return o;
 }
 

@@ -7,11 +7,21 @@ import { PARAMS, WorkerPool } from '../kernels/pool.js';
 import { WasmBackend } from '../kernels/wasm.js';
 import type { EdClassifier } from './ed.js';
 
-export const OPS = { learn: 0, predict: 1 } as const;
+export const OPS = { learn: 0, predict: 1, update: 2 } as const;
 
-/** Hands the classifier's networks to `threads` threads; returns the pool (close it when done), or null if there is nothing to split. */
-export function useThreads(clf: EdClassifier, threads: number): WorkerPool | null {
+/**
+ * Below this many multiply-adds per batch (≈ batch × networks × units × 300 for MNIST), waking the other threads
+ * costs more than it saves: online (batch 1) 10-class training ran 3× slower on two threads than on one.
+ */
+const MIN_WORK_PER_BATCH = 2e6;
+
+/**
+ * Hands the classifier's networks to `threads` threads when the batches are big enough to pay for it; returns the
+ * pool (close it when done), or null when everything runs on this thread.
+ */
+export function useThreads(clf: EdClassifier, threads: number, batch: number): WorkerPool | null {
   if (threads <= 1 || clf.networks <= 1) return null;
+  if (batch * clf.networks * clf.options.units * 300 < MIN_WORK_PER_BATCH) return null;
   const be = clf.backend;
   if (!(be instanceof WasmBackend)) return null; // the reference backend's arrays are not shared
   const count = Math.min(threads, clf.networks);
@@ -29,6 +39,7 @@ export function useThreads(clf: EdClassifier, threads: number): WorkerPool | nul
 /** Reads the job parameters written by useThreads' runner. */
 export function readJob(control: Int32Array) {
   const p = (i: number) => control[PARAMS + i];
-  return { op: p(0) === OPS.learn ? 'learn' as const : 'predict' as const, batch: p(1), dense: p(2) === 1,
+  const op = (['learn', 'predict', 'update'] as const)[p(0)];
+  return { op, batch: p(1), dense: p(2) === 1,
     indexOffset: p(3), indexLength: p(4), valueOffset: p(5), valueLength: p(6) };
 }

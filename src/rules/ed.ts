@@ -17,7 +17,7 @@
  */
 import type { Backend } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';
-import type { Random } from '../random.js';
+import { Random } from '../random.js';
 import { type EdOptions, updateDivisor, validateEdOptions } from './ed-options.js';
 import { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rule.js';
 
@@ -40,8 +40,12 @@ export interface EdNetworkView {
   w: Float32Array[];
   /** Per layer: bias weights (2, out): row 0 from the excitatory bias unit, row 1 from the inhibitory one. */
   bias: Float32Array[];
-  /** Paired input layer: W⁺ + W⁻, (N, out). */
+  /** Paired input layer: W⁺ + W⁻, (N, out) — of the ternary weights when `ternary`. */
   weff: Float32Array;
+  /** Per layer, with `ternary`: the weights the forward pass uses (layer 0 uses weff). */
+  wq: Float32Array[];
+  /** Per layer, with connectivity < 1: 1 where a connection exists, 0 elsewhere. */
+  mask: Float32Array[];
   act: Float32Array[];
   grad: Float32Array[];
   biasEff: Float32Array[];
@@ -49,6 +53,8 @@ export interface EdNetworkView {
   rowScale: Float32Array;
   posRows: Int32Array;
   negRows: Int32Array;
+  /** Samples with e ≠ 0 (both families' rows when lowering by weakening excitatory synapses). */
+  anyRows: Int32Array;
 }
 
 interface Shared {
@@ -74,17 +80,22 @@ export interface EdAttachment {
 }
 
 /** Runs step(k) for every network k in [0, count), possibly on several threads; returns when all are done. */
-export type NetworkRunner = (op: 'learn' | 'predict', count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array) => void;
+export type NetworkOp = 'learn' | 'predict' | 'update';
+export type NetworkRunner = (op: NetworkOp, count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array) => void;
 
 export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
-  const hiddenExc = o.firstHidden === 'inhibitory' ? Math.floor(o.units / 2) : Math.ceil(o.units / 2);
+  const alternating = o.firstHidden === 'inhibitory' ? Math.floor(o.units / 2) : Math.ceil(o.units / 2);
+  // Random types: each hidden unit excitatory with probability ½, drawn from typeSeed so that a saved model and
+  // every worker thread get the same layout. Units of a layer are exchangeable, so only the counts matter.
+  const types = new Random(o.typeSeed);
+  const randomExc = () => Array.from({ length: o.units }, () => types.next() < 0.5).filter(Boolean).length;
   const shapes: EdLayerShape[] = [];
   let srcExc = inputs;
   let srcInh = inputs;
   for (let l = 0; l <= o.layers; l++) {
     const isOutput = l === o.layers;
     const out = isOutput ? 1 : o.units;
-    const outExc = isOutput ? 1 : hiddenExc;
+    const outExc = isOutput ? 1 : o.unitTypes === 'random' ? randomExc() : alternating;
     shapes.push({ srcExc, srcInh, paired: l === 0, out, outExc });
     srcExc = outExc;
     srcInh = out - outExc;
@@ -94,7 +105,8 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
 
 /**
  * An ED classifier: one independent network per output (Kaneko). Two classes need one network (its output is
- * the probability of class 1); C > 2 classes use C one-vs-rest networks and the arg-max.
+ * the probability of class 1); C > 2 classes use C one-vs-rest networks and the arg-max. With output 'softmax'
+ * every class has a network with a linear output, and the K outputs are coupled through a softmax.
  */
 export class EdClassifier implements Rule {
   readonly networks: number;
@@ -113,7 +125,7 @@ export class EdClassifier implements Rule {
     rng: Random | null, readonly maxBatch = 512, attach?: { floats: Float32Array; ints: Int32Array },
   ) {
     validateEdOptions(options);
-    this.networks = classes === 2 ? 1 : classes;
+    this.networks = classes === 2 && options.output !== 'softmax' ? 1 : classes;
     this.shapes = edLayerShapes(options, inputs);
     const measure = new Carver();
     this.layout(measure);
@@ -156,7 +168,12 @@ export class EdClassifier implements Rule {
   learn(batch: SampleBatch): LearnStats {
     const B = batch.size;
     const dense = this.loadBatch(batch);
-    this.runAll('learn', B, dense, batch.index, batch.value);
+    if (this.options.output === 'softmax') {
+      // Coupled outputs: every network's forward pass first, then the softmax errors, then every update.
+      this.runAll('predict', B, dense, batch.index, batch.value);
+      this.softmaxErrors(B);
+      this.runAll('update', B, dense, batch.index, batch.value);
+    } else this.runAll('learn', B, dense, batch.index, batch.value);
     // The output layer still holds the forward pass made before the update.
     this.writeScores(B, this.scores);
     let correct = 0;
@@ -175,19 +192,21 @@ export class EdClassifier implements Rule {
   }
 
   parametersChanged(): void {
-    const L = this.shapes[0];
-    for (const net of this.nets) this.backend.add(net.weff, net.w[0], net.w[0].subarray(L.srcExc * L.out), L.srcExc * L.out);
+    for (let k = 0; k < this.networks; k++) this.shapes.forEach((_, l) => this.refreshForwardWeights(k, l));
   }
 
-  /** Forward pass, error and update of network k for the batch already loaded (called per thread). */
-  runNetwork(op: 'learn' | 'predict', k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
-    this.forward(k, batch, dense, index, value);
+  /**
+   * One network's share of a batch already loaded (called per thread): 'predict' is the forward pass, 'update'
+   * applies the errors already in net.error, 'learn' is forward, own error, update.
+   */
+  runNetwork(op: NetworkOp, k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    if (op !== 'update') this.forward(k, batch, dense, index, value);
     if (op === 'predict') return;
-    this.computeError(k, batch);
+    if (op === 'learn') this.computeError(k, batch);
     this.update(k, batch, dense, index, value);
   }
 
-  private runAll(op: 'learn' | 'predict', batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  private runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
     if (this.runner) this.runner(op, this.networks, batch, dense, index, value);
     else for (let k = 0; k < this.networks; k++) this.runNetwork(op, k, batch, dense, index, value);
   }
@@ -211,20 +230,23 @@ export class EdClassifier implements Rule {
 
   private forward(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
     const be = this.backend;
+    const o = this.options;
     const net = this.nets[k];
     const s = this.shared;
-    const beta = this.options.beta;
-    const gain = 2 / this.options.u0;
-    for (let l = 0; l < this.shapes.length; l++) {
+    const gain = 2 / o.u0;
+    const last = this.shapes.length - 1;
+    for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
       const act = net.act[l];
+      const w = o.ternary ? net.wq[l] : net.w[l];
       if (l === 0 && dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
       else if (l === 0) be.spmm(act, s.start, s.end, index, value, net.weff, batch, L.out);
-      else be.gemm(act, net.act[l - 1], net.w[l], batch, L.srcExc + L.srcInh, L.out);
+      else be.gemm(act, net.act[l - 1], w, batch, L.srcExc + L.srcInh, L.out);
       const bias = net.bias[l];
-      for (let j = 0; j < L.out; j++) net.biasEff[l][j] = beta * (bias[j] + bias[L.out + j]);
+      for (let j = 0; j < L.out; j++) net.biasEff[l][j] = o.beta * (bias[j] + bias[L.out + j]);
       be.addRow(act, net.biasEff[l], batch, L.out);
-      be.sigmoid(act, act, batch * L.out, gain);
+      if (o.rmsNorm && l < last) rmsNormalise(act, batch, L.out);
+      if (l < last || o.output === 'sigmoid') be.sigmoid(act, act, batch * L.out, gain);
     }
   }
 
@@ -240,6 +262,21 @@ export class EdClassifier implements Rule {
     }
   }
 
+  /** Softmax-coupled outputs: network k's amine is e_k = onehot_k − softmax_k over the K linear outputs. */
+  private softmaxErrors(batch: number): void {
+    const last = this.shapes.length - 1;
+    const labels = this.shared.labels;
+    for (let b = 0; b < batch; b++) {
+      let max = -Infinity;
+      for (const net of this.nets) max = Math.max(max, net.act[last][b]);
+      let sum = 0;
+      for (const net of this.nets) sum += Math.exp(net.act[last][b] - max);
+      this.nets.forEach((net, k) => {
+        net.error[b] = (labels[b] === k ? 1 : 0) - Math.exp(net.act[last][b] - max) / sum;
+      });
+    }
+  }
+
   /** Applies the summed update of the batch; every layer receives the same amine (times u1 for hidden layers). */
   private update(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
     const { backend: be, options: o } = this;
@@ -247,22 +284,28 @@ export class EdClassifier implements Rule {
     const s = this.shared;
     let nPos = 0;
     let nNeg = 0;
+    let nAny = 0;
     for (let b = 0; b < batch; b++) {
       if (net.error[b] > 0) net.posRows[nPos++] = b;
       else if (net.error[b] < 0) net.negRows[nNeg++] = b;
+      if (net.error[b] !== 0) net.anyRows[nAny++] = b;
     }
-    // Weight-decrement mode: both families learn from every sample (Δw = α·z·f'·s_k·e for all m).
-    const excRows = o.weightDecrement ? s.allRows : net.posRows;
-    const inhRows = o.weightDecrement ? s.allRows : net.negRows;
-    const excCount = o.weightDecrement ? batch : nPos;
-    const inhCount = o.weightDecrement ? batch : nNeg;
+    // Which samples each source family learns from. Kaneko: excitatory sources from e > 0, inhibitory from e < 0.
+    // Weight-decrement mode: both families from every sample (Δw = α·z·f'·s_k·e for all m). Weakening
+    // excitatory synapses to lower the output: the excitatory family learns from every sample, the other never.
+    const weaken = o.lowering === 'weaken-excitatory' && !o.weightDecrement;
+    const [excRows, excCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.anyRows, nAny] : [net.posRows, nPos];
+    const [inhRows, inhCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.negRows, 0] : [net.negRows, nNeg];
     const last = this.shapes.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
       const amine = l === last ? this.step : this.step * o.u1;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       const g = net.grad[l];
-      be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
+      if (l === last && o.output === 'softmax') {
+        // Linear output unit: its derivative is 1.
+        for (let b = 0; b < batch; b++) g[b] = net.rowScale[b] * s.outSign[l][0];
+      } else be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
       const w = net.w[l];
       const wInh = w.subarray(L.srcExc * L.out);
       if (l === 0 && !dense) {
@@ -277,8 +320,25 @@ export class EdClassifier implements Rule {
       const bias = net.bias[l];
       be.rankUpdate(bias, s.betaColumn, g, excRows, excCount, 1, L.out, 1, 0);
       be.rankUpdate(bias.subarray(L.out), s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
-      if (L.paired) be.add(net.weff, w, wInh, L.srcExc * L.out);
+      if (weaken) {
+        // Weakening stops at zero: a synapse keeps its sign.
+        clampToSign(w, L.srcExc, L.out, s.outSign[l], 1);
+        clampToSign(bias, 1, L.out, s.outSign[l], 1);
+      }
+      if (o.connectivity < 1) multiplyInPlace(w, net.mask[l]);
+      this.refreshForwardWeights(k, l);
     }
+  }
+
+  /** Rebuilds what the forward pass reads from layer l's weights: W⁺ + W⁻ for the input layer, ternary copies. */
+  private refreshForwardWeights(k: number, l: number): void {
+    const net = this.nets[k];
+    const L = this.shapes[l];
+    const w = net.w[l];
+    const n = L.srcExc * L.out;
+    if (this.options.ternary) ternarise(net.wq[l], w, L.srcExc, L.out, this.shared.outSign[l]);
+    const forward = this.options.ternary ? net.wq[l] : w;
+    if (L.paired) this.backend.add(net.weff, forward, forward.subarray(n), n);
   }
 
   private writeScores(batch: number, scores: Float32Array): void {
@@ -296,26 +356,44 @@ export class EdClassifier implements Rule {
       const y = this.nets[k].act[last];
       for (let b = 0; b < batch; b++) scores[b * C + k] = y[b];
     }
+    if (this.options.output !== 'softmax') return;
+    for (let b = 0; b < batch; b++) {
+      const row = scores.subarray(b * C, (b + 1) * C);
+      const max = Math.max(...row);
+      let sum = 0;
+      for (let k = 0; k < C; k++) sum += (row[k] = Math.exp(row[k] - max));
+      for (let k = 0; k < C; k++) row[k] /= sum;
+    }
   }
 
-  /** |w| ~ U[0, range) with the sign s_m·s_k, network by network in storage order. */
+  /**
+   * |w| ~ U[0, range) with the sign s_m·s_k (or w ~ U(−range, range) with initSign 'any'), network by network in
+   * storage order; then the connectivity masks, drawn from maskSeed.
+   */
   private initWeights(rng: Random): void {
     const o = this.options;
     const range = o.initPerUnit ? o.initMax / o.units : o.initMax;
+    const masks = new Random(o.maskSeed);
     for (let k = 0; k < this.networks; k++) {
       const r = rng.fork(k);
       const net = this.nets[k];
       this.shapes.forEach((L, l) => {
         const sign = this.shared.outSign[l];
+        const limit = l === 0 && o.inputInitMax > 0 ? o.inputInitMax : range;
         const fill = (w: Float32Array, excRows: number) => {
           for (let i = 0; i < w.length; i++) {
-            const srcSign = Math.floor(i / L.out) < excRows ? 1 : -1;
-            w[i] = srcSign * sign[i % L.out] * r.next() * range;
+            const typed = (Math.floor(i / L.out) < excRows ? 1 : -1) * sign[i % L.out];
+            w[i] = o.initSign === 'any' ? (r.next() * 2 - 1) * limit : typed * r.next() * limit;
           }
         };
         fill(net.w[l], L.srcExc);
         fill(net.bias[l], 1);
-        if (L.paired) this.backend.add(net.weff, net.w[l], net.w[l].subarray(L.srcExc * L.out), L.srcExc * L.out);
+        if (o.connectivity < 1) {
+          const mask = net.mask[l];
+          for (let i = 0; i < mask.length; i++) mask[i] = masks.next() < o.connectivity ? 1 : 0;
+          multiplyInPlace(net.w[l], mask);
+        }
+        this.refreshForwardWeights(k, l);
       });
     }
   }
@@ -338,6 +416,8 @@ export class EdClassifier implements Rule {
         w: this.shapes.map((L) => c.f((L.srcExc + L.srcInh) * L.out)),
         bias: this.shapes.map((L) => c.f(2 * L.out)),
         weff: c.f(this.inputs * this.shapes[0].out),
+        wq: this.shapes.map((L) => c.f(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
+        mask: this.shapes.map((L) => c.f(this.options.connectivity < 1 ? (L.srcExc + L.srcInh) * L.out : 0)),
         act: this.shapes.map((L) => c.f(B * L.out)),
         grad: this.shapes.map((L) => c.f(B * L.out)),
         biasEff: this.shapes.map((L) => c.f(L.out)),
@@ -345,8 +425,44 @@ export class EdClassifier implements Rule {
         rowScale: c.f(B),
         posRows: c.i(B),
         negRows: c.i(B),
+        anyRows: c.i(B),
       });
     }
     return { nets, shared };
+  }
+}
+
+/** Per sample, divides a layer's pre-activations by their root mean square (Fujita's per-layer normalisation). */
+function rmsNormalise(u: Float32Array, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += u[r * n + j] ** 2;
+    const scale = 1 / Math.sqrt(sum / n + 1e-6);
+    for (let j = 0; j < n; j++) u[r * n + j] *= scale;
+  }
+}
+
+/** The first `rows` rows of w (sources of one family, sign `familySign`) may not cross zero: w·s_m·s_k ≥ 0. */
+function clampToSign(w: Float32Array, rows: number, n: number, outSign: Float32Array, familySign: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) if (w[r * n + j] * outSign[j] * familySign < 0) w[r * n + j] = 0;
+  }
+}
+
+function multiplyInPlace(w: Float32Array, mask: Float32Array): void {
+  for (let i = 0; i < w.length; i++) w[i] *= mask[i];
+}
+
+/**
+ * Ternary weights for the forward pass ("BitNet"): the fixed sign s_m·s_k where |w| / mean|w| > 0.5, else 0.
+ * Rows below excRows have excitatory sources.
+ */
+function ternarise(out: Float32Array, w: Float32Array, excRows: number, n: number, outSign: Float32Array): void {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
+  const threshold = 0.5 * (sum / Math.max(1, w.length));
+  for (let i = 0; i < w.length; i++) {
+    const typed = (Math.floor(i / n) < excRows ? 1 : -1) * outSign[i % n];
+    out[i] = Math.abs(w[i]) > threshold ? typed : 0;
   }
 }

@@ -33,6 +33,10 @@ export interface TrainInput extends Partial<EdOptions> {
   order?: 'shuffle' | 'fixed';
   evalEvery?: number;
   stopAtError?: number;
+  /** Restore the weights of the best evaluation at the end (what --save then writes). */
+  keepBest?: boolean;
+  /** Fraction of the second class's training samples kept (an imbalanced task); default 1. */
+  imbalance?: number;
   backend?: string;
   /** Threads for multi-class training (default: every core). */
   threads?: number;
@@ -45,10 +49,10 @@ export interface RunConfig {
   /** Resolved options of the rule that runs (the other one is absent). */
   ed?: EdOptions;
   backprop?: BackpropOptions;
-  task: { kind: TaskName; digits: string; bits: number; data: string };
+  task: { kind: TaskName; digits: string; bits: number; data: string; imbalance: number };
   train: {
     batch: number; epochs?: number; updates?: number; order: 'shuffle' | 'fixed';
-    evalEvery?: number; stopAtError?: number;
+    evalEvery?: number; stopAtError?: number; keepBest: boolean;
   };
   seed: number;
   backend: string;
@@ -91,6 +95,7 @@ export function resolveConfig(input: TrainInput): RunConfig {
       digits: Array.isArray(input.digits) ? input.digits.join(',') : input.digits ?? (kind === 'one-vs-rest' ? '4' : DEFAULTS.digits),
       bits: kind === 'xor' ? 2 : input.bits ?? DEFAULTS.bits,
       data: input.data ?? 'mnist',
+      imbalance: input.imbalance ?? 1,
     },
     train: {
       batch: input.batch ?? preset.batch,
@@ -98,6 +103,7 @@ export function resolveConfig(input: TrainInput): RunConfig {
       order: input.order ?? (logic ? 'fixed' : preset.order),
       evalEvery: input.evalEvery,
       stopAtError: input.stopAtError ?? (logic ? 0.1 : undefined),
+      keepBest: input.keepBest ?? false,
     },
     seed,
     backend: input.backend ?? DEFAULTS.backend,
@@ -109,6 +115,7 @@ export function resolveConfig(input: TrainInput): RunConfig {
   check(t.updates === undefined || (Number.isInteger(t.updates) && t.updates >= 1), `--updates: expected an integer ≥ 1, got ${t.updates}`);
   check(t.evalEvery === undefined || (Number.isInteger(t.evalEvery) && t.evalEvery >= 1), `--eval-every: expected an integer ≥ 1, got ${t.evalEvery}`);
   check(['shuffle', 'fixed'].includes(t.order), `--order: expected shuffle or fixed, got '${t.order}'`);
+  check(config.task.imbalance > 0 && config.task.imbalance <= 1, `--imbalance: expected a fraction in (0, 1], got ${config.task.imbalance}`);
   check(Number.isInteger(config.threads) && config.threads >= 1 && config.threads <= 64, `--threads: expected an integer 1…64, got ${config.threads}`);
   return config;
 }

@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
 import type { ExperimentTag } from '../report/types.js';
-import { buildTask, parityTask, parseDigits, type Task } from '../data/tasks.js';
+import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
 import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
 import { Random } from '../random.js';
@@ -55,6 +55,8 @@ export interface RunHeader {
 export interface RunOutcome {
   header: RunHeader;
   result: TrainResult;
+  /** The trained rule (model files save its parameters); its thread pool is closed. */
+  rule: Rule;
 }
 
 /** Datasets read in this process, so that a grid of runs reads and checks its files once. */
@@ -69,7 +71,8 @@ export function loadTask(config: RunConfig): Task {
     datasets.set(t.data, ds);
   }
   const digits = t.kind === 'all' ? [] : parseDigits(t.digits, ds.classes);
-  return buildTask(ds, t.kind, digits);
+  const task = buildTask(ds, t.kind, digits);
+  return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
 }
 
 /** The configured rule for a task, with its thread pool when its networks can be split. */
@@ -78,7 +81,7 @@ export function buildRule(config: RunConfig, task: Task, backend: Backend): { ru
   const rng = new Random(config.seed).fork(1);
   if (config.backprop) return { rule: new BackpropClassifier(config.backprop, task.inputs, task.classes, backend, rng, maxBatch), pool: null };
   const rule = new EdClassifier(config.ed!, task.inputs, task.classes, backend, rng, maxBatch);
-  return { rule, pool: useThreads(rule, config.threads) };
+  return { rule, pool: useThreads(rule, config.threads, config.train.batch) };
 }
 
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {
@@ -110,7 +113,7 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
     const { history: _history, ...summary } = result;
     log?.writeLine(JSON.stringify({ event: 'end', run, ...summary }));
     file?.close();
-    return { header, result };
+    return { header, result, rule };
   } catch (err) {
     file?.abort();
     throw err;

@@ -22,6 +22,8 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Stop as soon as the Σ|e| of one epoch, measured before each update, falls below this (Kaneko: 0.1). */
   stopAtError?: number;
+  /** Keep a copy of the weights at the best evaluation and restore it at the end (ED accuracy can drift). */
+  keepBest?: boolean;
   onEval?: (e: EvalRecord) => void;
   /** Called after every update, for progress bars. */
   onUpdate?: (update: number, totalUpdates: number) => void;
@@ -37,6 +39,8 @@ export interface EvalRecord {
   trainAccuracy: number;
   trainError: number;
   valAccuracy: number;
+  /** Mean recall over the classes: what accuracy hides on imbalanced data. */
+  valBalancedAccuracy: number;
   bestValAccuracy: number;
   bestUpdate: number;
 }
@@ -49,6 +53,7 @@ export interface TrainResult {
   wallSeconds: number;
   samplesPerSecond: number;
   finalValAccuracy: number;
+  finalValBalancedAccuracy: number;
   bestValAccuracy: number;
   bestUpdate: number;
   /** With stopAtError: the 1-based epoch whose error sum fell below the threshold, or null if none did. */
@@ -85,16 +90,20 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   let sinceSamples = 0;
   let best = { acc: -1, update: 0 };
   let convergedEpoch: number | null = null;
+  let snapshot: Float32Array[] | null = null;
   const epochErrors: number[] = [];
   const history: EvalRecord[] = [];
 
   const evaluateNow = (): void => {
-    const acc = accuracy(rule, testRows);
-    if (acc > best.acc) best = { acc, update };
+    const { accuracy: acc, balancedAccuracy } = evaluate(rule, testRows);
+    if (acc > best.acc) {
+      best = { acc, update };
+      if (o.keepBest) snapshot = rule.parameters().map((p) => Float32Array.from(p));
+    }
     const rec: EvalRecord = {
       update, epoch: samples / task.train.count, samples, trainSeconds: learnMs / 1000,
       trainAccuracy: sinceSamples ? sinceCorrect / sinceSamples : 0, trainError: sinceSamples ? sinceError / sinceSamples : 0,
-      valAccuracy: acc, bestValAccuracy: best.acc, bestUpdate: best.update,
+      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy, bestValAccuracy: best.acc, bestUpdate: best.update,
     };
     sinceCorrect = sinceError = sinceSamples = 0;
     history.push(rec);
@@ -129,12 +138,18 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
     if (convergedEpoch !== null || update % evalEvery === 0 || update === total) evaluateNow();
     if (convergedEpoch !== null) break;
   }
+  if (snapshot) {
+    const saved = snapshot;
+    rule.parameters().forEach((p, i) => p.set(saved[i]));
+    rule.parametersChanged();
+  }
   const trainSeconds = learnMs / 1000;
   return {
     updates: update, epochs: samples / task.train.count, samples, trainSeconds,
     wallSeconds: (performance.now() - start) / 1000,
     samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
     finalValAccuracy: history[history.length - 1].valAccuracy,
+    finalValBalancedAccuracy: history[history.length - 1].valBalancedAccuracy,
     bestValAccuracy: best.acc, bestUpdate: best.update, convergedEpoch, epochErrors, history,
   };
 }
@@ -155,19 +170,35 @@ function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batc
   batch.size = n;
 }
 
-/** Fraction of `rows` the rule classifies right (arg-max of its scores). */
-export function accuracy(rule: Rule, rows: SparseRows): number {
+/** Accuracy, balanced accuracy and the confusion matrix (rows = true class, columns = predicted) over `rows`. */
+export function evaluate(rule: Rule, rows: SparseRows): { accuracy: number; balancedAccuracy: number; confusion: number[][] } {
   const C = rule.classes;
   const chunk = rule.maxBatch;
   const scores = new Float32Array(chunk * C);
   const batch = emptyBatch(rows, chunk);
   const identity = Int32Array.from({ length: rows.count }, (_, i) => i);
-  let correct = 0;
+  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   for (let from = 0; from < rows.count; from += chunk) {
     const n = Math.min(chunk, rows.count - from);
     pick(rows, identity, from, n, batch);
     rule.predict(batch, scores);
-    for (let b = 0; b < n; b++) if (argmaxRow(scores, b, C) === batch.labels[b]) correct++;
+    for (let b = 0; b < n; b++) confusion[batch.labels[b]][argmaxRow(scores, b, C)]++;
   }
-  return correct / rows.count;
+  let correct = 0;
+  let recallSum = 0;
+  let present = 0;
+  confusion.forEach((row, c) => {
+    const total = row.reduce((a, v) => a + v, 0);
+    correct += row[c];
+    if (total > 0) {
+      recallSum += row[c] / total;
+      present++;
+    }
+  });
+  return { accuracy: correct / rows.count, balancedAccuracy: present ? recallSum / present : 0, confusion };
+}
+
+/** Fraction of `rows` the rule classifies right (arg-max of its scores). */
+export function accuracy(rule: Rule, rows: SparseRows): number {
+  return evaluate(rule, rows).accuracy;
 }

@@ -1,0 +1,138 @@
+// Sign and shape invariants of each option of the ED rule (the article's open questions).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getBackend } from '../src/kernels/index.js';
+import { Random } from '../src/random.js';
+import { EdClassifier, edLayerShapes } from '../src/rules/ed.js';
+import { type EdOptions, PRESETS } from '../src/rules/ed-options.js';
+import { denseBatch } from './helpers.js';
+
+const INPUTS = 12;
+const base: EdOptions = { ...PRESETS.seed.rule, layers: 2, units: 8, lr: 0.3 };
+const make = (o: Partial<EdOptions>, classes = 2, backend = 'reference') =>
+  new EdClassifier({ ...base, ...o }, INPUTS, classes, getBackend(backend), new Random(1), 16);
+const rng = new Random(3);
+const batchOf = (clf: EdClassifier, n: number, classes = 2) => denseBatch(clf.backend,
+  Float32Array.from({ length: n * INPUTS }, () => (rng.next() < 0.3 ? 0 : rng.next())), n, INPUTS,
+  Array.from({ length: n }, () => rng.int(classes)));
+const copy = (clf: EdClassifier) => clf.parameters().map((p) => Float32Array.from(p));
+
+test('softmax output: one network per class even for two classes, scores are probabilities, learning lowers the error', () => {
+  const clf = make({ output: 'softmax' }, 3);
+  assert.equal(make({ output: 'softmax' }, 2).networks, 2);
+  const batch = batchOf(clf, 12, 3);
+  const scores = new Float32Array(12 * 3);
+  clf.predict(batch, scores);
+  for (let b = 0; b < 12; b++) assert.ok(Math.abs(scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2] - 1) < 1e-5, `row ${b} sums to ${scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2]}`);
+  const first = clf.learn(batch).absError;
+  let last = first;
+  for (let i = 0; i < 30; i++) last = clf.learn(batch).absError;
+  assert.ok(last < first, `Σ|e| ${first} → ${last}`);
+});
+
+test('random unit types: counts drawn from typeSeed (reproducible), weights still carry s_m·s_k', () => {
+  const shapes = (seed: number) => edLayerShapes({ ...base, units: 40, unitTypes: 'random', typeSeed: seed }, INPUTS).map((L) => L.outExc);
+  assert.deepEqual(shapes(5), shapes(5));
+  assert.notDeepEqual(shapes(5), shapes(6));
+  assert.ok(shapes(5).slice(0, -1).some((n) => n !== 20), 'random counts should not all be the alternating 20');
+  const clf = make({ unitTypes: 'random', units: 9 });
+  clf.shapes.forEach((L, l) => {
+    const w = clf.nets[0].w[l];
+    for (let i = 0; i < w.length; i++) {
+      const typed = (Math.floor(i / L.out) < L.srcExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+      assert.equal(Math.sign(w[i]), typed);
+    }
+  });
+});
+
+test('sparse connectivity: masked weights start and stay exactly 0; about the requested fraction exists', () => {
+  const clf = make({ connectivity: 0.3 });
+  for (let i = 0; i < 20; i++) clf.learn(batchOf(clf, 8));
+  const w = clf.nets[0].w[0];
+  const mask = clf.nets[0].mask[0];
+  let kept = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (mask[i] === 0) assert.ok(w[i] === 0, `masked weight ${i} is ${w[i]}`);
+    else kept++;
+  }
+  assert.ok(Math.abs(kept / w.length - 0.3) < 0.1, `kept ${kept / w.length}`);
+});
+
+test('weaken-excitatory lowering: inhibitory-source weights never change, excitatory ones never cross zero', () => {
+  const clf = make({ lowering: 'weaken-excitatory', lr: 3 });
+  const before = copy(clf);
+  for (let i = 0; i < 40; i++) clf.learn(batchOf(clf, 8));
+  clf.shapes.forEach((L, l) => {
+    const w = clf.nets[0].w[l];
+    const old = before[2 * l];
+    for (let i = 0; i < w.length; i++) {
+      if (Math.floor(i / L.out) >= L.srcExc) assert.equal(w[i], old[i], `inhibitory weight ${i} of layer ${l} changed`);
+      else assert.ok(w[i] * old[i] >= 0, `excitatory weight ${i} of layer ${l} crossed zero`);
+    }
+  });
+  // and some excitatory weight did shrink (that is how the output is lowered)
+  assert.ok(clf.nets[0].w[0].some((v, i) => Math.abs(v) < Math.abs(before[0][i])));
+});
+
+test('init any: weights start with both signs in −r…r; each update still moves w in the direction s_m·s_k·sign(e)', () => {
+  const clf = make({ initSign: 'any' });
+  const w0 = clf.nets[0].w[0];
+  assert.ok(w0.some((v, i) => Math.sign(v) !== ((Math.floor(i / 8) < INPUTS ? 1 : -1) * (i % 8 < 4 ? 1 : -1))));
+  const batch = batchOf(clf, 1);
+  const label = (batch.labels as number[])[0];
+  const before = copy(clf);
+  clf.learn(batch);
+  const L = clf.shapes[0];
+  clf.nets[0].w[0].forEach((v, i) => {
+    const d = v - before[0][i];
+    if (d === 0) return;
+    const typed = (Math.floor(i / L.out) < L.srcExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+    assert.equal(Math.sign(d), typed * (label ? 1 : -1));
+  });
+});
+
+test('ternary: forward weights are in {−1, 0, +1}·s_m·s_k while the float weights keep learning', () => {
+  const clf = make({ ternary: true });
+  const before = copy(clf);
+  for (let i = 0; i < 5; i++) clf.learn(batchOf(clf, 8));
+  clf.shapes.forEach((L, l) => {
+    const q = clf.nets[0].wq[l];
+    for (let i = 0; i < q.length; i++) {
+      const typed = (Math.floor(i / L.out) < L.srcExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+      assert.ok(q[i] === 0 || q[i] === typed, `layer ${l} ternary weight ${q[i]}`);
+    }
+  });
+  assert.ok(clf.nets[0].weff.every((v) => [-2, -1, 0, 1, 2].includes(v)));
+  assert.ok(clf.nets[0].w[0].some((v, i) => v !== before[0][i]));
+});
+
+test('RMS normalisation: scaling a hidden layer\'s weights and biases does not change the output', () => {
+  for (const backend of ['reference', 'wasm-relaxed-simd']) {
+    const clf = make({ rmsNorm: true }, 2, backend);
+    const batch = batchOf(clf, 4);
+    const a = new Float32Array(8);
+    clf.predict(batch, a);
+    for (const p of [clf.nets[0].w[1], clf.nets[0].bias[1]]) for (let i = 0; i < p.length; i++) p[i] *= 10;
+    clf.parametersChanged();
+    const b = new Float32Array(8);
+    clf.predict(batch, b);
+    for (let i = 0; i < 8; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-4, `${backend}: ${a[i]} vs ${b[i]}`);
+  }
+});
+
+test('options give the same results on the reference and WebAssembly backends', () => {
+  for (const o of [{ output: 'softmax' as const }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' as const }, { ternary: true }, { rmsNorm: true }]) {
+    const run = (backend: string) => {
+      const clf = make(o, 3, backend);
+      const r = new Random(9);
+      const x = Float32Array.from({ length: 16 * INPUTS }, () => (r.next() < 0.3 ? 0 : r.next()));
+      const labels = Array.from({ length: 16 }, () => r.int(3));
+      for (let i = 0; i < 5; i++) clf.learn(denseBatch(clf.backend, x, 16, INPUTS, labels));
+      return clf.parameters().map((p) => Array.from(p));
+    };
+    const a = run('reference').flat();
+    const b = run('wasm-relaxed-simd').flat();
+    const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]) / (1 + Math.abs(v))), 0);
+    assert.ok(worst < 1e-3, `${JSON.stringify(o)}: worst relative difference ${worst}`);
+  }
+});
