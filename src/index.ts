@@ -25,3 +25,11 @@ export { renderReport, readLogs, type ReportOptions, type ReportResult } from '.
 export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
 export { runExperiment } from './experiments/runner.js';
 export { conclude, NOTES } from './experiments/conclusions.js';
+
+export { encodeModel, decodeModel } from './model/format.js';
+export { loadModel } from './model/load.js';
+export { modelHeader, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelHeader } from './model/header.js';
+export { saveModel, readModelFile } from './model/file.js';
+export { predictRows, confusionMatrix, type Predictions } from './model/predict.js';
+export { crc32 } from './model/crc32.js';
+export { decodePng, type GreyImage, type Inflate } from './data/png.js';

@@ -10,7 +10,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw cannotWrite(path, err);
   }
 }
@@ -45,6 +45,15 @@ export class AtomicLineWriter {
   abort(): void {
     closeSync(this.fd);
     rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Removes our temp file; what cannot be removed (not a file, no permission) is left, so the real error is reported. */
+function removeQuietly(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // keep the original error
   }
 }
 

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { EXPERIMENT_IDS } from '../experiments/grids.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
+import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions } from './model.js';
 import { reportCommand } from './report.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
@@ -79,11 +80,31 @@ export function buildProgram(): Command {
     .option('--backend <name>', 'kernel backend: auto (fastest available), wasm, wasm-relaxed-simd, wasm-simd, reference', DEFAULTS.backend)
     .option('--threads <n>', 'threads for multi-class training (default: every core)', count)
     .option('--log <file>', 'write NDJSON events (config header, one per evaluation, summary) to this file')
+    .option('--save <file>', 'write the trained model to this file (read by edlearn eval / predict and loadModel)')
     .option('--json', 'print the summary and history as one JSON object on stdout')
     .option('--verbose', 'print the resolved config and the backend chosen')
     .option('--quiet', 'no progress output')
     .action((opts: TrainCommandOptions) => {
       trainCommand(opts);
+    });
+
+  program.command('eval')
+    .description('evaluate a saved model on the held-out test split of the data it was trained on (or --data DIR): accuracy and confusion matrix')
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .option('--data <dir>', 'directory with the four IDX files to evaluate on (default: the dataset the model was trained on)')
+    .option('--json', 'print the result as one JSON object')
+    .action((opts: EvalCommandOptions) => {
+      evalCommand(opts);
+    });
+
+  program.command('predict')
+    .description("classify images with a saved model: PNGs of the model's size (28×28 for MNIST, light digit on dark) or IDX images files")
+    .argument('<images...>', 'PNG files (8-bit grey, RGB or RGBA) or IDX images files')
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .option('--invert', 'the images are dark strokes on a light background (drawings); MNIST digits are light on dark')
+    .option('--json', 'print one JSON array of { file, index, predicted, scores }')
+    .action((images: string[], opts: PredictCommandOptions) => {
+      predictCommand(images, opts);
     });
 
   program.command('experiment')

@@ -1,17 +1,21 @@
 /** `edlearn train`: parse-free — it takes typed options, runs, and prints the summary. */
+import { saveModel } from '../model/file.js';
+import { modelHeader } from '../model/header.js';
 import type { TrainInput } from '../train/config.js';
 import { type RunOutcome, runTraining } from '../train/run.js';
 import { createProgress } from './progress.js';
 
 export interface TrainCommandOptions extends TrainInput {
   log?: string;
+  /** Write the trained model to this file (see src/model/format.ts). */
+  save?: string;
   json?: boolean;
   verbose?: boolean;
   quiet?: boolean;
 }
 
 export function trainCommand(options: TrainCommandOptions, out: (text: string) => void = console.log): RunOutcome {
-  const { log, json, verbose, quiet, ...input } = options;
+  const { log, save, json, verbose, quiet, ...input } = options;
   const progress = createProgress(process.stderr, quiet || json);
   let outcome: RunOutcome;
   try {
@@ -20,10 +24,12 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
     progress.stop();
   }
   const { header: h, result: r } = outcome;
+  // Saved before anything is printed, so that the summary only appears when the whole command worked.
+  if (save) saveModel(save, outcome.rule, modelHeader(h, r, outcome.rule));
   if (json) {
     const { history, ...summary } = r;
     const peakRssMB = process.resourceUsage().maxRSS / 1024;
-    out(JSON.stringify({ ...h, event: 'summary', result: summary, peakRssMB, history }));
+    out(JSON.stringify({ ...h, event: 'summary', result: summary, peakRssMB, model: save, history }));
     return outcome;
   }
   if (verbose) out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
@@ -36,5 +42,6 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   else if (h.config.train.stopAtError !== undefined) out(`did not converge (Σ|e| < ${h.config.train.stopAtError}) within ${r.epochs} epochs`);
   out(`${r.updates} updates · ${r.epochs.toFixed(2)} epochs · ${r.samples} samples · ${r.trainSeconds.toFixed(2)} s training (${r.wallSeconds.toFixed(2)} s wall) · ${Math.round(r.samplesPerSecond)} samples/s`);
   if (log) out(`log written to ${log}`);
+  if (save) out(`model written to ${save}`);
   return outcome;
 }

@@ -1,0 +1,126 @@
+/**
+ * The header of a model file: what was trained (the resolved config, the task and its class names), by which
+ * edlearn, on which backend, how well it did, and the length of each parameter array that follows.
+ * Browser-safe: only type imports from the Node-side training modules.
+ */
+import type { RunConfig, TaskName } from '../train/config.js';
+import type { RunHeader } from '../train/run.js';
+import type { TrainResult } from '../train/trainer.js';
+import type { Rule } from '../rules/rule.js';
+import { VERSION } from '../version.js';
+
+export const MODEL_FORMAT = 'edlearn-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface ModelHeader {
+  format: typeof MODEL_FORMAT;
+  formatVersion: typeof MODEL_FORMAT_VERSION;
+  /** edlearn version that wrote the file. */
+  version: string;
+  /** When the file was written (ISO 8601). */
+  time: string;
+  config: RunConfig;
+  seed: number;
+  /** Backend the model was trained on. */
+  backend: string;
+  threads: number;
+  task: {
+    name: string;
+    kind: TaskName;
+    digits: string;
+    inputs: number;
+    classes: number;
+    classNames: string[];
+    dataset: string;
+    fingerprint: string;
+  };
+  /** Validation accuracy of the run. The stored parameters are the final ones (the best ones with config.train.keepBest). */
+  accuracy: { final: number; best: number; bestUpdate: number };
+  /** Length of each array of rule.parameters(), in order. */
+  parameterShapes: number[];
+}
+
+/** The header for a rule just trained by runTraining, from its start header and result. */
+export function modelHeader(
+  run: Pick<RunHeader, 'config' | 'backend' | 'threads' | 'task'>,
+  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>,
+  rule: Rule,
+): ModelHeader {
+  const { config, task } = run;
+  return {
+    format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(),
+    config, seed: config.seed, backend: run.backend, threads: run.threads,
+    task: {
+      name: task.name, kind: config.task.kind, digits: config.task.digits, inputs: task.inputs, classes: task.classes,
+      classNames: classNames(config.task, task.classes), dataset: task.dataset, fingerprint: task.fingerprint,
+    },
+    accuracy: { final: result.finalValAccuracy, best: result.bestValAccuracy, bestUpdate: result.bestUpdate },
+    parameterShapes: rule.parameters().map((p) => p.length),
+  };
+}
+
+/** The class names buildTask / parityTask give a task (a test holds the two together). */
+export function classNames(task: RunConfig['task'], classes: number): string[] {
+  const digits = task.digits.split(',').map((d) => d.trim());
+  switch (task.kind) {
+    case 'pair':
+      return digits;
+    case 'one-vs-rest':
+      return ['rest', digits[0]];
+    case 'xor':
+    case 'parity':
+      return ['even', 'odd'];
+    case 'all':
+      return Array.from({ length: classes }, (_, i) => String(i));
+  }
+}
+
+/** The first required field of a header that is missing or of the wrong type, or null when all are there. */
+export function missingField(h: unknown): string | null {
+  const fields: [string, (v: unknown) => boolean][] = [
+    ['format', (v) => v === MODEL_FORMAT],
+    ['version', isString],
+    ['config', isObject],
+    ['config.rule', (v) => v === 'ed' || v === 'backprop'],
+    ['config.task', isObject],
+    ['config.task.kind', isString],
+    ['config.task.digits', isString],
+    ['config.task.data', isString],
+    ['config.preset', isString],
+    ['config.train', isObject],
+    ['task', isObject],
+    ['task.name', isString],
+    ['task.kind', isString],
+    ['task.inputs', isCount],
+    ['task.classes', (v) => isCount(v) && (v as number) >= 2],
+    ['task.classNames', isStringArray],
+    ['accuracy', isObject],
+    ['parameterShapes', (v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0)],
+  ];
+  for (const [path, ok] of fields) if (!ok(path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), h))) return path;
+  const header = h as ModelHeader;
+  if (header.config.rule === 'ed' && !isObject(header.config.ed)) return 'config.ed';
+  if (header.config.rule === 'backprop' && !isObject(header.config.backprop)) return 'config.backprop';
+  if (header.task.classNames.length !== header.task.classes) return 'task.classNames (one per class)';
+  return null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown) => typeof v === 'string';
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+const isStringArray = (v: unknown) => Array.isArray(v) && v.every(isString);
+
+/**
+ * Side of the square images a model takes, or null when its inputs are not a square number. Headers record the
+ * input count only; every IDX image set in use (MNIST, Fashion-MNIST, KMNIST, EMNIST) is square.
+ */
+export function imageSide(inputs: number): number | null {
+  const side = Math.round(Math.sqrt(inputs));
+  return side * side === inputs ? side : null;
+}
+
+/** "28×28" for a square model, else "784-pixel". */
+export function describeImageSize(inputs: number): string {
+  const side = imageSide(inputs);
+  return side === null ? `${inputs}-pixel` : `${side}×${side}`;
+}

@@ -1,0 +1,40 @@
+/** Batched prediction over sparse rows and the confusion counts of a labelled set. Browser-safe. */
+import type { SparseRows } from '../data/sparse.js';
+import { argmaxRow, type Rule } from '../rules/rule.js';
+
+export interface Predictions {
+  /** Arg-max class per row. */
+  predicted: Int32Array;
+  /** (count, classes) scores as the rule wrote them. */
+  scores: Float32Array;
+}
+
+/** Scores every row in batches of rule.maxBatch; the rows must come from rule.backend's memory. */
+export function predictRows(rule: Rule, rows: SparseRows): Predictions {
+  const C = rule.classes;
+  const chunk = rule.maxBatch;
+  const scores = new Float32Array(rows.count * C);
+  const predicted = new Int32Array(rows.count);
+  const batchScores = new Float32Array(chunk * C);
+  const start = new Int32Array(chunk);
+  const end = new Int32Array(chunk);
+  for (let from = 0; from < rows.count; from += chunk) {
+    const n = Math.min(chunk, rows.count - from);
+    for (let b = 0; b < n; b++) {
+      start[b] = rows.rowStart[from + b];
+      end[b] = rows.rowStart[from + b + 1];
+    }
+    const labels = rows.labels.subarray(from, from + n);
+    rule.predict({ size: n, start, end, index: rows.index, value: rows.value, labels }, batchScores);
+    scores.set(batchScores.subarray(0, n * C), from * C);
+    for (let b = 0; b < n; b++) predicted[from + b] = argmaxRow(batchScores, b, C);
+  }
+  return { predicted, scores };
+}
+
+/** counts[t][p]: samples of true class t predicted as p. */
+export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): number[][] {
+  const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < labels.length; i++) counts[labels[i]][predicted[i]]++;
+  return counts;
+}

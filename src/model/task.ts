@@ -1,0 +1,46 @@
+/**
+ * The held-out split a model is evaluated on (Node: reads datasets): the task recorded in its header, rebuilt
+ * on the dataset it names or on another directory, once that data is checked to fit the model.
+ */
+import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
+import { buildTask, parityTask, type Task } from '../data/tasks.js';
+import { UserError } from '../errors.js';
+import { describeImageSize, type ModelHeader } from './header.js';
+
+export interface ModelTask {
+  task: Task;
+  /** Where the data came from: "mnist" or a directory. */
+  source: string;
+  /** The data's fingerprint equals the one the model was trained on. */
+  sameData: boolean;
+}
+
+/** `file` names the model in errors; `data` overrides the dataset of the header. */
+export function modelTask(header: ModelHeader, file: string, data?: string): ModelTask {
+  const { kind, bits } = header.config.task;
+  if (kind === 'xor' || kind === 'parity') {
+    if (data !== undefined) throw new UserError(`model ${file} was trained on ${header.task.name}, which is generated, not read; drop --data`);
+    return { task: parityTask(bits), source: 'generated', sameData: true };
+  }
+  const source = data ?? header.config.task.data;
+  const ds = source === 'mnist' ? loadMnist() : loadIdxDataset(source);
+  checkFits(header, file, source, ds);
+  const digits = kind === 'all' ? [] : header.config.task.digits.split(',').map(Number);
+  const task = buildTask(ds, kind, digits);
+  return { task, source, sameData: ds.fingerprint === header.task.fingerprint };
+}
+
+function checkFits(header: ModelHeader, file: string, source: string, ds: Dataset): void {
+  const { inputs, classes, dataset } = header.task;
+  if (ds.rows * ds.cols !== inputs) {
+    throw new UserError(`model ${file} takes ${describeImageSize(inputs)} images; ${source} holds ${ds.rows}×${ds.cols} images — evaluate it on images of the size it was trained on (${dataset})`);
+  }
+  const kind = header.config.task.kind;
+  if (kind === 'all' && ds.classes !== classes) {
+    throw new UserError(`model ${file} was trained on ${classes} classes; ${source} has ${ds.classes} — evaluate it on data with the same classes (it was trained on ${dataset})`);
+  }
+  const digits = header.config.task.digits.split(',').map(Number);
+  if (kind !== 'all' && !digits.every((d) => Number.isInteger(d) && d >= 0 && d < ds.classes)) {
+    throw new UserError(`model ${file} was trained on classes ${digits.join(',')}; ${source} has ${ds.classes} (0…${ds.classes - 1}) — evaluate it on data holding those classes (it was trained on ${dataset})`);
+  }
+}
