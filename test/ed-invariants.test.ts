@@ -104,3 +104,15 @@ test('weight-decrement mode lets weights shrink', () => {
   // Output layer, excitatory sources: Δw = α·z·f'·s_k·e < 0 on positive weights → they shrink.
   for (let i = 0; i < clf.shapes[last].srcExc; i++) assert.ok(Math.abs(w[i]) < Math.abs(before[last].w[i]), `weight ${i} did not shrink`);
 });
+
+test('online updates keep the input layer\'s W⁺ + W⁻ in step with W⁺ and W⁻', () => {
+  for (const backendName of BACKENDS) {
+    const clf = makeClassifier(backendName);
+    const rng = new Random(11);
+    for (let i = 0; i < 200; i++) clf.learn(denseBatch(clf.backend, randomInputs(rng, 1), 1, INPUTS, [rng.int(2)]));
+    const L = clf.shapes[0];
+    const w = clf.nets[0].w[0];
+    const n = L.srcExc * L.out;
+    clf.nets[0].weff.forEach((v, i) => assert.ok(Math.abs(v - (w[i] + w[n + i])) < 1e-5, `${backendName}: weff[${i}] ${v} vs ${w[i] + w[n + i]}`));
+  }
+});

@@ -296,6 +296,8 @@ export class EdClassifier implements Rule {
     const weaken = o.lowering === 'weaken-excitatory' && !o.weightDecrement;
     const [excRows, excCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.anyRows, nAny] : [net.posRows, nPos];
     const [inhRows, inhCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.negRows, 0] : [net.negRows, nNeg];
+    // The plain rule: every sample changes exactly one family, by the same Σ x·g it would add to W⁺ + W⁻.
+    const plain = !o.weightDecrement && !weaken && !o.ternary && o.connectivity === 1;
     const last = this.shapes.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
@@ -326,8 +328,19 @@ export class EdClassifier implements Rule {
         clampToSign(bias, 1, L.out, s.outSign[l], 1);
       }
       if (o.connectivity < 1) multiplyInPlace(w, net.mask[l]);
-      this.refreshForwardWeights(k, l);
+      if (L.paired && !dense && plain && this.batchNonZero(net.anyRows, nAny) < L.srcExc) {
+        // A small sparse batch (online learning) touches few input rows: add its update to W⁺ + W⁻ directly
+        // (each sample changed exactly one family by Σ x·g) instead of re-adding all N rows.
+        be.spRankUpdate(net.weff, s.start, s.end, index, value, g, net.anyRows, nAny, L.out);
+      } else this.refreshForwardWeights(k, l);
     }
+  }
+
+  /** Non-zero inputs in the given rows of the loaded batch. */
+  private batchNonZero(rows: Int32Array, count: number): number {
+    let n = 0;
+    for (let c = 0; c < count; c++) n += this.shared.end[rows[c]] - this.shared.start[rows[c]];
+    return n;
   }
 
   /** Rebuilds what the forward pass reads from layer l's weights: W⁺ + W⁻ for the input layer, ternary copies. */
