@@ -128,7 +128,7 @@ export function formatBenchReport(report: BenchReport): string {
     `edlearn ${report.version} bench · ${m.cpu} · ${m.cores} cores · node ${m.node} · load ${m.load.join(' ')} → ${report.machineAfter.load.join(' ')}`,
     '\nKernels (checked against the reference, then median time; sigmoid in G elements/s)',
     table(report.kernels.map((k) => ({ backend: k.backend, kernel: k.kernel, shape: k.shape, 'GFLOP/s': k.gflops, 'µs': k.microseconds }))),
-    '\nTraining (median seconds per epoch over repeats; the reference is timed on 6,000 samples and scaled)',
+    '\nTraining (median over repeats of the second epoch\'s seconds; the reference is timed on 6,000 samples and scaled)',
     table(report.training.map((t) => {
       const ref = report.training.find((r) => r.case === t.case && r.backend === 'reference');
       return {

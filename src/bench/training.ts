@@ -54,7 +54,10 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   const flopsPerEpoch = flopsPerSample(c.rule, nonZero / task.train.count) * task.train.count * networks;
   const denseFlopsPerEpoch = flopsPerSample(c.rule, task.inputs) * task.train.count * networks;
   const updatesPerEpoch = Math.ceil(task.train.count / c.batch);
-  const updates = opts.maxSamples ? Math.min(updatesPerEpoch, Math.ceil(opts.maxSamples / c.batch)) : updatesPerEpoch;
+  // Full epochs are timed on the second of two, so that JIT warm-up (of this thread and of fresh worker threads)
+  // is not counted; a slow backend is timed on part of one epoch and scaled.
+  const partial = opts.maxSamples !== undefined && opts.maxSamples < task.train.count;
+  const updates = partial ? Math.ceil(opts.maxSamples! / c.batch) : 2 * updatesPerEpoch;
   const perEpoch: number[] = [];
   let samples = 0;
   for (let r = 0; r < opts.repeats; r++) {
@@ -62,9 +65,11 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
     const rule = new EdClassifier(c.rule, task.inputs, task.classes, backend, new Random(r + 1), Math.max(c.batch, 256));
     const pool = useThreads(rule, threads, c.batch);
     try {
-      const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: updates });
-      samples = result.samples;
-      perEpoch.push(result.trainSeconds * (task.train.count / result.samples));
+      const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: partial ? updates : updatesPerEpoch });
+      const h = result.history;
+      samples = partial ? result.samples : h[h.length - 1].samples - h[h.length - 2].samples;
+      const seconds = partial ? result.trainSeconds : h[h.length - 1].trainSeconds - h[h.length - 2].trainSeconds;
+      perEpoch.push(seconds * (task.train.count / samples));
     } finally {
       void pool?.close();
     }
