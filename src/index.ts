@@ -7,7 +7,8 @@ export type { Backend } from './kernels/backend.js';
 export { getBackend, referenceBackend, BACKEND_NAMES, type BackendName } from './kernels/index.js';
 export { WasmBackend } from './kernels/wasm.js';
 
-export { EdClassifier, edLayerShapes, DENSE_ABOVE, type EdLayerShape, type EdNetworkView } from './rules/ed.js';
+export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView } from './rules/ed.js';
+export { DENSE_ABOVE } from './rules/rule.js';
 export { PRESETS, PRESET_NAMES, getPreset, validateEdOptions, type EdOptions, type EdPreset, type PresetName } from './rules/ed-options.js';
 export type { Rule, LearnStats, SampleBatch } from './rules/rule.js';
 export { toSparseRows, type SparseRows } from './data/sparse.js';

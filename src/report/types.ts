@@ -1,3 +1,5 @@
+import type { EvalRecord } from '../train/trainer.js';
+
 /**
  * What the report reads. Experiment logs are NDJSON files: each run is a `start` event (with an `experiment`
  * block), its `eval` events, and an `end` event, all carrying the same `run` id. Runs of several experiments
@@ -37,20 +39,10 @@ export interface StartEvent {
   machine?: { cpu: string; cores: number; node: string };
 }
 
-export interface EvalEvent {
+/** One evaluation: the trainer's EvalRecord with the run it belongs to. */
+export interface EvalEvent extends EvalRecord {
   event: 'eval';
   run: string;
-  update: number;
-  epoch: number;
-  samples: number;
-  trainSeconds: number;
-  trainAccuracy: number;
-  trainError: number;
-  valAccuracy: number;
-  bestValAccuracy: number;
-  bestUpdate: number;
-  /** Balanced accuracy (mean recall over classes), when the run reports it. */
-  valBalancedAccuracy?: number;
 }
 
 export interface EndEvent {

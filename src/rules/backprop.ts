@@ -7,8 +7,7 @@
 import type { Backend } from '../kernels/backend.js';
 import type { Random } from '../random.js';
 import { check } from '../errors.js';
-import { DENSE_ABOVE } from './ed.js';
-import { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rule.js';
+import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
 export interface BackpropOptions {
   layers: number;
@@ -58,9 +57,9 @@ export class BackpropClassifier implements Rule {
   private readonly outputs: number;
   private readonly allRows: Int32Array;
   private readonly ones: Float32Array;
-  private readonly xDense: Float32Array;
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
+  readonly xDense: Float32Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
   private readonly scores: Float32Array;
   private steps = 0;
 
@@ -149,17 +148,7 @@ export class BackpropClassifier implements Rule {
   parametersChanged(): void {}
 
   private loadBatch(batch: SampleBatch): boolean {
-    const B = batch.size;
-    if (B > this.maxBatch) throw new RangeError(`BackpropClassifier: batch of ${B} exceeds maxBatch ${this.maxBatch}`);
-    let nonZero = 0;
-    for (let b = 0; b < B; b++) {
-      this.start[b] = batch.start[b];
-      this.end[b] = batch.end[b];
-      nonZero += batch.end[b] - batch.start[b];
-    }
-    const dense = nonZero > DENSE_ABOVE * B * this.inputs;
-    if (dense) this.backend.densify(this.xDense, this.start, this.end, batch.index, batch.value, B, this.inputs);
-    return dense;
+    return loadBatch(this.backend, batch, this, this.inputs, this.maxBatch);
   }
 
   private forward(batch: SampleBatch, dense: boolean): void {

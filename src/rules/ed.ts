@@ -19,10 +19,7 @@ import type { Backend } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';
 import { Random } from '../random.js';
 import { type EdOptions, updateDivisor, validateEdOptions } from './ed-options.js';
-import { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rule.js';
-
-/** Above this fraction of non-zero inputs, the first layer runs dense kernels (measured: bench/kernels). */
-export const DENSE_ABOVE = 0.5;
+import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
 export interface EdLayerShape {
   /** Source units per family; equal for the paired input layer. */
@@ -213,19 +210,7 @@ export class EdClassifier implements Rule {
 
   /** Copies the batch's row offsets and labels into shared memory; densifies it when that is faster. */
   private loadBatch(batch: SampleBatch): boolean {
-    const B = batch.size;
-    if (B > this.maxBatch) throw new RangeError(`EdClassifier: batch of ${B} exceeds maxBatch ${this.maxBatch}`);
-    const s = this.shared;
-    let nonZero = 0;
-    for (let b = 0; b < B; b++) {
-      s.start[b] = batch.start[b];
-      s.end[b] = batch.end[b];
-      s.labels[b] = batch.labels[b];
-      nonZero += batch.end[b] - batch.start[b];
-    }
-    const dense = nonZero > DENSE_ABOVE * B * this.inputs;
-    if (dense) this.backend.densify(s.xDense, s.start, s.end, batch.index, batch.value, B, this.inputs);
-    return dense;
+    return loadBatch(this.backend, batch, this.shared, this.inputs, this.maxBatch);
   }
 
   private forward(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {

@@ -60,3 +60,34 @@ export function argmaxRow(scores: Float32Array, row: number, n: number): number 
   }
   return best;
 }
+
+/** Above this fraction of non-zero inputs, a first layer runs dense kernels (measured: edlearn bench). */
+export const DENSE_ABOVE = 0.5;
+
+/** Where a rule keeps the batch it is working on (in its backend's memory). */
+export interface BatchBuffers {
+  start: Int32Array;
+  end: Int32Array;
+  /** (maxBatch, inputs): the batch written densely when it is dense enough. */
+  xDense: Float32Array;
+  labels?: Int32Array;
+}
+
+/**
+ * Copies a batch's row offsets (and labels) into the rule's buffers and, when more than DENSE_ABOVE of its inputs
+ * are non-zero, writes it densely too. Returns whether the dense kernels should run.
+ */
+export function loadBatch(be: Backend, batch: SampleBatch, into: BatchBuffers, inputs: number, maxBatch: number): boolean {
+  const B = batch.size;
+  if (B > maxBatch) throw new RangeError(`batch of ${B} exceeds the rule's maxBatch ${maxBatch}`);
+  let nonZero = 0;
+  for (let b = 0; b < B; b++) {
+    into.start[b] = batch.start[b];
+    into.end[b] = batch.end[b];
+    if (into.labels) into.labels[b] = batch.labels[b];
+    nonZero += batch.end[b] - batch.start[b];
+  }
+  const dense = nonZero > DENSE_ABOVE * B * inputs;
+  if (dense) be.densify(into.xDense, into.start, into.end, batch.index, batch.value, B, inputs);
+  return dense;
+}
