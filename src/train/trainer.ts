@@ -63,95 +63,136 @@ export interface TrainResult {
   history: EvalRecord[];
 }
 
-export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
-  check(Number.isInteger(o.batch) && o.batch >= 1 && o.batch <= rule.maxBatch,
-    `--batch: expected an integer 1…${rule.maxBatch}, got ${o.batch}`);
-  check((o.epochs === undefined) !== (o.updates === undefined), 'train: give either --epochs or --updates, not both');
-  const perEpoch = Math.ceil(task.train.count / o.batch);
-  const total = o.updates ?? (o.epochs as number) * perEpoch;
-  check(Number.isInteger(total) && total >= 1, `--epochs/--updates: expected a positive whole number of updates, got ${total}`);
-  const evalEvery = o.evalEvery ?? perEpoch;
-  check(Number.isInteger(evalEvery) && evalEvery >= 1, `--eval-every: expected an integer ≥ 1, got ${evalEvery}`);
+/**
+ * A training run that can advance a few updates at a time (a browser worker interleaves it with messages);
+ * train() below runs one to the end.
+ */
+export class TrainingSession {
+  readonly totalUpdates: number;
+  readonly history: EvalRecord[] = [];
+  update = 0;
+  samples = 0;
+  convergedEpoch: number | null = null;
+  private readonly evalEvery: number;
+  private readonly rng: Random;
+  private readonly order: Int32Array;
+  private readonly trainRows: SparseRows;
+  readonly testRows: SparseRows;
+  private readonly batch: SampleBatch;
+  private readonly started = performance.now();
+  private learnMs = 0;
+  private cursor: number;
+  private epochError = 0;
+  private epochsDone = 0;
+  private readonly epochErrors: number[] = [];
+  private since = { correct: 0, error: 0, samples: 0 };
+  private best = { acc: -1, update: 0 };
+  private snapshot: Float32Array[] | null = null;
 
-  const rng = new Random(o.seed);
-  const order = Int32Array.from({ length: task.train.count }, (_, i) => i);
-  const trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
-  const testRows = task.test === task.train ? trainRows : toSparseRows(task.test, task.inputs, task.scale, rule.backend);
-  const batch = emptyBatch(trainRows, o.batch);
-  const start = performance.now();
-  let learnMs = 0;
-  let update = 0;
-  let samples = 0;
-  let cursor = task.train.count; // forces a (re)shuffle before the first batch
-  let epochError = 0;
-  let epochsDone = 0;
-  let sinceCorrect = 0;
-  let sinceError = 0;
-  let sinceSamples = 0;
-  let best = { acc: -1, update: 0 };
-  let convergedEpoch: number | null = null;
-  let snapshot: Float32Array[] | null = null;
-  const epochErrors: number[] = [];
-  const history: EvalRecord[] = [];
+  constructor(readonly rule: Rule, readonly task: Task, readonly o: TrainOptions) {
+    check(Number.isInteger(o.batch) && o.batch >= 1 && o.batch <= rule.maxBatch,
+      `--batch: expected an integer 1…${rule.maxBatch}, got ${o.batch}`);
+    check((o.epochs === undefined) !== (o.updates === undefined), 'train: give either --epochs or --updates, not both');
+    const perEpoch = Math.ceil(task.train.count / o.batch);
+    this.totalUpdates = o.updates ?? (o.epochs as number) * perEpoch;
+    check(Number.isInteger(this.totalUpdates) && this.totalUpdates >= 1,
+      `--epochs/--updates: expected a positive whole number of updates, got ${this.totalUpdates}`);
+    this.evalEvery = o.evalEvery ?? perEpoch;
+    check(Number.isInteger(this.evalEvery) && this.evalEvery >= 1, `--eval-every: expected an integer ≥ 1, got ${this.evalEvery}`);
+    this.rng = new Random(o.seed);
+    this.order = Int32Array.from({ length: task.train.count }, (_, i) => i);
+    this.trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
+    this.testRows = task.test === task.train ? this.trainRows : toSparseRows(task.test, task.inputs, task.scale, rule.backend);
+    this.batch = emptyBatch(this.trainRows, o.batch);
+    this.cursor = task.train.count; // forces a (re)shuffle before the first batch
+  }
 
-  const evaluateNow = (): void => {
-    const { accuracy: acc, balancedAccuracy } = evaluate(rule, testRows);
-    if (acc > best.acc) {
-      best = { acc, update };
-      if (o.keepBest) snapshot = rule.parameters().map((p) => Float32Array.from(p));
+  get done(): boolean {
+    return this.update >= this.totalUpdates || this.convergedEpoch !== null;
+  }
+
+  /** Seconds spent in learning so far (evaluation excluded). */
+  get trainSeconds(): number {
+    return this.learnMs / 1000;
+  }
+
+  /** Runs up to `count` updates, evaluating on schedule; returns the evaluations made. */
+  step(count: number): EvalRecord[] {
+    const { rule, task, o } = this;
+    const made: EvalRecord[] = [];
+    for (let i = 0; i < count && !this.done; i++) {
+      if (this.cursor >= task.train.count) {
+        if (o.order === 'shuffle') this.rng.shuffle(this.order);
+        this.cursor = 0;
+      }
+      const n = Math.min(o.batch, task.train.count - this.cursor);
+      pick(this.trainRows, this.order, this.cursor, n, this.batch);
+      this.cursor += n;
+      const t0 = performance.now();
+      const stats = rule.learn(this.batch);
+      this.learnMs += performance.now() - t0;
+      this.update++;
+      this.samples += n;
+      this.epochError += stats.absError;
+      this.since.correct += stats.correct;
+      this.since.error += stats.absError;
+      this.since.samples += n;
+      o.onUpdate?.(this.update, this.totalUpdates);
+      if (this.cursor >= task.train.count) {
+        this.epochsDone++;
+        this.epochErrors.push(this.epochError);
+        if (o.stopAtError !== undefined && this.epochError < o.stopAtError) this.convergedEpoch = this.epochsDone;
+        this.epochError = 0;
+      }
+      if (this.done || this.update % this.evalEvery === 0) made.push(this.evaluate());
     }
+    return made;
+  }
+
+  /** Evaluates on the held-out split now and records it. */
+  evaluate(): EvalRecord {
+    const { accuracy: acc, balancedAccuracy } = evaluate(this.rule, this.testRows);
+    if (acc > this.best.acc) {
+      this.best = { acc, update: this.update };
+      if (this.o.keepBest) this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
+    }
+    const s = this.since;
     const rec: EvalRecord = {
-      update, epoch: samples / task.train.count, samples, trainSeconds: learnMs / 1000,
-      trainAccuracy: sinceSamples ? sinceCorrect / sinceSamples : 0, trainError: sinceSamples ? sinceError / sinceSamples : 0,
-      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy, bestValAccuracy: best.acc, bestUpdate: best.update,
+      update: this.update, epoch: this.samples / this.task.train.count, samples: this.samples, trainSeconds: this.trainSeconds,
+      trainAccuracy: s.samples ? s.correct / s.samples : 0, trainError: s.samples ? s.error / s.samples : 0,
+      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy, bestValAccuracy: this.best.acc, bestUpdate: this.best.update,
     };
-    sinceCorrect = sinceError = sinceSamples = 0;
-    history.push(rec);
-    o.onEval?.(rec);
-  };
+    this.since = { correct: 0, error: 0, samples: 0 };
+    this.history.push(rec);
+    this.o.onEval?.(rec);
+    return rec;
+  }
 
-  while (update < total) {
-    if (cursor >= task.train.count) {
-      if (o.order === 'shuffle') rng.shuffle(order);
-      cursor = 0;
+  /** The summary; with keepBest, first puts back the weights of the best evaluation. */
+  finish(): TrainResult {
+    if (this.history.length === 0) this.evaluate();
+    if (this.snapshot) {
+      const saved = this.snapshot;
+      this.rule.parameters().forEach((p, i) => p.set(saved[i]));
+      this.rule.parametersChanged();
     }
-    const n = Math.min(o.batch, task.train.count - cursor);
-    pick(trainRows, order, cursor, n, batch);
-    cursor += n;
-    const t0 = performance.now();
-    const stats = rule.learn(batch);
-    learnMs += performance.now() - t0;
-    update++;
-    samples += n;
-    epochError += stats.absError;
-    sinceCorrect += stats.correct;
-    sinceError += stats.absError;
-    sinceSamples += n;
-    o.onUpdate?.(update, total);
-    const epochEnded = cursor >= task.train.count;
-    if (epochEnded) {
-      epochsDone++;
-      epochErrors.push(epochError);
-      if (o.stopAtError !== undefined && epochError < o.stopAtError) convergedEpoch = epochsDone;
-      epochError = 0;
-    }
-    if (convergedEpoch !== null || update % evalEvery === 0 || update === total) evaluateNow();
-    if (convergedEpoch !== null) break;
+    const last = this.history[this.history.length - 1];
+    const trainSeconds = this.trainSeconds;
+    return {
+      updates: this.update, epochs: this.samples / this.task.train.count, samples: this.samples, trainSeconds,
+      wallSeconds: (performance.now() - this.started) / 1000,
+      samplesPerSecond: trainSeconds > 0 ? this.samples / trainSeconds : 0,
+      finalValAccuracy: last.valAccuracy, finalValBalancedAccuracy: last.valBalancedAccuracy,
+      bestValAccuracy: this.best.acc, bestUpdate: this.best.update, convergedEpoch: this.convergedEpoch,
+      epochErrors: this.epochErrors, history: this.history,
+    };
   }
-  if (snapshot) {
-    const saved = snapshot;
-    rule.parameters().forEach((p, i) => p.set(saved[i]));
-    rule.parametersChanged();
-  }
-  const trainSeconds = learnMs / 1000;
-  return {
-    updates: update, epochs: samples / task.train.count, samples, trainSeconds,
-    wallSeconds: (performance.now() - start) / 1000,
-    samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
-    finalValAccuracy: history[history.length - 1].valAccuracy,
-    finalValBalancedAccuracy: history[history.length - 1].valBalancedAccuracy,
-    bestValAccuracy: best.acc, bestUpdate: best.update, convergedEpoch, epochErrors, history,
-  };
+}
+
+export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
+  const session = new TrainingSession(rule, task, o);
+  while (!session.done) session.step(Number.MAX_SAFE_INTEGER);
+  return session.finish();
 }
 
 function emptyBatch(rows: SparseRows, size: number): SampleBatch {
