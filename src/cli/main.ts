@@ -12,6 +12,7 @@ import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
 import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions } from './model.js';
 import { reportCommand } from './report.js';
+import { serveCommand, type ServeOptions } from './serve.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const number = (what: string, ok: (v: number) => boolean) => (text: string): number => {
@@ -120,6 +121,12 @@ export function buildProgram(): Command {
     .argument('[logs...]', 'NDJSON log files or directories of them', ['docs/results/logs'])
     .option('--out <dir>', 'report directory: index.html, summary.json and figures/ are replaced, anything else is kept', 'docs/results')
     .action((logs: string[], opts: { out: string }) => reportCommand({ logs, out: opts.out }));
+
+  program.command('serve')
+    .description('serve the browser lab (built by npm run web:build) on localhost, cross-origin isolated')
+    .option('--port <n>', 'port (default: 5173)', count)
+    .option('--dir <dir>', 'directory of the built lab (default: web-dist)')
+    .action((opts: ServeOptions) => serveCommand(opts));
 
   program.command('bench')
     .description('benchmark the kernels (GFLOP/s, checked against the reference) and ED training (s/epoch, samples/s) per backend and thread count')
