@@ -11,7 +11,8 @@ import { startServer } from '../src/cli/serve.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)`;
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install -y chromium)`
+  : !existsSync(join(ROOT, 'web/index.html')) ? 'the browser lab (web/index.html) is not in this checkout' : false;
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser: Browser | undefined;
