@@ -31,6 +31,9 @@ before(async () => {
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
+  // The worker has loaded the bundled MNIST subset and chosen its backend.
+  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().dataReady
+    && (document.querySelector('#backend')?.textContent ?? '') !== '', null, { timeout: 60000 });
 });
 
 after(async () => {
@@ -38,19 +41,19 @@ after(async () => {
   close();
 });
 
-type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean };
+type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean };
 const state = () => page.evaluate(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state());
 
 test('the page trains 4 vs 9 past 90 % validation accuracy', { skip, timeout: 180000 }, async () => {
   await page.click('#start');
   await page.waitForFunction(() => {
     const s = (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state();
-    return s.valAccuracy > 0.9 || s.valAccuracy > 90;
+    return s.valAccuracy > 0.9;
   }, null, { timeout: 120000, polling: 500 });
   const s = await state();
   console.log(`# browser: backend ${s.backend}, ${Math.round(s.samplesPerSecond)} samples/s, validation ${s.valAccuracy}`);
   assert.match(s.backend, /wasm/);
-  await page.click('#pause');
+  if (await page.isEnabled('#pause')) await page.click('#pause');
 });
 
 test('drawing a stroke gives class scores', { skip, timeout: 60000 }, async () => {
