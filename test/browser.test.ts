@@ -103,6 +103,16 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   assert.equal(afterwards.updates, before.updates);
   assert.equal(afterwards.modelLoaded, true);
 
+  // A data file that is not IDX: a visible message, and the data and model in use are kept.
+  await page.evaluate(() => { document.querySelector('#error')!.textContent = ''; });
+  const notIdx = join(dir, 'train-images-idx3-ubyte');
+  writeFileSync(notIdx, 'hello, not an IDX file');
+  await page.setInputFiles('#data-files', notIdx);
+  await page.waitForFunction(() => (document.querySelector('#error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  const kept = await state();
+  assert.equal(kept.dataReady, true);
+  assert.equal(kept.modelLoaded, true);
+
   const shots = process.env.EDLEARN_SCREENSHOT_DIR ?? dir;
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'lab.png'), fullPage: true });
