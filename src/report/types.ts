@@ -1,4 +1,4 @@
-import type { EvalRecord } from '../train/trainer.js';
+import type { EvalRecord, TrainResult } from '../train/trainer.js';
 
 /**
  * What the report reads. Experiment logs are NDJSON files: each run is a `start` event (with an `experiment`
@@ -45,19 +45,10 @@ export interface EvalEvent extends EvalRecord {
   run: string;
 }
 
-export interface EndEvent {
+/** The end of a run: the trainer's summary (everything but the history) with the run it belongs to. */
+export interface EndEvent extends Omit<TrainResult, 'history'> {
   event: 'end';
   run: string;
-  updates: number;
-  epochs: number;
-  samples: number;
-  trainSeconds: number;
-  wallSeconds: number;
-  samplesPerSecond: number;
-  finalValAccuracy: number;
-  bestValAccuracy: number;
-  bestUpdate: number;
-  finalValBalancedAccuracy?: number;
 }
 
 export type LogEvent = StartEvent | EvalEvent | EndEvent;
