@@ -20,6 +20,7 @@ import { Carver } from '../kernels/carve.js';
 import { Random } from '../random.js';
 import { type EdOptions, updateDivisor, validateEdOptions } from './ed-options.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
+import { clampToSign, multiplyInPlace, rmsNormalise, ternarise } from './ed-variants.js';
 
 export interface EdLayerShape {
   /** Source units per family; equal for the paired input layer. */
@@ -427,40 +428,5 @@ export class EdClassifier implements Rule {
       });
     }
     return { nets, shared };
-  }
-}
-
-/** Per sample, divides a layer's pre-activations by their root mean square (Fujita's per-layer normalisation). */
-function rmsNormalise(u: Float32Array, rows: number, n: number): void {
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += u[r * n + j] ** 2;
-    const scale = 1 / Math.sqrt(sum / n + 1e-6);
-    for (let j = 0; j < n; j++) u[r * n + j] *= scale;
-  }
-}
-
-/** The first `rows` rows of w (sources of one family, sign `familySign`) may not cross zero: w·s_m·s_k ≥ 0. */
-function clampToSign(w: Float32Array, rows: number, n: number, outSign: Float32Array, familySign: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++) if (w[r * n + j] * outSign[j] * familySign < 0) w[r * n + j] = 0;
-  }
-}
-
-function multiplyInPlace(w: Float32Array, mask: Float32Array): void {
-  for (let i = 0; i < w.length; i++) w[i] *= mask[i];
-}
-
-/**
- * Ternary weights for the forward pass ("BitNet"): the fixed sign s_m·s_k where |w| / mean|w| > 0.5, else 0.
- * Rows below excRows have excitatory sources.
- */
-function ternarise(out: Float32Array, w: Float32Array, excRows: number, n: number, outSign: Float32Array): void {
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
-  const threshold = 0.5 * (sum / Math.max(1, w.length));
-  for (let i = 0; i < w.length; i++) {
-    const typed = (Math.floor(i / n) < excRows ? 1 : -1) * outSign[i % n];
-    out[i] = Math.abs(w[i]) > threshold ? typed : 0;
   }
 }
