@@ -25,3 +25,9 @@ test('the same seed gives the same numbers twice; another seed does not', () => 
 test('VERSION matches package.json', () => {
   assert.equal(VERSION, JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version);
 });
+
+test('kaneko-mnist preset: one online epoch of 10-class MNIST reaches ≥ 95 %', () => {
+  const { header, result } = runTraining({ preset: 'kaneko-mnist', task: 'all', epochs: 1, seed: 1 });
+  assert.equal(header.config.ed?.units, 64);
+  assert.ok(result.finalValAccuracy >= 0.95, `accuracy ${result.finalValAccuracy}`);
+});

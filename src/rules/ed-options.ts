@@ -91,6 +91,12 @@ export const PRESETS = {
     batch: 1,
     order: 'shuffle',
   },
+  'kaneko-mnist': {
+    description: "Kaneko's rule tuned for MNIST: 64 hidden, α 0.01, init U[0, 0.01) — 98 % on 10-class in ≈ 1 minute",
+    rule: { ...kanekoRule, units: 64, lr: 0.01, initMax: 0.01 },
+    batch: 1,
+    order: 'shuffle',
+  },
   seed: {
     description: 'the seed article: 3 hidden layers of 16, batch 64 summed, lr 0.01, init 0…1/units, update ÷ (units + layers)',
     rule: { ...kanekoRule, layers: 3, units: 16, lr: 0.01, initPerUnit: true, updateScale: 'units+layers' },
