@@ -118,3 +118,13 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   await page.screenshot({ path: join(shots, 'lab.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
 });
+
+test('the model trained in the page downloads as a file the CLI evaluates', { skip, timeout: 60000 }, async () => {
+  const dir = tempDir();
+  const file = join(dir, 'page.edlearn');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+  await download.saveAs(file);
+  const r = runCli(['eval', '--model', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /accuracy (9\d|100)\.\d\d %/);
+});

@@ -7,7 +7,7 @@
 import {
   BACKPROP_DEFAULTS, BackpropClassifier, type BackpropOptions, createMemory, type Dataset, decodeModel, EdClassifier,
   type EdOptions, encodeModel, loadModel, type ModelHeader, PRESETS, parseDigits, Random, type Rule, type Task,
-  TrainingSession, type TrainOptions, UserError, VERSION, WasmBackend, buildTask, loadBrowserBackend, type Backend,
+  TrainingSession, type TrainOptions, UserError, WasmBackend, modelHeader, buildTask, loadBrowserBackend, type Backend,
   type BrowserBackendChoice, referenceBackend, validateEdOptions,
 } from 'edlearn/browser';
 import { datasetFromFiles, fetchDataset } from './data';
@@ -333,22 +333,19 @@ function saveModel(which: 'ed' | 'backprop'): Uint8Array {
   if (!t) throw new UserError('download: backprop is not being trained — tick "compare with backprop" and reset');
   const s = r.settings;
   const last = t.session.history[t.session.history.length - 1];
-  const header: ModelHeader = {
-    format: 'edlearn-model', formatVersion: 1, version: VERSION, time: new Date().toISOString(),
-    config: {
-      rule: which, preset: s.preset,
-      ...(which === 'ed' ? { ed: r.edOptions } : { backprop: r.bpOptions }),
-      task: { kind: s.task, digits: r.digits.join(','), bits: 4, data: r.dataSource, imbalance: 1 },
-      train: { batch: s.batch, updates: r.train.updates, order: 'shuffle', evalEvery: r.train.evalEvery, keepBest: false },
-      seed: s.seed, backend: r.backend.name, threads: 1,
-    },
+  const config: ModelHeader['config'] = {
+    rule: which, preset: s.preset,
+    ...(which === 'ed' ? { ed: r.edOptions } : { backprop: r.bpOptions }),
+    task: { kind: s.task, digits: r.digits.join(','), bits: 4, data: r.dataSource, imbalance: 1 },
+    train: { batch: s.batch, updates: r.train.updates, order: 'shuffle', evalEvery: r.train.evalEvery, keepBest: false },
     seed: s.seed, backend: r.backend.name, threads: 1,
-    task: {
-      name: r.task.name, kind: s.task, digits: r.digits.join(','), inputs: r.task.inputs, classes: r.task.classes,
-      classNames: r.task.classNames, dataset: r.task.source.dataset, fingerprint: r.task.source.fingerprint,
-    },
-    accuracy: { final: last.valAccuracy, best: last.bestValAccuracy, bestUpdate: last.bestUpdate },
-    parameterShapes: t.rule.parameters().map((p) => p.length),
   };
+  const task = {
+    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes, train: r.task.train.count, test: r.task.test.count,
+    dataset: r.task.source.dataset, fingerprint: r.task.source.fingerprint,
+  };
+  // The same header the CLI writes (modelHeader), from this run's settings.
+  const header = modelHeader({ config, backend: r.backend.name, threads: 1, task },
+    { finalValAccuracy: last.valAccuracy, bestValAccuracy: last.bestValAccuracy, bestUpdate: last.bestUpdate }, t.rule);
   return encodeModel(header, t.rule.parameters());
 }
