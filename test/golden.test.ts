@@ -1,0 +1,60 @@
+// Golden trajectories: a fixed config and seed must give the same weights, bit for bit, and the same accuracy
+// after N updates, whatever is refactored. The expected values in fixtures/golden.json were written before the
+// run builder existed; regenerate them (GOLDEN_UPDATE=1) only when the maths is meant to change, and say why.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runTraining } from '../src/train/run.js';
+import type { TrainInput } from '../src/train/config.js';
+import { ROOT } from './helpers.js';
+
+/** Deterministic backends only: relaxed SIMD may fuse multiply-adds differently on another CPU. */
+const CASES: Record<string, TrainInput> = {
+  'seed 4v9 reference': { backend: 'reference', updates: 12 },
+  'seed 4v9 wasm-simd': { backend: 'wasm-simd', updates: 40 },
+  'kaneko-mnist 4v9 online': { preset: 'kaneko-mnist', backend: 'wasm-simd', updates: 400 },
+  'kaneko-mnist 10-class online 1 thread': { preset: 'kaneko-mnist', task: 'all', backend: 'wasm-simd', updates: 300, threads: 1 },
+  'seed 10-class batch 512 1 thread': { task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 1 },
+  'seed 10-class batch 512 2 threads': { task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 2 },
+  'seed softmax 10-class': { task: 'all', layers: 1, units: 16, batch: 128, output: 'softmax', backend: 'wasm-simd', updates: 10, threads: 2 },
+  'kaneko xor': { preset: 'kaneko', task: 'xor', units: 16, backend: 'reference' },
+  'backprop 4v9': { rule: 'backprop', layers: 2, units: 16, batch: 32, backend: 'wasm-simd', updates: 40 },
+  'backprop 10-class': { rule: 'backprop', task: 'all', layers: 1, units: 32, batch: 64, backend: 'wasm-simd', updates: 30 },
+};
+
+interface Golden {
+  weights: string;
+  updates: number;
+  finalValAccuracy: number;
+}
+
+function trajectory(input: TrainInput): Golden {
+  const { rule, result } = runTraining(input);
+  const hash = createHash('sha256');
+  for (const p of rule.parameters()) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  return { weights: hash.digest('hex').slice(0, 24), updates: result.updates, finalValAccuracy: result.finalValAccuracy };
+}
+
+const FILE = join(ROOT, 'test/fixtures/golden.json');
+const expected: Record<string, Golden> = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : {};
+const written: Record<string, Golden> = {};
+
+for (const [name, input] of Object.entries(CASES)) {
+  test(`golden trajectory: ${name}`, () => {
+    const got = trajectory(input);
+    if (process.env.GOLDEN_UPDATE) {
+      written[name] = got;
+      writeFileSync(FILE, `${JSON.stringify({ ...expected, ...written }, null, 2)}\n`);
+      return;
+    }
+    assert.ok(expected[name], `no golden value for '${name}': run GOLDEN_UPDATE=1 node --import tsx --test test/golden.test.ts`);
+    assert.deepEqual(got, expected[name]);
+  });
+}
+
+test('golden trajectory: the thread count does not change the weights', () => {
+  if (process.env.GOLDEN_UPDATE) return;
+  assert.equal(expected['seed 10-class batch 512 2 threads'].weights, expected['seed 10-class batch 512 1 thread'].weights);
+});
