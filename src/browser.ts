@@ -12,8 +12,12 @@ export { WasmBackend, createMemory } from './kernels/wasm.js';
 export { loadBrowserBackend, type BrowserBackendChoice } from './kernels/browser-loader.js';
 
 export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView } from './rules/ed.js';
-export { PRESETS, PRESET_NAMES, getPreset, validateEdOptions, type EdOptions, type EdPreset, type PresetName } from './rules/ed-options.js';
-export { BackpropClassifier, BACKPROP_DEFAULTS, type BackpropOptions } from './rules/backprop.js';
+export { PRESETS, PRESET_NAMES, getPreset, type EdPreset, type PresetName } from './options/presets.js';
+export { ED_OPTIONS, validateEdOptions, type EdOptions } from './options/ed.js';
+export { BACKPROP_OPTIONS, BACKPROP_DEFAULTS, validateBackpropOptions, type BackpropOptions } from './options/backprop.js';
+export { RUN_OPTIONS, RUN_DEFAULTS } from './options/run.js';
+export { expected, validate, validateGiven, type OptionSpec, type OptionSpecs, type Values } from './options/spec.js';
+export { BackpropClassifier } from './rules/backprop.js';
 export { argmaxRow, DENSE_ABOVE, type Rule, type LearnStats, type SampleBatch } from './rules/rule.js';
 
 export { parseIdx, type IdxArray } from './data/idx-parse.js';

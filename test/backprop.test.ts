@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getBackend } from '../src/kernels/index.js';
 import { Random } from '../src/random.js';
-import { BACKPROP_DEFAULTS, BackpropClassifier, type BackpropOptions } from '../src/rules/backprop.js';
+import { BACKPROP_DEFAULTS, type BackpropOptions } from '../src/options/backprop.js';
+import { BackpropClassifier } from '../src/rules/backprop.js';
 import { denseBatch } from './helpers.js';
 
 const INPUTS = 6;

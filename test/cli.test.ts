@@ -14,13 +14,15 @@ function assertUserError(args: string[], pattern: RegExp) {
 }
 
 test('bad flags and values exit 2 with a clear message', () => {
-  assertUserError(['train', '--units', '0'], /--units.*'0' is invalid\. expected an integer ≥ 1/);
-  assertUserError(['train', '--lr', '-0.5'], /--lr.*'-0\.5' is invalid\. expected a positive number/);
+  assertUserError(['train', '--units', '0'], /--units.*'0' is invalid\. expected an integer 1…8192/);
+  assertUserError(['train', '--units', '0x10'], /--units.*'0x10' is invalid\. expected an integer/);
+  assertUserError(['train', '--layers', '1e7'], /--layers.*'1e7' is invalid\. expected an integer 1…256/);
+  assertUserError(['train', '--lr', '-0.5'], /--lr.*'-0\.5' is invalid\. expected a number > 0/);
   assertUserError(['train', '--lr', 'fast'], /--lr.*'fast' is invalid/);
   assertUserError(['train', '--no-such-flag'], /unknown option '--no-such-flag'/);
   assertUserError(['train', '--digits', '4,12'], /--digits: '12' is not a class of this dataset/);
   assertUserError(['train', '--preset', 'nope'], /--preset.*'nope' is invalid/);
-  assertUserError(['train', '--epochs', '1', '--updates', '5'], /either --epochs or --updates/);
+  assertUserError(['train', '--epochs', '1', '--updates', '5'], /options epochs and updates: give one, not both/);
   assertUserError(['frobnicate'], /unknown command 'frobnicate'/);
 });
 
@@ -66,8 +68,11 @@ test('a failed run leaves no log file behind', () => {
 test('--help lists the defaults', () => {
   const r = runCli(['train', '--help']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /--units <n>.*default: seed 16, kaneko 8/s);
-  assert.match(r.stdout, /--lr <rate>.*default: seed 0\.01, kaneko 0\.8/s);
+  const help = r.stdout.replace(/\s+/g, ' ');
+  assert.match(help, /--units <n> .*default: seed 16, kaneko 8, kaneko-mnist 64; backprop 16\)/);
+  assert.match(help, /--lr <rate> .*default: seed 0\.01, kaneko 0\.8, kaneko-mnist 0\.01; backprop 0\.001\)/);
+  assert.match(help, /--batch <n> .*default: seed 64, kaneko 1, kaneko-mnist 1\)/);
+  assert.match(help, /--update-scale <name> .*choices: "none", "units\+layers", "units\*layers"/);
 });
 
 test('experiment and report: unknown ids and bad logs exit 2 and leave no HTML behind', () => {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { getBackend } from '../src/kernels/index.js';
 import { Random } from '../src/random.js';
 import { EdClassifier, edLayerShapes } from '../src/rules/ed.js';
-import { type EdOptions, PRESETS } from '../src/rules/ed-options.js';
+import type { EdOptions } from '../src/options/ed.js';
+import { PRESETS } from '../src/options/presets.js';
 import { denseBatch } from './helpers.js';
 
 const INPUTS = 12;

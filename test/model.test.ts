@@ -150,7 +150,7 @@ test('damaged model files give one-line errors that name the file, the problem a
   assertBadModel(edit((h) => (h.task.classes = 'two')), /without a valid task\.classes/);
   assertBadModel(edit((h) => (h.parameterShapes[0] += 1)), /holds \d+ bytes, but the parameter sizes in its header need \d+/);
   assertBadModel(edit((h) => (h.config.backprop.units = 5)), /does not match this edlearn's network layout .*re-save it/);
-  assertBadModel(edit((h) => (h.config.backprop.layers = 0)), /its config cannot be built \(--layers: expected an integer ≥ 1/);
+  assertBadModel(edit((h) => (h.config.backprop.layers = 0)), /model runs\/m\.edlearn: config\.backprop: option layers: expected an integer 1…256, got 0; re-save it/);
 });
 
 test('a save that fails leaves every existing model as it was; a save that succeeds replaces the file', () => {
@@ -189,6 +189,8 @@ test('the format, loader, prediction and PNG modules import nothing from Node (t
     for (const [, typeOnly, spec] of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)';/gm)) {
       if (typeOnly) continue;
       assert.ok(!node.has(spec), `${file.slice(ROOT.length + 1)} imports ${spec}`);
+      // valibot (the option schemas) runs anywhere; every other import must be the project's own.
+      if (spec === 'valibot') continue;
       assert.ok(spec.startsWith('.'), `${file.slice(ROOT.length + 1)} imports the package ${spec}`);
       visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     }

@@ -3,11 +3,12 @@
  * count (medians over repeats, each on a fresh backend), with the sustained FLOP rate of the rule.
  */
 import type { Task } from '../data/tasks.js';
+import { spreadNetworks } from '../engine/threads.js';
 import { getBackend } from '../kernels/index.js';
-import { Random } from '../random.js';
-import { EdClassifier } from '../rules/ed.js';
-import { type EdOptions, PRESETS } from '../rules/ed-options.js';
-import { useThreads } from '../rules/ed-threads.js';
+import type { EdOptions } from '../options/ed.js';
+import { PRESETS } from '../options/presets.js';
+import { buildRule, maxBatchFor } from '../train/build.js';
+import { resolveConfig } from '../train/config.js';
 import { train } from '../train/trainer.js';
 import { median } from './stats.js';
 
@@ -62,8 +63,9 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   let samples = 0;
   for (let r = 0; r < opts.repeats; r++) {
     const backend = getBackend(backendName);
-    const rule = new EdClassifier(c.rule, task.inputs, task.classes, backend, new Random(r + 1), Math.max(c.batch, 256));
-    const pool = useThreads(rule, threads, c.batch);
+    const config = resolveConfig({ ...c.rule, batch: c.batch, seed: r + 1 });
+    const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(c.batch) }, backend);
+    const pool = spreadNetworks(rule, threads, c.batch);
     try {
       const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: partial ? updates : updatesPerEpoch });
       const h = result.history;

@@ -9,6 +9,11 @@
  * Kernels never allocate, print or know what a network is. Arrays passed to a backend's kernels must come from
  * that backend's alloc/allocInt (for WebAssembly they are views into its memory; no copies are made).
  */
+/** The kernel sets, fastest first; 'auto' picks the fastest this runtime accepts, 'wasm' the best WebAssembly one. */
+export const BACKEND_NAMES = ['wasm-relaxed-simd', 'wasm-simd', 'reference'] as const;
+export const BACKEND_CHOICES = ['auto', 'wasm', ...BACKEND_NAMES] as const;
+export type BackendName = (typeof BACKEND_CHOICES)[number];
+
 export interface Backend {
   /** Name recorded in every log: "reference", "wasm-simd", "wasm-relaxed-simd". */
   readonly name: string;

@@ -4,20 +4,21 @@
  * gets views of the same arrays.
  */
 export class Carver {
-  floats = 0;
-  ints = 0;
+  /** Floats and ints laid out so far (the sizes of the two allocations, after measuring). */
+  floatCount = 0;
+  intCount = 0;
 
   constructor(private readonly f32: Float32Array | null = null, private readonly i32: Int32Array | null = null) {}
 
-  f(length: number): Float32Array {
-    const at = this.floats;
-    this.floats += align(length);
+  float32(length: number): Float32Array {
+    const at = this.floatCount;
+    this.floatCount += align(length);
     return this.f32 ? this.f32.subarray(at, at + length) : new Float32Array(0);
   }
 
-  i(length: number): Int32Array {
-    const at = this.ints;
-    this.ints += align(length);
+  int32(length: number): Int32Array {
+    const at = this.intCount;
+    this.intCount += align(length);
     return this.i32 ? this.i32.subarray(at, at + length) : new Int32Array(0);
   }
 }

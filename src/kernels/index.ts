@@ -1,13 +1,11 @@
-import type { Backend } from './backend.js';
+import { type Backend, BACKEND_NAMES, type BackendName } from './backend.js';
 import { createWasmBackend, type WasmBuild } from './node-loader.js';
 import { referenceBackend } from './reference.js';
 import { UserError } from '../errors.js';
 
-export type { Backend } from './backend.js';
+export { type Backend, BACKEND_CHOICES, BACKEND_NAMES, type BackendName } from './backend.js';
 export { referenceBackend } from './reference.js';
 
-export const BACKEND_NAMES = ['wasm-relaxed-simd', 'wasm-simd', 'reference'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number] | 'auto' | 'wasm';
 
 /**
  * Picks a backend once at start-up. "auto" is the fastest this runtime supports: relaxed SIMD (fused

@@ -45,16 +45,11 @@ export class WasmBackend implements Backend {
     readonly name: string,
     readonly module: WebAssembly.Module,
     readonly memory: WebAssembly.Memory,
-    /** One Int32 in shared memory holding the allocation cursor; created when not given. */
-    cursor?: Int32Array,
   ) {
     this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-    this.next = cursor ?? new Int32Array(new SharedArrayBuffer(4));
-    if (cursor === undefined) this.next[0] = HEAP_START;
-  }
-
-  get cursor(): Int32Array {
-    return this.next;
+    // The allocation cursor; Atomics so that it stays right if a worker thread ever allocates too.
+    this.next = new Int32Array(new SharedArrayBuffer(4));
+    this.next[0] = HEAP_START;
   }
 
   private reserve(bytes: number): number {
@@ -85,11 +80,6 @@ export class WasmBackend implements Backend {
   allocInt(length: number): Int32Array {
     const at = this.reserve(length * 4);
     return new Int32Array(this.memory.buffer, at, length);
-  }
-
-  /** A view of existing memory, for a worker that attaches to buffers allocated elsewhere. */
-  view(byteOffset: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, byteOffset, length);
   }
 
   gemm(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {

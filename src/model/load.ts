@@ -1,15 +1,17 @@
 /**
  * From model-file bytes to a rule ready to predict, on any backend. Browser-safe: give it the bytes (fetch,
- * file input, readFileSync) and a backend; nothing here touches the file system.
+ * file input, readFileSync) and a backend; nothing here touches the file system. The header's options are
+ * checked against the option schemas and the parameter count against the stored arrays before anything is
+ * allocated, so a hostile header cannot make the loader build a huge network.
  */
 import { UserError } from '../errors.js';
 import type { Backend } from '../kernels/backend.js';
 import { referenceBackend } from '../kernels/reference.js';
-import { Random } from '../random.js';
-import { BACKPROP_DEFAULTS, BackpropClassifier } from '../rules/backprop.js';
-import { EdClassifier } from '../rules/ed.js';
-import { getPreset } from '../rules/ed-options.js';
+import { BACKPROP_DEFAULTS, validateBackpropOptions } from '../options/backprop.js';
+import { validateEdOptions } from '../options/ed.js';
+import { getPreset } from '../options/presets.js';
 import type { Rule } from '../rules/rule.js';
+import { buildRule, parameterShapes, type RuleSpec } from '../train/build.js';
 import { decodeModel } from './format.js';
 import type { ModelHeader } from './header.js';
 
@@ -18,39 +20,38 @@ const MAX_BATCH = 512;
 
 export function loadModel(bytes: Uint8Array, name: string, backend: Backend = referenceBackend): { header: ModelHeader; rule: Rule } {
   const { header, params } = decodeModel(bytes, name);
-  const rule = buildRule(header, name, backend);
-  const target = rule.parameters();
-  const fits = target.length === params.length && target.every((p, i) => p.length === params[i].length);
+  const spec = ruleSpec(header, name);
+  const need = parameterShapes(spec);
+  const fits = need.length === params.length && need.every((n, i) => n === params[i].length);
   if (!fits) {
-    throw new UserError(`model ${name} does not match this edlearn's network layout (${params.length} arrays of [${shapesText(params)}] `
-      + `stored; its config needs ${target.length} of [${shapesText(target)}]); re-save it with this edlearn`);
+    throw new UserError(`model ${name} does not match this edlearn's network layout (${params.length} arrays of [${shapesText(params.map((p) => p.length))}] `
+      + `stored; its config needs ${need.length} of [${shapesText(need)}]); re-save it with this edlearn`);
   }
-  target.forEach((p, i) => p.set(params[i]));
+  for (const p of params) {
+    if (!p.every(Number.isFinite)) throw new UserError(`model ${name} holds weights that are not finite numbers (NaN or ±Infinity): the run that saved it diverged; train it again with a lower learning rate`);
+  }
+  const rule = buildRule(spec, backend);
+  rule.parameters().forEach((p, i) => p.set(params[i]));
   rule.parametersChanged();
   return { header, rule };
 }
 
-/** The rule the header describes, with throw-away initial weights (they are overwritten). */
-function buildRule(header: ModelHeader, name: string, backend: Backend): Rule {
+/** The rule the header describes; options added after the file was written take their defaults. */
+function ruleSpec(header: ModelHeader, name: string): RuleSpec {
   const { config, task } = header;
+  const what = `model ${name}: config`;
   try {
-    if (config.rule === 'backprop') {
-      // Options added after the file was written take their defaults, so older files still load.
-      const options = { ...BACKPROP_DEFAULTS, ...config.backprop };
-      return new BackpropClassifier(options, task.inputs, task.classes, backend, new Random(0), MAX_BATCH);
-    }
-    const options = { ...getPreset(config.preset).rule, ...config.ed };
-    return new EdClassifier(options, task.inputs, task.classes, backend, new Random(0), MAX_BATCH);
+    const rule = config.rule === 'backprop'
+      ? { rule: config.rule, backprop: validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...config.backprop }, `${what}.backprop`) }
+      : { rule: config.rule, ed: validateEdOptions({ ...getPreset(config.preset).rule, ...config.ed }, `${what}.ed`) };
+    return { config: { ...rule, seed: 0 }, inputs: task.inputs, classes: task.classes, maxBatch: MAX_BATCH };
   } catch (err) {
-    // A bad option (UserError) or a layout too large to allocate (RangeError) in a file whose checksum holds.
-    if (err instanceof UserError || err instanceof RangeError) {
-      throw new UserError(`model ${name}: its config cannot be built (${err.message}); re-save it with this edlearn`);
-    }
+    if (err instanceof UserError) throw new UserError(`${err.message}; re-save it with this edlearn`);
     throw err;
   }
 }
 
-function shapesText(arrays: Float32Array[]): string {
-  const text = arrays.slice(0, 6).map((p) => p.length).join(', ');
-  return arrays.length > 6 ? `${text}, …` : text;
+function shapesText(lengths: number[]): string {
+  const text = lengths.slice(0, 6).join(', ');
+  return lengths.length > 6 ? `${text}, …` : text;
 }

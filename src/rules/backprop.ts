@@ -6,35 +6,8 @@
  */
 import type { Backend } from '../kernels/backend.js';
 import type { Random } from '../random.js';
-import { check } from '../errors.js';
+import { type BackpropOptions, validateBackpropOptions } from '../options/backprop.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
-
-export interface BackpropOptions {
-  layers: number;
-  units: number;
-  activation: 'sigmoid' | 'relu';
-  /** Two-class output loss; more classes always use softmax + cross-entropy. */
-  loss: 'bce' | 'mse';
-  optimizer: 'adam' | 'sgd';
-  lr: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
-
-export const BACKPROP_DEFAULTS: BackpropOptions = {
-  layers: 3, units: 16, activation: 'sigmoid', loss: 'bce', optimizer: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7,
-};
-
-export function validateBackpropOptions(o: BackpropOptions): BackpropOptions {
-  check(Number.isInteger(o.layers) && o.layers >= 1, `--layers: expected an integer ≥ 1, got ${o.layers}`);
-  check(Number.isInteger(o.units) && o.units >= 1, `--units: expected an integer ≥ 1, got ${o.units}`);
-  check(Number.isFinite(o.lr) && o.lr > 0, `--lr: expected a positive number, got ${o.lr}`);
-  check(['sigmoid', 'relu'].includes(o.activation), `--activation: expected sigmoid or relu, got '${o.activation}'`);
-  check(['bce', 'mse'].includes(o.loss), `--loss: expected bce or mse, got '${o.loss}'`);
-  check(['adam', 'sgd'].includes(o.optimizer), `--optimizer: expected adam or sgd, got '${o.optimizer}'`);
-  return o;
-}
 
 interface Layer {
   inputs: number;
@@ -50,6 +23,19 @@ interface Layer {
   vb: Float32Array;
   act: Float32Array; // (maxBatch, out): activations after the non-linearity
   delta: Float32Array; // (maxBatch, out): dL/d(pre-activation)
+}
+
+/** Lengths of the arrays parameters() returns ([w, b] per layer), computed without allocating. */
+export function backpropParameterShapes(o: BackpropOptions, inputs: number, classes: number): number[] {
+  const outputs = classes === 2 ? 1 : classes;
+  const shapes: number[] = [];
+  let fanIn = inputs;
+  for (let l = 0; l <= o.layers; l++) {
+    const out = l === o.layers ? outputs : o.units;
+    shapes.push(fanIn * out, out);
+    fanIn = out;
+  }
+  return shapes;
 }
 
 export class BackpropClassifier implements Rule {

@@ -12,13 +12,14 @@
  * sign family is one rank-B product over one block of rows. The input layer is "paired": each pixel x_i is both
  * an excitatory and an inhibitory source with the same value, so the forward pass uses Weff = W⁺ + W⁻ (N rows,
  * not 2N). Each layer also has two bias sources of value β, one per family. All K networks live network-major in
- * one allocation (see layout()), so a range of networks can be trained by another thread on shared memory.
+ * one storage (see layout()); given the same storage, another instance sees the same arrays, which is how the
+ * engine (src/engine/) runs a range of networks on another thread. The rule itself never sees a thread.
  * Inputs arrive as sparse rows; the first layer uses sparse kernels unless the batch is dense enough.
  */
 import type { Backend } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';
 import { Random } from '../random.js';
-import { type EdOptions, updateDivisor, validateEdOptions } from './ed-options.js';
+import { type EdOptions, updateDivisor, validateEdOptions } from '../options/ed.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 import { clampToSign, multiplyInPlace, rmsNormalise, ternarise } from './ed-variants.js';
 
@@ -55,7 +56,8 @@ export interface EdNetworkView {
   anyRows: Int32Array;
 }
 
-interface Shared {
+/** Arrays every network of the classifier reads: unit signs, the bias column, the loaded batch. */
+interface BatchState {
   outSign: Float32Array[];
   betaColumn: Float32Array;
   allRows: Int32Array;
@@ -65,20 +67,15 @@ interface Shared {
   xDense: Float32Array;
 }
 
-/** What a worker thread needs to attach to a classifier living in shared memory. */
-export interface EdAttachment {
-  options: EdOptions;
-  inputs: number;
-  classes: number;
-  maxBatch: number;
-  floatOffset: number;
-  floatLength: number;
-  intOffset: number;
-  intLength: number;
+/** The two allocations every array of a classifier lives in (see layout()). */
+export interface EdStorage {
+  floats: Float32Array;
+  ints: Int32Array;
 }
 
-/** Runs step(k) for every network k in [0, count), possibly on several threads; returns when all are done. */
+/** What runNetwork does: the forward pass, applying errors already computed, or both with the network's own error. */
 export type NetworkOp = 'learn' | 'predict' | 'update';
+/** Runs runNetwork(op, k, …) for every network k in [0, count), possibly on several threads; returns when all are done. */
 export type NetworkRunner = (op: NetworkOp, count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array) => void;
 
 export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
@@ -101,6 +98,17 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
   return shapes;
 }
 
+/** Two classes need one network (its output is P(class 1)), unless softmax couples one network per class. */
+export function edNetworkCount(o: EdOptions, classes: number): number {
+  return classes === 2 && o.output !== 'softmax' ? 1 : classes;
+}
+
+/** Lengths of the arrays parameters() returns, computed without allocating (model files are checked with it). */
+export function edParameterShapes(o: EdOptions, inputs: number, classes: number): number[] {
+  const layers = edLayerShapes(o, inputs).flatMap((L) => [(L.srcExc + L.srcInh) * L.out, 2 * L.out]);
+  return Array.from({ length: edNetworkCount(o, classes) }, () => layers).flat();
+}
+
 /**
  * An ED classifier: one independent network per output (Kaneko). Two classes need one network (its output is
  * the probability of class 1); C > 2 classes use C one-vs-rest networks and the arg-max. With output 'softmax'
@@ -110,46 +118,51 @@ export class EdClassifier implements Rule {
   readonly networks: number;
   readonly shapes: EdLayerShape[];
   readonly nets: EdNetworkView[];
-  private readonly shared: Shared;
-  private readonly floats: Float32Array;
-  private readonly ints: Int32Array;
+  readonly storage: EdStorage;
+  private readonly shared: BatchState;
   private readonly scores: Float32Array;
-  private readonly step: number;
-  /** Set by enableThreads(): runs networks on a worker pool. */
+  /** α ÷ the update divisor (× 2/u0 with the true derivative): the factor of every weight change. */
+  private readonly stepSize: number;
+  /** Set by the engine to run networks elsewhere (a worker pool); null runs them one by one here. */
   private runner: NetworkRunner | null = null;
 
+  /**
+   * A classifier with initial weights drawn from `init`, or, given `init.storage`, a view of the classifier that
+   * already lives there (the same options, sizes and maxBatch; nothing is initialised).
+   */
   constructor(
     readonly options: EdOptions, readonly inputs: number, readonly classes: number, readonly backend: Backend,
-    rng: Random | null, readonly maxBatch = 512, attach?: { floats: Float32Array; ints: Int32Array },
+    init: Random | { storage: EdStorage }, readonly maxBatch = 512,
   ) {
     validateEdOptions(options);
-    this.networks = classes === 2 && options.output !== 'softmax' ? 1 : classes;
+    this.networks = edNetworkCount(options, classes);
     this.shapes = edLayerShapes(options, inputs);
+    const fresh = init instanceof Random;
     const measure = new Carver();
     this.layout(measure);
-    this.floats = attach?.floats ?? backend.alloc(measure.floats);
-    this.ints = attach?.ints ?? backend.allocInt(measure.ints);
-    const { nets, shared } = this.layout(new Carver(this.floats, this.ints));
+    this.storage = fresh ? { floats: backend.alloc(measure.floatCount), ints: backend.allocInt(measure.intCount) } : init.storage;
+    const { nets, shared } = this.layout(new Carver(this.storage.floats, this.storage.ints));
     this.nets = nets;
     this.shared = shared;
     this.scores = new Float32Array(maxBatch * classes);
-    this.step = (options.lr / updateDivisor(options)) * (options.derivative === 'true' ? 2 / options.u0 : 1);
-    if (!attach) {
+    this.stepSize = (options.lr / updateDivisor(options)) * (options.derivative === 'true' ? 2 / options.u0 : 1);
+    if (fresh) {
       this.shapes.forEach((L, l) => shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
       shared.betaColumn.fill(options.beta);
       shared.allRows.set(Array.from({ length: maxBatch }, (_, i) => i));
-      if (!rng) throw new Error('EdClassifier: a new classifier needs a Random for its initial weights');
-      this.initWeights(rng);
+      this.initWeights(init);
     }
   }
 
-  /** What a worker needs to attach to this classifier's memory (WebAssembly backends only). */
-  attachment(): EdAttachment {
-    return {
-      options: this.options, inputs: this.inputs, classes: this.classes, maxBatch: this.maxBatch,
-      floatOffset: this.floats.byteOffset, floatLength: this.floats.length,
-      intOffset: this.ints.byteOffset, intLength: this.ints.length,
-    };
+  /**
+   * Effective input weights of hidden unit `unit` of network `k`, one per input: W⁺ + W⁻ from the excitatory
+   * (rows 0…N−1) and inhibitory (rows N…2N−1) copies of each input in w[0], which is (2N, out).
+   */
+  unitInputWeights(k: number, unit: number): Float32Array {
+    const { out } = this.shapes[0];
+    const w0 = this.nets[k].w[0];
+    const N = this.inputs;
+    return Float32Array.from({ length: N }, (_, i) => w0[i * out + unit] + w0[(N + i) * out + unit]);
   }
 
   /** Trains/predicts networks through `runner` (a thread pool) instead of one by one on this thread. */
@@ -287,7 +300,7 @@ export class EdClassifier implements Rule {
     const last = this.shapes.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
-      const amine = l === last ? this.step : this.step * o.u1;
+      const amine = l === last ? this.stepSize : this.stepSize * o.u1;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       const g = net.grad[l];
       if (l === last && o.output === 'softmax') {
@@ -398,33 +411,33 @@ export class EdClassifier implements Rule {
   }
 
   /** The fixed order of every array; measuring and carving both run through here. */
-  private layout(c: Carver): { nets: EdNetworkView[]; shared: Shared } {
+  private layout(c: Carver): { nets: EdNetworkView[]; shared: BatchState } {
     const B = this.maxBatch;
-    const shared: Shared = {
-      outSign: this.shapes.map((L) => c.f(L.out)),
-      betaColumn: c.f(B),
-      allRows: c.i(B),
-      start: c.i(B),
-      end: c.i(B),
-      labels: c.i(B),
-      xDense: c.f(B * this.inputs),
+    const shared: BatchState = {
+      outSign: this.shapes.map((L) => c.float32(L.out)),
+      betaColumn: c.float32(B),
+      allRows: c.int32(B),
+      start: c.int32(B),
+      end: c.int32(B),
+      labels: c.int32(B),
+      xDense: c.float32(B * this.inputs),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
       nets.push({
-        w: this.shapes.map((L) => c.f((L.srcExc + L.srcInh) * L.out)),
-        bias: this.shapes.map((L) => c.f(2 * L.out)),
-        weff: c.f(this.inputs * this.shapes[0].out),
-        wq: this.shapes.map((L) => c.f(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
-        mask: this.shapes.map((L) => c.f(this.options.connectivity < 1 ? (L.srcExc + L.srcInh) * L.out : 0)),
-        act: this.shapes.map((L) => c.f(B * L.out)),
-        grad: this.shapes.map((L) => c.f(B * L.out)),
-        biasEff: this.shapes.map((L) => c.f(L.out)),
-        error: c.f(B),
-        rowScale: c.f(B),
-        posRows: c.i(B),
-        negRows: c.i(B),
-        anyRows: c.i(B),
+        w: this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out)),
+        bias: this.shapes.map((L) => c.float32(2 * L.out)),
+        weff: c.float32(this.inputs * this.shapes[0].out),
+        wq: this.shapes.map((L) => c.float32(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
+        mask: this.shapes.map((L) => c.float32(this.options.connectivity < 1 ? (L.srcExc + L.srcInh) * L.out : 0)),
+        act: this.shapes.map((L) => c.float32(B * L.out)),
+        grad: this.shapes.map((L) => c.float32(B * L.out)),
+        biasEff: this.shapes.map((L) => c.float32(L.out)),
+        error: c.float32(B),
+        rowScale: c.float32(B),
+        posRows: c.int32(B),
+        negRows: c.int32(B),
+        anyRows: c.int32(B),
       });
     }
     return { nets, shared };

