@@ -4,7 +4,7 @@
  */
 import { check } from '../errors.js';
 import { Random } from '../random.js';
-import type { Dataset, ImageSet } from './dataset.js';
+import type { Dataset, ImageSet } from './idx-dataset.js';
 
 export interface Split {
   /** count × inputs bytes. */

@@ -1,10 +1,10 @@
 /**
  * The header of a model file: what was trained (the resolved config, the task and its class names), by which
  * edlearn, on which backend, how well it did, and the length of each parameter array that follows.
- * Browser-safe: only type imports from the Node-side training modules.
+ * Browser-safe.
  */
 import type { RunConfig, TaskName } from '../train/config.js';
-import type { RunHeader } from '../train/run.js';
+import type { RunHeader } from '../train/log.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';

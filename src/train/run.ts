@@ -9,14 +9,14 @@ import { spreadNetworks } from '../engine/threads.js';
 import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
 import type { ExperimentTag } from '../report/types.js';
+import { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
+
+export { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import { buildRun, taskFor } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
-
-export const LOG_FORMAT = 'edlearn-log';
-export const LOG_FORMAT_VERSION = 1;
 
 export interface RunHooks {
   onEval?: (e: EvalRecord) => void;
@@ -29,23 +29,6 @@ export interface RunHooks {
   runId?: string;
   /** Experiment block recorded in the start event. */
   experiment?: ExperimentTag;
-}
-
-export interface RunHeader {
-  event: 'start';
-  format: typeof LOG_FORMAT;
-  formatVersion: number;
-  version: string;
-  time: string;
-  run: string;
-  experiment?: ExperimentTag;
-  machine: { cpu: string; cores: number; node: string };
-  config: RunConfig;
-  backend: string;
-  /** Threads actually used (multi-class models on a WebAssembly backend split their networks). */
-  threads: number;
-  task: { name: string; inputs: number; classes: number; train: number; test: number; dataset: string; fingerprint: string };
-  parameters: number;
 }
 
 export interface RunOutcome {
