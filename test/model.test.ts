@@ -14,8 +14,8 @@ import { crc32 } from '../src/model/crc32.js';
 import { saveModel } from '../src/model/file.js';
 import { decodeModel, encodeModel } from '../src/model/format.js';
 import { classNames, modelHeader, type ModelHeader } from '../src/model/header.js';
-import { loadModel } from '../src/model/load.js';
-import { predictRows } from '../src/model/predict.js';
+import { loadRule } from '../src/model/load.js';
+import { predictRows } from '../src/train/predict.js';
 import type { Rule } from '../src/rules/rule.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
 import { loadTask, runTraining } from '../src/train/run.js';
@@ -56,7 +56,7 @@ for (const which of ['ed', 'backprop'] as const) {
   for (const [backendName, backend] of BACKENDS) {
     test(`${which} model saved and loaded on the ${backendName} backend predicts as the trained one`, () => {
       const m = model(which);
-      const { header, rule } = loadModel(m.bytes, `${which}.edlearn`, backend());
+      const { header, rule } = loadRule(m.bytes, `${which}.edlearn`, backend());
       assert.deepEqual(header, JSON.parse(JSON.stringify(m.header)));
       assert.equal(rule.classes, m.task.classes);
       const expected = scores(m.rule, m.task);
@@ -111,7 +111,7 @@ function assemble(version: number, headerText: string, params: Uint8Array): Uint
 }
 
 function assertBadModel(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => loadModel(bytes, 'runs/m.edlearn'), (err: unknown) => {
+  assert.throws(() => loadRule(bytes, 'runs/m.edlearn'), (err: unknown) => {
     assert.ok(err instanceof UserError, `not a UserError: ${String(err)}`);
     assert.match(err.message, pattern);
     assert.match(err.message, /runs\/m\.edlearn/, 'the file is not named');
@@ -195,6 +195,6 @@ test('the format, loader, prediction and PNG modules import nothing from Node (t
       visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     }
   };
-  for (const f of ['model/format.ts', 'model/load.ts', 'model/predict.ts', 'data/png.ts']) visit(join(ROOT, 'src', f));
+  for (const f of ['model/format.ts', 'model/load.ts', 'train/predict.ts', 'data/png.ts']) visit(join(ROOT, 'src', f));
   assert.ok(seen.has(join(ROOT, 'src/rules/ed.ts')) && seen.has(join(ROOT, 'src/kernels/reference.ts')));
 });

@@ -7,8 +7,8 @@ import { Random } from '../random.js';
 import type { Dataset, ImageSet } from './idx-dataset.js';
 
 export interface Split {
-  /** count × inputs bytes. */
-  x: Uint8Array;
+  /** count × inputs values: bytes (images, turned into inputs by the task's scale) or floats already in 0…1. */
+  x: Uint8Array | Float32Array;
   /** Class index per sample, 0 … classes − 1. */
   labels: Uint8Array;
   count: number;
@@ -109,7 +109,7 @@ export function subsampleClass(task: Task, label: number, fraction: number): Tas
   const rng = new Random(0x1a5e + label);
   const keep: number[] = [];
   for (let i = 0; i < task.train.count; i++) if (task.train.labels[i] !== label || rng.next() < fraction) keep.push(i);
-  const x = new Uint8Array(keep.length * task.inputs);
+  const x = new (task.train.x.constructor as Uint8ArrayConstructor | Float32ArrayConstructor)(keep.length * task.inputs);
   const labels = new Uint8Array(keep.length);
   keep.forEach((src, i) => {
     x.set(task.train.x.subarray(src * task.inputs, (src + 1) * task.inputs), i * task.inputs);

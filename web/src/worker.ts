@@ -6,7 +6,7 @@
  */
 import {
   BACKPROP_DEFAULTS, BackpropClassifier, type BackpropOptions, createMemory, type Dataset, decodeModel, EdClassifier,
-  type EdOptions, encodeModel, loadModel, type ModelHeader, PRESETS, parseDigits, Random, type Rule, type Task,
+  type EdOptions, encodeModel, loadRule, type ModelHeader, PRESETS, parseDigits, Random, type Rule, type Task,
   TrainingSession, type TrainOptions, UserError, WasmBackend, modelHeader, buildTask, loadBrowserBackend, type Backend,
   type BrowserBackendChoice, referenceBackend, validateEdOptions,
 } from 'edlearn/browser';
@@ -314,7 +314,7 @@ function loadModelFile(id: number, name: string, bytes: Uint8Array): void {
   if (header.task.inputs !== DRAW_INPUTS) {
     throw new UserError(`model ${name} takes ${header.task.inputs}-pixel images; this lab draws 28×28 (784-pixel) images — load a model trained on MNIST-sized images`);
   }
-  const { rule } = loadModel(bytes, name, freshBackend());
+  const { rule } = loadRule(bytes, name, freshBackend());
   setRunning(false);
   loaded = { rule, header, name };
   const summary: ModelSummary = {
