@@ -74,7 +74,7 @@ export interface History {
 }
 
 /** What a model file records of the data a model was trained on and how well it did. */
-interface TrainedOn {
+export interface TrainedOn {
   task: RunHeader['task'];
   accuracy: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>;
 }

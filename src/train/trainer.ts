@@ -169,14 +169,16 @@ export class TrainingSession {
     return rec;
   }
 
-  /** The summary; with keepBest, first puts back the weights of the best evaluation. */
+  /** The summary; with keepBest, first puts back the weights of the best evaluation. Call it once, at the end. */
   finish(): TrainResult {
     if (this.history.length === 0) this.evaluate();
     if (this.snapshot) {
       const saved = this.snapshot;
       this.rule.parameters().forEach((p, i) => p.set(saved[i]));
-      this.rule.parametersChanged();
     }
+    // Rebuild what is derived from the parameters (ED's W⁺ + W⁻, which online updates keep incrementally and so
+    // with its own float rounding), so that the trained rule predicts exactly as one loaded from its model file.
+    this.rule.parametersChanged();
     const last = this.history[this.history.length - 1];
     const trainSeconds = this.trainSeconds;
     return {
