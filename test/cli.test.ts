@@ -20,7 +20,8 @@ test('bad flags and values exit 2 with a clear message', () => {
   assertUserError(['train', '--lr', '-0.5'], /--lr.*'-0\.5' is invalid\. expected a number > 0/);
   assertUserError(['train', '--lr', 'fast'], /--lr.*'fast' is invalid/);
   assertUserError(['train', '--no-such-flag'], /unknown option '--no-such-flag'/);
-  assertUserError(['train', '--digits', '4,12'], /--digits: '12' is not a class of this dataset/);
+  assertUserError(['train', '--digits', '4,12'], /option digits: '12' is not a class of this dataset/);
+  assertUserError(['train', '--digits', '0x4,9'], /options: option digits: expected comma-separated class numbers, e\.g\. 4,9, got '0x4,9'/);
   assertUserError(['train', '--preset', 'nope'], /--preset.*'nope' is invalid/);
   assertUserError(['train', '--epochs', '1', '--updates', '5'], /options epochs and updates: give one, not both/);
   assertUserError(['frobnicate'], /unknown command 'frobnicate'/);
