@@ -151,6 +151,15 @@ test('damaged model files give one-line errors that name the file, the problem a
   assertBadModel(edit((h) => (h.parameterShapes[0] += 1)), /holds \d+ bytes, but the parameter sizes in its header need \d+/);
   assertBadModel(edit((h) => (h.config.backprop.units = 5)), /does not match this edlearn's network layout .*re-save it/);
   assertBadModel(edit((h) => (h.config.backprop.layers = 0)), /model runs\/m\.edlearn: config\.backprop: option layers: expected an integer 1…256, got 0; re-save it/);
+  // Hostile headers (the checksum resealed): refused before anything is allocated (else 1e7 layers would abort V8).
+  assertBadModel(edit((h) => (h.config.backprop.layers = 1e7)), /option layers: expected an integer 1…256, got 10000000/);
+  assertBadModel(edit((h) => (h.config.backprop.units = 2 ** 32)), /option units: expected an integer 1…8192, got 4294967296/);
+  assertBadModel(edit((h) => (h.task.inputs = 2 ** 32)), /without a valid task\.inputs/);
+  assertBadModel(edit((h) => (h.config.task.kind = 'mnist')), /without a valid config\.task\.kind/);
+  assertBadModel(edit((h) => (h.config.backprop.lerningRate = 1)), /config\.backprop: unknown option 'lerningRate'/);
+  const nan = params.slice();
+  new DataView(nan.buffer, nan.byteOffset).setFloat32(8, NaN, true);
+  assertBadModel(assemble(1, header, nan), /holds weights that are not finite numbers \(NaN or ±Infinity\)/);
 });
 
 test('a save that fails leaves every existing model as it was; a save that succeeds replaces the file', () => {

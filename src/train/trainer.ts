@@ -131,6 +131,7 @@ export class TrainingSession {
       const t0 = performance.now();
       const stats = rule.learn(this.batch);
       this.learnMs += performance.now() - t0;
+      check(Number.isFinite(stats.absError), () => `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights overflowed); lower the learning rate (option lr)`);
       this.update++;
       this.samples += n;
       this.epochError += stats.absError;
