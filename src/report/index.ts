@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { makeTempDir, releaseTemp, removeTemp } from '../io.js';
 import { VERSION } from '../version.js';
 import { type CurveSummary, provenance, seedOf, summarizeExperiment } from './aggregate.js';
 import { figuresFor, renderPng, renderSvg } from './figures.js';
@@ -57,24 +58,30 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new UserError(`report: --out ${options.out} is a file; give a directory for index.html and figures/`);
   }
-  const tmp = `${out}.tmp-${process.pid}`;
+  let tmp: string | null = null;
   try {
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(join(tmp, 'figures'), { recursive: true });
+    // Registered, so that an interrupt during the (asynchronous) rendering removes it.
+    tmp = makeTempDir(out);
+    mkdirSync(join(tmp, 'figures'));
     const sections: ExperimentSection[] = [];
     const figures: string[] = [];
     for (const e of experiments) {
+      // Rendering resolves in microtasks only; a real turn of the event loop lets Ctrl-C reach the handler
+      // that removes the temp directory, instead of waiting for the whole report.
+      await new Promise((next) => setImmediate(next));
       const section = await renderExperiment(e, tmp, options);
       figures.push(...section.figures.map((f) => join(options.out, f.png.replace(/\.png$/, '.svg'))));
       sections.push(section);
     }
+    await new Promise((next) => setImmediate(next));
     const html = buildHtml(sections, provenance(experiments), VERSION);
     writeFileSync(join(tmp, 'index.html'), html);
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summaryJson(experiments, sections), null, 2) + '\n');
     publish(tmp, out);
+    releaseTemp(tmp);
     return { html, figures, experiments: experiments.map((e) => e.id) };
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeTemp(tmp);
     throw asUserError(err, options.out);
   }
 }
