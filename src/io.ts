@@ -23,9 +23,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const target = outputTarget(path);
   const tmp = tempPath(target);
   let fd: number | null = null;
+  let created = false;
   try {
     mkdirSync(dirname(target), { recursive: true });
     fd = openTemp(tmp);
+    created = true;
     writeFileSync(fd, data);
     fsyncSync(fd);
     const fdToClose = fd;
@@ -42,7 +44,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
         // the write error matters more
       }
     }
-    removeTemp(tmp);
+    if (created) removeTemp(tmp);
     throw cannotWrite(path, err);
   }
 }
@@ -61,7 +63,6 @@ export function checkOutputPath(path: string): void {
     closeSync(openTemp(tmp, false));
     rmSync(tmp, { force: true });
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw cannotWrite(path, err);
   }
 }
@@ -124,7 +125,7 @@ export class AtomicLineWriter {
  */
 export function makeTempDir(path: string): string {
   const tmp = `${resolve(path)}.tmp-${process.pid}`;
-  registerTemp(tmp);
+  registerTemp(tmp, 'dir');
   try {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
@@ -179,16 +180,21 @@ function fileIdentity(path: string): string {
   }
 }
 
-/** Opens a new temp file, never through something already at its name (a stale temp or a planted symlink). */
+/**
+ * Opens a new temp file, never through something already at its name: a stale temp file or a planted symlink
+ * is removed first, anything else (a directory) is left alone and reported. Registered once it is ours.
+ */
 function openTemp(tmp: string, register = true): number {
-  if (register) registerTemp(tmp);
+  let fd: number;
   try {
-    return openSync(tmp, 'wx');
+    fd = openSync(tmp, 'wx');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || lstatSync(tmp).isDirectory()) throw err;
     rmSync(tmp, { force: true });
-    return openSync(tmp, 'wx');
+    fd = openSync(tmp, 'wx');
   }
+  if (register) registerTemp(tmp);
+  return fd;
 }
 
 /** A replaced file keeps its permissions (a model made read-only for others stays so). */
@@ -215,6 +221,7 @@ const REASONS: Record<string, string> = {
   ENOENT: 'its directory cannot be created; check the path',
   ENAMETOOLONG: 'the name is too long; give a shorter path',
   ELOOP: 'too many symlinks; give a file path',
+  EEXIST: 'a directory is in the way of its temporary file (same name + .PID.tmp); remove it',
 };
 
 /** One line naming the path, the error code and what to do; an error without a system code is a bug and is kept. */

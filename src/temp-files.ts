@@ -8,7 +8,8 @@
  */
 import { rmSync } from 'node:fs';
 
-const temps = new Set<string>();
+/** Registered paths and whether each is a directory (removed with its contents) or a file. */
+const temps = new Map<string, 'file' | 'dir'>();
 const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
 type Signal = keyof typeof SIGNALS;
 /**
@@ -20,8 +21,8 @@ let installed = false;
 let uninstallTimer: NodeJS.Timeout | null = null;
 
 /** Registers `path` (a file or a directory) for removal if the process is interrupted. */
-export function registerTemp(path: string): void {
-  temps.add(path);
+export function registerTemp(path: string, kind: 'file' | 'dir' = 'file'): void {
+  temps.set(path, kind);
   if (uninstallTimer) clearTimeout(uninstallTimer);
   uninstallTimer = null;
   if (installed) return;
@@ -37,10 +38,10 @@ export function releaseTemp(path: string): void {
   uninstallTimer.unref();
 }
 
-/** Removes `path` (recursively) and forgets it; a path that cannot be removed is left, the caller's error matters more. */
+/** Removes `path` (a directory with its contents) and forgets it; a path that cannot be removed is left, the caller's error matters more. */
 export function removeTemp(path: string): void {
   try {
-    rmSync(path, { recursive: true, force: true });
+    rmSync(path, { recursive: temps.get(path) === 'dir', force: true });
   } catch {
     // keep the caller's error
   }
@@ -49,7 +50,7 @@ export function removeTemp(path: string): void {
 
 /** The paths registered now (for tests). */
 export function registeredTemps(): string[] {
-  return [...temps];
+  return [...temps.keys()];
 }
 
 /**
@@ -68,9 +69,9 @@ function uninstall(): void {
 }
 
 function onSignal(signal: Signal): void {
-  for (const path of temps) {
+  for (const [path, kind] of temps) {
     try {
-      rmSync(path, { recursive: true, force: true });
+      rmSync(path, { recursive: kind === 'dir', force: true });
     } catch {
       // nothing more can be done while exiting
     }
