@@ -35,6 +35,8 @@ export interface CurveSummary {
   bestAccuracy: Stat | null;
   /** Training seconds of the runs that have an end event. */
   trainSeconds: Spread | null;
+  /** Seeds whose run has no end event (read with allowPartial): their numbers are from the evaluations logged so far. */
+  incompleteSeeds?: number[];
   /** Present when the runs report balanced accuracy. */
   finalBalancedAccuracy?: Stat | null;
   bestBalancedAccuracy?: Stat | null;
@@ -117,6 +119,8 @@ export function summarizeCurve(curve: CurveData): CurveSummary {
     bestAccuracy: over((r) => bestAccuracy(r)),
     trainSeconds: trainSeconds(curve),
   };
+  const incomplete = curve.runs.filter((r) => !r.end).map(seedOf);
+  if (incomplete.length > 0) summary.incompleteSeeds = incomplete;
   if (hasBalancedAccuracy(curve)) {
     summary.finalBalancedAccuracy = over((r) => finalAccuracy(r, 'valBalancedAccuracy'));
     summary.bestBalancedAccuracy = over((r) => bestAccuracy(r, 'valBalancedAccuracy'));

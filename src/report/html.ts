@@ -48,6 +48,7 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; 
 .holds { border-left-color: #2e7d32; } .holds .verdict { background: #2e7d32; }
 .does-not-hold { border-left-color: #c62828; } .does-not-hold .verdict { background: #c62828; }
 .partly { border-left-color: #ef8f00; } .partly .verdict { background: #ef8f00; }
+.incomplete-runs { border-left-color: #ef8f00; } .incomplete { color: #b35c00; }
 `;
 
 export function escapeHtml(text: string): string {
@@ -94,6 +95,7 @@ function section(s: ExperimentSection, index: number): string {
     `<h2>${escapeHtml(s.title ?? s.id)} <small>(${escapeHtml(s.id)})</small></h2>`,
     s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '',
     ...s.figures.map((f, i) => figure(f, `f${index + 1}-${i + 1}`)),
+    incompleteNote(s.summaries),
     table(s.summaries),
     ...s.configs.map((c) => `<details><summary>Config of ${escapeHtml(c.curve)} (seed ${c.seed})</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>`),
     s.conclusion ? conclusion(s.conclusion) : '',
@@ -118,8 +120,8 @@ function table(rows: CurveSummary[]): string {
   const head = ['curve', 'seeds', 'final accuracy', 'best accuracy', 'training s (mean)',
     ...(balanced ? ['final balanced acc.', 'best balanced acc.'] : [])];
   const body = rows.map((r) => [
-    escapeHtml(r.curve),
-    String(r.seeds.length),
+    escapeHtml(r.curve) + (r.incompleteSeeds ? ' <span class="incomplete">(incomplete)</span>' : ''),
+    String(r.seeds.length) + (r.incompleteSeeds ? ` (${r.incompleteSeeds.length} incomplete)` : ''),
     percent(r.finalAccuracy),
     percent(r.bestAccuracy),
     r.trainSeconds ? r.trainSeconds.mean.toFixed(2) : '—',
@@ -128,6 +130,15 @@ function table(rows: CurveSummary[]): string {
   return `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`
     + body.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')
     + '\n</tbody>\n</table>';
+}
+
+/** A warning above the table when some runs did not finish: their numbers, and the verdict, may still change. */
+function incompleteNote(rows: CurveSummary[]): string {
+  const partial = rows.filter((r) => r.incompleteSeeds);
+  if (partial.length === 0) return '';
+  const list = partial.map((r) => `${r.curve} (seed${r.incompleteSeeds!.length === 1 ? '' : 's'} ${r.incompleteSeeds!.join(', ')})`).join('; ');
+  return `<p class="note incomplete-runs"><strong>Incomplete runs:</strong> ${escapeHtml(list)} have no end event — the log stops before they finished. `
+    + 'Their numbers are from the evaluations logged so far, and the verdict may change once they are re-run.</p>';
 }
 
 /** "96.89 ± 0.12 %"; a single seed has no spread to show. */
