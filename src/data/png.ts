@@ -39,6 +39,8 @@ export function decodePng(bytes: Uint8Array, name: string, inflate: Inflate): Gr
     if (at + 12 > bytes.length) throw fail('is truncated inside a chunk header; save the image again');
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    // Chunk types are four ASCII letters; anything else is corruption, and must not reach a message as is.
+    if (!/^[A-Za-z]{4}$/.test(type)) throw fail(`has an invalid chunk type (bytes 0x${[...bytes.subarray(at + 4, at + 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}) at byte ${at + 4}; the file is corrupted — save the image again`);
     const end = at + 8 + length;
     if (end + 4 > bytes.length) throw fail(`is truncated inside its ${type} chunk; save the image again`);
     if (crc32(bytes.subarray(at + 4, end)) !== view.getUint32(end)) throw fail(`${type} chunk fails its CRC check: the file is corrupted; save the image again`);

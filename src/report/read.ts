@@ -32,8 +32,13 @@ const PARTIAL_FIX = 're-run the experiment, or pass --allow-partial to report wh
 export function readLogs(paths: string[], options: ReadLogOptions = {}): ExperimentData[] {
   if (paths.length === 0) fail('no logs', 'give at least one .ndjson file or a directory of them');
   const files = [...new Set(paths.flatMap(logFiles).map((f) => resolve(f)))].map((abs) => ({ abs, shown: shownPath(abs, paths) }));
-  const runs = files.flatMap(({ abs, shown }) => readRuns(abs, shown, options));
-  if (runs.length === 0) fail(paths.join(', '), 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
+  return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
+}
+
+/** readLogs without the file system: the texts of log files, each with the name errors show. */
+export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
+  const runs = files.flatMap(({ text, name }) => parseLog(text, name, options));
+  if (runs.length === 0) fail(what, 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
   return groupRuns(runs);
 }
 
@@ -54,10 +59,6 @@ function shownPath(abs: string, given: string[]): string {
     if (abs.startsWith(root + '/')) return join(g, abs.slice(root.length + 1));
   }
   return abs;
-}
-
-function readRuns(abs: string, shown: string, options: ReadLogOptions): RunRecord[] {
-  return parseLog(readFileSync(abs, 'utf8'), shown, options);
 }
 
 /**
@@ -140,6 +141,9 @@ function checkStart(e: Fields, where: string): StartEvent {
     fail(where, `log format version ${version} is newer than this edlearn reads (${MAX_FORMAT_VERSION}); update edlearn`);
   }
   if (typeof e.config !== 'object' || e.config === null) fail(where, 'start event without a config; the log is corrupt — re-run the experiment');
+  // The fields the report prints must be what edlearn writes, or the page would show (or choke on) anything.
+  const wrong = (['time', 'version', 'backend'] as const).filter((k) => typeof e[k] !== 'string');
+  if (wrong.length > 0) fail(where, `start event without a text ${wrong.join(', ')}; the log is corrupt — re-run the experiment`);
   const x = e.experiment as Record<string, unknown> | undefined;
   if (x !== undefined) {
     const ok = typeof x === 'object' && x !== null && typeof x.id === 'string' && typeof x.curve === 'string'
