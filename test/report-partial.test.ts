@@ -12,7 +12,7 @@ import { ROOT, runCli, tempDir } from './helpers.js';
 
 const FIXTURE = readFileSync(join(ROOT, 'test/fixtures/report-small.ndjson'), 'utf8');
 const LINES = FIXTURE.trimEnd().split('\n');
-const lastEnd = LINES.findLastIndex((l) => l.includes('"event":"end"'));
+const lastEnd = LINES.map((l) => l.includes('"event":"end"')).lastIndexOf(true);
 
 function file(text: string): string {
   const path = join(tempDir(), 'run.ndjson');

@@ -14,7 +14,7 @@ import { buildHtml, type ExperimentSection } from './html.js';
 import { readLogs } from './read.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
-export { parseLog, readLogs, type ReadLogOptions } from './read.js';
+export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
 export type * from './types.js';
 export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
 export type { Figure } from './figures.js';
