@@ -19,13 +19,13 @@ function assertOneLine(r: { code: number; stderr: string }, pattern: RegExp) {
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 }
 
-/** Starts the CLI; `interrupt` decides when to send SIGINT; resolves with how it ended. */
-function interrupted(args: string[], interrupt: (send: () => void) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+/** Starts the CLI; `interrupt` decides when to send the signal; resolves with how it ended. */
+function interrupted(args: string[], interrupt: (send: () => void) => void, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => { stderr += c; });
-    interrupt(() => child.kill('SIGINT'));
+    interrupt(() => child.kill(signal));
     child.on('exit', (code, signal) => done({ code, signal, stderr }));
   });
 }
@@ -45,15 +45,17 @@ test('SIGINT during train --log --save leaves no file at all', async () => {
   assert.deepEqual(readdirSync(dir), [], 'files left behind');
 });
 
-test('SIGINT while the report is rendered (the end of edlearn experiment) leaves no <out>.tmp-PID/', async () => {
-  const dir = tempDir();
-  const out = join(dir, 'report');
-  const r = await interrupted(['report', join(ROOT, 'docs/results/logs'), '--out', out],
-    (send) => when(() => readdirSync(dir).some((f) => f.startsWith('report.tmp-')), send));
-  assert.equal(r.code, 130, `ended with code ${r.code}, signal ${r.signal}: ${r.stderr}`);
-  assert.match(r.stderr, /interrupted \(SIGINT\)/);
-  assert.deepEqual(readdirSync(dir), [], 'files left behind');
-});
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} while the report is rendered (the end of edlearn experiment) leaves no <out>.tmp-PID/ and exits ${code}`, async () => {
+    const dir = tempDir();
+    const out = join(dir, 'report');
+    const r = await interrupted(['report', join(ROOT, 'docs/results/logs'), '--out', out],
+      (send) => when(() => readdirSync(dir).some((f) => f.startsWith('report.tmp-')), send), signal);
+    assert.equal(r.code, code, `ended with code ${r.code}, signal ${r.signal}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`interrupted \\(${signal}\\)`));
+    assert.deepEqual(readdirSync(dir), [], 'files left behind');
+  });
+}
 
 test('SIGINT during edlearn experiment leaves neither a log temp file nor a report temp directory', async () => {
   const dir = tempDir();
