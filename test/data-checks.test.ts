@@ -9,6 +9,7 @@ import { UserError } from '../src/errors.js';
 import { loadIdxDataset } from '../src/data/dataset.js';
 import { decodeIdxFile, parseIdx } from '../src/data/idx.js';
 import { readImageFile } from '../src/data/image-files.js';
+import { buildTask, subsampleClass } from '../src/data/tasks.js';
 import { decodePng } from '../src/data/png.js';
 import { idxBytes, runCli, tempDir } from './helpers.js';
 import { chunk } from './png-writer.js';
@@ -104,4 +105,24 @@ test('a PNG whose IHDR claims 20000 × 20000 is refused before anything is infla
   const dir = tempDir();
   writeFileSync(join(dir, 'huge.png'), pngClaiming(20000, 20000));
   assert.throws(() => readImageFile(join(dir, 'huge.png')), userError(/is 20000×20000 pixels/));
+});
+
+test('a two-class task needs both classes in both splits; --imbalance must keep one image of its class', () => {
+  const ds = loadIdxDataset(dataset(TEN, [0, 1, 2, 3, 4, 5, 6, 7, 8, 4]));
+  assert.throws(() => buildTask(ds, 'pair', [4, 9]), userError(/--digits: the test split of .* holds no images of 9 \(task .* 4 vs 9\); choose classes both splits hold/));
+  assert.throws(() => buildTask(ds, 'pair', [9, 4]), userError(/holds no images of 9/));
+  assert.throws(() => buildTask(ds, 'one-vs-rest', [9]), userError(/the test split of .* holds no images of 9/));
+  const onlyNines = loadIdxDataset(dataset(TEN, [9, 9]));
+  assert.throws(() => buildTask(onlyNines, 'one-vs-rest', [9]), userError(/the test split of .* holds no images of rest/));
+  assert.equal(buildTask(ds, 'pair', [4, 5]).test.count, 3);
+  const pair = buildTask(ds, 'pair', [4, 5]);
+  assert.throws(() => subsampleClass(pair, 1, 1e-9), userError(/--imbalance 1e-9 keeps none of the 3 training images of 5; give a fraction ≥ 0\.33/));
+  assert.equal(subsampleClass(pair, 1, 0.99).classes, 2);
+});
+
+test('the CLI refuses a pair the test split lacks in one line instead of printing NaN %', () => {
+  const r = runCli(['train', '--data', dataset(TEN, [0, 1, 2, 3]), '--digits', '4,9', '--epochs', '1']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /the test split of .* holds no images of 4 or 9/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
