@@ -26,9 +26,10 @@ export interface Reader {
   read: (input: Uint8Array) => void;
 }
 
-/** Seeds mutated (most cases) or random bytes (a few). */
+/** Seeds mutated (most cases), random bytes or the seeds themselves (a few: the consistency checks must hold on them). */
 function mutated(seeds: Uint8Array[], fields: number[]): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(...seeds) },
     { weight: 9, arbitrary: fc.tuple(fc.nat({ max: seeds.length - 1 }), mutations(fields, seeds.length)).map(([i, m]) => mutate(seeds[i], m, seeds)) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }) },
   );
