@@ -2,7 +2,7 @@
  * File output that never leaves a half-written or stray file behind: every output is written to a temp file
  * beside its target and renamed onto it. One helper for every writer (models, logs, bench JSON, report files).
  */
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { registerTemp, releaseTemp, removeTemp } from './temp-files.js';
@@ -50,18 +50,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * Checks, before any work is done, that `path` can become an output: not a directory/FIFO/device, its directory
- * exists or can be made, and a file can be created there. Throws the UserError a write would throw.
+ * Checks, before any work is done, that `path` can become an output: not a directory/FIFO/device, and a file can
+ * be created in its directory (or in the nearest existing ancestor, since the write makes missing directories).
+ * Creates nothing that stays: an interrupted run must not leave even an empty directory. Throws the UserError a
+ * write would throw.
  */
 export function checkOutputPath(path: string): void {
   const target = outputTarget(path);
-  const tmp = tempPath(target);
+  let dir = dirname(target);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  const probe = dir === dirname(target) ? tempPath(target) : join(dir, `.edlearn-probe.${process.pid}.tmp`);
   try {
-    mkdirSync(dirname(target), { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     // Made and removed in one synchronous step, so not registered: registering installs signal handlers,
     // which would defer Ctrl-C until the training run that follows has finished.
-    closeSync(openTemp(tmp, false));
-    rmSync(tmp, { force: true });
+    closeSync(openTemp(probe, false));
+    rmSync(probe, { force: true });
   } catch (err) {
     throw cannotWrite(path, err);
   }

@@ -162,3 +162,14 @@ test('writeFileAtomic replaces a file whole, keeps its mode, and unregisters its
   assert.deepEqual(readdirSync(dir), ['f']);
   assert.deepEqual(registeredTemps(), []);
 });
+
+test('checking --log before training creates nothing: a run interrupted later leaves not even an empty directory', () => {
+  const dir = tempDir();
+  const log = new AtomicLineWriter(join(dir, 'runs', 'deep', 'run.ndjson'));
+  assert.deepEqual(readdirSync(dir), [], 'the check made directories or files');
+  log.writeLine('{}');
+  log.close();
+  assert.equal(readFileSync(join(dir, 'runs', 'deep', 'run.ndjson'), 'utf8'), '{}\n');
+  writeFileSync(join(dir, 'file'), '');
+  assert.throws(() => new AtomicLineWriter(join(dir, 'file', 'x', 'run.ndjson')), (e: Error) => e instanceof UserError && /\(ENOTDIR\)/.test(e.message));
+});
