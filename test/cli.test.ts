@@ -96,7 +96,7 @@ test('options that do not apply are named in a warning; empty file names and imp
   assert.match(r.stderr, /warning: option digits does not apply to task all/);
   assert.match(r.stderr, /warning: option u0 does not apply to rule backprop/);
   assertUserError(['train', '--save', '', '--updates', '1'], /--save: expected a file name, got an empty one/);
-  assertUserError(['train', '--imbalance', '0.000001', '--updates', '1'], /option imbalance: 0\.000001 keeps none of the 9 training samples/);
+  assertUserError(['train', '--imbalance', '0.000001', '--updates', '1'], /option imbalance: 0\.000001 keeps none of the 4958 training images of 9/);
   assertUserError(['train', '--batch', '1000000'], /--batch.*'1000000' is invalid\. expected an integer 1…65536/);
   assertUserError(['train', '--task', 'all', '--units', '8192', '--layers', '256', '--batch', '65536', '--updates', '1', '--backend', 'wasm-simd'], /the model does not fit in memory on the wasm-simd backend \(.* million parameters/);
 });

@@ -4,6 +4,7 @@ import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { runExperiment } from '../experiments/runner.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
+import { settleSignals } from '../temp-files.js';
 import { createProgress } from './progress.js';
 
 export interface ExperimentCommandOptions {
@@ -34,6 +35,8 @@ export async function experimentCommand(id: string, options: ExperimentCommandOp
       },
     });
     out(`${x}: log written to ${path}`);
+    // Lets a Ctrl-C that came during the log's write take effect now, and keeps it immediate during the next grid.
+    await settleSignals();
   }
   out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (options.report === false) return;

@@ -71,7 +71,8 @@ export function buildProgram(): Command {
     .description('render experiment logs (NDJSON) into figures (SVG, PNG), summary.json and one self-contained HTML page')
     .argument('[logs...]', 'NDJSON log files or directories of them', ['docs/results/logs'])
     .option('--out <dir>', 'report directory: index.html, summary.json and figures/ are replaced, anything else is kept', 'docs/results')
-    .action((logs: string[], opts: { out: string }) => reportCommand({ logs, out: opts.out }));
+    .option('--allow-partial', 'report logs whose runs did not finish (no end event, or cut mid-line), marking those runs incomplete')
+    .action((logs: string[], opts: { out: string; allowPartial?: boolean }) => reportCommand({ logs, out: opts.out, allowPartial: opts.allowPartial }));
 
   program.command('serve')
     .description('serve the browser lab (built by npm run web:build) on localhost, cross-origin isolated')

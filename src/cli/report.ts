@@ -8,10 +8,13 @@ export interface ReportCommandOptions {
   logs: string[];
   /** Report directory. */
   out: string;
+  /** Render runs that did not finish, marked incomplete (--allow-partial). */
+  allowPartial?: boolean;
 }
 
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  const r = await renderReport({ logs: options.logs, out: options.out, ...ARTICLE_REPORT });
+  const r = await renderReport({ logs: options.logs, out: options.out, allowPartial: options.allowPartial, ...ARTICLE_REPORT });
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`);
+  out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`
+    + (r.incompleteRuns > 0 ? `; ${plural(r.incompleteRuns, 'incomplete run')} marked as such` : ''));
 }

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { saveModel } from '../model/file.js';
 import { modelHeader } from '../model/header.js';
-import { AtomicLineWriter } from '../io.js';
+import { AtomicLineWriter, checkDistinctOutputs, checkOutputPath } from '../io.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { summarize, type Summary } from '../report/stats.js';
 import { type TrainInput, unusedOptions } from '../train/config.js';
@@ -27,6 +27,9 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   for (const [flag, path] of [['--log', log], ['--save', save]] as const) {
     if (path !== undefined && path.trim() === '') throw new UserError(`${flag}: expected a file name, got an empty one`);
   }
+  // Refused before training, not after: the same file for both, or a FIFO, device or directory in the way.
+  checkDistinctOutputs({ log, save });
+  for (const path of [log, save]) if (path !== undefined) checkOutputPath(path);
   if (seeds > 1 && save) throw new UserError(`--save with --seeds ${seeds}: one model file cannot hold ${seeds} runs; save one seed at a time (--seed N --save FILE)`);
   for (const note of [...unusedOptions(input), ...dataNotes(input.data)]) process.stderr.write(`edlearn: warning: ${note}\n`);
   const first = input.seed ?? RUN_DEFAULTS.seed;

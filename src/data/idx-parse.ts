@@ -31,7 +31,11 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) throw fail(`header is truncated: ${bytes.length} bytes, expected ${headerBytes}`);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  const expected = headerBytes + dims.reduce((a, b) => a * b, 1);
+  const zero = dims.indexOf(0);
+  if (zero >= 0) {
+    throw fail(`dimension ${zero + 1} of ${rank} is 0 (${dims.join('×')}): the file holds no data; expected every size ≥ 1 — re-create or re-download it`);
+  }
+  const expected = idxSize(dims);
   if (bytes.length !== expected) {
     const verb = bytes.length < expected ? 'truncated' : 'longer than its header says';
     throw fail(`file is ${verb}: dimensions ${dims.join('×')} need ${expected} bytes, found ${bytes.length}`);
@@ -39,6 +43,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   return { dims, data: bytes.subarray(headerBytes), bytes };
 }
 
+/** Bytes of a whole IDX file with these dimensions (header included); may exceed 2^53 for hostile headers. */
+export function idxSize(dims: number[]): number {
+  return 4 + 4 * dims.length + dims.reduce((a, b) => a * b, 1);
+}
 
 export function hex(v: number, width = 8): string {
   return v.toString(16).padStart(width, '0');

@@ -22,7 +22,7 @@ export function readImageFile(path: string): ImageFile {
     throw new UserError(`cannot read image ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a PNG or an IDX images file`);
   }
   if (bytes[0] === 0x89 && bytes[1] === 0x50) {
-    const png = decodePng(bytes, path, (b) => inflateSync(b));
+    const png = decodePng(bytes, path, (b, maxOutputLength) => inflateSync(b, { maxOutputLength }));
     return { kind: 'png', width: png.width, height: png.height, count: 1, pixels: png.pixels };
   }
   // IDX starts with two zero bytes; gzip with 1f 8b (readIdxFile gunzips it).

@@ -13,8 +13,15 @@ export interface GreyImage {
   pixels: Uint8Array;
 }
 
-/** Decompresses a zlib stream (PNG image data). */
-export type Inflate = (bytes: Uint8Array) => Uint8Array;
+/**
+ * Decompresses a zlib stream (PNG image data). `maxOutputLength` is the size the header declares: an inflater
+ * that supports it (Node's zlib does) stops there instead of expanding a zip bomb; one that ignores it still works.
+ */
+export type Inflate = (bytes: Uint8Array, maxOutputLength?: number) => Uint8Array;
+
+/** Largest image read: far above a digit, far below what would exhaust memory (the pixel budget is 64 MB of RGBA). */
+export const MAX_PNG_SIDE = 8192;
+export const MAX_PNG_PIXELS = 4096 * 4096;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Samples per pixel of each supported colour type. */
@@ -32,6 +39,8 @@ export function decodePng(bytes: Uint8Array, name: string, inflate: Inflate): Gr
     if (at + 12 > bytes.length) throw fail('is truncated inside a chunk header; save the image again');
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    // Chunk types are four ASCII letters; anything else is corruption, and must not reach a message as is.
+    if (!/^[A-Za-z]{4}$/.test(type)) throw fail(`has an invalid chunk type (bytes 0x${[...bytes.subarray(at + 4, at + 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}) at byte ${at + 4}; the file is corrupted — save the image again`);
     const end = at + 8 + length;
     if (end + 4 > bytes.length) throw fail(`is truncated inside its ${type} chunk; save the image again`);
     if (crc32(bytes.subarray(at + 4, end)) !== view.getUint32(end)) throw fail(`${type} chunk fails its CRC check: the file is corrupted; save the image again`);
@@ -51,13 +60,15 @@ export function decodePng(bytes: Uint8Array, name: string, inflate: Inflate): Gr
   const channels = CHANNELS[header.colour];
   const { width, height } = header;
   const stride = width * channels;
+  const needed = height * (stride + 1);
   let raw: Uint8Array;
   try {
-    raw = inflate(concat(data));
+    raw = inflate(concat(data), needed);
   } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw fail(`image data decompresses to more than the ${needed} bytes ${width}×${height} needs; the file is corrupted — save the image again`);
     throw fail(`image data does not decompress (${(err as Error).message}); the file is corrupted — save the image again`);
   }
-  if (raw.length < height * (stride + 1)) throw fail(`image data holds ${raw.length} bytes, ${width}×${height} needs ${height * (stride + 1)}; save the image again`);
+  if (raw.length < needed) throw fail(`image data holds ${raw.length} bytes, ${width}×${height} needs ${needed}; save the image again`);
   const samples = unfilter(raw, height, stride, channels, fail);
   return { width, height, pixels: toGrey(samples, width * height, channels) };
 }
@@ -67,6 +78,10 @@ function readHeader(body: Uint8Array, fail: (what: string) => UserError) {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const header = { width: view.getUint32(0), height: view.getUint32(4), depth: body[8], colour: body[9], interlace: body[12] };
   if (header.width === 0 || header.height === 0) throw fail(`is ${header.width}×${header.height} pixels; an image needs at least one pixel`);
+  // Checked before anything is inflated or allocated: the header alone may claim gigabytes.
+  if (header.width > MAX_PNG_SIDE || header.height > MAX_PNG_SIDE || header.width * header.height > MAX_PNG_PIXELS) {
+    throw fail(`is ${header.width}×${header.height} pixels; edlearn reads images up to ${MAX_PNG_SIDE} pixels a side and ${MAX_PNG_PIXELS} pixels in all — scale it down (digits are 28×28)`);
+  }
   if (body[10] !== 0 || body[11] !== 0) throw fail(`uses compression method ${body[10]} / filter method ${body[11]}, which PNG does not define; save the image again`);
   return header;
 }

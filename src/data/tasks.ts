@@ -45,6 +45,25 @@ export function parseDigits(text: string, classes: number): number[] {
 
 /** A task over a dataset's files, with no validation split yet (the run builder holds one out of train). */
 export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
+  return checkSplits(buildSplits(ds, kind, digits), ds.name);
+}
+
+/**
+ * Every class of a two-class task must occur in both splits: training on one class learns nothing, and a test
+ * split without a class gives accuracies that mean nothing (NaN %, −100 %). All-class tasks need non-empty splits.
+ */
+function checkSplits(task: Task, dataset: string): Task {
+  for (const [which, split] of [['training', task.train], ['test', task.test]] as const) {
+    check(split.count > 0, `option digits: the ${which} split of ${dataset} holds no images of ${task.classNames.join(' or ')}; choose classes both splits hold`);
+    if (task.classes !== 2) continue;
+    const ones = split.labels.reduce((n, l) => n + l, 0);
+    const missing = ones === 0 ? task.classNames[1] : ones === split.count ? task.classNames[0] : null;
+    check(missing === null, () => `option digits: the ${which} split of ${dataset} holds no images of ${missing} (task ${task.name}); choose classes both splits hold`);
+  }
+  return task;
+}
+
+function buildSplits(ds: Dataset, kind: TaskKind, digits: number[]): Task {
   const inputs = ds.rows * ds.cols;
   const base = { inputs, scale: 1 / 255, source: { dataset: ds.name, fingerprint: ds.fingerprint }, validation: emptySplit(inputs) };
   switch (kind) {
@@ -124,5 +143,8 @@ export function subsampleClass(task: Task, label: number, fraction: number): Tas
     x.set(task.train.x.subarray(src * task.inputs, (src + 1) * task.inputs), i * task.inputs);
     labels[i] = task.train.labels[src];
   });
+  const kept = labels.reduce((n, l) => n + (l === label ? 1 : 0), 0);
+  const had = task.train.labels.reduce((n, l) => n + (l === label ? 1 : 0), 0);
+  check(kept > 0, `option imbalance: ${fraction} keeps none of the ${had} training images of ${task.classNames[label]}; give a fraction ≥ ${(1 / Math.max(had, 1)).toPrecision(2)} (one image) so that the class is still learned`);
   return { ...task, name: `${task.name} (${task.classNames[label]} at ${fraction * 100} % in training)`, train: { x, labels, count: keep.length } };
 }

@@ -38,6 +38,8 @@ export interface CurveSummary {
   trainSeconds: Spread | null;
   /** Test accuracy at each run's validation-selected point: the number verdicts compare. */
   selectedTest: Summary | null;
+  /** Seeds whose run has no end event (read with allowPartial): their numbers are from the evaluations logged so far. */
+  incompleteSeeds?: number[];
   /** Present when the runs report balanced accuracy. */
   finalBalancedAccuracy?: Stat | null;
   bestBalancedAccuracy?: Stat | null;
@@ -128,6 +130,8 @@ export function summarizeCurve(curve: CurveData): CurveSummary {
     trainSeconds: trainSeconds(curve),
     selectedTest: summaryOf(curve.runs.map((r) => r.end?.selected?.testAccuracy ?? null)),
   };
+  const incomplete = curve.runs.filter((r) => !r.end).map(seedOf);
+  if (incomplete.length > 0) summary.incompleteSeeds = incomplete;
   if (hasBalancedAccuracy(curve)) {
     summary.finalBalancedAccuracy = over((r) => finalAccuracy(r, 'valBalancedAccuracy'));
     summary.bestBalancedAccuracy = over((r) => bestAccuracy(r, 'valBalancedAccuracy'));

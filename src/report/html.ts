@@ -50,6 +50,7 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; 
 .does-not-hold { border-left-color: #c62828; } .does-not-hold .verdict { background: #c62828; }
 .partly { border-left-color: #ef8f00; } .partly .verdict { background: #ef8f00; }
 .indistinct { border-left-color: #616161; } .indistinct .verdict { background: #616161; }
+.incomplete-runs { border-left-color: #ef8f00; } .incomplete { color: #b35c00; }
 `;
 
 export function escapeHtml(text: string): string {
@@ -96,6 +97,7 @@ function section(s: ExperimentSection, index: number): string {
     `<h2>${escapeHtml(s.title ?? s.id)} <small>(${escapeHtml(s.id)})</small></h2>`,
     s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '',
     ...s.figures.map((f, i) => figure(f, `f${index + 1}-${i + 1}`)),
+    incompleteNote(s.summaries),
     table(s.summaries),
     ...s.configs.map((c) => `<details><summary>Config of ${escapeHtml(c.curve)} (seed ${c.seed})</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>`),
     s.conclusion ? conclusion(s.conclusion) : '',
@@ -120,8 +122,8 @@ function table(rows: CurveSummary[]): string {
   const head = ['curve', 'seeds', 'test accuracy at the validation-selected point [95 % CI]', 'final validation accuracy', 'best validation accuracy', 'training s (mean)',
     ...(balanced ? ['balanced test accuracy (selected)', 'final balanced validation acc.'] : [])];
   const body = rows.map((r) => [
-    escapeHtml(r.curve),
-    String(r.seeds.length),
+    escapeHtml(r.curve) + (r.incompleteSeeds ? ' <span class="incomplete">(incomplete)</span>' : ''),
+    String(r.seeds.length) + (r.incompleteSeeds ? ` (${r.incompleteSeeds.length} incomplete)` : ''),
     interval(r.selectedTest),
     percent(r.finalAccuracy),
     percent(r.bestAccuracy),
@@ -138,6 +140,15 @@ export function interval(s: Summary | null): string {
   if (!s) return '—';
   const p = (v: number) => (v * 100).toFixed(2);
   return s.n < 2 ? `${p(s.mean)} %` : `${p(s.mean)} ± ${p(s.sd)} % [${p(s.ci[0])}, ${p(s.ci[1])}]`;
+}
+
+/** A warning above the table when some runs did not finish: their numbers, and the verdict, may still change. */
+function incompleteNote(rows: CurveSummary[]): string {
+  const partial = rows.filter((r) => r.incompleteSeeds);
+  if (partial.length === 0) return '';
+  const list = partial.map((r) => `${r.curve} (seed${r.incompleteSeeds!.length === 1 ? '' : 's'} ${r.incompleteSeeds!.join(', ')})`).join('; ');
+  return `<p class="note incomplete-runs"><strong>Incomplete runs:</strong> ${escapeHtml(list)} have no end event — the log stops before they finished. `
+    + 'Their numbers are from the evaluations logged so far, and the verdict may change once they are re-run.</p>';
 }
 
 /** "96.89 ± 0.12 %"; a single seed has no spread to show. */

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { makeTempDir, releaseTemp, removeTemp } from '../io.js';
 import { VERSION } from '../version.js';
 import { type CurveSummary, provenance, seedOf, summarizeExperiment } from './aggregate.js';
 import { figuresFor, renderPng, renderSvg } from './figures.js';
@@ -13,7 +14,7 @@ import { buildHtml, type ExperimentSection } from './html.js';
 import { readLogs } from './read.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
-export { readLogs } from './read.js';
+export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
 export type * from './types.js';
 export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
 export type { Figure } from './figures.js';
@@ -31,6 +32,8 @@ export interface ReportOptions {
   titles?: Record<string, string>;
   /** Experiment ids in the order the report shows them; others follow in log order. */
   order?: string[];
+  /** Render runs that did not finish (see ReadLogOptions), marked incomplete, instead of refusing their logs. */
+  allowPartial?: boolean;
 }
 
 export interface ReportResult {
@@ -39,6 +42,8 @@ export interface ReportResult {
   figures: string[];
   /** Experiment ids, in report order. */
   experiments: string[];
+  /** Runs without an end event (only with allowPartial). */
+  incompleteRuns: number;
 }
 
 /** What the report owns inside `out`. Only these are replaced: the default logs directory lives inside `out`. */
@@ -51,30 +56,37 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
     const i = options.order?.indexOf(id) ?? -1;
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
-  const experiments = readLogs(options.logs).map((e, i) => ({ e, i }))
+  const experiments = readLogs(options.logs, { allowPartial: options.allowPartial }).map((e, i) => ({ e, i }))
     .sort((a, b) => rank(a.e.id) - rank(b.e.id) || a.i - b.i).map(({ e }) => e);
   const out = resolve(options.out);
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new UserError(`report: --out ${options.out} is a file; give a directory for index.html and figures/`);
   }
-  const tmp = `${out}.tmp-${process.pid}`;
+  let tmp: string | null = null;
   try {
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(join(tmp, 'figures'), { recursive: true });
+    // Registered, so that an interrupt during the (asynchronous) rendering removes it.
+    tmp = makeTempDir(out);
+    mkdirSync(join(tmp, 'figures'));
     const sections: ExperimentSection[] = [];
     const figures: string[] = [];
     for (const e of experiments) {
+      // Rendering resolves in microtasks only; a real turn of the event loop lets Ctrl-C reach the handler
+      // that removes the temp directory, instead of waiting for the whole report.
+      await new Promise((next) => setImmediate(next));
       const section = await renderExperiment(e, tmp, options);
       figures.push(...section.figures.map((f) => join(options.out, f.png.replace(/\.png$/, '.svg'))));
       sections.push(section);
     }
+    await new Promise((next) => setImmediate(next));
     const html = buildHtml(sections, provenance(experiments), VERSION);
     writeFileSync(join(tmp, 'index.html'), html);
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summaryJson(experiments, sections), null, 2) + '\n');
     publish(tmp, out);
-    return { html, figures, experiments: experiments.map((e) => e.id) };
+    releaseTemp(tmp);
+    const incompleteRuns = experiments.reduce((n, e) => n + e.curves.reduce((m, c) => m + c.runs.filter((r) => !r.end).length, 0), 0);
+    return { html, figures, experiments: experiments.map((e) => e.id), incompleteRuns };
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeTemp(tmp);
     throw asUserError(err, options.out);
   }
 }
@@ -90,8 +102,9 @@ async function renderExperiment(e: ExperimentData, dir: string, options: ReportO
     writeFileSync(join(dir, `${name}.png`), renderPng(svg));
     figures.push({ caption: figure.caption, svg, png: `${name}.png` });
   }
-  const note = options.notes?.[e.id];
-  const title = options.titles?.[e.id];
+  // Ids come from the logs: "__proto__" or "constructor" must not find Object.prototype's members.
+  const note = own(options.notes, e.id);
+  const title = own(options.titles, e.id);
   return {
     id: e.id,
     ...(title ? { title } : {}),
@@ -101,6 +114,10 @@ async function renderExperiment(e: ExperimentData, dir: string, options: ReportO
     configs: e.curves.map((c) => ({ curve: c.curve, seed: seedOf(c.runs[0]), config: c.runs[0].start.config })),
     conclusion: options.conclude?.(e) ?? null,
   };
+}
+
+function own(record: Record<string, string> | undefined, key: string): string | undefined {
+  return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 interface SummaryJson {

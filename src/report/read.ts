@@ -18,12 +18,27 @@ function fail(where: string, what: string): never {
   throw new UserError(`report: ${where}: ${what}`);
 }
 
+export interface ReadLogOptions {
+  /**
+   * Accept runs without an end event and a last line cut mid-way (an interrupted run, a truncated copy); such
+   * runs keep `end: null` and the report marks them incomplete. Without it they are refused.
+   */
+  allowPartial?: boolean;
+}
+
+const PARTIAL_FIX = 're-run the experiment, or pass --allow-partial to report what was logged, marked incomplete';
+
 /** Reads every log (files, or directories of *.ndjson files) and groups the runs by experiment and curve. */
-export function readLogs(paths: string[]): ExperimentData[] {
+export function readLogs(paths: string[], options: ReadLogOptions = {}): ExperimentData[] {
   if (paths.length === 0) fail('no logs', 'give at least one .ndjson file or a directory of them');
   const files = [...new Set(paths.flatMap(logFiles).map((f) => resolve(f)))].map((abs) => ({ abs, shown: shownPath(abs, paths) }));
-  const runs = files.flatMap(({ abs, shown }) => readRuns(abs, shown));
-  if (runs.length === 0) fail(paths.join(', '), 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
+  return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
+}
+
+/** readLogs without the file system: the texts of log files, each with the name errors show. */
+export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
+  const runs = files.flatMap(({ text, name }) => parseLog(text, name, options));
+  if (runs.length === 0) fail(what, 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
   return groupRuns(runs);
 }
 
@@ -46,15 +61,24 @@ function shownPath(abs: string, given: string[]): string {
   return abs;
 }
 
-/** One file's runs, reassembled from start, eval and end events in file order. */
-function readRuns(abs: string, shown: string): RunRecord[] {
-  const text = readFileSync(abs, 'utf8');
+/**
+ * One file's runs, reassembled from start, eval and end events in file order; `shown` names the file in errors.
+ * Pure (no I/O), so that it can be fuzzed.
+ */
+export function parseLog(text: string, shown: string, options: ReadLogOptions = {}): RunRecord[] {
   if (text.trim() === '') fail(shown, 'empty file; the experiment did not finish — re-run it or remove the file');
+  const lines = text.split('\n');
+  // Every event ends with a newline; a last line without one that is not JSON was cut mid-way.
+  if (!text.endsWith('\n') && lines[lines.length - 1].trim() !== '' && !isJson(lines[lines.length - 1])) {
+    if (!options.allowPartial) fail(`${shown}:${lines.length}`, `the last line is cut off mid-way: the log is incomplete (an interrupted run or a truncated copy); ${PARTIAL_FIX}`);
+    lines.pop();
+  }
   const runs: RunRecord[] = [];
+  const startLines = new Map<RunRecord, number>();
   // Events find their run by id; an id may start again once its run has ended (concatenated `edlearn train`
   // logs all say run 'train'), and logs without ids belong to the last start without one.
   const open = new Map<string, RunRecord>();
-  text.split('\n').forEach((line, i) => {
+  lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `${shown}:${i + 1}`;
     const event = parseLine(line, where);
@@ -66,6 +90,7 @@ function readRuns(abs: string, shown: string): RunRecord[] {
       const record: RunRecord = { start, evals: [], end: null, source: shown };
       open.set(id, record);
       runs.push(record);
+      startLines.set(record, i + 1);
       return;
     }
     const name = id || '(no id)';
@@ -74,7 +99,20 @@ function readRuns(abs: string, shown: string): RunRecord[] {
     if (event.event === 'eval') current.evals.push(checkEval(event, where));
     else current.end = checkEnd(event, where);
   });
+  const unfinished = runs.find((r) => !r.end);
+  if (unfinished && !options.allowPartial) {
+    fail(`${shown}:${startLines.get(unfinished)}`, `run '${unfinished.start.run}' has no end event: the log stops before it finished; ${PARTIAL_FIX}`);
+  }
   return runs;
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end'; run?: unknown };
@@ -103,6 +141,9 @@ function checkStart(e: Fields, where: string): StartEvent {
     fail(where, `log format version ${version} is newer than this edlearn reads (${MAX_FORMAT_VERSION}); update edlearn`);
   }
   if (typeof e.config !== 'object' || e.config === null) fail(where, 'start event without a config; the log is corrupt — re-run the experiment');
+  // The fields the report prints must be what edlearn writes, or the page would show (or choke on) anything.
+  const wrong = (['time', 'version', 'backend'] as const).filter((k) => typeof e[k] !== 'string');
+  if (wrong.length > 0) fail(where, `start event without a text ${wrong.join(', ')}; the log is corrupt — re-run the experiment`);
   const x = e.experiment as Record<string, unknown> | undefined;
   if (x !== undefined) {
     const ok = typeof x === 'object' && x !== null && typeof x.id === 'string' && typeof x.curve === 'string'

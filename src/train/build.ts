@@ -85,16 +85,7 @@ export function taskFor(config: RunConfig, dataset?: Dataset): Task {
   check(files.test.count > 0, `${files.name}: the test split holds none of these classes; choose classes the data has`);
   const split = t.validation > 0 ? holdOut(files.train, files.inputs, t.validation, t.splitSeed) : { train: files.train, validation: files.validation };
   const task = { ...files, ...split };
-  return t.imbalance < 1 ? imbalanced(task, t.imbalance) : task;
-}
-
-/** Keeps `fraction` of the last class's training samples; refuses a fraction that leaves none. */
-function imbalanced(task: Task, fraction: number): Task {
-  const out = subsampleClass(task, task.classes - 1, fraction);
-  let kept = 0;
-  for (const l of out.train.labels) if (l === task.classes - 1) kept++;
-  check(kept > 0, `option imbalance: ${fraction} keeps none of the ${task.classNames[task.classes - 1]} training samples; give a larger fraction`);
-  return out;
+  return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
 }
 
 /** The training loop's options for a config (without callbacks). */
