@@ -72,7 +72,8 @@ export function buildProgram(): Command {
     .argument('[logs...]', 'NDJSON log files or directories of them', ['docs/results/logs'])
     .option('--out <dir>', 'report directory: index.html, summary.json and figures/ are replaced, anything else is kept', 'docs/results')
     .option('--allow-partial', 'report logs whose runs did not finish (no end event, or cut mid-line), marking those runs incomplete')
-    .action((logs: string[], opts: { out: string; allowPartial?: boolean }) => reportCommand({ logs, out: opts.out, allowPartial: opts.allowPartial }));
+    .option('--markdown', "print the README's tables (verdicts; each curve's test accuracy with its 95 % interval) instead of rendering")
+    .action((logs: string[], opts: { out: string; allowPartial?: boolean; markdown?: boolean }) => reportCommand({ logs, ...opts }));
 
   program.command('serve')
     .description('serve the browser lab (built by npm run web:build) on localhost, cross-origin isolated')
