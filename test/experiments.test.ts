@@ -71,3 +71,12 @@ test('batch: layers 2, units 16, several batch sizes with updates adapted; speed
   assert.ok(configs('speed-layers').every(({ cfg }) => hidden(cfg).units === 8 && cfg.train.batch === 8));
   assert.deepEqual(configs('speed-impl').map(({ cfg }) => cfg.backend), ['reference', 'auto']);
 });
+
+test('the kaneko-mnist experiments run the preset they name on 10 classes', () => {
+  for (const { cfg } of [...configs('kaneko-mnist-search'), ...configs('kaneko-mnist')]) {
+    assert.equal(cfg.task.kind, 'all');
+    assert.equal(cfg.train.batch, 1, 'online, as Kaneko');
+    assert.ok(cfg.ed!.layers === 1 && cfg.ed!.initMax === 0.01 && cfg.train.epochs === 20);
+  }
+  assert.deepEqual(configs('kaneko-mnist-search').map(({ cfg }) => [cfg.ed!.units, cfg.ed!.lr]), [[64, 0.005], [64, 0.01], [64, 0.02], [128, 0.005], [128, 0.01]]);
+});
