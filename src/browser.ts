@@ -24,7 +24,10 @@ export { parseIdx, type IdxArray } from './data/idx-parse.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
 export { buildTask, parityTask, parseDigits, subsampleClass, type Task, type Split, type TaskKind } from './data/tasks.js';
 export { toSparseRows, type SparseRows } from './data/sparse.js';
+export { matchIdxNames, PART_NAMES, standardName, type IdxNameMatch } from './data/idx-names.js';
 
+export { resolveConfig, type RunConfig, type TrainInput } from './train/config.js';
+export { buildRun, taskFor, type BuiltRun } from './train/build.js';
 export { TrainingSession, train, evaluate, accuracy, type TrainOptions, type TrainResult, type EvalRecord } from './train/trainer.js';
 
 export { encodeModel, decodeModel } from './model/format.js';
