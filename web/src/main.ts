@@ -34,6 +34,8 @@ function showError(err: unknown, panel: Panel = 'train'): void {
   const box = errorBox(panel);
   box.textContent = err instanceof Error ? err.message : String(err);
   box.hidden = false;
+  // The Data panel folds away: unfold it, or its message would not be seen.
+  box.closest('details')?.setAttribute('open', '');
 }
 function clearError(panel: Panel): void {
   errorBox(panel).textContent = '';

@@ -214,7 +214,11 @@ function start(settings: Settings): void {
     loaded = null;
     postView();
   }
-  run!.settings = settings;
+  const r = run!;
+  r.settings = settings;
+  // The pace may have changed: count at least the time a watched run would have taken to get this far, so
+  // that switching from full speed to watching does not stall until the clock catches up.
+  r.activeMs = Math.max(r.activeMs, (r.ed.session.update / r.ed.session.totalUpdates) * WATCH_SECONDS * 1000);
   setRunning(true);
 }
 
