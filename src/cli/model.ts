@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { getBackend } from '../kernels/index.js';
 import { readModelFile } from '../model/file.js';
 import { describeImageSize, imageSide, type ModelHeader } from '../model/header.js';
-import { confusionMatrix, predictRows } from '../model/predict.js';
+import { confusionMatrix, predictRows } from '../train/predict.js';
 import { modelTask } from '../model/task.js';
 
 export interface EvalCommandOptions {

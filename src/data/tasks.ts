@@ -7,8 +7,8 @@ import { Random } from '../random.js';
 import type { Dataset, ImageSet } from './idx-dataset.js';
 
 export interface Split {
-  /** count × inputs bytes. */
-  x: Uint8Array;
+  /** count × inputs values: bytes (images, turned into inputs by the task's scale) or floats already in 0…1. */
+  x: Uint8Array | Float32Array;
   /** Class index per sample, 0 … classes − 1. */
   labels: Uint8Array;
   count: number;
@@ -35,7 +35,7 @@ export function parseDigits(text: string, classes: number): number[] {
   return digits.map((d) => {
     const v = Number(d);
     check(d !== '' && Number.isInteger(v) && v >= 0 && v < classes,
-      `--digits: '${d}' is not a class of this dataset; expected integers 0…${classes - 1} separated by commas, e.g. --digits 4,9`);
+      `option digits: '${d}' is not a class of this dataset; expected integers 0…${classes - 1} separated by commas, e.g. 4,9`);
     return v;
   });
 }
@@ -45,14 +45,14 @@ export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
   switch (kind) {
     case 'pair': {
       check(digits.length === 2 && digits[0] !== digits[1],
-        `--digits: a pair task needs two different classes, got '${digits.join(',')}'; e.g. --digits 4,9`);
+        `option digits: a pair task needs two different classes, got '${digits.join(',')}'; e.g. 4,9`);
       const [a, b] = digits;
       const map = (l: number) => (l === a ? 0 : l === b ? 1 : -1);
       return { ...base, name: `${ds.name} ${a} vs ${b}`, classes: 2, classNames: [String(a), String(b)],
         train: relabel(ds.train, map, base.inputs), test: relabel(ds.test, map, base.inputs) };
     }
     case 'one-vs-rest': {
-      check(digits.length === 1, `--digits: a one-vs-rest task needs one class, got '${digits.join(',')}'; e.g. --digits 3`);
+      check(digits.length === 1, `option digits: a one-vs-rest task needs one class, got '${digits.join(',')}'; e.g. 3`);
       const [d] = digits;
       const map = (l: number) => (l === d ? 1 : 0);
       return { ...base, name: `${ds.name} ${d} vs rest`, classes: 2, classNames: ['rest', String(d)],
@@ -83,7 +83,7 @@ function relabel(set: ImageSet, map: (label: number) => number, inputs: number):
 
 /** N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is parity(2). Train = test. */
 export function parityTask(bits: number): Task {
-  check(Number.isInteger(bits) && bits >= 2 && bits <= 16, `--bits: expected an integer 2…16, got ${bits}`);
+  check(Number.isInteger(bits) && bits >= 2 && bits <= 16, `option bits: expected an integer 2…16, got ${bits}`);
   const count = 1 << bits;
   const x = new Uint8Array(count * bits);
   const labels = new Uint8Array(count);
@@ -109,7 +109,7 @@ export function subsampleClass(task: Task, label: number, fraction: number): Tas
   const rng = new Random(0x1a5e + label);
   const keep: number[] = [];
   for (let i = 0; i < task.train.count; i++) if (task.train.labels[i] !== label || rng.next() < fraction) keep.push(i);
-  const x = new Uint8Array(keep.length * task.inputs);
+  const x = new (task.train.x.constructor as Uint8ArrayConstructor | Float32ArrayConstructor)(keep.length * task.inputs);
   const labels = new Uint8Array(keep.length);
   keep.forEach((src, i) => {
     x.set(task.train.x.subarray(src * task.inputs, (src + 1) * task.inputs), i * task.inputs);

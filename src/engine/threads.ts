@@ -18,12 +18,18 @@ export const OPS = { learn: 0, predict: 1, update: 2 } as const;
  */
 const MIN_WORK_PER_BATCH = 2e6;
 
+/** Networks running on several threads; close() stops the workers and puts every network back on this thread. */
+export interface NetworkThreads {
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
 /**
  * Hands the rule's networks to `threads` threads when it has several, lives in shared WebAssembly memory, and
- * its batches are big enough to pay for it; returns the pool (close it when done), or null when everything runs
- * on this thread.
+ * its batches are big enough to pay for it; returns the handle (close it when done), or null when everything
+ * runs on this thread.
  */
-export function spreadNetworks(rule: Rule, threads: number, batch: number): WorkerPool | null {
+export function spreadNetworks(rule: Rule, threads: number, batch: number): NetworkThreads | null {
   if (!(rule instanceof EdClassifier) || threads <= 1 || rule.networks <= 1) return null;
   if (batch * rule.networks * rule.options.units * 300 < MIN_WORK_PER_BATCH) return null;
   const be = rule.backend;
@@ -43,7 +49,13 @@ export function spreadNetworks(rule: Rule, threads: number, batch: number): Work
       for (let k = from; k < to; k++) rule.runNetwork(op, k, batchSize, dense, index, value);
     });
   });
-  return pool;
+  return {
+    threads: count,
+    close: () => {
+      rule.useRunner(null);
+      return pool.close();
+    },
+  };
 }
 
 /** Reads the job parameters written by spreadNetworks' runner. */

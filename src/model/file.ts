@@ -6,7 +6,7 @@ import type { Backend } from '../kernels/backend.js';
 import type { Rule } from '../rules/rule.js';
 import { encodeModel } from './format.js';
 import type { ModelHeader } from './header.js';
-import { loadModel } from './load.js';
+import { loadRule } from './load.js';
 
 /** Writes the rule's parameters under `header`; a failed save leaves any file already at `path` as it was. */
 export function saveModel(path: string, rule: Rule, header: ModelHeader): void {
@@ -21,5 +21,5 @@ export function readModelFile(path: string, backend?: Backend): { header: ModelH
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new UserError(`--model: cannot read ${path} (${code}); give the file written by edlearn train --save`);
   }
-  return loadModel(bytes, path, backend);
+  return loadRule(bytes, path, backend);
 }

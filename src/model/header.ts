@@ -3,7 +3,8 @@
  * edlearn, on which backend, how well it did, and the length of each parameter array that follows.
  * Browser-safe.
  */
-import type { RunConfig, TaskName } from '../train/config.js';
+import { TASK_NAMES, type TaskName } from '../options/run.js';
+import type { RunConfig } from '../train/config.js';
 import type { RunHeader } from '../train/log.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Rule } from '../rules/rule.js';
@@ -11,6 +12,9 @@ import { VERSION } from '../version.js';
 
 export const MODEL_FORMAT = 'edlearn-model';
 export const MODEL_FORMAT_VERSION = 1;
+/** Largest input count and class count a model file may declare (a 4096 × 4096 image; labels are bytes). */
+const MAX_INPUTS = 1 << 24;
+const MAX_CLASSES = 256;
 
 export interface ModelHeader {
   format: typeof MODEL_FORMAT;
@@ -83,7 +87,7 @@ export function missingField(h: unknown): string | null {
     ['config', isObject],
     ['config.rule', (v) => v === 'ed' || v === 'backprop'],
     ['config.task', isObject],
-    ['config.task.kind', isString],
+    ['config.task.kind', (v) => (TASK_NAMES as readonly unknown[]).includes(v)],
     ['config.task.digits', isString],
     ['config.task.data', isString],
     ['config.preset', isString],
@@ -91,8 +95,9 @@ export function missingField(h: unknown): string | null {
     ['task', isObject],
     ['task.name', isString],
     ['task.kind', isString],
-    ['task.inputs', isCount],
-    ['task.classes', (v) => isCount(v) && (v as number) >= 2],
+    // Bounds so that a hostile header cannot ask the loader for a huge network (the options have theirs too).
+    ['task.inputs', (v) => isCount(v) && (v as number) <= MAX_INPUTS],
+    ['task.classes', (v) => isCount(v) && (v as number) >= 2 && (v as number) <= MAX_CLASSES],
     ['task.classNames', isStringArray],
     ['accuracy', isObject],
     ['parameterShapes', (v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0)],

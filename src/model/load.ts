@@ -18,7 +18,8 @@ import type { ModelHeader } from './header.js';
 /** Largest batch the loaded rule predicts at once. */
 const MAX_BATCH = 512;
 
-export function loadModel(bytes: Uint8Array, name: string, backend: Backend = referenceBackend): { header: ModelHeader; rule: Rule } {
+/** The header and the rule of a model file (the public API's loadModel wraps this in a Model). */
+export function loadRule(bytes: Uint8Array, name: string, backend: Backend = referenceBackend): { header: ModelHeader; rule: Rule } {
   const { header, params } = decodeModel(bytes, name);
   const spec = ruleSpec(header, name);
   const need = parameterShapes(spec);

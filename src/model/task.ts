@@ -1,10 +1,11 @@
 /**
  * The held-out split a model is evaluated on (Node: reads datasets): the task recorded in its header, rebuilt
- * on the dataset it names or on another directory, once that data is checked to fit the model.
+ * through the run builder on the dataset it names or on another directory, once that data is checked to fit.
  */
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
-import { buildTask, parityTask, type Task } from '../data/tasks.js';
+import { parseDigits, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
+import { taskFor } from '../train/build.js';
 import { describeImageSize, type ModelHeader } from './header.js';
 
 export interface ModelTask {
@@ -17,16 +18,19 @@ export interface ModelTask {
 
 /** `file` names the model in errors; `data` overrides the dataset of the header. */
 export function modelTask(header: ModelHeader, file: string, data?: string): ModelTask {
-  const { kind, bits } = header.config.task;
+  const { kind } = header.config.task;
   if (kind === 'xor' || kind === 'parity') {
     if (data !== undefined) throw new UserError(`model ${file} was trained on ${header.task.name}, which is generated, not read; drop --data`);
-    return { task: parityTask(bits), source: 'generated', sameData: true };
+    return { task: taskFor(header.config), source: 'generated', sameData: true };
   }
   const source = data ?? header.config.task.data;
+  if (source === 'arrays') {
+    throw new UserError(`model ${file} was trained on arrays through the TypeScript API, so it names no dataset; give --data DIR (or --data mnist) to evaluate it`);
+  }
   const ds = source === 'mnist' ? loadMnist() : loadIdxDataset(source);
   checkFits(header, file, source, ds);
-  const digits = kind === 'all' ? [] : header.config.task.digits.split(',').map(Number);
-  const task = buildTask(ds, kind, digits);
+  // The test split as trained: the whole test split of the pair, class or dataset (imbalance touches training only).
+  const task = taskFor({ ...header.config, task: { ...header.config.task, imbalance: 1 } }, ds);
   return { task, source, sameData: ds.fingerprint === header.task.fingerprint };
 }
 
@@ -39,8 +43,11 @@ function checkFits(header: ModelHeader, file: string, source: string, ds: Datase
   if (kind === 'all' && ds.classes !== classes) {
     throw new UserError(`model ${file} was trained on ${classes} classes; ${source} has ${ds.classes} — evaluate it on data with the same classes (it was trained on ${dataset})`);
   }
-  const digits = header.config.task.digits.split(',').map(Number);
-  if (kind !== 'all' && !digits.every((d) => Number.isInteger(d) && d >= 0 && d < ds.classes)) {
-    throw new UserError(`model ${file} was trained on classes ${digits.join(',')}; ${source} has ${ds.classes} (0…${ds.classes - 1}) — evaluate it on data holding those classes (it was trained on ${dataset})`);
+  if (kind !== 'all') {
+    try {
+      parseDigits(header.config.task.digits, ds.classes);
+    } catch {
+      throw new UserError(`model ${file} was trained on classes ${header.config.task.digits}; ${source} has ${ds.classes} (0…${ds.classes - 1}) — evaluate it on data holding those classes (it was trained on ${dataset})`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Kaneko's ED method (Error Diffusion learning). The derivation, and which symbol is which identifier, are in
- * docs/ed-method.md; the spec is shared/docs/ed-spec.md.
+ * docs/ed-method.md; the rule is that of Kaneko's 1999 C sample, which it matches to float32 rounding.
  *
  * One independent network per output. Every unit is excitatory (+1) or inhibitory (−1); the weight from unit m
  * to unit k always has the sign s_m·s_k. The output error e = t − y is broadcast to every layer as the amine

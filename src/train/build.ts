@@ -5,6 +5,7 @@
  * weights everywhere. Browser-safe: threads are added on top by the engine (Node only).
  */
 import type { Dataset } from '../data/idx-dataset.js';
+import { check, UserError } from '../errors.js';
 import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
 import type { Backend } from '../kernels/backend.js';
 import type { EdOptions } from '../options/ed.js';
@@ -51,8 +52,15 @@ function initialWeightStream(seed: number): Random {
 export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   const { config, inputs, classes, maxBatch } = spec;
   const rng = initialWeightStream(config.seed);
-  if (config.rule === 'backprop') return new BackpropClassifier(config.backprop!, inputs, classes, backend, rng, maxBatch);
-  return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch);
+  try {
+    if (config.rule === 'backprop') return new BackpropClassifier(config.backprop!, inputs, classes, backend, rng, maxBatch);
+    return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch);
+  } catch (err) {
+    // The allocators throw RangeError when the arrays do not fit (WebAssembly memory stops at 2 GiB).
+    if (!(err instanceof RangeError)) throw err;
+    const millions = (parameterShapes(spec).reduce((a, b) => a + b, 0) / 1e6).toPrecision(3);
+    throw new UserError(`the model does not fit in memory on the ${backend.name} backend (${millions} million parameters for ${inputs} inputs, ${classes} classes, batch up to ${maxBatch}); lower units, layers or batch`);
+  }
 }
 
 /** Lengths of the rule's parameter arrays, without building it (to check a model file before allocating). */
@@ -72,8 +80,18 @@ export function taskFor(config: RunConfig, dataset?: Dataset): Task {
   if (t.kind === 'xor' || t.kind === 'parity') return parityTask(t.bits);
   if (!dataset) throw new Error(`taskFor: task ${t.kind} needs a dataset`);
   const digits = t.kind === 'all' ? [] : parseDigits(t.digits, dataset.classes);
-  const task = buildTask(dataset, t.kind, digits);
-  return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
+  const task = t.imbalance < 1 ? imbalanced(buildTask(dataset, t.kind, digits), t.imbalance) : buildTask(dataset, t.kind, digits);
+  check(task.test.count > 0, `${task.name}: the test split holds none of these classes; choose classes the data has`);
+  return task;
+}
+
+/** Keeps `fraction` of the last class's training samples; refuses a fraction that leaves none. */
+function imbalanced(task: Task, fraction: number): Task {
+  const out = subsampleClass(task, task.classes - 1, fraction);
+  let kept = 0;
+  for (const l of out.train.labels) if (l === task.classes - 1) kept++;
+  check(kept > 0, `option imbalance: ${fraction} keeps none of the ${task.classNames[task.classes - 1]} training samples; give a larger fraction`);
+  return out;
 }
 
 /** The training loop's options for a config (without callbacks). */

@@ -85,3 +85,18 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
     threads: input.threads ?? machine.threads,
   };
 }
+
+/** Options that were given but do nothing for this run (a typo in intent): one line each, for a warning. */
+export function unusedOptions(raw: TrainInput): string[] {
+  const task = raw.task ?? RUN_DEFAULTS.task;
+  const rule = raw.rule ?? RUN_DEFAULTS.rule;
+  const given = (k: string) => (raw as Record<string, unknown>)[k] !== undefined;
+  const notes: string[] = [];
+  const images = !isLogic(task);
+  if (given('digits') && task !== 'pair' && task !== 'one-vs-rest') notes.push(`option digits does not apply to task ${task} (only to pair and one-vs-rest)`);
+  if (given('bits') && task !== 'parity') notes.push(`option bits does not apply to task ${task} (only to parity)`);
+  for (const k of ['data', 'imbalance'] as const) if (given(k) && !images) notes.push(`option ${k} does not apply to task ${task} (it is generated)`);
+  const [own, other] = rule === 'ed' ? [ED_OPTIONS, BACKPROP_OPTIONS] : [BACKPROP_OPTIONS, ED_OPTIONS];
+  for (const k of Object.keys(other)) if (given(k) && !(k in own)) notes.push(`option ${k} does not apply to rule ${rule}`);
+  return notes;
+}

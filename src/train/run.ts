@@ -3,6 +3,7 @@
  * This is what `edlearn train` and the TypeScript API call; it never prints.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
 import type { Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
@@ -57,9 +58,14 @@ export function loadTask(config: RunConfig): Task {
   return taskFor(config, loadDataset(config));
 }
 
-/** resolveConfig with Node's default thread count: every core. */
+/**
+ * resolveConfig with Node's defaults: every core, and a data directory made absolute, so that a model file
+ * saved from here can be evaluated from anywhere.
+ */
 export function resolveRunConfig(input: TrainInput): RunConfig {
-  return resolveConfig(input, { threads: availableParallelism() });
+  const config = resolveConfig(input, { threads: availableParallelism() });
+  const { data } = config.task;
+  return data === 'mnist' ? config : { ...config, task: { ...config.task, data: resolve(data) } };
 }
 
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {

@@ -5,7 +5,8 @@
  */
 import { check } from '../errors.js';
 import { Random } from '../random.js';
-import { argmaxRow, type Rule, type SampleBatch } from '../rules/rule.js';
+import type { Rule, SampleBatch } from '../rules/rule.js';
+import { evaluateRows } from './predict.js';
 import { type SparseRows, toSparseRows } from '../data/sparse.js';
 import type { Task } from '../data/tasks.js';
 
@@ -89,16 +90,15 @@ export class TrainingSession {
   private best = { acc: -1, update: 0 };
   private snapshot: Float32Array[] | null = null;
 
-  constructor(readonly rule: Rule, readonly task: Task, readonly o: TrainOptions) {
-    check(Number.isInteger(o.batch) && o.batch >= 1 && o.batch <= rule.maxBatch,
-      `--batch: expected an integer 1…${rule.maxBatch}, got ${o.batch}`);
-    check((o.epochs === undefined) !== (o.updates === undefined), 'train: give either --epochs or --updates, not both');
+  constructor(readonly rule: Rule, readonly task: Task, readonly options: TrainOptions) {
+    // The options were validated when the config was resolved (src/options/); these are the loop's own invariants.
+    const o = options;
+    if (!(o.batch >= 1 && o.batch <= rule.maxBatch)) throw new RangeError(`TrainingSession: batch ${o.batch} outside 1…${rule.maxBatch} (the rule's maxBatch)`);
+    if ((o.epochs === undefined) === (o.updates === undefined)) throw new Error('TrainingSession: give either epochs or updates');
+    check(task.train.count > 0, `train: the training split of ${task.name} is empty; choose classes the data holds`);
     const perEpoch = Math.ceil(task.train.count / o.batch);
     this.totalUpdates = o.updates ?? (o.epochs as number) * perEpoch;
-    check(Number.isInteger(this.totalUpdates) && this.totalUpdates >= 1,
-      `--epochs/--updates: expected a positive whole number of updates, got ${this.totalUpdates}`);
     this.evalEvery = o.evalEvery ?? perEpoch;
-    check(Number.isInteger(this.evalEvery) && this.evalEvery >= 1, `--eval-every: expected an integer ≥ 1, got ${this.evalEvery}`);
     this.rng = new Random(o.seed);
     this.order = Int32Array.from({ length: task.train.count }, (_, i) => i);
     this.trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
@@ -118,7 +118,7 @@ export class TrainingSession {
 
   /** Runs up to `count` updates, evaluating on schedule; returns the evaluations made. */
   step(count: number): EvalRecord[] {
-    const { rule, task, o } = this;
+    const { rule, task, options: o } = this;
     const made: EvalRecord[] = [];
     for (let i = 0; i < count && !this.done; i++) {
       if (this.cursor >= task.train.count) {
@@ -131,6 +131,7 @@ export class TrainingSession {
       const t0 = performance.now();
       const stats = rule.learn(this.batch);
       this.learnMs += performance.now() - t0;
+      check(Number.isFinite(stats.absError), () => `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights overflowed); lower the learning rate (option lr)`);
       this.update++;
       this.samples += n;
       this.epochError += stats.absError;
@@ -149,12 +150,13 @@ export class TrainingSession {
     return made;
   }
 
-  /** Evaluates on the held-out split now and records it. */
+  /** Evaluates on the held-out split now and records it (NaN accuracies when there is no held-out split). */
   evaluate(): EvalRecord {
-    const { accuracy: acc, balancedAccuracy } = evaluate(this.rule, this.testRows);
-    if (acc > this.best.acc) {
+    const held = this.testRows.count > 0;
+    const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.testRows) : { accuracy: NaN, balancedAccuracy: NaN };
+    if (held && acc > this.best.acc) {
       this.best = { acc, update: this.update };
-      if (this.o.keepBest) this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
+      if (this.options.keepBest) this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
     }
     const s = this.since;
     const rec: EvalRecord = {
@@ -164,18 +166,20 @@ export class TrainingSession {
     };
     this.since = { correct: 0, error: 0, samples: 0 };
     this.history.push(rec);
-    this.o.onEval?.(rec);
+    this.options.onEval?.(rec);
     return rec;
   }
 
-  /** The summary; with keepBest, first puts back the weights of the best evaluation. */
+  /** The summary; with keepBest, first puts back the weights of the best evaluation. Call it once, at the end. */
   finish(): TrainResult {
     if (this.history.length === 0) this.evaluate();
     if (this.snapshot) {
       const saved = this.snapshot;
       this.rule.parameters().forEach((p, i) => p.set(saved[i]));
-      this.rule.parametersChanged();
     }
+    // Rebuild what is derived from the parameters (ED's W⁺ + W⁻, which online updates keep incrementally and so
+    // with its own float rounding), so that the trained rule predicts exactly as one loaded from its model file.
+    this.rule.parametersChanged();
     const last = this.history[this.history.length - 1];
     const trainSeconds = this.trainSeconds;
     return {
@@ -209,37 +213,4 @@ function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batc
     labels[i] = rows.labels[s];
   }
   batch.size = n;
-}
-
-/** Accuracy, balanced accuracy and the confusion matrix (rows = true class, columns = predicted) over `rows`. */
-export function evaluate(rule: Rule, rows: SparseRows): { accuracy: number; balancedAccuracy: number; confusion: number[][] } {
-  const C = rule.classes;
-  const chunk = rule.maxBatch;
-  const scores = new Float32Array(chunk * C);
-  const batch = emptyBatch(rows, chunk);
-  const identity = Int32Array.from({ length: rows.count }, (_, i) => i);
-  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
-  for (let from = 0; from < rows.count; from += chunk) {
-    const n = Math.min(chunk, rows.count - from);
-    pick(rows, identity, from, n, batch);
-    rule.predict(batch, scores);
-    for (let b = 0; b < n; b++) confusion[batch.labels[b]][argmaxRow(scores, b, C)]++;
-  }
-  let correct = 0;
-  let recallSum = 0;
-  let present = 0;
-  confusion.forEach((row, c) => {
-    const total = row.reduce((a, v) => a + v, 0);
-    correct += row[c];
-    if (total > 0) {
-      recallSum += row[c] / total;
-      present++;
-    }
-  });
-  return { accuracy: correct / rows.count, balancedAccuracy: present ? recallSum / present : 0, confusion };
-}
-
-/** Fraction of `rows` the rule classifies right (arg-max of its scores). */
-export function accuracy(rule: Rule, rows: SparseRows): number {
-  return evaluate(rule, rows).accuracy;
 }

@@ -7,7 +7,7 @@
  */
 import {
   type Backend, type BrowserBackendChoice, buildRun, createMemory, type Dataset, decodeModel, EdClassifier, encodeModel,
-  loadBrowserBackend, loadModel, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
+  loadBrowserBackend, loadRule, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
   type Task, taskFor, TrainingSession, type TrainInput, UserError, WasmBackend,
 } from 'edlearn/browser';
 import { datasetFromFiles, fetchDataset } from './data';
@@ -345,7 +345,7 @@ function loadModelFile(id: number, name: string, bytes: Uint8Array): void {
   if (header.task.inputs !== DRAW_INPUTS) {
     throw new UserError(`model ${name} takes ${header.task.inputs}-pixel images; this lab draws 28×28 (784-pixel) images — load a model trained on MNIST-sized images`);
   }
-  const { rule } = loadModel(bytes, name, freshBackend());
+  const { rule } = loadRule(bytes, name, freshBackend());
   setRunning(false);
   loaded = { rule, header, name };
   const summary: ModelSummary = {

@@ -1,4 +1,7 @@
-/** Batched prediction over sparse rows and the confusion counts of a labelled set. Browser-safe. */
+/**
+ * Batched prediction over sparse rows, and what it gives on a labelled set: the confusion counts, accuracy and
+ * balanced accuracy. The one predict loop of the trainer, the API, the CLI and the lab. Browser-safe.
+ */
 import type { SparseRows } from '../data/sparse.js';
 import { argmaxRow, type Rule } from '../rules/rule.js';
 
@@ -37,4 +40,29 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
   const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < labels.length; i++) counts[labels[i]][predicted[i]]++;
   return counts;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  /** Mean recall over the classes present: what accuracy hides on imbalanced data. */
+  balancedAccuracy: number;
+  /** confusion[true][predicted]. */
+  confusion: number[][];
+}
+
+/** Accuracy, balanced accuracy and the confusion matrix of the rule on labelled rows. */
+export function evaluateRows(rule: Rule, rows: SparseRows): Evaluation {
+  const confusion = confusionMatrix(rows.labels, predictRows(rule, rows).predicted, rule.classes);
+  let correct = 0;
+  let recallSum = 0;
+  let present = 0;
+  confusion.forEach((row, c) => {
+    const total = row.reduce((a, v) => a + v, 0);
+    correct += row[c];
+    if (total > 0) {
+      recallSum += row[c] / total;
+      present++;
+    }
+  });
+  return { accuracy: correct / rows.count, balancedAccuracy: present ? recallSum / present : 0, confusion };
 }

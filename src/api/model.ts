@@ -1,0 +1,266 @@
+/**
+ * The public Model, shaped like a TensorFlow.js model: createModel → fit → evaluate / predict → toBytes / save,
+ * and loadModel for a file's bytes. Browser-safe and thin: the config is resolved by train/config, the rule is
+ * built by train/build, the loop is train/trainer's TrainingSession, the bytes are model/format's.
+ */
+import { toSparseRows, type SparseRows } from '../data/sparse.js';
+import type { Split, Task } from '../data/tasks.js';
+import { UserError } from '../errors.js';
+import type { Backend } from '../kernels/backend.js';
+import { referenceBackend } from '../kernels/reference.js';
+import { encodeModel } from '../model/format.js';
+import { modelHeader, type ModelHeader } from '../model/header.js';
+import { loadRule } from '../model/load.js';
+import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js';
+import { fraction, integer, validateGiven } from '../options/spec.js';
+import type { Rule } from '../rules/rule.js';
+import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
+import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
+import type { RunHeader } from '../train/log.js';
+import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
+import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
+
+export type { Images, Labels } from './arrays.js';
+export type { Evaluation } from '../train/predict.js';
+
+/** What createModel takes: any option of a run (rule, preset, seed, units, lr, batch, …) and the data's shape. */
+export interface ModelOptions extends Omit<TrainInput, 'task' | 'digits' | 'bits' | 'data' | 'imbalance'> {
+  /** Inputs per sample (default 784, a 28 × 28 image). */
+  inputs?: number;
+  /** Number of classes (default 10); two classes use one ED network whose output is P(class 1). */
+  classes?: number;
+  /** Names of the classes, for model files (default "0", "1", …). */
+  classNames?: string[];
+}
+
+/** What fit's onEpochEnd receives, like TF.js's logs. */
+export interface EpochLogs {
+  /** Training accuracy over the epoch, each sample classified just before the update it took part in. */
+  accuracy: number;
+  /** Mean |e| per sample and output over the epoch (Kaneko's error measure; ED has no loss function). */
+  meanAbsError: number;
+  /** On the validation data, when there is some. */
+  valAccuracy?: number;
+  valBalancedAccuracy?: number;
+  /** Seconds spent learning in this epoch, and the rate. */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface FitOptions {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Samples per update (default: the config's batch, e.g. 1 for kaneko-mnist, 64 for seed). */
+  batchSize?: number;
+  /** Hold out this last fraction of the samples for validation (before shuffling, as Keras does). */
+  validationSplit?: number;
+  /** Or validate on these. */
+  validationData?: [Images, Labels];
+  /** Shuffle every epoch (default true, seeded by the model's seed); false keeps the given order. */
+  shuffle?: boolean;
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
+  /** Aborting stops training after the current update; fit then resolves with the epochs done. */
+  signal?: AbortSignal;
+  /** Milliseconds of training between yields to the event loop (default 50), so that a page stays responsive. */
+  yieldEvery?: number;
+}
+
+export interface History {
+  /** 0-based index of each epoch recorded. */
+  epoch: number[];
+  history: { accuracy: number[]; meanAbsError: number[]; valAccuracy: number[]; valBalancedAccuracy: number[]; seconds: number[] };
+  /** True when the signal stopped training early. */
+  stopped: boolean;
+}
+
+/** What a model file records of the data a model was trained on and how well it did. */
+export interface TrainedOn {
+  task: RunHeader['task'];
+  accuracy: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>;
+}
+
+const FIT_OPTIONS = {
+  epochs: integer(1, 1_000_000, 'passes over the training data'),
+  batchSize: integer(1, 65536, 'samples per update'),
+  validationSplit: fraction('last fraction of the samples held out for validation'),
+  yieldEvery: integer(0, 60_000, 'milliseconds between yields'),
+};
+
+/** A Model over rules that run on this thread; the Node API adds worker threads (api/node.ts). */
+export class Model {
+  private fits = 0;
+  /** Sparse rows of arrays already seen, so that evaluating the same data again allocates nothing. */
+  private readonly rows = new WeakMap<object, { key: string; rows: SparseRows }>();
+
+  /**
+   * `trained`: what the model file's header says of the data and the accuracy (the last fit's, or the loaded
+   * file's); a new model has seen nothing.
+   */
+  constructor(readonly config: RunConfig, readonly rule: Rule, readonly classNames: string[], private trained: TrainedOn | null = null) {}
+
+  get inputs(): number {
+    return this.rule.inputs;
+  }
+
+  get classes(): number {
+    return this.rule.classes;
+  }
+
+  get backend(): Backend {
+    return this.rule.backend;
+  }
+
+  /** Trains on x, y; resolves with the per-epoch history. */
+  async fit(x: Images, y: Labels, options: FitOptions = {}): Promise<History> {
+    const o = { ...validateGiven(FIT_OPTIONS, pickFit(options), 'fit'), ...options };
+    if (o.validationSplit !== undefined && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
+    const all = splitOf(x, y, this.inputs, this.classes, 'fit');
+    const held = o.validationSplit === undefined ? 0 : Math.round(all.count * o.validationSplit);
+    if (held >= all.count) throw new UserError(`fit: validationSplit ${o.validationSplit} leaves no training samples out of ${all.count}`);
+    const train = held ? slice(all, this.inputs, 0, all.count - held) : all;
+    let validation: Split = held ? slice(all, this.inputs, all.count - held, all.count) : { x: all.x.subarray(0, 0), labels: new Uint8Array(0), count: 0 };
+    if (o.validationData) {
+      const [vx, vy] = o.validationData;
+      if (scaleOf(vx) !== scaleOf(x)) throw new UserError('fit: validationData images must be of the same type as x (both Uint8Array or both Float32Array)');
+      validation = splitOf(vx, vy, this.inputs, this.classes, 'fit: validationData');
+    }
+    const batch = o.batchSize ?? this.config.train.batch;
+    if (batch > this.rule.maxBatch) {
+      throw new UserError(`fit: batchSize ${batch} is larger than this model was built for (${this.rule.maxBatch}); create it with batch: ${batch}`);
+    }
+    const task: Task = {
+      name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
+      scale: scaleOf(x), train, test: validation, source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
+    };
+    // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
+    const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
+      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0 };
+    this.fits++;
+    const history: History = { epoch: [], history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] }, stopped: false };
+    const result = await this.runLoop(batch, async () => {
+      const session = new TrainingSession(this.rule, task, loop);
+      let lastSeconds = 0;
+      const record = async (e: EvalRecord) => {
+        const seconds = e.trainSeconds - lastSeconds;
+        lastSeconds = e.trainSeconds;
+        const samples = train.count;
+        const logs: EpochLogs = { accuracy: e.trainAccuracy, meanAbsError: e.trainError / this.rule.classes, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : 0 };
+        if (validation.count > 0) Object.assign(logs, { valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy });
+        const epoch = history.epoch.length;
+        history.epoch.push(epoch);
+        history.history.accuracy.push(logs.accuracy);
+        history.history.meanAbsError.push(logs.meanAbsError);
+        history.history.seconds.push(seconds);
+        if (validation.count > 0) {
+          history.history.valAccuracy.push(e.valAccuracy);
+          history.history.valBalancedAccuracy.push(e.valBalancedAccuracy);
+        }
+        await o.onEpochEnd?.(epoch, logs);
+      };
+      const yieldEvery = o.yieldEvery ?? 50;
+      while (!session.done) {
+        if (o.signal?.aborted) {
+          history.stopped = true;
+          break;
+        }
+        const until = performance.now() + yieldEvery;
+        while (!session.done && !o.signal?.aborted && performance.now() < until) {
+          for (const e of session.step(1)) await record(e);
+        }
+        await nextMacrotask();
+      }
+      return session.finish();
+    });
+    this.trained = {
+      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, test: validation.count, dataset: 'arrays', fingerprint: task.source.fingerprint },
+      accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
+    };
+    return history;
+  }
+
+  /** Accuracy, balanced accuracy and confusion matrix on x, y. */
+  evaluate(x: Images, y: Labels): Evaluation {
+    const split = splitOf(x, y, this.inputs, this.classes, 'evaluate');
+    return evaluateRows(this.rule, this.rowsOf(split, scaleOf(x)));
+  }
+
+  /** Scores, n × classes (probabilities for two classes and for softmax outputs; each network's sigmoid otherwise). */
+  predict(x: Images): Float32Array {
+    const count = sampleCount(x, this.inputs, 'predict');
+    return predictRows(this.rule, this.rowsOf({ x, labels: new Uint8Array(count), count }, scaleOf(x))).scores;
+  }
+
+  /** The model file (the format `edlearn eval` and `edlearn predict` read). */
+  toBytes(): Uint8Array {
+    const { task, accuracy } = this.trained ?? {
+      task: { name: 'untrained', inputs: this.inputs, classes: this.classes, train: 0, test: 0, dataset: 'arrays', fingerprint: '' },
+      accuracy: { finalValAccuracy: NaN, bestValAccuracy: NaN, bestUpdate: 0 },
+    };
+    const header: ModelHeader = modelHeader({ config: this.config, backend: this.backend.name, threads: 1, task }, accuracy, this.rule);
+    header.task.classNames = this.classNames;
+    return encodeModel(header, this.rule.parameters());
+  }
+
+  /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */
+  async save(name: string): Promise<void> {
+    if (typeof document === 'undefined') throw new UserError('save: no document to download from; use model.toBytes()');
+    const url = URL.createObjectURL(new Blob([this.toBytes().slice()], { type: 'application/octet-stream' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  /** Runs a training loop; the Node Model spreads the networks over worker threads around it. */
+  protected async runLoop<T>(_batch: number, loop: () => Promise<T>): Promise<T> {
+    return loop();
+  }
+
+  private rowsOf(split: Split, scale: number): SparseRows {
+    const key = `${split.x.byteOffset}:${split.x.length}:${scale}:${split.labels.byteOffset}`;
+    const cached = this.rows.get(split.x.buffer);
+    if (cached && cached.key === key && cached.rows.labels === split.labels) return cached.rows;
+    const rows = toSparseRows(split, this.inputs, scale, this.backend);
+    this.rows.set(split.x.buffer, { key, rows });
+    return rows;
+  }
+}
+
+/** The config a set of model options resolves to (browser: one thread). */
+export function modelConfig(options: ModelOptions, threads = 1): { config: RunConfig; inputs: number; classes: number; classNames: string[] } {
+  const { inputs = 784, classes = 10, classNames, ...input } = options;
+  const shape = validateGiven({ inputs: integer(1, 1 << 24, 'inputs per sample'), classes: integer(2, 256, 'number of classes') }, { inputs, classes }, 'createModel');
+  const config = resolveConfig({ ...input, task: 'all', data: 'arrays' }, { threads });
+  const names = classNames ?? Array.from({ length: shape.classes! }, (_, i) => String(i));
+  if (names.length !== classes) throw new UserError(`createModel: ${names.length} classNames for ${classes} classes`);
+  return { config, inputs, classes, classNames: names };
+}
+
+/** A new model with initial weights from its seed (browser: the TypeScript backend unless one is given). */
+export function createModel(options: ModelOptions = {}, backend: Backend = referenceBackend): Model {
+  const { config, inputs, classes, classNames } = modelConfig(options);
+  return new Model(config, buildRule({ config, inputs, classes, maxBatch: maxBatchFor(config.train.batch) }, backend), classNames);
+}
+
+/** A Model from a model file's bytes (saved by the CLI, the lab or toBytes). */
+export function loadModel(bytes: Uint8Array, backend: Backend = referenceBackend, name = 'model'): Model {
+  const { header, rule } = loadRule(bytes, name, backend);
+  return new Model(header.config, rule, header.task.classNames, trainedOn(header));
+}
+
+/** The data and accuracy a model file's header records. */
+export function trainedOn(h: ModelHeader): TrainedOn {
+  const { name, inputs, classes, dataset, fingerprint } = h.task;
+  return {
+    task: { name, inputs, classes, train: 0, test: 0, dataset, fingerprint },
+    accuracy: { finalValAccuracy: h.accuracy.final, bestValAccuracy: h.accuracy.best, bestUpdate: h.accuracy.bestUpdate },
+  };
+}
+
+function pickFit(o: FitOptions): Record<string, unknown> {
+  return { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, yieldEvery: o.yieldEvery };
+}
+
+/** Lets the event loop run (messages, rendering, timers) between slices of training. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
