@@ -13,7 +13,7 @@ import { startServer } from '../src/cli/serve.js';
 import { createWasmBackend } from '../src/kernels/node-loader.js';
 import { referenceBackend } from '../src/kernels/reference.js';
 import { buildRun } from '../src/train/build.js';
-import { type RunConfig, resolveConfig, type TrainInput } from '../src/train/config.js';
+import { type RunConfig, resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
 import { TrainingSession } from '../src/train/trainer.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
 
@@ -221,6 +221,8 @@ test('the same settings and seed give bit-identical weights in the page and in N
         .edlearnLab.checksum(backend as string, updates as number), [c.backend, c.updates] as const);
       assert.equal(got.backend, c.backend, c.name);
       assert.equal(got.rules.length, c.form['compare-bp'] ? 2 : 1, c.name);
+      // The page gives each rule only options that apply to it (backprop: no α, no initial range).
+      got.inputs.forEach((input) => assert.deepEqual(unusedOptions(input), [], `${c.name}: ${input.rule} input`));
       const node = nodeChecksums(got.inputs, c.backend, c.updates);
       node.forEach((n, i) => {
         assert.deepEqual(got.configs[i], n.config, `${c.name}: the page resolved the config Node resolves`);
