@@ -10,6 +10,7 @@ import {
   loadBrowserBackend, loadRule, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
   type Task, taskFor, TrainingSession, type TrainInput, UserError, WasmBackend,
 } from 'edlearn/browser';
+import { sha256, simdBackend } from './checksum';
 import { datasetFromFiles, fetchDataset } from './data';
 import { Predictor } from './predictor';
 import { type Checksums, type FromWorker, type ModelSummary, type Panel, type Progress, type Settings, type ToWorker, type ViewInfo, WATCH_SECONDS } from './protocol';
@@ -385,7 +386,7 @@ function modelFileName(config: RunConfig, classes: number): string {
  */
 async function checksums(id: number, settings: Settings, kind: 'wasm-simd' | 'reference', updates: number): Promise<void> {
   if (!dataset) throw new UserError('checksum: the data has not loaded yet');
-  const backend = kind === 'reference' ? referenceBackend : await simdBackend();
+  const backend = kind === 'reference' ? referenceBackend : await simdBackend(pageUrl!);
   const r = buildLabRun(settings, dataset, backend);
   const trained = [r.ed, ...(r.bp ? [r.bp] : [])];
   const rules: Checksums[] = [];
@@ -395,24 +396,4 @@ async function checksums(id: number, settings: Settings, kind: 'wasm-simd' | 're
     rules.push({ initial, trained: await sha256(t.rule.parameters()) });
   }
   post({ type: 'checksums', id, backend: backend.name, inputs: trained.map((t) => t.input), configs: trained.map((t) => t.config), rules });
-}
-
-/** The plain-SIMD kernels, whatever the page chose: their results do not depend on the engine or the CPU. */
-async function simdBackend(): Promise<Backend> {
-  const response = await fetch(new URL('wasm/kernels-simd.wasm', pageUrl!));
-  if (!response.ok) throw new UserError(`checksum: wasm/kernels-simd.wasm: HTTP ${response.status}`);
-  return new WasmBackend('wasm-simd', await WebAssembly.compile(await response.arrayBuffer()), createMemory());
-}
-
-/** Hex SHA-256 of the arrays' bytes in order (copied: digest refuses views of shared memory). */
-async function sha256(arrays: Float32Array[]): Promise<string> {
-  const total = arrays.reduce((n, a) => n + a.byteLength, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const a of arrays) {
-    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
-    at += a.byteLength;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
