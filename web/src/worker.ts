@@ -365,7 +365,8 @@ function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileName: str
   if (!t) throw new UserError('download: backprop is not being trained — tick "compare with backprop" and reset');
   const last = t.session.history[t.session.history.length - 1];
   const task = {
-    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes, train: r.task.train.count, test: r.task.test.count,
+    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes,
+    train: r.task.train.count, validation: r.task.validation.count, test: r.task.test.count,
     dataset: r.task.source.dataset, fingerprint: r.task.source.fingerprint,
   };
   const header = modelHeader({ config: t.config, backend: r.backend.name, threads: t.config.threads, task },
