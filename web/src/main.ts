@@ -100,7 +100,8 @@ function onMessage(msg: FromWorker): void {
       lab.done = false;
       $('total-updates').textContent = String(msg.totalUpdates);
       $('run-task').textContent = msg.task;
-      $('run-length').textContent = `${msg.epochs} epochs, evaluated on the held-out test images every ${msg.evalEvery} updates`;
+      $('run-length').textContent = `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates `
+        + `on ${n(msg.validation)} validation images held out of them`;
       $('bp-stats').hidden = !msg.compareBp;
       $('download-bp-model').hidden = !msg.compareBp;
       return;
@@ -126,6 +127,7 @@ function onMessage(msg: FromWorker): void {
 }
 
 const pct = (v: number) => (100 * v).toFixed(2);
+const n = (v: number) => v.toLocaleString('en');
 
 function showProgress(ed: Progress, bp: Progress | null): void {
   lab.ed = ed;

@@ -105,7 +105,9 @@ export type FromWorker =
   | { type: 'backend'; name: string; reason?: string }
   | { type: 'data'; name: string; train: number; test: number; classes: number; side: number }
   | { type: 'files-loaded'; id: number }
-  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean }
+  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
+      /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
+      train: number; validation: number }
   | { type: 'view'; view: ViewInfo }
   | { type: 'progress'; ed: Progress; bp: Progress | null }
   | { type: 'state'; running: boolean; done: boolean }

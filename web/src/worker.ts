@@ -200,7 +200,7 @@ function rebuild(settings: Settings): void {
   loaded = null;
   const { epochs = 0, evalEvery = 0 } = next.ed.config.train;
   post({ type: 'run', task: next.task.name, classNames: next.task.classNames, totalUpdates: next.ed.session.totalUpdates,
-    epochs, evalEvery, compareBp: next.bp !== null });
+    epochs, evalEvery, compareBp: next.bp !== null, train: next.task.train.count, validation: next.task.validation.count });
   // After setRunning(false), which spoke of the old run: the page must hear that this one is not done.
   postState();
   postProgress(next);
