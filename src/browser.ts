@@ -41,6 +41,7 @@ export { parseIdx, type IdxArray } from './data/idx-parse.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
 export { buildTask, parityTask, parseDigits, type Split, type Task, type TaskKind } from './data/tasks.js';
 export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js';
+export { matchIdxNames, PART_NAMES, standardName, type IdxNameMatch } from './data/idx-names.js';
 export { decodePng, type GreyImage, type Inflate } from './data/png.js';
 
 // Model files.

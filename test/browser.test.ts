@@ -1,13 +1,20 @@
 // The browser lab in a real browser (Debian's chromium driven by playwright-core): train 4 vs 9 in the page, draw
-// a digit, load a model saved by the CLI and compare its predictions with the CLI's, refuse a corrupt model.
+// a digit after scrolling, load a model saved by the CLI and compare its predictions with the CLI's, refuse a
+// corrupt model, build bit-identical weights to Node's for the same settings, reset cleanly.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadMnist } from '../src/data/dataset.js';
+import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
 import { startServer } from '../src/cli/serve.js';
+import { createWasmBackend } from '../src/kernels/node-loader.js';
+import { referenceBackend } from '../src/kernels/reference.js';
+import { buildRun } from '../src/train/build.js';
+import { type RunConfig, resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
+import { TrainingSession } from '../src/train/trainer.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,14 +63,42 @@ test('the page trains 4 vs 9 past 90 % validation accuracy', { skip, timeout: 18
   if (await page.isEnabled('#pause')) await page.click('#pause');
 });
 
-test('drawing a stroke gives class scores', { skip, timeout: 60000 }, async () => {
-  const box = (await page.locator('#draw-canvas').boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-  await page.mouse.down();
-  for (let i = 0; i <= 10; i++) await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.2 + 0.06 * i));
-  await page.mouse.up();
-  await page.waitForFunction(() => document.querySelectorAll('#scores [data-class]').length >= 2, null, { timeout: 20000 });
-  assert.ok(await page.locator('#scores [data-class]').count() >= 2);
+test('a stroke drawn after scrolling lands where it was drawn, selects no text, and the scores do not move the page', { skip, timeout: 60000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 600 });
+  try {
+    await page.click('#clear');
+    // Scrolled so that the canvas's top 100 px are above the viewport: the page has content above and below.
+    await page.evaluate(() => window.scrollBy(0, document.querySelector('#draw-canvas')!.getBoundingClientRect().top + 100));
+    const listHeight = () => page.evaluate(() => document.querySelector('#scores')!.getBoundingClientRect().height);
+    const [scrollBefore, heightBefore] = [await page.evaluate(() => window.scrollY), await listHeight()];
+    assert.ok(scrollBefore > 0, 'the page scrolled');
+    const box = (await page.locator('#draw-canvas').boundingBox())!;
+    // A "0": a loop around (0.5, 0.65) of the canvas, in its visible part.
+    const path = Array.from({ length: 33 }, (_, i) => [0.5 + 0.2 * Math.sin((i * Math.PI) / 16), 0.65 - 0.2 * Math.cos((i * Math.PI) / 16)]);
+    await page.mouse.move(box.x + box.width * path[0][0], box.y + box.height * path[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of path) {
+      await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 2 });
+      await page.waitForTimeout(10); // let scores arrive mid-stroke, as they do under a hand
+    }
+    await page.mouse.up();
+    await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 20000 });
+    assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll');
+    assert.equal(await listHeight(), heightBefore, 'the score list kept its height (its rows are there before any score)');
+    assert.equal(await page.evaluate(() => String(window.getSelection())), '', 'no text selected');
+    // The canvas's own pixels (red channel; read whole, as a function defined inside evaluate would not survive tsx).
+    const { width, data } = await page.evaluate(() => {
+      const c = document.querySelector('#draw-canvas') as HTMLCanvasElement;
+      return { width: c.width, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)) };
+    });
+    const at = (x: number, y: number) => data[Math.round(y * width) * width + Math.round(x * width)];
+    const ink = { path: path.map(([x, y]) => at(x, y)), centre: at(0.5, 0.65) };
+    ink.path.forEach((v, i) => assert.ok(v > 200, `point ${i} of the stroke is inked (${v})`));
+    assert.equal(ink.centre, 0, "the loop's centre is not inked");
+    assert.equal(await page.locator('#scores [data-class]').count(), 2);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 1100 });
+  }
 });
 
 test('a model saved by the CLI predicts the same in the page; a corrupt one is refused and nothing is lost', { skip, timeout: 120000 }, async () => {
@@ -97,18 +132,20 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   const corrupt = join(dir, 'corrupt.edlearn');
   writeFileSync(corrupt, 'this is not a model');
   await page.setInputFiles('#model-file', corrupt);
-  await page.waitForFunction(() => (document.querySelector('#error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
-  assert.match((await page.textContent('#error')) ?? '', /corrupt\.edlearn/);
+  // The message appears in the Models panel, where the file was chosen, not in a box elsewhere on the page.
+  await page.waitForFunction(() => (document.querySelector('#model-panel .panel-error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  assert.match((await page.textContent('#models-error')) ?? '', /corrupt\.edlearn/);
+  assert.equal(await page.locator('#train-error').isVisible(), false);
   const afterwards = await state();
   assert.equal(afterwards.updates, before.updates);
   assert.equal(afterwards.modelLoaded, true);
 
-  // A data file that is not IDX: a visible message, and the data and model in use are kept.
-  await page.evaluate(() => { document.querySelector('#error')!.textContent = ''; });
+  // A data file that is not IDX: a visible message in the Data panel, and the data and model in use are kept.
   const notIdx = join(dir, 'train-images-idx3-ubyte');
   writeFileSync(notIdx, 'hello, not an IDX file');
   await page.setInputFiles('#data-files', notIdx);
-  await page.waitForFunction(() => (document.querySelector('#error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => (document.querySelector('#data-error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  assert.match((await page.textContent('#data-error')) ?? '', /missing train-labels-idx1-ubyte/);
   const kept = await state();
   assert.equal(kept.dataReady, true);
   assert.equal(kept.modelLoaded, true);
@@ -123,8 +160,104 @@ test('the model trained in the page downloads as a file the CLI evaluates', { sk
   const dir = tempDir();
   const file = join(dir, 'page.edlearn');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+  assert.equal(download.suggestedFilename(), 'edlearn-ed-4v9-seed1.edlearn');
   await download.saveAs(file);
   const r = runCli(['eval', '--model', file]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /accuracy (9\d|100)\.\d\d %/);
+});
+
+/** Sets form fields like a user: selects by value, boxes by text, check boxes by boolean (preset first: it fills others). */
+async function setForm(values: Record<string, string | boolean>): Promise<void> {
+  for (const [id, value] of Object.entries(values)) {
+    const field = page.locator(`#${id}`);
+    if (typeof value === 'boolean') await field.setChecked(value);
+    else if (await field.evaluate((el) => el.tagName === 'SELECT')) await field.selectOption(value);
+    else await field.fill(value);
+  }
+}
+
+interface PageChecksums { backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: { initial: string; trained: string }[] }
+
+const sha256 = (arrays: Float32Array[]) => {
+  const hash = createHash('sha256');
+  for (const a of arrays) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return hash.digest('hex');
+};
+
+/**
+ * The same inputs built in Node by resolveConfig + buildRun, on the images the page bundles (web:build wrote
+ * them to web/public/data), trained `updates` updates by the same TrainingSession.
+ */
+function nodeChecksums(inputs: TrainInput[], backend: 'wasm-simd' | 'reference', updates: number) {
+  const data = loadIdxDataset(join(ROOT, 'web/public/data'));
+  return inputs.map((input) => {
+    const config = resolveConfig(input);
+    const built = buildRun(config, data, backend === 'reference' ? referenceBackend : createWasmBackend('wasm-simd')!);
+    const initial = sha256(built.rule.parameters());
+    new TrainingSession(built.rule, built.task, built.train).step(updates);
+    return { config, checksums: { initial, trained: sha256(built.rule.parameters()) } };
+  });
+}
+
+/*
+ * The page trains on relaxed SIMD when chromium has it, but a relaxed multiply-add may be fused or not as the
+ * engine version and the CPU choose (Node 20 and chromium 150 happened to agree on an AVX2 + FMA machine), so
+ * Node and the page compare on plain SIMD and on the TypeScript reference, whose results the WebAssembly and
+ * IEEE 754 specifications fix.
+ */
+const CHECKSUM_CASES: { name: string; form: Record<string, string | boolean>; backend: 'wasm-simd' | 'reference'; updates: number }[] = [
+  { name: 'the default form (seed preset, 4 vs 9) with backprop', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': true }, backend: 'wasm-simd', updates: 40 },
+  { name: 'kaneko-mnist, 10 classes, seed 7', form: { preset: 'kaneko-mnist', task: 'all', seed: '7', 'compare-bp': false }, backend: 'wasm-simd', updates: 300 },
+  { name: 'the seed preset on the reference backend, seed 2', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '2', 'compare-bp': false }, backend: 'reference', updates: 6 },
+];
+
+test('the same settings and seed give bit-identical weights in the page and in Node, before and after training', { skip, timeout: 180000 }, async () => {
+  const initials: string[] = [];
+  try {
+    for (const c of CHECKSUM_CASES) {
+      await setForm(c.form);
+      const got = await page.evaluate(([backend, updates]) => (window as unknown as { edlearnLab: { checksum(b: string, u: number): Promise<PageChecksums> } })
+        .edlearnLab.checksum(backend as string, updates as number), [c.backend, c.updates] as const);
+      assert.equal(got.backend, c.backend, c.name);
+      assert.equal(got.rules.length, c.form['compare-bp'] ? 2 : 1, c.name);
+      // The page gives each rule only options that apply to it (backprop: no α, no initial range).
+      got.inputs.forEach((input) => assert.deepEqual(unusedOptions(input), [], `${c.name}: ${input.rule} input`));
+      const node = nodeChecksums(got.inputs, c.backend, c.updates);
+      node.forEach((n, i) => {
+        assert.deepEqual(got.configs[i], n.config, `${c.name}: the page resolved the config Node resolves`);
+        assert.equal(got.rules[i].initial, n.checksums.initial, `${c.name}, ${n.config.rule}: initial weights`);
+        assert.equal(got.rules[i].trained, n.checksums.trained, `${c.name}, ${n.config.rule}: weights after ${c.updates} updates`);
+        assert.notEqual(n.checksums.initial, n.checksums.trained, `${c.name}: training moved the weights`);
+      });
+      assert.equal(got.configs[0].seed, Number(c.form.seed));
+      // The form starts from the preset's own values: the same rule options and batch as the library's preset.
+      const preset = resolveConfig({ preset: c.form.preset as TrainInput['preset'] });
+      assert.deepEqual([got.configs[0].ed, got.configs[0].train.batch], [preset.ed, preset.train.batch], `${c.name}: the preset's values`);
+      initials.push(got.rules[0].initial);
+    }
+    assert.equal(new Set(initials).size, initials.length, 'another seed or preset gives other initial weights');
+  } finally {
+    await setForm({ preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': false });
+  }
+});
+
+test('reset clears a finished run; the two downloads are named after rule, task and seed; 4 vs 9 reads in that order', { skip, timeout: 120000 }, async () => {
+  await setForm({ epochs: '1', pace: 'full', seed: '3', 'compare-bp': true });
+  await page.click('#reset');
+  await page.click('#start');
+  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.click('#reset');
+  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+  await page.waitForTimeout(200);
+  assert.equal(await page.textContent('#status'), 'ready — press start');
+  assert.equal(await page.textContent('#best-update'), '0');
+  const names: string[] = [];
+  for (const button of ['#download-model', '#download-bp-model']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    names.push(download.suggestedFilename());
+  }
+  assert.deepEqual(names, ['edlearn-ed-4v9-seed3.edlearn', 'edlearn-backprop-4v9-seed3.edlearn']);
+  assert.match((await page.textContent('#net option')) ?? '', /^network 0: 4 vs 9 \(output: P\(9\)\)$/);
+  assert.deepEqual(pageErrors, []);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
 import { parseIdx, readIdxFile } from '../src/data/idx.js';
+import { matchIdxNames } from '../src/data/idx-names.js';
 import { buildTask, parityTask, parseDigits } from '../src/data/tasks.js';
 import { UserError } from '../src/errors.js';
 import { gzip, idxBytes, tempDir } from './helpers.js';
@@ -101,6 +102,16 @@ test('bad dataset directories give a clear error', () => {
   writeFileSync(join(missing, 'x'), '');
   throwsUser(() => loadIdxDataset(tempDir()), /has no train-images-idx3-ubyte file/);
   throwsUser(() => loadIdxDataset('/definitely/not/here'), /cannot read directory/);
+});
+
+test('IDX file names: EMNIST prefixes and test-*, raw preferred over .gz, two datasets ambiguous', () => {
+  const m = matchIdxNames(['emnist-letters-train-images-idx3-ubyte.gz', 'train-labels.idx1-ubyte', 'train-labels.idx1-ubyte.gz',
+    'emnist-letters-test-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'fashion-t10k-labels-idx1-ubyte', 'notes.txt', 'xtrain-images-idx3-ubyte']);
+  assert.equal(m.trainImages.chosen, 'emnist-letters-train-images-idx3-ubyte.gz');
+  assert.deepEqual(m.trainLabels, { matches: ['train-labels.idx1-ubyte', 'train-labels.idx1-ubyte.gz'], ambiguous: false, chosen: 'train-labels.idx1-ubyte' });
+  assert.equal(m.testImages.chosen, 'emnist-letters-test-images-idx3-ubyte');
+  assert.deepEqual(m.testLabels, { matches: ['fashion-t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte'], ambiguous: true, chosen: undefined });
+  assert.deepEqual(matchIdxNames([]).trainImages, { matches: [], ambiguous: false, chosen: undefined });
 });
 
 test('unknown digits and malformed lists are rejected', () => {

@@ -9,22 +9,13 @@ import { dirname, join } from 'node:path';
 import { check, UserError } from '../errors.js';
 import { type IdxArray, readIdxFile } from './idx.js';
 import { type Dataset, datasetFromIdx, type Part } from './idx-dataset.js';
+import { matchIdxNames, PART_NAMES, PARTS, standardName } from './idx-names.js';
 
 export type { Dataset, ImageSet, Part } from './idx-dataset.js';
 
-export const PARTS = {
-  trainImages: ['train-images', 'idx3-ubyte'],
-  trainLabels: ['train-labels', 'idx1-ubyte'],
-  testImages: ['t10k-images', 'idx3-ubyte'],
-  testLabels: ['t10k-labels', 'idx1-ubyte'],
-} as const;
+export { PARTS } from './idx-names.js';
 
-
-/**
- * Finds each part in `dir`: a file whose name ends with e.g. "train-images-idx3-ubyte" or "train-images.idx3-ubyte",
- * optionally ".gz" — so EMNIST's "emnist-letters-train-images-idx3-ubyte.gz" is found too. EMNIST calls its test
- * files "test-*", so "test" is accepted in place of "t10k".
- */
+/** Finds each part in `dir` by name (idx-names.ts says which names match). */
 export function locateIdxFiles(dir: string): Record<Part, string> {
   let names: string[];
   try {
@@ -32,17 +23,13 @@ export function locateIdxFiles(dir: string): Record<Part, string> {
   } catch (err) {
     throw new UserError(`--data: cannot read directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a directory holding the four IDX files`);
   }
+  const matched = matchIdxNames(names);
   const found = {} as Record<Part, string>;
-  for (const part of Object.keys(PARTS) as Part[]) {
-    const [stem, kind] = PARTS[part];
-    const stems = stem.startsWith('t10k') ? [stem, stem.replace('t10k', 'test')] : [stem];
-    const pattern = new RegExp(`(^|[-_.])(${stems.join('|')})[-.]${kind}(\\.gz)?$`);
-    const matches = names.filter((n) => pattern.test(n)).sort();
-    check(matches.length > 0, `--data: ${dir} has no ${stem}-${kind} file (raw or .gz); expected the four standard IDX files: ${Object.values(PARTS).map((p) => p.join('-')).join(', ')}`);
-    // Prefer the uncompressed copy when both are present; more than one distinct dataset is ambiguous.
-    const bases = new Set(matches.map((n) => n.replace(/\.gz$/, '')));
-    check(bases.size === 1, `--data: ${dir} has several ${stem} files (${matches.join(', ')}); keep one dataset per directory`);
-    found[part] = join(dir, matches.find((n) => !n.endsWith('.gz')) ?? matches[0]);
+  for (const part of PART_NAMES) {
+    const { matches, ambiguous, chosen } = matched[part];
+    check(matches.length > 0, `--data: ${dir} has no ${standardName(part)} file (raw or .gz); expected the four standard IDX files: ${PART_NAMES.map(standardName).join(', ')}`);
+    check(!ambiguous, `--data: ${dir} has several ${PARTS[part][0]} files (${matches.join(', ')}); keep one dataset per directory`);
+    found[part] = join(dir, chosen!);
   }
   return found;
 }

@@ -3,21 +3,17 @@
  * from disk (raw or gzipped). Every failure is a UserError naming the file, so the page can show it and keep
  * the data it already has.
  */
-import { crc32, type Dataset, datasetFromIdx, type IdxArray, parseIdx, type Part, UserError } from 'edlearn/browser';
+import {
+  crc32, type Dataset, datasetFromIdx, type IdxArray, matchIdxNames, PART_NAMES, parseIdx, type Part, standardName, UserError,
+} from 'edlearn/browser';
 
-/** The standard file names, as the CLI's locateIdxFiles knows them (EMNIST says "test" for "t10k"). */
-const PARTS: Record<Part, { stems: string[]; kind: string; bundled: string }> = {
-  trainImages: { stems: ['train-images'], kind: 'idx3-ubyte', bundled: 'train-images-idx3-ubyte.gz' },
-  trainLabels: { stems: ['train-labels'], kind: 'idx1-ubyte', bundled: 'train-labels-idx1-ubyte.gz' },
-  testImages: { stems: ['t10k-images', 'test-images'], kind: 'idx3-ubyte', bundled: 't10k-images-idx3-ubyte.gz' },
-  testLabels: { stems: ['t10k-labels', 'test-labels'], kind: 'idx1-ubyte', bundled: 't10k-labels-idx1-ubyte.gz' },
-};
-const PART_NAMES = Object.keys(PARTS) as Part[];
+/** The bundled subset's files (web/scripts/make-assets.ts writes them). */
+const bundled = (part: Part) => `${standardName(part)}.gz`;
 
 /** The bundled subset (10,000 training and 2,000 test images), from `base` (the page's data/ folder). */
 export async function fetchDataset(base: URL): Promise<Dataset> {
   const blobs = await Promise.all(PART_NAMES.map(async (part) => {
-    const url = new URL(PARTS[part].bundled, base);
+    const url = new URL(bundled(part), base);
     let response: Response;
     try {
       response = await fetch(url);
@@ -27,25 +23,26 @@ export async function fetchDataset(base: URL): Promise<Dataset> {
     if (!response.ok) throw new UserError(`data: ${url.pathname}: HTTP ${response.status}; the bundled subset is missing — load the IDX files from disk instead`);
     return response.blob();
   }));
-  const named = Object.fromEntries(PART_NAMES.map((p, i) => [p, { name: PARTS[p].bundled, blob: blobs[i] }]));
+  const named = Object.fromEntries(PART_NAMES.map((p, i) => [p, { name: bundled(p), blob: blobs[i] }]));
   return readDataset(named as Record<Part, NamedBlob>, 'mnist (browser subset)');
 }
 
-/** The four files chosen in the file input, matched to their parts by name. */
+/** The four files chosen in the file input, matched to their parts by name as the CLI matches a directory's. */
 export async function datasetFromFiles(files: File[]): Promise<Dataset> {
-  const found: Partial<Record<Part, NamedBlob>> = {};
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const matched = matchIdxNames([...byName.keys()]);
+  const found = {} as Record<Part, NamedBlob>;
+  const missing: string[] = [];
   for (const part of PART_NAMES) {
-    const { stems, kind } = PARTS[part];
-    const pattern = new RegExp(`(^|[-_.])(${stems.join('|')})[-.]${kind}(\\.gz)?$`);
-    const matches = files.filter((f) => pattern.test(f.name));
-    if (matches.length > 1) throw new UserError(`data: several ${stems[0]} files chosen (${matches.map((f) => f.name).join(', ')}); choose one of each`);
-    if (matches.length === 1) found[part] = { name: matches[0].name, blob: matches[0] };
+    const { matches, ambiguous, chosen } = matched[part];
+    if (ambiguous) throw new UserError(`data: several ${standardName(part)} files chosen (${matches.join(', ')}); choose one of each`);
+    if (chosen) found[part] = { name: chosen, blob: byName.get(chosen)! };
+    else missing.push(standardName(part));
   }
-  const missing = PART_NAMES.filter((p) => !found[p]).map((p) => `${PARTS[p].stems[0]}-${PARTS[p].kind}`);
   if (missing.length > 0) {
     throw new UserError(`data: missing ${missing.join(', ')} (raw or .gz); choose the four standard IDX files together`);
   }
-  return readDataset(found as Record<Part, NamedBlob>, 'local IDX files');
+  return readDataset(found, 'local IDX files');
 }
 
 interface NamedBlob {

@@ -37,6 +37,10 @@ export class DrawingPad {
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
+    // A stroke dragged over text must not select it (user-select covers the panel; this, the rest of the page).
+    document.addEventListener('selectstart', (e) => {
+      if (this.last) e.preventDefault();
+    });
   }
 
   clear(): void {

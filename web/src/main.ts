@@ -1,13 +1,14 @@
 /**
  * The lab page: wires the form, the live numbers and chart, the weights view, the drawing pad and model files
  * to the training worker. The page never trains; it sends requests and shows answers. Every handler goes
- * through guard(), so a failure is a message in #error, never an uncaught exception.
+ * through guard(), so a failure is a message in the error box of the panel it came from, never an uncaught
+ * exception.
  */
 import { type Series, LineChart } from './chart';
 import { LabClient } from './client';
 import { DrawingPad, showImage } from './draw';
-import type { FromWorker, Prediction, Progress, ViewInfo } from './protocol';
-import { fillPreset, readSettings } from './settings';
+import { type Checksums, type FromWorker, type Panel, type Prediction, type Progress, type ViewInfo, WATCH_SECONDS } from './protocol';
+import { buildForm, fillPreset, presetName, readSettings } from './settings';
 import { drawWeights } from './weights-view';
 
 declare global {
@@ -15,6 +16,8 @@ declare global {
     edlearnLab: {
       predict(images: number[][]): Promise<Prediction[]>;
       state(): { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean };
+      /** The run the form describes, built on `backend`: weight checksums before and after `updates` updates. */
+      checksum(backend: 'wasm-simd' | 'reference', updates: number): Promise<{ backend: string; inputs: unknown[]; configs: unknown[]; rules: Checksums[] }>;
     };
   }
 }
@@ -25,21 +28,25 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   return el as T;
 };
 
-const errorBox = $('error');
-function showError(err: unknown): void {
-  errorBox.textContent = err instanceof Error ? err.message : String(err);
-  errorBox.hidden = false;
+/** Each panel has its own error box, next to the controls that failed, where the user is looking. */
+const errorBox = (panel: Panel) => $(`${panel}-error`);
+function showError(err: unknown, panel: Panel = 'train'): void {
+  const box = errorBox(panel);
+  box.textContent = err instanceof Error ? err.message : String(err);
+  box.hidden = false;
+  // The Data panel folds away: unfold it, or its message would not be seen.
+  box.closest('details')?.setAttribute('open', '');
 }
-function clearError(): void {
-  errorBox.textContent = '';
-  errorBox.hidden = true;
+function clearError(panel: Panel): void {
+  errorBox(panel).textContent = '';
+  errorBox(panel).hidden = true;
 }
-/** Runs a handler (sync or async) and shows whatever it throws. */
-function guard(fn: () => unknown | Promise<unknown>): void {
+/** Runs a handler (sync or async) and shows whatever it throws in `panel`'s box. */
+function guard(panel: Panel, fn: () => unknown | Promise<unknown>): void {
   try {
-    Promise.resolve(fn()).catch(showError);
+    Promise.resolve(fn()).catch((err: unknown) => showError(err, panel));
   } catch (err) {
-    showError(err);
+    showError(err, panel);
   }
 }
 window.addEventListener('error', (e) => {
@@ -56,6 +63,7 @@ const lab = {
   backend: '',
   ed: null as Progress | null,
   totalUpdates: 0,
+  epochs: 0,
   running: false,
   done: false,
   view: null as ViewInfo | null,
@@ -67,7 +75,7 @@ const lab = {
 };
 
 const chart = new LineChart($<HTMLCanvasElement>('chart'));
-const client = new LabClient(onMessage, showError);
+const client = new LabClient(onMessage, (message) => showError(message));
 const pad = new DrawingPad($<HTMLCanvasElement>('draw-canvas'), () => refreshSoon());
 
 function onMessage(msg: FromWorker): void {
@@ -83,11 +91,17 @@ function onMessage(msg: FromWorker): void {
       $('data-status').textContent = `${msg.name}: ${msg.train.toLocaleString('en')} training / ${msg.test.toLocaleString('en')} test images, ${msg.side}×${msg.side}, ${msg.classes} classes`;
       return showState();
     case 'run':
+      // A new run: nothing of the previous one (its progress, "finished") may show.
       lab.totalUpdates = msg.totalUpdates;
+      lab.epochs = msg.epochs;
       lab.compareBp = msg.compareBp;
       lab.series = { ed: [], bp: [] };
+      lab.ed = null;
+      lab.done = false;
       $('total-updates').textContent = String(msg.totalUpdates);
       $('run-task').textContent = msg.task;
+      $('run-length').textContent = `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates `
+        + `on ${n(msg.validation)} validation images held out of them`;
       $('bp-stats').hidden = !msg.compareBp;
       $('download-bp-model').hidden = !msg.compareBp;
       return;
@@ -105,7 +119,7 @@ function onMessage(msg: FromWorker): void {
       return;
     }
     case 'error':
-      return showError(msg.message);
+      return showError(msg.message, msg.panel);
     default:
       // Answers to requests are resolved by the client; anything else here is stale.
       return;
@@ -113,6 +127,7 @@ function onMessage(msg: FromWorker): void {
 }
 
 const pct = (v: number) => (100 * v).toFixed(2);
+const n = (v: number) => v.toLocaleString('en');
 
 function showProgress(ed: Progress, bp: Progress | null): void {
   lab.ed = ed;
@@ -146,8 +161,8 @@ function showState(): void {
   let text: string;
   if (!lab.dataReady) text = 'loading data…';
   else if (!ed) text = 'ready';
-  else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of 20`;
-  else if (lab.done) text = `finished ${ed.epoch.toFixed(0)} epochs — best ${pct(ed.bestAccuracy)} % at update ${ed.bestUpdate}; reset or start for a new run`;
+  else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of ${lab.epochs}`;
+  else if (lab.done) text = `finished ${ed.epoch.toFixed(0)} epochs — best ${pct(ed.bestAccuracy)} % at update ${ed.bestUpdate}; start repeats this run, change the seed for another`;
   else if (ed.update > 0) text = `paused at update ${ed.update} — start resumes`;
   else text = 'ready — press start';
   $('status').textContent = text;
@@ -190,7 +205,7 @@ function refreshSoon(): void {
   refreshQueued = true;
   requestAnimationFrame(() => {
     refreshQueued = false;
-    guard(() => {
+    guard('draw', () => {
       requestWeights();
       scoreDrawing();
     });
@@ -211,7 +226,7 @@ function scoreDrawing(): void {
   scoring = true;
   client.request('predictions', (id) => ({ type: 'predict', id, images: [image] }))
     .then((answer) => showScores(pad.image() ? answer.results[0] : null))
-    .catch(showError)
+    .catch((err: unknown) => showError(err, 'draw'))
     .finally(() => {
       scoring = false;
       if (rescore) {
@@ -221,51 +236,56 @@ function scoreDrawing(): void {
     });
 }
 
+/**
+ * One row per class, also before anything is drawn ("–"): the list keeps its height when scores arrive, so the
+ * page does not move under the pen.
+ */
 function showScores(result: Prediction | null): void {
   const names = lab.view?.classNames ?? [];
-  const list = $('scores');
-  if (!result) return list.replaceChildren();
-  list.replaceChildren(...result.scores.map((score, k) => {
+  $('scores').replaceChildren(...names.map((name, k) => {
     const li = document.createElement('li');
-    li.dataset.class = names[k] ?? String(k);
-    li.textContent = score.toFixed(3);
-    li.style.setProperty('--score', String(Math.min(1, Math.max(0, score))));
-    if (k === result.predicted) li.classList.add('best');
+    li.dataset.class = name;
+    const score = result?.scores[k];
+    li.textContent = score === undefined ? '–' : score.toFixed(3);
+    li.style.setProperty('--score', String(Math.min(1, Math.max(0, score ?? 0))));
+    if (result && k === result.predicted) li.classList.add('best');
     return li;
   }));
 }
 
 // Form.
+$('pace').querySelector('option[value="watch"]')!.textContent = `watchable (a run lasts ≥ ${WATCH_SECONDS} s)`;
 const settingsChanged = () => {
   if (lab.ed && lab.ed.update > 0) $('status').textContent = 'settings changed — reset (or start) to apply them';
 };
-$<HTMLSelectElement>('preset').addEventListener('change', () => guard(() => {
-  fillPreset($<HTMLSelectElement>('preset').value as 'seed' | 'kaneko');
-  settingsChanged();
+$<HTMLSelectElement>('preset').addEventListener('change', () => guard('train', () => {
+  fillPreset(presetName($<HTMLSelectElement>('preset').value));
 }));
 $<HTMLSelectElement>('task').addEventListener('change', () => {
   $<HTMLInputElement>('digits').disabled = $<HTMLSelectElement>('task').value === 'all';
-  settingsChanged();
 });
-for (const id of ['digits', 'units', 'layers', 'batch', 'lr', 'init-max', 'compare-bp']) $(id).addEventListener('change', settingsChanged);
+// The pace changes how fast the run goes, not the run: no reset needed.
+$('settings').addEventListener('change', (e) => {
+  if ((e.target as HTMLElement).id !== 'pace') settingsChanged();
+});
 
-$('start').addEventListener('click', () => guard(() => {
-  clearError();
+$('start').addEventListener('click', () => guard('train', () => {
+  clearError('train');
   if (!lab.dataReady) throw new Error('The data has not loaded yet; wait for it or load the IDX files from disk.');
   client.send({ type: 'start', settings: readSettings(lab.classes) });
 }));
-$('pause').addEventListener('click', () => guard(() => client.send({ type: 'pause' })));
-$('reset').addEventListener('click', () => guard(() => {
-  clearError();
+$('pause').addEventListener('click', () => guard('train', () => client.send({ type: 'pause' })));
+$('reset').addEventListener('click', () => guard('train', () => {
+  clearError('train');
   client.send({ type: 'reset', settings: readSettings(lab.classes) });
 }));
 
-$('data-files').addEventListener('change', () => guard(async () => {
+$('data-files').addEventListener('change', () => guard('data', async () => {
   const input = $<HTMLInputElement>('data-files');
   const files = Array.from(input.files ?? []);
   input.value = '';
   if (files.length === 0) return;
-  clearError();
+  clearError('data');
   const status = $('data-status');
   const before = status.textContent ?? '';
   status.textContent = `reading ${files.length} file(s)…`;
@@ -277,17 +297,17 @@ $('data-files').addEventListener('change', () => guard(async () => {
   }
 }));
 
-$('net').addEventListener('change', () => guard(requestWeights));
-$('unit').addEventListener('change', () => guard(requestWeights));
-$('clear').addEventListener('click', () => guard(() => pad.clear()));
+$('net').addEventListener('change', () => guard('train', requestWeights));
+$('unit').addEventListener('change', () => guard('train', requestWeights));
+$('clear').addEventListener('click', () => guard('draw', () => pad.clear()));
 
 // Model files.
-$('model-file').addEventListener('change', () => guard(async () => {
+$('model-file').addEventListener('change', () => guard('models', async () => {
   const input = $<HTMLInputElement>('model-file');
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
-  clearError();
+  clearError('models');
   const bytes = new Uint8Array(await file.arrayBuffer());
   const { summary: s } = await client.request('model-loaded', (id) => ({ type: 'load-model', id, name: file.name, bytes }), [bytes.buffer]);
   const rule = s.rule === 'ed' ? `ED (${s.preset})` : 'backprop';
@@ -295,20 +315,20 @@ $('model-file').addEventListener('change', () => guard(async () => {
 }));
 
 async function download(rule: 'ed' | 'backprop'): Promise<void> {
-  clearError();
-  const { bytes } = await client.request('model-bytes', (id) => ({ type: 'save-model', id, rule }));
+  clearError('models');
+  const { bytes, fileName } = await client.request('model-bytes', (id) => ({ type: 'save-model', id, rule }));
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'edlearn-model.edlearn';
+  a.download = fileName;
   document.body.append(a);
   a.click();
   a.remove();
   // Revoke later: some browsers start reading the URL only after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-$('download-model').addEventListener('click', () => guard(() => download('ed')));
-$('download-bp-model').addEventListener('click', () => guard(() => download('backprop')));
+$('download-model').addEventListener('click', () => guard('models', () => download('ed')));
+$('download-bp-model').addEventListener('click', () => guard('models', () => download('backprop')));
 
 // The test hook: the current model (the loaded file if any) on raw 28×28 images, and the live numbers.
 window.edlearnLab = {
@@ -319,6 +339,11 @@ window.edlearnLab = {
     const bytes = images.map((img) => Uint8Array.from(img, (v) => Math.min(255, Math.max(0, Math.round(Number(v) || 0)))));
     const { results } = await client.request('predictions', (id) => ({ type: 'predict', id, images: bytes }));
     return results;
+  },
+  async checksum(backend, updates) {
+    const settings = readSettings(lab.classes);
+    const { type: _type, id: _id, ...answer } = await client.request('checksums', (id) => ({ type: 'checksum', id, settings, backend, updates }));
+    return answer;
   },
   state() {
     return {
@@ -332,8 +357,8 @@ window.edlearnLab = {
   },
 };
 
-guard(() => {
-  fillPreset($<HTMLSelectElement>('preset').value as 'seed' | 'kaneko');
+guard('train', () => {
+  buildForm($('number-fields'));
   $<HTMLInputElement>('digits').disabled = $<HTMLSelectElement>('task').value === 'all';
   showState();
   drawChart();
@@ -346,4 +371,4 @@ guard(() => {
   }
   client.send({ type: 'init', pageUrl: location.href, settings });
 });
-window.addEventListener('resize', () => guard(drawChart));
+window.addEventListener('resize', () => guard('train', drawChart));

@@ -1,22 +1,19 @@
 /**
- * Scores raw 28×28 byte images with a rule. The sparse rows go into buffers allocated once per rule from its
- * backend (kernels read only that memory, and the WebAssembly allocator never frees), so scoring a drawing on
+ * Scores raw byte images with a rule, through the library's toSparseRows and predictRows. Their sparse arrays
+ * must live in the rule's backend memory, whose WebAssembly allocator never frees, so this hands toSparseRows
+ * the same two buffers again on every call (grown by doubling when a request is larger): scoring a drawing on
  * every stroke costs no memory.
  */
-import { argmaxRow, type Rule, UserError } from 'edlearn/browser';
+import { predictRows, type Rule, toSparseRows, UserError } from 'edlearn/browser';
 import type { Prediction } from './protocol';
 
-const CHUNK = 64;
+/** The tasks scale pixel bytes to 0…1; a model file's rule was trained on inputs scaled so. */
+const PIXEL_SCALE = 1 / 255;
 
 export class Predictor {
   private static readonly cache = new WeakMap<Rule, Predictor>();
-  private readonly chunk: number;
-  private readonly index: Int32Array;
-  private readonly value: Float32Array;
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
-  private readonly labels: Uint8Array;
-  private readonly scores: Float32Array;
+  private floats: Float32Array = new Float32Array(0);
+  private ints: Int32Array = new Int32Array(0);
 
   static for(rule: Rule): Predictor {
     let p = Predictor.cache.get(rule);
@@ -24,45 +21,36 @@ export class Predictor {
     return p;
   }
 
-  private constructor(private readonly rule: Rule) {
-    this.chunk = Math.min(rule.maxBatch, CHUNK);
-    this.index = rule.backend.allocInt(this.chunk * rule.inputs);
-    this.value = rule.backend.alloc(this.chunk * rule.inputs);
-    this.start = new Int32Array(this.chunk);
-    this.end = new Int32Array(this.chunk);
-    this.labels = new Uint8Array(this.chunk);
-    this.scores = new Float32Array(this.chunk * rule.classes);
-  }
+  private constructor(private readonly rule: Rule) {}
 
-  /** Pixels 0…255, scaled by 1/255 as the tasks do; no other preprocessing. */
-  predict(images: ArrayLike<number>[]): Prediction[] {
-    const { rule, chunk, index, value, start, end, scores } = this;
+  /** Pixels 0…255, row by row; no other preprocessing. */
+  predict(images: Uint8Array[]): Prediction[] {
+    const { rule } = this;
     const N = rule.inputs;
     const C = rule.classes;
+    const x = new Uint8Array(images.length * N);
     images.forEach((img, i) => {
       if (img.length !== N) throw new UserError(`predict: image ${i} has ${img.length} values; the model takes ${N} (${Math.sqrt(N)}×${Math.sqrt(N)}, row by row, 0…255)`);
+      x.set(img, i * N);
     });
-    const results: Prediction[] = [];
-    for (let from = 0; from < images.length; from += chunk) {
-      const n = Math.min(chunk, images.length - from);
-      let q = 0;
-      for (let b = 0; b < n; b++) {
-        const img = images[from + b];
-        start[b] = q;
-        for (let j = 0; j < N; j++) {
-          const v = Math.min(255, Math.max(0, img[j] || 0));
-          if (v === 0) continue;
-          index[q] = j;
-          value[q] = v / 255;
-          q++;
-        }
-        end[b] = q;
-      }
-      rule.predict({ size: n, start, end, index, value, labels: this.labels }, scores);
-      for (let b = 0; b < n; b++) {
-        results.push({ predicted: argmaxRow(scores, b, C), scores: Array.from(scores.subarray(b * C, (b + 1) * C)) });
-      }
-    }
-    return results;
+    const rows = toSparseRows({ x, labels: new Uint8Array(images.length), count: images.length }, N, PIXEL_SCALE, this);
+    const { predicted, scores } = predictRows(rule, rows);
+    return Array.from(predicted, (p, b) => ({ predicted: p, scores: Array.from(scores.subarray(b * C, (b + 1) * C)) }));
   }
+
+  /** toSparseRows' allocator: the reused buffers. */
+  alloc(length: number): Float32Array {
+    if (this.floats.length < length) this.floats = this.rule.backend.alloc(grown(length));
+    return this.floats.subarray(0, length);
+  }
+
+  allocInt(length: number): Int32Array {
+    if (this.ints.length < length) this.ints = this.rule.backend.allocInt(grown(length));
+    return this.ints.subarray(0, length);
+  }
+}
+
+/** At least `length`, a power of two and ≥ 4096 (one drawing has at most 784 non-zero pixels). */
+function grown(length: number): number {
+  return Math.max(4096, 2 ** Math.ceil(Math.log2(length)));
 }

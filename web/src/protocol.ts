@@ -4,19 +4,36 @@
  * carries it back.
  */
 
-/** What the form asks for; the worker resolves it against the library's presets. */
+import type { PresetName, RunConfig, TrainInput } from 'edlearn/browser';
+
+/** What the form asks for; the worker turns it into the library's TrainInput (run-input.ts). */
 export interface Settings {
   task: 'pair' | 'all';
   /** "4,9" for a pair; ignored for all classes. */
   digits: string;
-  preset: 'seed' | 'kaneko';
+  preset: PresetName;
   units: number;
   layers: number;
   batch: number;
   lr: number;
   initMax: number;
-  compareBp: boolean;
+  epochs: number;
   seed: number;
+  compareBp: boolean;
+  /** 'watch' spreads a run over at least WATCH_SECONDS (see worker.ts); it does not change what is learned. */
+  pace: 'watch' | 'full';
+}
+
+/** With pace 'watch', a run is spread over at least this long, so that a person can follow (and pause) it. */
+export const WATCH_SECONDS = 15;
+
+/** The panel whose action failed: its error box shows the message. */
+export type Panel = 'train' | 'data' | 'draw' | 'models';
+
+/** The checksums of one rule's weights (SHA-256 of the parameter arrays' bytes, in order). */
+export interface Checksums {
+  initial: string;
+  trained: string;
 }
 
 export interface Point {
@@ -80,18 +97,23 @@ export type ToWorker =
   | { type: 'weights'; net: number; unit: number }
   | { type: 'predict'; id: number; images: Uint8Array[] }
   | { type: 'load-model'; id: number; name: string; bytes: Uint8Array }
-  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' };
+  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' }
+  /** For the browser test: the run `settings` give, built on `backend`, before and after `updates` updates. */
+  | { type: 'checksum'; id: number; settings: Settings; backend: 'wasm-simd' | 'reference'; updates: number };
 
 export type FromWorker =
   | { type: 'backend'; name: string; reason?: string }
   | { type: 'data'; name: string; train: number; test: number; classes: number; side: number }
   | { type: 'files-loaded'; id: number }
-  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; perEpoch: number; compareBp: boolean }
+  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
+      /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
+      train: number; validation: number }
   | { type: 'view'; view: ViewInfo }
   | { type: 'progress'; ed: Progress; bp: Progress | null }
   | { type: 'state'; running: boolean; done: boolean }
   | { type: 'weights'; net: number; unit: number; unitType: 'excitatory' | 'inhibitory'; side: number; values: Float32Array }
   | { type: 'predictions'; id: number; results: Prediction[] }
   | { type: 'model-loaded'; id: number; summary: ModelSummary }
-  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer> }
-  | { type: 'error'; id?: number; message: string };
+  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer>; fileName: string }
+  | { type: 'checksums'; id: number; backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: Checksums[] }
+  | { type: 'error'; id?: number; panel: Panel; message: string };

@@ -1,27 +1,30 @@
 /**
  * The lab's training worker: owns the backend, the data, the training run (ED and, to compare, backprop) and any
- * loaded model. Training advances in ~50 ms slices with a macrotask between them, so pause, reset, predict and
- * weight requests are answered while it runs. Every failure becomes an 'error' message; nothing is thrown to
- * the page.
+ * loaded model. Every model is built by the library's run builder from a TrainInput (run-input.ts), as in Node.
+ * Training advances in ~50 ms slices with a macrotask between them, so pause, reset, predict and weight requests
+ * are answered while it runs. Every failure becomes an 'error' message naming the panel it belongs to; nothing
+ * is thrown to the page.
  */
 import {
-  BACKPROP_DEFAULTS, BackpropClassifier, type BackpropOptions, createMemory, type Dataset, decodeModel, EdClassifier,
-  type EdOptions, encodeModel, loadRule, type ModelHeader, PRESETS, parseDigits, Random, type Rule, type Task,
-  TrainingSession, type TrainOptions, UserError, WasmBackend, modelHeader, buildTask, loadBrowserBackend, type Backend,
-  type BrowserBackendChoice, referenceBackend, validateEdOptions,
+  type Backend, type BrowserBackendChoice, buildRun, createMemory, type Dataset, decodeModel, EdClassifier, encodeModel,
+  loadBrowserBackend, loadRule, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
+  type Task, taskFor, TrainingSession, type TrainInput, UserError, WasmBackend,
 } from 'edlearn/browser';
+import { sha256, simdBackend } from './checksum';
 import { datasetFromFiles, fetchDataset } from './data';
 import { Predictor } from './predictor';
-import type { FromWorker, ModelSummary, Progress, Settings, ToWorker, ViewInfo } from './protocol';
+import { type Checksums, type FromWorker, type ModelSummary, type Panel, type Progress, type Settings, type ToWorker, type ViewInfo, WATCH_SECONDS } from './protocol';
+import { runInputs } from './run-input';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const EPOCHS = 20;
 const SLICE_MS = 50;
 /** The drawing canvas gives 28×28 images, so a loaded model must take them. */
 const DRAW_INPUTS = 28 * 28;
 
-interface Trained<R extends Rule> {
-  rule: R;
+interface Trained {
+  input: TrainInput;
+  config: RunConfig;
+  rule: Rule;
   session: TrainingSession;
   /** history entries already sent to the page. */
   sent: number;
@@ -29,22 +32,20 @@ interface Trained<R extends Rule> {
 
 interface Run {
   settings: Settings;
+  /** The settings that shape the model (not the pace): a start with other ones builds a new run. */
   key: string;
   task: Task;
-  digits: number[];
-  /** config.task.data of a saved model (see dataSource). */
-  dataSource: string;
   backend: Backend;
-  edOptions: EdOptions;
-  bpOptions: BackpropOptions;
-  train: TrainOptions;
-  perEpoch: number;
-  ed: Trained<EdClassifier>;
-  bp: Trained<BackpropClassifier> | null;
+  ed: Trained;
+  bp: Trained | null;
+  /** Milliseconds spent running before the current stretch, and when that stretch began (pacing). */
+  activeMs: number;
+  since: number;
 }
 
 let template: Backend | null = null;
 let templateUsed = false;
+let pageUrl: URL | null = null;
 let ready: Promise<void> | null = null;
 let dataset: Dataset | null = null;
 /** What config.task.data says in a saved model: the bundled images are genuine MNIST, so the CLI can evaluate on it. */
@@ -55,26 +56,33 @@ let latest: Settings | null = null;
 let running = false;
 let sliceQueued = false;
 
+/** Which panel a failed request came from. */
+const PANEL_OF: Record<ToWorker['type'], Panel> = {
+  init: 'data', 'load-files': 'data', reset: 'train', start: 'train', pause: 'train', weights: 'train', checksum: 'train',
+  predict: 'draw', 'load-model': 'models', 'save-model': 'models',
+};
+
 const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 
-function fail(err: unknown, id?: number): void {
+function fail(err: unknown, panel: Panel, id?: number): void {
   const message = err instanceof UserError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  post({ type: 'error', id, message });
+  post({ type: 'error', id, panel, message });
 }
 
 scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
-  handle(msg).catch((err: unknown) => fail(err, 'id' in msg ? msg.id : undefined));
+  handle(msg).catch((err: unknown) => fail(err, PANEL_OF[msg.type], 'id' in msg ? msg.id : undefined));
 });
 scope.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
-  fail(event.reason);
+  fail(event.reason, 'train');
 });
 
 async function handle(msg: ToWorker): Promise<void> {
   if (msg.type === 'init') {
     latest = msg.settings;
-    ready = init(new URL(msg.pageUrl));
+    pageUrl = new URL(msg.pageUrl);
+    ready = init(pageUrl);
     return ready;
   }
   // Later messages wait for the backend; awaiting one settled promise keeps them in arrival order.
@@ -107,10 +115,13 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'load-model':
       return loadModelFile(msg.id, msg.name, msg.bytes);
     case 'save-model': {
-      const bytes = saveModel(msg.rule).slice(); // a copy typed as owning a plain ArrayBuffer, to transfer
-      post({ type: 'model-bytes', id: msg.id, bytes }, [bytes.buffer]);
+      const { bytes, fileName } = saveModel(msg.rule);
+      const copy = bytes.slice(); // a copy typed as owning a plain ArrayBuffer, to transfer
+      post({ type: 'model-bytes', id: msg.id, bytes: copy, fileName }, [copy.buffer]);
       return;
     }
+    case 'checksum':
+      return checksums(msg.id, msg.settings, msg.backend, msg.updates);
   }
 }
 
@@ -126,7 +137,7 @@ async function init(pageUrl: URL): Promise<void> {
   // The data loads after `ready` resolves, so that other messages are answered meanwhile.
   void fetchDataset(new URL('data/', pageUrl))
     .then((ds) => useDataset(ds, 'mnist'))
-    .catch((err: unknown) => fail(err));
+    .catch((err: unknown) => fail(err, 'data'));
 }
 
 /**
@@ -141,7 +152,7 @@ function useDataset(ds: Dataset, source: string): void {
   try {
     if (latest) rebuild(latest);
   } catch (err) {
-    fail(err);
+    fail(err, 'train');
   }
 }
 
@@ -158,77 +169,100 @@ function freshBackend(): Backend {
   return template instanceof WasmBackend ? new WasmBackend(template.name, template.module, createMemory()) : template;
 }
 
-function buildRun(settings: Settings, ds: Dataset): Run {
-  const digits = settings.task === 'all' ? [] : parseDigits(settings.digits, ds.classes);
-  const task = buildTask(ds, settings.task, digits);
-  const preset = PRESETS[settings.preset];
-  const edOptions = validateEdOptions({
-    ...preset.rule, units: settings.units, layers: settings.layers, lr: settings.lr, initMax: settings.initMax,
-  });
-  const bpOptions: BackpropOptions = { ...BACKPROP_DEFAULTS, layers: settings.layers, units: settings.units, lr: 0.001 };
-  const perEpoch = Math.ceil(task.train.count / settings.batch);
-  const train: TrainOptions = {
-    batch: settings.batch, updates: EPOCHS * perEpoch, seed: settings.seed, order: 'shuffle',
-    evalEvery: Math.max(1, Math.round(perEpoch / 4)),
+/** The settings that shape the model: everything but the pace. */
+const modelKey = ({ pace: _pace, ...rest }: Settings) => JSON.stringify(rest);
+
+/** The inputs of a run on `backend`, built by the library's run builder: the same weights as in Node. */
+function buildLabRun(settings: Settings, ds: Dataset, backend: Backend): Run {
+  const inputs = runInputs(settings, { backend: backend.name as TrainInput['backend'], data: dataSource }, (input) => taskFor(resolveConfig(input), ds).train.count);
+  const trained = (input: TrainInput): Trained => {
+    const config = resolveConfig(input);
+    const built = buildRun(config, ds, backend);
+    return { input, config, rule: built.rule, session: new TrainingSession(built.rule, built.task, built.train), sent: 0 };
   };
-  const backend = freshBackend();
-  const maxBatch = Math.min(4096, Math.max(512, settings.batch));
-  const edRule = new EdClassifier(edOptions, task.inputs, task.classes, backend, new Random(settings.seed), maxBatch);
-  const ed = { rule: edRule, session: new TrainingSession(edRule, task, train), sent: 0 };
-  let bp: Trained<BackpropClassifier> | null = null;
-  if (settings.compareBp) {
-    const bpRule = new BackpropClassifier(bpOptions, task.inputs, task.classes, backend, new Random(settings.seed), maxBatch);
-    bp = { rule: bpRule, session: new TrainingSession(bpRule, task, train), sent: 0 };
-  }
-  // An evaluation before any update starts the chart at chance level.
-  ed.session.evaluate();
-  bp?.session.evaluate();
-  return { settings, key: JSON.stringify(settings), task, digits, dataSource, backend, edOptions, bpOptions, train, perEpoch, ed, bp };
+  const ed = trained(inputs.ed);
+  const bp = settings.compareBp ? trained(inputs.bp) : null;
+  return {
+    settings, key: modelKey(settings), task: ed.session.task, backend, ed, bp, activeMs: 0, since: 0,
+  };
 }
 
 /** A new run from `settings`; the current one is kept if the settings cannot be built. */
 function rebuild(settings: Settings): void {
   latest = settings;
   if (!dataset) throw new UserError('the data has not loaded yet; wait for it or load the IDX files from disk');
-  const next = buildRun(settings, dataset);
+  const next = buildLabRun(settings, dataset, freshBackend());
+  // An evaluation before any update starts the chart at chance level.
+  next.ed.session.evaluate();
+  next.bp?.session.evaluate();
   setRunning(false);
   run = next;
   loaded = null;
+  const { epochs = 0, evalEvery = 0 } = next.ed.config.train;
   post({ type: 'run', task: next.task.name, classNames: next.task.classNames, totalUpdates: next.ed.session.totalUpdates,
-    perEpoch: next.perEpoch, compareBp: next.bp !== null });
+    epochs, evalEvery, compareBp: next.bp !== null, train: next.task.train.count, validation: next.task.validation.count });
+  // After setRunning(false), which spoke of the old run: the page must hear that this one is not done.
+  postState();
   postProgress(next);
   postView();
 }
 
 function start(settings: Settings): void {
   latest = settings;
-  if (!run || run.key !== JSON.stringify(settings) || run.ed.session.done) rebuild(settings);
+  if (!run || run.key !== modelKey(settings) || run.ed.session.done) rebuild(settings);
   else if (loaded) {
     // Training again: the drawing is scored by the model being trained, not the file.
     loaded = null;
     postView();
   }
+  const r = run!;
+  r.settings = settings;
+  // The pace may have changed: count at least the time a watched run would have taken to get this far, so
+  // that switching from full speed to watching does not stall until the clock catches up.
+  r.activeMs = Math.max(r.activeMs, (r.ed.session.update / r.ed.session.totalUpdates) * WATCH_SECONDS * 1000);
   setRunning(true);
 }
 
 function setRunning(on: boolean): void {
+  const was = running;
   running = on && run !== null && !run.ed.session.done;
-  post({ type: 'state', running, done: run?.ed.session.done ?? false });
+  if (run && was !== running) {
+    // Pacing counts time spent running only.
+    if (running) run.since = performance.now();
+    else run.activeMs += performance.now() - run.since;
+  }
+  postState();
   if (running && !sliceQueued) {
     sliceQueued = true;
     setTimeout(slice, 0);
   }
 }
 
-/** One slice of training: ED and backprop alternate update by update until the slice's time is up. */
+function postState(): void {
+  post({ type: 'state', running, done: run?.ed.session.done ?? false });
+}
+
+/**
+ * With pace 'watch', how many updates the run may have made by now: the share of WATCH_SECONDS that has passed
+ * (an update count, so that a fast backend waits and a slow one is not held back).
+ */
+function allowedUpdates(r: Run, now: number): number {
+  if (r.settings.pace === 'full') return Infinity;
+  const ms = r.activeMs + (now - r.since);
+  return Math.ceil((r.ed.session.totalUpdates * ms) / (WATCH_SECONDS * 1000));
+}
+
+/** One slice of training: ED and backprop alternate update by update until the slice's time or allowance is up. */
 function slice(): void {
   sliceQueued = false;
   const r = run;
   if (!running || !r) return;
   try {
-    const deadline = performance.now() + SLICE_MS;
+    const began = performance.now();
+    const deadline = began + SLICE_MS;
+    const allowed = allowedUpdates(r, deadline);
     let evaluated = false;
-    while (!r.ed.session.done && performance.now() < deadline) {
+    while (!r.ed.session.done && r.ed.session.update < allowed && performance.now() < deadline) {
       if (r.ed.session.step(1).length > 0) evaluated = true;
       if (r.bp && !r.bp.session.done && r.bp.session.step(1).length > 0) evaluated = true;
     }
@@ -236,17 +270,18 @@ function slice(): void {
     if (r.ed.session.done) setRunning(false);
     else {
       sliceQueued = true;
-      setTimeout(slice, 0);
+      // Paced and ahead of time: wait out the rest of the slice instead of spinning.
+      setTimeout(slice, r.ed.session.update >= allowed ? Math.max(0, deadline - performance.now()) : 0);
     }
   } catch (err) {
     setRunning(false);
-    fail(err);
+    fail(err, 'train');
   }
 }
 
 function postProgress(r: Run): void {
   const count = r.task.train.count;
-  const progress = (t: Trained<Rule>): Progress => {
+  const progress = (t: Trained): Progress => {
     const s = t.session;
     const last = s.history[s.history.length - 1];
     const points = s.history.slice(t.sent).map((e) => ({ update: e.update, valAccuracy: e.valAccuracy }));
@@ -263,7 +298,7 @@ function postProgress(r: Run): void {
 /** The ED network whose weights are drawn: a loaded ED model, else the one in training. */
 function weightsRule(): { rule: EdClassifier; from: 'training' | 'file' } | null {
   if (loaded?.rule instanceof EdClassifier) return { rule: loaded.rule, from: 'file' };
-  return run ? { rule: run.ed.rule, from: 'training' } : null;
+  return run?.ed.rule instanceof EdClassifier ? { rule: run.ed.rule, from: 'training' } : null;
 }
 
 function postView(): void {
@@ -285,14 +320,14 @@ function postView(): void {
 
 /** One network decides two classes (its output is the probability of the second); otherwise one per class. */
 function networkNames(rule: EdClassifier, classNames: string[]): string[] {
-  if (rule.networks === 1) return [`${classNames[1] ?? '1'} vs ${classNames[0] ?? '0'}`];
+  if (rule.networks === 1) {
+    const [a = '0', b = '1'] = classNames;
+    return [`${a} vs ${b} (output: P(${b}))`];
+  }
   return Array.from({ length: rule.networks }, (_, k) => classNames[k] ?? String(k));
 }
 
-/**
- * Effective input weights of hidden unit `unit` of network `net`: W⁺ + W⁻ per pixel, from the rows of the
- * excitatory copies (0…N−1) and of the inhibitory copies (N…2N−1) of w[0], which is (2N, out) row-major.
- */
+/** Effective input weights (W⁺ + W⁻) of hidden unit `unit` of network `net`, as the rule gives them. */
 function sendWeights(net: number, unit: number): void {
   const w = weightsRule();
   if (!w) return;
@@ -300,12 +335,9 @@ function sendWeights(net: number, unit: number): void {
   const shape = rule.shapes[0];
   const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
   const u = Math.min(Math.max(0, Math.trunc(unit)), shape.out - 1);
-  const N = rule.inputs;
-  const w0 = rule.nets[k].w[0];
-  const values = new Float32Array(N);
-  for (let i = 0; i < N; i++) values[i] = w0[i * shape.out + u] + w0[(N + i) * shape.out + u];
+  const values = rule.unitInputWeights(k, u);
   post({ type: 'weights', net: k, unit: u, unitType: u < shape.outExc ? 'excitatory' : 'inhibitory',
-    side: Math.round(Math.sqrt(N)), values }, [values.buffer]);
+    side: Math.round(Math.sqrt(rule.inputs)), values }, [values.buffer]);
 }
 
 function loadModelFile(id: number, name: string, bytes: Uint8Array): void {
@@ -325,27 +357,44 @@ function loadModelFile(id: number, name: string, bytes: Uint8Array): void {
   postView();
 }
 
-/** The model file of the run's ED (or backprop) rule, with a header like the CLI's modelHeader writes. */
-function saveModel(which: 'ed' | 'backprop'): Uint8Array {
+/** The model file of the run's ED (or backprop) rule, with the header the CLI writes (modelHeader of its RunConfig). */
+function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileName: string } {
   const r = run;
   if (!r) throw new UserError('download: there is no trained model yet — wait for the data to load');
   const t = which === 'ed' ? r.ed : r.bp;
   if (!t) throw new UserError('download: backprop is not being trained — tick "compare with backprop" and reset');
-  const s = r.settings;
   const last = t.session.history[t.session.history.length - 1];
-  const config: ModelHeader['config'] = {
-    rule: which, preset: s.preset,
-    ...(which === 'ed' ? { ed: r.edOptions } : { backprop: r.bpOptions }),
-    task: { kind: s.task, digits: r.digits.join(','), bits: 4, data: r.dataSource, imbalance: 1, validation: 0, splitSeed: 1 },
-    train: { batch: s.batch, updates: r.train.updates, order: 'shuffle', evalEvery: r.train.evalEvery, keepBest: false, retrainFull: false },
-    seed: s.seed, backend: r.backend.name, threads: 1,
-  };
   const task = {
-    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes, train: r.task.train.count, validation: r.task.validation.count, test: r.task.test.count,
+    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes,
+    train: r.task.train.count, validation: r.task.validation.count, test: r.task.test.count,
     dataset: r.task.source.dataset, fingerprint: r.task.source.fingerprint,
   };
-  // The same header the CLI writes (modelHeader), from this run's settings.
-  const header = modelHeader({ config, backend: r.backend.name, threads: 1, task },
+  const header = modelHeader({ config: t.config, backend: r.backend.name, threads: t.config.threads, task },
     { finalValAccuracy: last.valAccuracy, bestValAccuracy: last.bestValAccuracy, bestUpdate: last.bestUpdate }, t.rule);
-  return encodeModel(header, t.rule.parameters());
+  return { bytes: encodeModel(header, t.rule.parameters()), fileName: modelFileName(t.config, r.task.classes) };
+}
+
+/** "edlearn-ed-4v9-seed1.edlearn", "edlearn-backprop-10class-seed7.edlearn": the two downloads never share a name. */
+function modelFileName(config: RunConfig, classes: number): string {
+  const task = config.task.kind === 'pair' ? config.task.digits.split(',').map((d) => d.trim()).join('v') : `${classes}class`;
+  return `edlearn-${config.rule}-${task}-seed${config.seed}.edlearn`;
+}
+
+/**
+ * The browser test's check that the page builds what Node builds: the run `settings` give, on a fresh backend
+ * of the named kind, its weights' checksums before and after `updates` updates, with the inputs and configs
+ * used (so Node can build the same).
+ */
+async function checksums(id: number, settings: Settings, kind: 'wasm-simd' | 'reference', updates: number): Promise<void> {
+  if (!dataset) throw new UserError('checksum: the data has not loaded yet');
+  const backend = kind === 'reference' ? referenceBackend : await simdBackend(pageUrl!);
+  const r = buildLabRun(settings, dataset, backend);
+  const trained = [r.ed, ...(r.bp ? [r.bp] : [])];
+  const rules: Checksums[] = [];
+  for (const t of trained) {
+    const initial = await sha256(t.rule.parameters());
+    t.session.step(updates);
+    rules.push({ initial, trained: await sha256(t.rule.parameters()) });
+  }
+  post({ type: 'checksums', id, backend: backend.name, inputs: trained.map((t) => t.input), configs: trained.map((t) => t.config), rules });
 }

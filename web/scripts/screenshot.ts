@@ -1,0 +1,41 @@
+// docs/lab.png: the lab after a 4 vs 9 run of ED beside backprop, with a drawn 4 scored. Run after
+// `npm run web:build`: npx tsx web/scripts/screenshot.ts [out.png]
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../src/cli/serve.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const out = process.argv[2] ?? `${root}docs/lab.png`;
+const { url, server } = await startServer({ dir: `${root}web-dist` });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { edlearnLab?: { state(): { dataReady: boolean } } }).edlearnLab?.state().dataReady, null, { timeout: 60000 });
+  await page.fill('#epochs', '20');
+  await page.selectOption('#pace', 'full');
+  await page.setChecked('#compare-bp', true);
+  await page.click('#reset');
+  await page.click('#start');
+  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120000 });
+  // A 4: the left stroke and the bar, then the long right stroke.
+  const box = (await page.locator('#draw-canvas').boundingBox())!;
+  const stroke = async (points: [number, number][]) => {
+    await page.mouse.move(box.x + box.width * points[0][0], box.y + box.height * points[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of points) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 8 });
+    await page.mouse.up();
+  };
+  await stroke([[0.3, 0.25], [0.3, 0.6], [0.68, 0.6]]);
+  await stroke([[0.7, 0.2], [0.7, 0.88]]);
+  await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 20000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: out, fullPage: true });
+  console.log(`screenshot written to ${out}`);
+} finally {
+  await browser.close();
+  server.close();
+}
