@@ -247,6 +247,8 @@ test('reset clears a finished run; the two downloads are named after rule, task 
   await page.click('#reset');
   await page.click('#start');
   await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
+  // Validation during the run; test read once at the end, labelled as such.
+  assert.match((await page.textContent('#status')) ?? '', /best validation \d+\.\d\d % at update \d+; test accuracy \(read once, now\) \d+\.\d\d % at that update, \d+\.\d\d % at the final weights/);
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
   await page.waitForTimeout(200);

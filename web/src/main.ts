@@ -162,7 +162,10 @@ function showState(): void {
   if (!lab.dataReady) text = 'loading data…';
   else if (!ed) text = 'ready';
   else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of ${lab.epochs}`;
-  else if (lab.done) text = `finished ${ed.epoch.toFixed(0)} epochs — best ${pct(ed.bestAccuracy)} % at update ${ed.bestUpdate}; start repeats this run, change the seed for another`;
+  else if (lab.done) {
+    const test = ed.test ? `; test accuracy (read once, now) ${pct(ed.test.atSelected)} % at that update, ${pct(ed.test.atFinal)} % at the final weights` : '';
+    text = `finished ${ed.epoch.toFixed(0)} epochs — best validation ${pct(ed.bestAccuracy)} % at update ${ed.bestUpdate}${test}; start repeats this run, change the seed for another`;
+  }
   else if (ed.update > 0) text = `paused at update ${ed.update} — start resumes`;
   else text = 'ready — press start';
   $('status').textContent = text;

@@ -52,6 +52,8 @@ export interface Progress {
   samplesPerSecond: number;
   /** Evaluations made since the previous progress message (the chart appends them). */
   points: Point[];
+  /** Once the run has ended: test accuracy, read then for the first time, where validation chose and at the end. */
+  test?: { selectedUpdate: number; atSelected: number; atFinal: number };
 }
 
 export interface Prediction {

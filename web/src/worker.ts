@@ -8,7 +8,7 @@
 import {
   type Backend, type BrowserBackendChoice, buildRun, createMemory, type Dataset, decodeModel, EdClassifier, encodeModel,
   loadBrowserBackend, loadRule, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
-  type Task, taskFor, TrainingSession, type TrainInput, UserError, WasmBackend,
+  type Task, taskFor, TrainingSession, type TrainInput, type TrainResult, UserError, WasmBackend,
 } from 'edlearn/browser';
 import { sha256, simdBackend } from './checksum';
 import { datasetFromFiles, fetchDataset } from './data';
@@ -28,6 +28,8 @@ interface Trained {
   session: TrainingSession;
   /** history entries already sent to the page. */
   sent: number;
+  /** The summary, made once when the run ends: the only time the test split is read. */
+  result?: TrainResult;
 }
 
 interface Run {
@@ -266,6 +268,11 @@ function slice(): void {
       if (r.ed.session.step(1).length > 0) evaluated = true;
       if (r.bp && !r.bp.session.done && r.bp.session.step(1).length > 0) evaluated = true;
     }
+    if (r.ed.session.done) {
+      // The run is over: read the test split once, at the validation-selected point and at the final weights.
+      for (const t of [r.ed, r.bp]) if (t && !t.result) t.result = t.session.finish();
+      evaluated = true;
+    }
     if (evaluated) postProgress(r);
     if (r.ed.session.done) setRunning(false);
     else {
@@ -290,6 +297,7 @@ function postProgress(r: Run): void {
       update: s.update, totalUpdates: s.totalUpdates, epoch: s.samples / count, valAccuracy: last.valAccuracy,
       bestAccuracy: last.bestValAccuracy, bestUpdate: last.bestUpdate,
       samplesPerSecond: s.trainSeconds > 0 ? s.samples / s.trainSeconds : 0, points,
+      test: t.result && { selectedUpdate: t.result.selected.update, atSelected: t.result.selected.testAccuracy, atFinal: t.result.final.testAccuracy },
     };
   };
   post({ type: 'progress', ed: progress(r.ed), bp: r.bp ? progress(r.bp) : null });
