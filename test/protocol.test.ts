@@ -97,3 +97,16 @@ test('impossible protocols are refused with a message naming the options', () =>
     assert.match(r.stderr, message);
   }
 });
+
+test('training that diverges stops with a message naming the update and the option to lower', () => {
+  const config = resolveConfig({ layers: 1, units: 4, updates: 5 });
+  const built = buildRun(config, loadDataset(config), getBackend('reference'));
+  let calls = 0;
+  const learn = built.rule.learn.bind(built.rule);
+  built.rule.learn = (batch) => (++calls === 3 ? { absError: NaN, correct: 0 } : learn(batch));
+  const session = new TrainingSession(built.rule, built.task, built.train);
+  assert.throws(() => session.step(10), /training diverged at update 3: the error is NaN .*lower the learning rate \(option lr\)/);
+  const r = runCli(['train', '--lr', '1e308', '--updates', '1']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--lr.*'1e308' is invalid\. expected a number > 0 and ≤ 1000/);
+});

@@ -10,6 +10,11 @@ import { UserError } from '../../src/errors.js';
 import { conclude } from '../../src/experiments/conclusions.js';
 import { crc32 } from '../../src/model/crc32.js';
 import { decodeModel, encodeModel } from '../../src/model/format.js';
+import { loadRule } from '../../src/model/load.js';
+import { BACKPROP_DEFAULTS } from '../../src/options/backprop.js';
+import { PRESETS } from '../../src/options/presets.js';
+import { parameterShapes } from '../../src/train/build.js';
+import { INPUT_OPTIONS, resolveConfig } from '../../src/train/config.js';
 import { MODEL_FORMAT, type ModelHeader } from '../../src/model/header.js';
 import { provenance, seedOf, summarizeExperiment } from '../../src/report/aggregate.js';
 import { figuresFor } from '../../src/report/figures.js';
@@ -141,11 +146,13 @@ const modelHeader = (rule: 'ed' | 'backprop', shapes: number[]) => ({
   accuracy: { final: 0.5, best: 0.5 }, parameterShapes: shapes,
 }) as unknown as ModelHeader;
 const floats = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) / 7);
-const MODEL_SEEDS = [
-  encodeModel(modelHeader('ed', [8, 2, 4]), [floats(8, 1), floats(2, 2), floats(4, 3)]),
-  encodeModel(modelHeader('backprop', [12, 3]), [floats(12, 5), floats(3, 7)]),
-  encodeModel(modelHeader('ed', []), []),
-];
+/** The layout the loader expects for a 1 × 2 network on 4 inputs and 2 classes, so that valid seeds load. */
+const layout = (rule: 'ed' | 'backprop') => parameterShapes({
+  config: rule === 'ed' ? { rule, ed: { ...PRESETS.seed.rule, layers: 1, units: 2 }, seed: 1 } : { rule, backprop: { ...BACKPROP_DEFAULTS, layers: 1, units: 2 }, seed: 1 },
+  inputs: 4, classes: 2, maxBatch: 8,
+});
+const seedModel = (rule: 'ed' | 'backprop') => encodeModel(modelHeader(rule, layout(rule)), layout(rule).map((n, i) => floats(n, i + 1)));
+const MODEL_SEEDS = [seedModel('ed'), seedModel('backprop'), encodeModel(modelHeader('ed', []), [])];
 const EXTREME_JSON: unknown[] = [0, -1, 1, 2, 1e7, 2 ** 32, 2 ** 53, 1e308, -1e308, 0.5, null, true, '', 'mnist', '__proto__', [], {}, [1e9], [-1], ['x']];
 const MODEL_PATHS = ['format', 'version', 'config', 'config.rule', 'config.task', 'config.task.kind', 'config.ed', 'config.ed.layers', 'config.ed.units',
   'config.backprop', 'task', 'task.inputs', 'task.classes', 'task.classNames', 'accuracy', 'parameterShapes', 'parameterShapes.0', 'parameterShapes.1', '__proto__', 'constructor'];
@@ -203,6 +210,9 @@ const model: Reader = {
     const again = decodeModel(encodeModel(header, params), 're-encoded');
     assert.deepEqual(again.header, JSON.parse(JSON.stringify(header)), 're-encodes to the same header');
     for (const [k, p] of params.entries()) assert.ok(p.every((v, i) => Object.is(v, again.params[k][i]) || (Number.isNaN(v) && Number.isNaN(again.params[k][i]))));
+    // The loader checks the header against the option schemas and the parameter count before allocating.
+    const { rule } = loadRule(input, 'fuzz.edlearn');
+    assert.deepEqual(rule.parameters().map((p) => p.length), header.parameterShapes);
   },
 };
 
@@ -285,4 +295,28 @@ function isJson(line: string): boolean {
   }
 }
 
-export const READERS: Reader[] = [idx, idxGzip, png, model, ndjson];
+// Run options as JSON (what the API, a sweep file or a model header would hold): resolved or refused with a
+// UserError; a resolved config must resolve again to itself.
+const OPTION_KEYS = [...Object.keys(INPUT_OPTIONS), 'lerningRate', '__proto__', 'constructor'];
+const OPTION_VALUES = fc.oneof(fc.constantFrom(...EXTREME_JSON, 'none', 'all', 'xor', 'kaneko-mnist', 'softmax', '4,9', '0x4,9', 'reference', 1 / 6),
+  fc.double(), fc.integer(), fc.string({ maxLength: 8 }), fc.boolean());
+const options: Reader = {
+  name: 'options',
+  inputs: fc.dictionary(fc.constantFrom(...OPTION_KEYS), OPTION_VALUES, { maxKeys: 6 }).map((o) => encoder.encode(JSON.stringify(o))),
+  read: (input) => {
+    const config = resolveConfig(JSON.parse(decoder.decode(input)));
+    // Outside the reader's try: re-resolving a resolved config must not be refused.
+    const { kind, validation, ...task } = config.task;
+    const again = (() => {
+      try {
+        return resolveConfig({ ...config.ed, ...config.backprop, ...task, task: kind, rule: config.rule, preset: config.preset, ...config.train,
+          seed: config.seed, backend: config.backend as never, threads: config.threads, validation: validation === 0 ? 'none' : validation });
+      } catch (err) {
+        throw new assert.AssertionError({ message: `a resolved config does not resolve again: ${(err as Error).message}` });
+      }
+    })();
+    assert.deepEqual(again, config);
+  },
+};
+
+export const READERS: Reader[] = [idx, idxGzip, png, model, ndjson, options];
