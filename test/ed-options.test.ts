@@ -137,3 +137,22 @@ test('options give the same results on the reference and WebAssembly backends', 
     assert.ok(worst < 1e-3, `${JSON.stringify(o)}: worst relative difference ${worst}`);
   }
 });
+
+test('lrDecay scales every update by lrDecay^epochs: after one epoch an update is exactly that much smaller', () => {
+  const steady = make({});
+  const decayed = make({ lrDecay: 0.5 });
+  const batch = batchOf(steady, 6);
+  decayed.epochEnded();
+  const before = [copy(steady), copy(decayed)];
+  steady.learn(batch);
+  decayed.learn(batch);
+  const change = (clf: EdClassifier, was: Float32Array[]) => clf.parameters().map((p, k) => p.map((v, i) => v - was[k][i]));
+  const [a, b] = [change(steady, before[0]), change(decayed, before[1])];
+  let moved = 0;
+  a.forEach((d, k) => d.forEach((v, i) => {
+    if (v !== 0) moved++;
+    // Both changes are read back from float32 weights: each carries up to half an ulp of |w| (≈ 1e-8 here).
+    assert.ok(Math.abs(b[k][i] - v / 2) <= 1e-5 * Math.abs(v) + 1e-7, `array ${k}[${i}]: ${b[k][i]} vs ${v} / 2`);
+  }));
+  assert.ok(moved > 0, 'the update moved no weight');
+});

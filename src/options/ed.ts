@@ -13,6 +13,7 @@ export const ED_OPTIONS = {
   beta: nonNegative('value β of the two bias units (one excitatory, one inhibitory) feeding every layer', 1000),
   u0: positive('sigmoid temperature: f(u) = 1 / (1 + exp(−2u / u0))', 1000),
   u1: nonNegative('amine diffusion factor: hidden units receive u1·d⁺ and u1·d⁻, the output unit d⁺ and d⁻', 1000),
+  lrDecay: fraction('multiply α by this after every epoch (1: constant, as Kaneko)'),
   initMax: positive('initial |w| ~ U[0, initMax) (÷ units with initPerUnit)', 1000, 'Initial weight range'),
   initPerUnit: flag('divide the initial range by the units per layer (the seed article: 0 … 1/units)'),
   inputInitMax: nonNegative('initial |w| range of the input layer alone; 0 means initMax (0.01 keeps 784 inputs from saturating every unit)', 1000),

@@ -123,6 +123,8 @@ export class EdClassifier implements Rule {
   private readonly scores: Float32Array;
   /** α ÷ the update divisor (× 2/u0 with the true derivative): the factor of every weight change. */
   private readonly stepSize: number;
+  /** The learning-rate schedule: α·lrDecay^epochs (1 for Kaneko's constant α). */
+  private lrScale = 1;
   /** Set by the engine to run networks elsewhere (a worker pool); null runs them one by one here. */
   private runner: NetworkRunner | null = null;
 
@@ -192,6 +194,10 @@ export class EdClassifier implements Rule {
     let absError = 0;
     for (const net of this.nets) for (let b = 0; b < B; b++) absError += Math.abs(net.error[b]);
     return { absError, correct };
+  }
+
+  epochEnded(): void {
+    this.lrScale *= this.options.lrDecay;
   }
 
   parameterCount(): number {
@@ -300,7 +306,8 @@ export class EdClassifier implements Rule {
     const last = this.shapes.length - 1;
     for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
-      const amine = l === last ? this.stepSize : this.stepSize * o.u1;
+      const step = this.stepSize * this.lrScale;
+      const amine = l === last ? step : step * o.u1;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       const g = net.grad[l];
       if (l === last && o.output === 'softmax') {

@@ -25,6 +25,8 @@ export interface Rule {
    */
   parameters(): Float32Array[];
   parametersChanged(): void;
+  /** Called by the trainer after every epoch, for rules with a learning-rate schedule. */
+  epochEnded?(): void;
 }
 
 /**

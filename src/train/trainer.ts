@@ -147,6 +147,7 @@ export class TrainingSession {
       o.onUpdate?.(this.update, this.totalUpdates);
       if (this.cursor >= task.train.count) {
         this.epochsDone++;
+        rule.epochEnded?.();
         this.epochErrors.push(this.epochError);
         if (o.stopAtError !== undefined && this.epochError < o.stopAtError) this.convergedEpoch = this.epochsDone;
         this.epochError = 0;
