@@ -78,5 +78,6 @@ test('the kaneko-mnist experiments run the preset they name on 10 classes', () =
     assert.equal(cfg.train.batch, 1, 'online, as Kaneko');
     assert.ok(cfg.ed!.layers === 1 && cfg.ed!.initMax === 0.01 && cfg.train.epochs === 20);
   }
-  assert.deepEqual(configs('kaneko-mnist-search').map(({ cfg }) => [cfg.ed!.units, cfg.ed!.lr]), [[64, 0.005], [64, 0.01], [64, 0.02], [128, 0.005], [128, 0.01]]);
+  assert.deepEqual(configs('kaneko-mnist-search').map(({ cfg }) => [cfg.ed!.units, cfg.ed!.lr, cfg.ed!.lrDecay]),
+    [[64, 0.005, 1], [64, 0.01, 1], [64, 0.02, 1], [128, 0.01, 1], [64, 0.02, 0.8], [64, 0.05, 0.8], [128, 0.02, 0.8], [128, 0.05, 0.8]]);
 });
