@@ -1,5 +1,6 @@
 // A PNG writer for tests: the other side of src/data/png.ts, written from the spec so it can check the reader.
 import { deflateSync } from 'node:zlib';
+import { concatBytes } from '../src/data/bytes.js';
 
 export type ColourType = 0 | 2 | 4 | 6;
 export const CHANNELS: Record<ColourType, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
@@ -65,14 +66,7 @@ export function encodePng(spec: PngSpec): Uint8Array {
   // Split the image data over two IDAT chunks: readers must concatenate them.
   const z = new Uint8Array(deflateSync(raw));
   const half = z.length >> 1;
-  const parts = [signature, chunk('IHDR', ihdr), chunk('IDAT', z.subarray(0, half)), chunk('IDAT', z.subarray(half)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(signature, chunk('IHDR', ihdr), chunk('IDAT', z.subarray(0, half)), chunk('IDAT', z.subarray(half)), chunk('IEND', new Uint8Array(0)));
 }
 
 /** A grey PNG of a width × height byte image (what predict takes). */

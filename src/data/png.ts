@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { crc32 } from '../model/crc32.js';
+import { concatBytes } from './bytes.js';
 
 export interface GreyImage {
   width: number;
@@ -63,7 +64,7 @@ export function decodePng(bytes: Uint8Array, name: string, inflate: Inflate): Gr
   const needed = height * (stride + 1);
   let raw: Uint8Array;
   try {
-    raw = inflate(concat(data), needed);
+    raw = inflate(concatBytes(...data), needed);
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw fail(`image data decompresses to more than the ${needed} bytes ${width}×${height} needs; the file is corrupted — save the image again`);
     throw fail(`image data does not decompress (${(err as Error).message}); the file is corrupted — save the image again`);
@@ -142,12 +143,3 @@ function toGrey(samples: Uint8Array, pixels: number, channels: number): Uint8Arr
   return grey;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

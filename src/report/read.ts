@@ -106,7 +106,8 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
   return runs;
 }
 
-function isJson(line: string): boolean {
+/** Whether a line is one JSON value (a log line cut in the middle is not). */
+export function isJson(line: string): boolean {
   try {
     JSON.parse(line);
     return true;

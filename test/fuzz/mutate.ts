@@ -1,6 +1,7 @@
 // Mutations of valid inputs for the fuzz tests: bit flips, byte overwrites, truncation, deletion, insertion,
 // duplication, splicing with another seed, and header fields overwritten with extreme values.
 import fc from 'fast-check';
+import { concatBytes as concat } from '../../src/data/bytes.js';
 
 export type Mutation =
   | { kind: 'flip'; at: number; bit: number }
@@ -95,12 +96,4 @@ function withByte(b: Uint8Array, at: number, value: number): Uint8Array {
   return out;
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatBytes as concat } from '../../src/data/bytes.js';

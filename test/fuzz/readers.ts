@@ -19,7 +19,7 @@ import { MODEL_FORMAT, type ModelHeader } from '../../src/model/header.js';
 import { provenance, seedOf, summarizeExperiment } from '../../src/report/aggregate.js';
 import { figuresFor } from '../../src/report/figures.js';
 import { buildHtml } from '../../src/report/html.js';
-import { parseLog, readLogTexts } from '../../src/report/read.js';
+import { isJson, parseLog, readLogTexts } from '../../src/report/read.js';
 import { idxBytes } from '../helpers.js';
 import { chunk, encodePng, type PngSpec } from '../png-writer.js';
 import { concat, mutate, mutations } from './mutate.js';
@@ -285,15 +285,6 @@ const ndjson: Reader = {
     if (error) throw error;
   },
 };
-
-function isJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Run options as JSON (what the API, a sweep file or a model header would hold): resolved or refused with a
 // UserError; a resolved config must resolve again to itself.
