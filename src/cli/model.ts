@@ -49,7 +49,7 @@ export function evalCommand(options: EvalCommandOptions, out: (text: string) => 
     return report;
   }
   const which = sameData ? 'the data it was trained on' : `not the data it was trained on (${header.task.dataset})`;
-  out(`model ${options.model} · ${describeRule(header)} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · validation accuracy when saved ${pct(header.accuracy.final)}`);
+  out(`model ${options.model} · ${describeRule(header)} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · when saved: validation accuracy ${pct(header.accuracy.final)}${header.accuracy.testAtFinal === undefined ? '' : `, test ${pct(header.accuracy.testAtFinal)}`}`);
   out(`accuracy ${pct(report.accuracy)} (${correct} / ${rows.count}) on the ${task.name} test split, ${which} · ${seconds.toFixed(3)} s (${Math.round(rows.count / Math.max(seconds, 1e-9))} samples/s, backend ${rule.backend.name})`);
   out('confusion matrix: rows = true class, columns = predicted class');
   for (const line of formatMatrix(header.task.classNames, confusion)) out(line);

@@ -37,6 +37,8 @@ export interface ModelHeader {
     classNames: string[];
     dataset: string;
     fingerprint: string;
+    /** Split sizes of the run (absent in files written before the validation split). */
+    splits?: { train: number; validation: number; test: number };
   };
   /**
    * Validation accuracy of the run (final, best and where), and its test accuracy read once at the end: at the
@@ -61,6 +63,7 @@ export function modelHeader(
     task: {
       name: task.name, kind: config.task.kind, digits: config.task.digits, inputs: task.inputs, classes: task.classes,
       classNames: classNames(config.task, task.classes), dataset: task.dataset, fingerprint: task.fingerprint,
+      splits: { train: task.train, validation: task.validation, test: task.test },
     },
     accuracy: {
       final: result.finalValAccuracy, best: result.bestValAccuracy, bestUpdate: result.bestUpdate,
