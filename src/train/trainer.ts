@@ -152,6 +152,9 @@ export class TrainingSession {
 
   /** Evaluates on the held-out split now and records it (NaN accuracies when there is no held-out split). */
   evaluate(): EvalRecord {
+    // Rebuild what is derived from the parameters (ED's online W⁺ + W⁻ drifts in float rounding), so that every
+    // evaluation sees the weights a saved model would hold.
+    this.rule.parametersChanged();
     const held = this.testRows.count > 0;
     const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.testRows) : { accuracy: NaN, balancedAccuracy: NaN };
     if (held && acc > this.best.acc) {
