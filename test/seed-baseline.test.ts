@@ -6,12 +6,15 @@ import { runTraining } from '../src/train/run.js';
 import { VERSION } from '../src/version.js';
 import { ROOT } from './helpers.js';
 
-test('seed baseline reaches ≥ 97 % validation accuracy on 4 vs 9 within 10 epochs', () => {
-  // Five evaluations per epoch, as the article's curves sample accuracy along the updates.
-  const { header, result } = runTraining({ preset: 'seed', epochs: 10, evalEvery: 37, seed: 1 });
-  assert.equal(header.task.test, 1991);
-  assert.ok(result.bestValAccuracy >= 0.97, `best ${result.bestValAccuracy}`);
-  assert.ok(result.finalValAccuracy >= 0.95, `final ${result.finalValAccuracy}`);
+test('seed baseline: the final accuracy after 10 epochs (1850 updates) on 4 vs 9 is ≥ 96.5 % for seeds 1–3', () => {
+  // The number asserted is the final one, not the best of many evaluations. Measured (wasm-relaxed-simd, seeds
+  // 1–8): 96.89, 96.99, 97.04, 97.04, 96.89, 97.14, 97.34, 97.09 %, so 96.5 % leaves ≈ 8 images of margin.
+  for (const seed of [1, 2, 3]) {
+    const { header, result } = runTraining({ preset: 'seed', updates: 1850, seed });
+    assert.equal(header.task.test, 1991);
+    assert.equal(result.updates, 1850);
+    assert.ok(result.finalValAccuracy >= 0.965, `seed ${seed}: final ${result.finalValAccuracy}`);
+  }
 });
 
 test('the same seed gives the same numbers twice; another seed does not', () => {
