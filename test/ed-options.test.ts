@@ -202,7 +202,11 @@ test('RMS normalisation: scaling a hidden layer\'s weights and biases does not c
 });
 
 test('options give the same results on the reference and WebAssembly backends', () => {
-  for (const o of [{ output: 'softmax' as const }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' as const }, { ternary: true }, { rmsNorm: true }]) {
+  const cases: Partial<EdOptions>[] = [
+    { output: 'softmax' }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' }, { ternary: true }, { rmsNorm: true },
+    { ternary: true, ternaryBias: true }, { batchReduce: 'mean', lr: 3 }, { updateScale: 'width', initScale: 'sqrt-width', initPerUnit: false },
+  ];
+  for (const o of cases) {
     const run = (backend: string) => {
       const clf = make(o, 3, backend);
       const r = new Random(9);
