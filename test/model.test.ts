@@ -93,7 +93,7 @@ test('online ED: at every evaluation during training, the weights in memory pred
   const config = resolveRunConfig({ ...RUNS['ed-online'], threads: 1 });
   const backend = getBackend(config.backend);
   const { task, rule, train: options } = buildRun(config, loadDataset(config), backend);
-  const spec = { config, inputs: task.inputs, classes: task.classes, maxBatch: 512 };
+  const spec = { config, inputs: task.inputs, classes: task.classes, maxBatch: rule.maxBatch };
   let checked = 0;
   train(rule, task, {
     ...options,
