@@ -21,11 +21,15 @@ const f = (u: number, u0: number) => 1 / (1 + Math.exp((-2 * u) / u0));
 function expectedDeltas(o: EdOptions, w: Float64Array[], bias: Float64Array[], label: number, batch: number) {
   const N = X.length;
   const H = o.units;
-  const hidden = Array.from({ length: H }, (_, j) => {
+  const pre = Array.from({ length: H }, (_, j) => {
     let u = o.beta * (bias[0][j] + bias[0][H + j]);
     for (let i = 0; i < N; i++) u += X[i] * (w[0][i * H + j] + w[0][(N + i) * H + j]);
-    return f(u, o.u0);
+    return u;
   });
+  // rmsNorm divides the hidden pre-activations by their RMS; learning still uses f'(k) = y(1 − y) alone, without
+  // the norm's Jacobian (docs/ed-method.md, "Options").
+  const rms = o.rmsNorm ? Math.sqrt(pre.reduce((a, u) => a + u * u, 0) / H + 1e-6) : 1;
+  const hidden = pre.map((u) => f(u / rms, o.u0));
   let v = o.beta * (bias[1][0] + bias[1][1]);
   for (let r = 0; r < H; r++) v += hidden[r] * w[1][r];
   const y = f(v, o.u0);
@@ -56,6 +60,7 @@ const CASES: Partial<EdOptions>[] = [
   { updateScale: 'none', derivative: 'true' },
   { updateScale: 'width', derivative: 'true' },
   { updateScale: 'units+layers', derivative: 'true', u1: 1.9 },
+  { updateScale: 'none', rmsNorm: true },
 ];
 
 for (const backendName of ['reference', 'wasm-simd', 'wasm-relaxed-simd']) {
