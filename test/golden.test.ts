@@ -1,6 +1,8 @@
 // Golden trajectories: a fixed config and seed must give the same weights, bit for bit, and the same accuracy
 // after N updates, whatever is refactored. The expected values in fixtures/golden.json were written before the
-// run builder existed; regenerate them (GOLDEN_UPDATE=1) only when the maths is meant to change, and say why.
+// run builder existed, when runs trained on every training sample: with `validation: 'none'` they still do, and
+// must still give those values. Cases with the default validation split were added with it. Regenerate
+// (GOLDEN_UPDATE=1) only when the maths is meant to change, and say why in the commit.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,30 +13,37 @@ import type { TrainInput } from '../src/train/config.js';
 import { ROOT } from './helpers.js';
 
 /** Deterministic backends only: relaxed SIMD may fuse multiply-adds differently on another CPU. */
+const NONE = { validation: 'none' } as const;
 const CASES: Record<string, TrainInput> = {
-  'seed 4v9 reference': { backend: 'reference', updates: 12 },
-  'seed 4v9 wasm-simd': { backend: 'wasm-simd', updates: 40 },
-  'kaneko-mnist 4v9 online': { preset: 'kaneko-mnist', backend: 'wasm-simd', updates: 400 },
-  'kaneko-mnist 10-class online 1 thread': { preset: 'kaneko-mnist', task: 'all', backend: 'wasm-simd', updates: 300, threads: 1 },
-  'seed 10-class batch 512 1 thread': { task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 1 },
-  'seed 10-class batch 512 2 threads': { task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 2 },
-  'seed softmax 10-class': { task: 'all', layers: 1, units: 16, batch: 128, output: 'softmax', backend: 'wasm-simd', updates: 10, threads: 2 },
+  'seed 4v9 reference': { ...NONE, backend: 'reference', updates: 12 },
+  'seed 4v9 wasm-simd': { ...NONE, backend: 'wasm-simd', updates: 40 },
+  'kaneko-mnist 4v9 online': { ...NONE, preset: 'kaneko-mnist', backend: 'wasm-simd', updates: 400 },
+  'kaneko-mnist 10-class online 1 thread': { ...NONE, preset: 'kaneko-mnist', task: 'all', backend: 'wasm-simd', updates: 300, threads: 1 },
+  'seed 10-class batch 512 1 thread': { ...NONE, task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 1 },
+  'seed 10-class batch 512 2 threads': { ...NONE, task: 'all', units: 32, batch: 512, backend: 'wasm-simd', updates: 6, threads: 2 },
+  'seed softmax 10-class': { ...NONE, task: 'all', layers: 1, units: 16, batch: 128, output: 'softmax', backend: 'wasm-simd', updates: 10, threads: 2 },
   'kaneko xor': { preset: 'kaneko', task: 'xor', units: 16, backend: 'reference' },
-  'backprop 4v9': { rule: 'backprop', layers: 2, units: 16, batch: 32, backend: 'wasm-simd', updates: 40 },
-  'backprop 10-class': { rule: 'backprop', task: 'all', layers: 1, units: 32, batch: 64, backend: 'wasm-simd', updates: 30 },
+  'backprop 4v9': { ...NONE, rule: 'backprop', layers: 2, units: 16, batch: 32, backend: 'wasm-simd', updates: 40 },
+  'seed 4v9, validation split': { backend: 'wasm-simd', updates: 40, evalEvery: 10 },
+  'kaneko-mnist 10-class, validation split, keep best': { preset: 'kaneko-mnist', task: 'all', backend: 'wasm-simd', updates: 300, evalEvery: 100, keepBest: true },
+  'backprop 10-class': { ...NONE, rule: 'backprop', task: 'all', layers: 1, units: 32, batch: 64, backend: 'wasm-simd', updates: 30 },
 };
 
 interface Golden {
   weights: string;
   updates: number;
-  finalValAccuracy: number;
+  /** At the final weights; with a validation split also where validation chose. */
+  testAccuracy: number;
+  selected?: { update: number; validationAccuracy: number; testAccuracy: number };
 }
 
 function trajectory(input: TrainInput): Golden {
   const { rule, result } = runTraining(input);
   const hash = createHash('sha256');
   for (const p of rule.parameters()) hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-  return { weights: hash.digest('hex').slice(0, 24), updates: result.updates, finalValAccuracy: result.finalValAccuracy };
+  const { update, validationAccuracy, testAccuracy } = result.selected;
+  const selected = result.selected.on === 'validation' ? { selected: { update, validationAccuracy, testAccuracy } } : {};
+  return { weights: hash.digest('hex').slice(0, 24), updates: result.updates, testAccuracy: result.final.testAccuracy, ...selected };
 }
 
 const FILE = join(ROOT, 'test/fixtures/golden.json');

@@ -82,10 +82,12 @@ test('the header records format, version, config, seed, backend, task and accura
   assert.match(header.backend, /^wasm/);
   assert.deepEqual(header.task.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   assert.equal(header.task.inputs, 784);
-  // The accuracy recorded is the one the stored weights give: the loaded model, evaluated on the same split.
+  // The accuracies recorded are the ones the stored (final) weights give: the loaded model, on the same splits.
   const m = model('ed');
   const loaded = loadRule(m.bytes, 'ed.edlearn', getBackend('wasm')).rule;
-  assert.equal(evaluateRows(loaded, toSparseRows(m.task.test, m.task.inputs, m.task.scale, loaded.backend)).accuracy, header.accuracy.final);
+  const accuracy = (split: Task['test']) => evaluateRows(loaded, toSparseRows(split, m.task.inputs, m.task.scale, loaded.backend)).accuracy;
+  assert.equal(accuracy(m.task.validation), header.accuracy.final);
+  assert.equal(accuracy(m.task.test), header.accuracy.testAtFinal);
   assert.ok(header.accuracy.final > 0.3, `final ${header.accuracy.final}`);
 });
 

@@ -47,7 +47,9 @@ test('the fixture renders to index.html with headings, inline SVG, the table num
   assert.match(html, /<h2>speed-units <small>\(speed-units\)<\/small><\/h2>/);
   assert.match(html, /<svg /);
   // ED (16) best accuracy: seed 1 peaks at 0.96, seed 2 at 0.97 → mean 96.50 %, sd √((0.005² + 0.005²)/1) = 0.71 %.
-  assert.match(html, /<td>ED \(16\)<\/td><td>2<\/td><td>96\.00 ± 0\.00 %<\/td><td>96\.50 ± 0\.71 %<\/td><td>1\.30<\/td>/);
+  // Test at the selected points 0.955, 0.965: mean 96.00 %, sd 0.71 %, 95 % CI ± 12.706 · 0.00707 / √2 = ± 6.35 points.
+  assert.match(html, /<td>ED \(16\)<\/td><td>2<\/td><td>96\.00 ± 0\.71 % \[89\.65, 102\.35\]<\/td><td>96\.00 ± 0\.00 %<\/td><td>96\.50 ± 0\.71 %<\/td><td>1\.30<\/td>/);
+  assert.match(html, /<td>BP<\/td><td>\d<\/td><td>—<\/td>/, 'runs without a selected point (older logs) show none');
   assert.match(html, /Batch 64 &#60;summed&#62;/, 'notes are shown, escaped');
   assert.match(html, /<details><summary>Config of BP \(seed 1\)<\/summary>/);
   assert.doesNotMatch(html, /<script|<link|src="http|href="http|url\(http/, 'the page loads nothing from outside');

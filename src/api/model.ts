@@ -4,7 +4,7 @@
  * built by train/build, the loop is train/trainer's TrainingSession, the bytes are model/format's.
  */
 import { toSparseRows, type SparseRows } from '../data/sparse.js';
-import type { Split, Task } from '../data/tasks.js';
+import { emptySplit, type Split, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
 import type { Backend } from '../kernels/backend.js';
 import { referenceBackend } from '../kernels/reference.js';
@@ -118,7 +118,7 @@ export class Model {
     const held = o.validationSplit === undefined ? 0 : Math.round(all.count * o.validationSplit);
     if (held >= all.count) throw new UserError(`fit: validationSplit ${o.validationSplit} leaves no training samples out of ${all.count}`);
     const train = held ? slice(all, this.inputs, 0, all.count - held) : all;
-    let validation: Split = held ? slice(all, this.inputs, all.count - held, all.count) : { x: all.x.subarray(0, 0), labels: new Uint8Array(0), count: 0 };
+    let validation: Split = held ? slice(all, this.inputs, all.count - held, all.count) : emptySplit(this.inputs);
     if (o.validationData) {
       const [vx, vy] = o.validationData;
       if (scaleOf(vx) !== scaleOf(x)) throw new UserError('fit: validationData images must be of the same type as x (both Uint8Array or both Float32Array)');
@@ -130,7 +130,7 @@ export class Model {
     }
     const task: Task = {
       name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
-      scale: scaleOf(x), train, test: validation, source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
+      scale: scaleOf(x), train, validation, test: emptySplit(this.inputs), source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
     };
     // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
     const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
@@ -172,7 +172,7 @@ export class Model {
       return session.finish();
     });
     this.trained = {
-      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, test: validation.count, dataset: 'arrays', fingerprint: task.source.fingerprint },
+      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, validation: validation.count, test: 0, dataset: 'arrays', fingerprint: task.source.fingerprint },
       accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
     };
     return history;
@@ -193,7 +193,7 @@ export class Model {
   /** The model file (the format `edlearn eval` and `edlearn predict` read). */
   toBytes(): Uint8Array {
     const { task, accuracy } = this.trained ?? {
-      task: { name: 'untrained', inputs: this.inputs, classes: this.classes, train: 0, test: 0, dataset: 'arrays', fingerprint: '' },
+      task: { name: 'untrained', inputs: this.inputs, classes: this.classes, train: 0, validation: 0, test: 0, dataset: 'arrays', fingerprint: '' },
       accuracy: { finalValAccuracy: NaN, bestValAccuracy: NaN, bestUpdate: 0 },
     };
     const header: ModelHeader = modelHeader({ config: this.config, backend: this.backend.name, threads: 1, task }, accuracy, this.rule);
@@ -251,7 +251,7 @@ export function loadModel(bytes: Uint8Array, backend: Backend = referenceBackend
 export function trainedOn(h: ModelHeader): TrainedOn {
   const { name, inputs, classes, dataset, fingerprint } = h.task;
   return {
-    task: { name, inputs, classes, train: 0, test: 0, dataset, fingerprint },
+    task: { name, inputs, classes, train: 0, validation: 0, test: 0, dataset, fingerprint },
     accuracy: { finalValAccuracy: h.accuracy.final, bestValAccuracy: h.accuracy.best, bestUpdate: h.accuracy.bestUpdate },
   };
 }

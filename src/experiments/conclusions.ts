@@ -1,20 +1,65 @@
 /**
- * For each experiment, the article's conclusion and our verdict, decided only by numbers from the logs.
- * Thresholds: "learns" = best validation accuracy ≥ 90 %; "fails" = best < 60 % (chance on 4 vs 9 is ≈ 50 %);
- * "about as well" = within 1.5 points; "changes little" = within 1 point.
+ * For each experiment, the article's conclusion and our verdict, decided only by numbers from the logs: the test
+ * accuracy of each run at the point its validation split chose (the test split is read once per run, at the end),
+ * over ≥ 5 seeds. Every comparison is a stated test:
+ * - a difference between two curves is Welch's t: its 95 % confidence interval (Welch–Satterthwaite df);
+ * - "better" holds when that interval lies above 0, does not hold when below 0, and is not distinguishable else;
+ * - "about as well" / "changes little" hold when the interval lies within ±1.5 / ±1 points, do not hold when it
+ *   lies wholly outside, and are not distinguishable else;
+ * - "learns" / "fails" compare a curve's 95 % t interval with 90 % / 60 % (chance on 4 vs 9 is ≈ 50 %).
+ * A claim of several checks holds when all hold, does not hold when none does, is "not distinguishable" when no
+ * check is decided, and holds "partly" otherwise. Speed claims compare mean seconds (timing noise is not a seed effect).
  */
+import { type Summary, summarize, welch } from '../report/stats.js';
 import type { Conclusion, CurveData, ExperimentData } from '../report/types.js';
 import { EXPERIMENTS } from './grids.js';
 
 const LEARNS = 0.9;
 const FAILS = 0.6;
 
+/** A check's outcome: true, false, or null when the data cannot tell. */
+type Outcome = boolean | null;
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const best = (c: CurveData) => mean(c.runs.map((r) => r.end?.bestValAccuracy ?? Math.max(...r.evals.map((e) => e.valAccuracy))));
+/** Validation-selected test accuracy of every run of the curve. */
+const tests = (c: CurveData) => c.runs.map((r) => r.end?.selected?.testAccuracy ?? NaN).filter(Number.isFinite);
+const stats = (c: CurveData): Summary => summarize(tests(c));
 const seconds = (c: CurveData) => mean(c.runs.map((r) => r.end?.trainSeconds ?? NaN));
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
-const verdict = (passed: boolean[]): Conclusion['verdict'] =>
-  passed.every(Boolean) ? 'holds' : passed.some(Boolean) ? 'partly' : 'does not hold';
+const points = (v: number) => (v * 100).toFixed(1);
+/** "97.1 ± 0.2 % [96.9, 97.3]" */
+const show = (c: CurveData) => {
+  const s = stats(c);
+  return `${points(s.mean)} ± ${points(s.sd)} % [${points(s.ci[0])}, ${points(s.ci[1])}]`;
+};
+
+/** Welch's 95 % interval of mean(a) − mean(b), in points, for the evidence text. */
+function difference(a: CurveData, b: CurveData): { ci: [number, number]; text: string } {
+  const d = welch(tests(a), tests(b));
+  return { ci: d.ci, text: `${points(d.diff)} points [${points(d.ci[0])}, ${points(d.ci[1])}], Welch p = ${d.p.toPrecision(2)}` };
+}
+/** The interval lies above 0 (true), below 0 (false), or straddles it (null). */
+const above = (ci: [number, number]): Outcome => (ci[0] > 0 ? true : ci[1] < 0 ? false : null);
+/** The interval lies within ±margin (true), wholly outside it (false), or across its edge (null). */
+const within = (ci: [number, number], margin: number): Outcome =>
+  ci[0] >= -margin && ci[1] <= margin ? true : ci[0] > margin || ci[1] < -margin ? false : null;
+/** The curve's interval lies at or above the threshold (true), below it (false), or across it (null). */
+const atLeast = (c: CurveData, threshold: number): Outcome => {
+  const { ci } = stats(c);
+  return ci[0] >= threshold ? true : ci[1] < threshold ? false : null;
+};
+const below = (c: CurveData, threshold: number): Outcome => {
+  const r = atLeast(c, threshold);
+  return r === null ? null : !r;
+};
+const all = (xs: Outcome[]): Outcome => (xs.every((x) => x === true) ? true : xs.some((x) => x === false) ? false : null);
+
+function verdict(checks: Outcome[]): Conclusion['verdict'] {
+  if (checks.every((c) => c === true)) return 'holds';
+  if (checks.every((c) => c === false)) return 'does not hold';
+  if (checks.every((c) => c === null)) return 'not distinguishable';
+  return 'partly';
+}
 
 function curve(e: ExperimentData, name: string): CurveData | undefined {
   return e.curves.find((c) => c.curve === name);
@@ -22,40 +67,42 @@ function curve(e: ExperimentData, name: string): CurveData | undefined {
 const byRule = (e: ExperimentData, rule: 'ed' | 'backprop') => e.curves.filter((c) => c.rule === rule);
 const paramOf = (c: CurveData) => Number(c.param?.value);
 
-type Judge = (e: ExperimentData) => { passed: boolean[]; evidence: string } | null;
+type Judge = (e: ExperimentData) => { passed: Outcome[]; evidence: string } | null;
+
+/** The interval lies at or below `margin` (true), wholly above it (false), or across it (null). */
+const atMost = (ci: [number, number], margin: number): Outcome => (ci[1] <= margin ? true : ci[0] > margin ? false : null);
 
 const JUDGES: Record<string, Judge> = {
   baseline(e) {
     const [ed16, ed32, bp] = ['ED (16)', 'ED (32)', 'BP (16)'].map((n) => curve(e, n));
     if (!ed16 || !ed32 || !bp) return null;
-    const [a, b, c] = [best(ed16), best(ed32), best(bp)];
+    const edBp = difference(ed16, bp);
+    const width = difference(ed32, ed16);
     return {
-      passed: [Math.abs(a - c) <= 0.015, Math.abs(b - a) <= 0.01],
-      evidence: `Best validation accuracy (mean over seeds): ED (16) ${pct(a)}, ED (32) ${pct(b)}, BP ${pct(c)}. ED vs BP differ by ${((a - c) * 100).toFixed(1)} points (≤ 1.5 to hold); doubling ED units changes it by ${((b - a) * 100).toFixed(1)} (≤ 1 to hold).`,
+      passed: [within(edBp.ci, 0.015), within(width.ci, 0.01)],
+      evidence: `Test accuracy at the validation-selected point: ED (16) ${show(ed16)}, ED (32) ${show(ed32)}, BP ${show(bp)}. ED − BP: ${edBp.text} (holds within ±1.5 points); ED (32) − ED (16): ${width.text} (holds within ±1).`,
     };
   },
   units(e) {
     const eds = byRule(e, 'ed').sort((x, y) => paramOf(x) - paramOf(y));
     if (eds.length < 2) return null;
-    const accs = eds.map(best);
-    const gain = accs[accs.length - 1] - accs[0];
+    const gain = difference(eds[eds.length - 1], eds[0]);
     const ratio = paramOf(eds[eds.length - 1]) / paramOf(eds[0]);
     return {
-      passed: [accs.every((v) => v >= LEARNS), gain <= 0.02],
-      evidence: `ED best accuracy by width: ${eds.map((c, i) => `${paramOf(c)} → ${pct(accs[i])}`).join(', ')}. Every width ${accs.every((v) => v >= LEARNS) ? 'learns (≥ 90 %)' : 'does not learn'}; ${ratio}× the units gains ${(gain * 100).toFixed(1)} points (≤ 2 means "not in proportion").`,
+      passed: [all(eds.map((c) => atLeast(c, LEARNS))), atMost(gain.ci, 0.02)],
+      evidence: `ED test accuracy by width: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. Learns = interval ≥ 90 %. ${ratio}× the units: ${gain.text} ("not in proportion" holds if at most +2 points).`,
     };
   },
   layers(e) {
     const depths = [...new Set(byRule(e, 'ed').map(paramOf))].sort((a, b) => a - b);
     const at = (prefix: string, l: number) => curve(e, `${prefix} (${l} layers)`);
-    const edAll = depths.map((l) => best(at('ED', l)!));
+    const eds = depths.map((l) => at('ED', l)!);
     const sig8 = at('BP sigmoid', 8);
     const relu16 = at('BP ReLU', 16);
     if (!sig8 || !relu16) return null;
-    const [s8, r16] = [best(sig8), best(relu16)];
     return {
-      passed: [edAll.every((v) => v >= LEARNS), s8 < FAILS, r16 < FAILS],
-      evidence: `ED best by depth: ${depths.map((l, i) => `${l} → ${pct(edAll[i])}`).join(', ')}. BP sigmoid at 8 layers: ${pct(s8)}; BP ReLU at 16 layers: ${pct(r16)} (fails = below 60 %).`,
+      passed: [all(eds.map((c) => atLeast(c, LEARNS))), below(sig8, FAILS), below(relu16, FAILS)],
+      evidence: `ED test accuracy by depth: ${depths.map((l, i) => `${l} → ${show(eds[i])}`).join(', ')}. BP sigmoid at 8 layers: ${show(sig8)}; BP ReLU at 16 layers: ${show(relu16)} (fails = interval below 60 %).`,
     };
   },
   lr(e) {
@@ -63,22 +110,21 @@ const JUDGES: Record<string, Judge> = {
     const bp = curve(e, 'BP (lr 0.2)');
     const bp64 = curve(e, 'BP (lr 0.2, batch 64)');
     if (!ed || !bp || !bp64) return null;
-    const [a, b, c] = [best(ed), best(bp), best(bp64)];
     return {
-      passed: [b < FAILS, a >= LEARNS, c >= LEARNS],
-      evidence: `At lr 0.2, batch 32: BP ${pct(b)} (fails if < 60 %), ED ${pct(a)} (learns if ≥ 90 %); BP with batch 64: ${pct(c)}.`,
+      passed: [below(bp, FAILS), atLeast(ed, LEARNS), atLeast(bp64, LEARNS)],
+      evidence: `At lr 0.2, batch 32: BP ${show(bp)} (fails if below 60 %), ED ${show(ed)} (learns if ≥ 90 %); BP with batch 64: ${show(bp64)}.`,
     };
   },
   batch(e) {
     const eds = byRule(e, 'ed').sort((x, y) => paramOf(x) - paramOf(y));
     const bps = byRule(e, 'backprop').sort((x, y) => paramOf(x) - paramOf(y));
     if (!eds.length || !bps.length) return null;
-    const ea = eds.map(best);
-    const ba = bps.map(best);
-    const trend = (xs: number[]) => Math.sign(xs[xs.length - 1] - xs[0]);
+    const edTrend = difference(eds[eds.length - 1], eds[0]);
+    const bpTrend = difference(bps[bps.length - 1], bps[0]);
+    const [a, b] = [above(edTrend.ci), above(bpTrend.ci)];
     return {
-      passed: [ea.every((v) => v >= LEARNS), trend(ea) === trend(ba) || Math.abs(ea[ea.length - 1] - ea[0]) < 0.005],
-      evidence: `Best accuracy by batch size, ED: ${eds.map((c, i) => `${paramOf(c)} → ${pct(ea[i])}`).join(', ')}; BP: ${bps.map((c, i) => `${paramOf(c)} → ${pct(ba[i])}`).join(', ')}.`,
+      passed: [all(eds.map((c) => atLeast(c, LEARNS))), a === null || b === null ? null : a === b],
+      evidence: `Test accuracy by batch size, ED: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}; BP: ${bps.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. Largest − smallest batch: ED ${edTrend.text}; BP ${bpTrend.text} ("trends like BP" if both intervals are on the same side of 0).`,
     };
   },
   'speed-impl'(e) {
@@ -99,21 +145,33 @@ const JUDGES: Record<string, Judge> = {
     const product = get('update ÷ (units × layers)');
     const imb = ['ED, balanced', 'ED, 9s at 10 %', 'BP, balanced', 'BP, 9s at 10 %'].map(get);
     if (!base || !random || !weaken || !any || !product || imb.some((c) => !c)) return null;
-    // Accuracy a quarter of the way through training, for "slower".
-    const early = (c: CurveData) => mean(c.runs.map((r) => r.evals[Math.floor(r.evals.length / 4)]?.valAccuracy ?? NaN));
-    const balanced = (c: CurveData) => mean(c.runs.map((r) => r.end?.finalValBalancedAccuracy ?? NaN));
-    const [edBal, edImb, bpBal, bpImb] = imb.map((c) => balanced(c!));
-    const edDrop = edBal - edImb;
-    const bpDrop = bpBal - bpImb;
+    // Validation accuracy a quarter of the way through training, for "slower".
+    const early = (c: CurveData) => c.runs.map((r) => r.evals[Math.floor(r.evals.length / 4)]?.valAccuracy ?? NaN);
+    const slower = welch(early(weaken), early(base));
+    // Seeds pair the balanced and imbalanced runs: the drop in balanced test accuracy per seed, ED against BP.
+    const balanced = (c: CurveData) => c.runs.map((r) => r.end?.selected?.testBalancedAccuracy ?? NaN);
+    const drop = (bal: CurveData, cut: CurveData) => balanced(bal).map((v, i) => v - balanced(cut)[i]);
+    const [edBal, edImb, bpBal, bpImb] = imb as CurveData[];
+    const dropDiff = welch(drop(edBal, edImb), drop(bpBal, bpImb));
+    const betterRandom = difference(random, base);
+    const productDiff = difference(product, base);
     return {
       passed: [
-        best(random) > best(base),
-        best(weaken) >= LEARNS && early(weaken) < early(base),
-        best(any) >= LEARNS,
-        best(product) < best(base) - 0.02,
-        edDrop > bpDrop,
+        above(betterRandom.ci),
+        all([atLeast(weaken, LEARNS), above([-slower.ci[1], -slower.ci[0]])]),
+        atLeast(any, LEARNS),
+        atMost(productDiff.ci, -0.02),
+        above(dropDiff.ci),
       ],
-      evidence: `Best accuracy: default ${pct(best(base))}, random types ${pct(best(random))}, weakening excitatory ${pct(best(weaken))} (a quarter of the way: ${pct(early(weaken))} vs ${pct(early(base))}), −r…r init ${pct(best(any))}, ÷ units × layers ${pct(best(product))}. Imbalanced (9s at 10 %): balanced accuracy ED ${pct(edBal)} → ${pct(edImb)}, BP ${pct(bpBal)} → ${pct(bpImb)}. Each of the five claims is one check: better, learns-but-slower, learns, more than 2 points worse, ED loses more than BP.`,
+      evidence: `Test accuracy: default ${show(base)}; random types ${show(random)} (− default: ${betterRandom.text}); weakening excitatory ${show(weaken)} (validation a quarter of the way, − default: ${points(slower.diff)} points [${points(slower.ci[0])}, ${points(slower.ci[1])}]); −r…r init ${show(any)}; ÷ units × layers ${show(product)} (− default: ${productDiff.text}; "too small" holds below −2 points). Imbalanced (9s at 10 %): drop in balanced test accuracy, ED − BP: ${points(dropDiff.diff)} points [${points(dropDiff.ci[0])}, ${points(dropDiff.ci[1])}] (ED ${pct(mean(balanced(edBal)))} → ${pct(mean(balanced(edImb)))}, BP ${pct(mean(balanced(bpBal)))} → ${pct(mean(balanced(bpImb)))}).`,
+    };
+  },
+  'kaneko-mnist'(e) {
+    const [c] = e.curves;
+    if (!c) return null;
+    return {
+      passed: [atLeast(c, 0.98)],
+      evidence: `Test accuracy at each seed's validation-selected epoch: ${show(c)} over ${tests(c).length} seeds (holds if the 95 % interval is at or above 98.0 %; Fujita's EDLA reports ED 97.5 % and BP 98.2 %).`,
     };
   },
   'speed-units': (e) => growth(e, 'units'),

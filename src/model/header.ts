@@ -38,8 +38,12 @@ export interface ModelHeader {
     dataset: string;
     fingerprint: string;
   };
-  /** Validation accuracy of the run. The stored parameters are the final ones (the best ones with config.train.keepBest). */
-  accuracy: { final: number; best: number; bestUpdate: number };
+  /**
+   * Validation accuracy of the run (final, best and where), and its test accuracy read once at the end: at the
+   * validation-selected point and at the final weights. The stored parameters are the final ones (the selected
+   * ones with config.train.keepBest; the retrained ones with config.train.retrainFull).
+   */
+  accuracy: { final: number; best: number; bestUpdate: number; testAtSelected?: number; testAtFinal?: number; testRetrained?: number };
   /** Length of each array of rule.parameters(), in order. */
   parameterShapes: number[];
 }
@@ -47,7 +51,7 @@ export interface ModelHeader {
 /** The header for a rule just trained by runTraining, from its start header and result. */
 export function modelHeader(
   run: Pick<RunHeader, 'config' | 'backend' | 'threads' | 'task'>,
-  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>,
+  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'> & Partial<Pick<TrainResult, 'selected' | 'final'>> & { retrained?: { testAccuracy: number } },
   rule: Rule,
 ): ModelHeader {
   const { config, task } = run;
@@ -58,7 +62,10 @@ export function modelHeader(
       name: task.name, kind: config.task.kind, digits: config.task.digits, inputs: task.inputs, classes: task.classes,
       classNames: classNames(config.task, task.classes), dataset: task.dataset, fingerprint: task.fingerprint,
     },
-    accuracy: { final: result.finalValAccuracy, best: result.bestValAccuracy, bestUpdate: result.bestUpdate },
+    accuracy: {
+      final: result.finalValAccuracy, best: result.bestValAccuracy, bestUpdate: result.bestUpdate,
+      testAtSelected: result.selected?.testAccuracy, testAtFinal: result.final?.testAccuracy, testRetrained: result.retrained?.testAccuracy,
+    },
     parameterShapes: rule.parameters().map((p) => p.length),
   };
 }

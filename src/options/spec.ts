@@ -18,7 +18,9 @@ export interface NumberSpec extends Common { kind: 'number'; /** Values must be 
 export interface ChoiceSpec<C extends string = string> extends Common { kind: 'choice'; choices: readonly C[] }
 export interface FlagSpec extends Common { kind: 'flag' }
 export interface TextSpec extends Common { kind: 'text'; /** What a valid value looks like, for messages. */ expected: string; pattern?: RegExp }
-export type OptionSpec = IntegerSpec | NumberSpec | ChoiceSpec | FlagSpec | TextSpec;
+/** A share of a set: a fraction in (0, 1), a count ≥ 1, or 'none' (0). */
+export interface ShareSpec extends Common { kind: 'share' }
+export type OptionSpec = IntegerSpec | NumberSpec | ChoiceSpec | FlagSpec | TextSpec | ShareSpec;
 export type OptionSpecs = Record<string, OptionSpec>;
 
 export const integer = (min: number, max: number, help: string, label?: string): IntegerSpec => ({ kind: 'integer', min, max, help, label });
@@ -30,9 +32,11 @@ export const nonNegative = (help: string, max = Number.MAX_VALUE, label?: string
 export const fraction = (help: string, label?: string): NumberSpec => ({ kind: 'number', min: 0, exclusiveMin: true, max: 1, help, label });
 export const choice = <const C extends string>(choices: readonly C[], help: string, label?: string): ChoiceSpec<C> => ({ kind: 'choice', choices, help, label });
 export const flag = (help: string, label?: string): FlagSpec => ({ kind: 'flag', help, label });
+export const share = (help: string, label?: string): ShareSpec => ({ kind: 'share', help, label });
 export const text = (expected: string, help: string, pattern?: RegExp): TextSpec => ({ kind: 'text', expected, pattern, help });
 
 type ValueOf<S> = S extends IntegerSpec | NumberSpec ? number
+  : S extends ShareSpec ? number | 'none'
   : S extends ChoiceSpec<infer C> ? C
   : S extends FlagSpec ? boolean
   : string;
@@ -55,8 +59,13 @@ export function expected(spec: OptionSpec): string {
       return 'true or false';
     case 'text':
       return spec.expected;
+    case 'share':
+      return "a fraction in (0, 1), a count ≥ 1, or 'none'";
   }
 }
+
+/** A share as a number: 0 for 'none', else the fraction or the count. */
+export const shareValue = (v: number | 'none'): number => (v === 'none' ? 0 : v);
 
 function schemaOf(spec: OptionSpec): v.GenericSchema {
   switch (spec.kind) {
@@ -70,6 +79,11 @@ function schemaOf(spec: OptionSpec): v.GenericSchema {
       return v.boolean();
     case 'text':
       return spec.pattern ? v.pipe(v.string(), v.regex(spec.pattern)) : v.string();
+    case 'share':
+      return v.union([
+        v.literal('none'),
+        v.pipe(v.number(), v.finite(), v.gtValue(0), v.check((x) => x < 1 || Number.isInteger(x))),
+      ]);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Numbers over the seeds of a curve, from the logs alone: pure functions, no I/O, nothing recomputed from training. */
+import { type Summary, summarize } from './stats.js';
 import type { CurveData, EvalEvent, ExperimentData, RunRecord } from './types.js';
 
 /** Mean ± sample standard deviation over n values; sd is null below two values. */
@@ -35,9 +36,12 @@ export interface CurveSummary {
   bestAccuracy: Stat | null;
   /** Training seconds of the runs that have an end event. */
   trainSeconds: Spread | null;
+  /** Test accuracy at each run's validation-selected point: the number verdicts compare. */
+  selectedTest: Summary | null;
   /** Present when the runs report balanced accuracy. */
   finalBalancedAccuracy?: Stat | null;
   bestBalancedAccuracy?: Stat | null;
+  selectedBalancedTest?: Summary | null;
 }
 
 type Metric = 'valAccuracy' | 'valBalancedAccuracy';
@@ -103,7 +107,13 @@ export function hasBalancedAccuracy(curve: CurveData): boolean {
   return curve.runs.some((r) => finalAccuracy(r, 'valBalancedAccuracy') !== null);
 }
 
-const present = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null);
+const present = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null && Number.isFinite(v));
+
+/** Mean ± sd and 95 % interval of the values present, or null when there are none (logs from before the protocol). */
+function summaryOf(values: (number | null)[]): Summary | null {
+  const xs = present(values);
+  return xs.length ? summarize(xs) : null;
+}
 
 export function summarizeCurve(curve: CurveData): CurveSummary {
   const over = (f: (r: RunRecord) => number | null) => stat(present(curve.runs.map(f)));
@@ -116,10 +126,12 @@ export function summarizeCurve(curve: CurveData): CurveSummary {
     finalAccuracy: over((r) => finalAccuracy(r)),
     bestAccuracy: over((r) => bestAccuracy(r)),
     trainSeconds: trainSeconds(curve),
+    selectedTest: summaryOf(curve.runs.map((r) => r.end?.selected?.testAccuracy ?? null)),
   };
   if (hasBalancedAccuracy(curve)) {
     summary.finalBalancedAccuracy = over((r) => finalAccuracy(r, 'valBalancedAccuracy'));
     summary.bestBalancedAccuracy = over((r) => bestAccuracy(r, 'valBalancedAccuracy'));
+    summary.selectedBalancedTest = summaryOf(curve.runs.map((r) => r.end?.selected?.testBalancedAccuracy ?? null));
   }
   return summary;
 }

@@ -3,6 +3,7 @@
  * mailed, archived or opened offline. Every string that came from a log is escaped.
  */
 import type { CurveSummary, ReportProvenance, Stat } from './aggregate.js';
+import type { Summary } from './stats.js';
 import type { Conclusion } from './types.js';
 
 export interface ReportFigure {
@@ -48,6 +49,7 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; 
 .holds { border-left-color: #2e7d32; } .holds .verdict { background: #2e7d32; }
 .does-not-hold { border-left-color: #c62828; } .does-not-hold .verdict { background: #c62828; }
 .partly { border-left-color: #ef8f00; } .partly .verdict { background: #ef8f00; }
+.indistinct { border-left-color: #616161; } .indistinct .verdict { background: #616161; }
 `;
 
 export function escapeHtml(text: string): string {
@@ -115,19 +117,27 @@ function scopeIds(svg: string, scope: string): string {
 
 function table(rows: CurveSummary[]): string {
   const balanced = rows.some((r) => r.finalBalancedAccuracy !== undefined);
-  const head = ['curve', 'seeds', 'final accuracy', 'best accuracy', 'training s (mean)',
-    ...(balanced ? ['final balanced acc.', 'best balanced acc.'] : [])];
+  const head = ['curve', 'seeds', 'test accuracy at the validation-selected point [95 % CI]', 'final validation accuracy', 'best validation accuracy', 'training s (mean)',
+    ...(balanced ? ['balanced test accuracy (selected)', 'final balanced validation acc.'] : [])];
   const body = rows.map((r) => [
     escapeHtml(r.curve),
     String(r.seeds.length),
+    interval(r.selectedTest),
     percent(r.finalAccuracy),
     percent(r.bestAccuracy),
     r.trainSeconds ? r.trainSeconds.mean.toFixed(2) : '—',
-    ...(balanced ? [percent(r.finalBalancedAccuracy ?? null), percent(r.bestBalancedAccuracy ?? null)] : []),
+    ...(balanced ? [interval(r.selectedBalancedTest ?? null), percent(r.finalBalancedAccuracy ?? null)] : []),
   ]);
   return `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`
     + body.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')
     + '\n</tbody>\n</table>';
+}
+
+/** "96.89 ± 0.12 % [96.74, 97.04]": mean ± sd with the Student-t 95 % interval of the mean. */
+export function interval(s: Summary | null): string {
+  if (!s) return '—';
+  const p = (v: number) => (v * 100).toFixed(2);
+  return s.n < 2 ? `${p(s.mean)} %` : `${p(s.mean)} ± ${p(s.sd)} % [${p(s.ci[0])}, ${p(s.ci[1])}]`;
 }
 
 /** "96.89 ± 0.12 %"; a single seed has no spread to show. */
@@ -137,7 +147,7 @@ export function percent(s: Stat | null): string {
   return s.sd === null ? `${mean} %` : `${mean} ± ${(s.sd * 100).toFixed(2)} %`;
 }
 
-const VERDICT_CLASS: Record<Conclusion['verdict'], string> = { holds: 'holds', 'does not hold': 'does-not-hold', partly: 'partly' };
+const VERDICT_CLASS: Record<Conclusion['verdict'], string> = { holds: 'holds', 'does not hold': 'does-not-hold', partly: 'partly', 'not distinguishable': 'indistinct' };
 
 function conclusion(c: Conclusion): string {
   return `<div class="conclusion ${VERDICT_CLASS[c.verdict] ?? ''}">`

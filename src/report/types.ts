@@ -33,7 +33,8 @@ export interface StartEvent {
   config: Record<string, unknown>;
   backend: string;
   threads: number;
-  task: { name: string; inputs: number; classes: number; train: number; test: number; dataset: string; fingerprint: string };
+  /** validation: absent in logs written before the validation split existed. */
+  task: { name: string; inputs: number; classes: number; train: number; validation?: number; test: number; dataset: string; fingerprint: string };
   parameters: number;
   /** Machine the run was made on. */
   machine?: { cpu: string; cores: number; node: string };
@@ -80,7 +81,7 @@ export interface ExperimentData {
 /** The article's conclusion beside ours, decided by numbers from the logs. */
 export interface Conclusion {
   claim: string;
-  verdict: 'holds' | 'does not hold' | 'partly';
+  verdict: 'holds' | 'does not hold' | 'partly' | 'not distinguishable';
   /** The numbers that decide it, in one or two sentences. */
   evidence: string;
 }

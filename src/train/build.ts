@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../data/idx-dataset.js';
 import { check, UserError } from '../errors.js';
+import { holdOut } from '../data/holdout.js';
 import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
 import type { Backend } from '../kernels/backend.js';
 import type { EdOptions } from '../options/ed.js';
@@ -80,9 +81,11 @@ export function taskFor(config: RunConfig, dataset?: Dataset): Task {
   if (t.kind === 'xor' || t.kind === 'parity') return parityTask(t.bits);
   if (!dataset) throw new Error(`taskFor: task ${t.kind} needs a dataset`);
   const digits = t.kind === 'all' ? [] : parseDigits(t.digits, dataset.classes);
-  const task = t.imbalance < 1 ? imbalanced(buildTask(dataset, t.kind, digits), t.imbalance) : buildTask(dataset, t.kind, digits);
-  check(task.test.count > 0, `${task.name}: the test split holds none of these classes; choose classes the data has`);
-  return task;
+  const files = buildTask(dataset, t.kind, digits);
+  check(files.test.count > 0, `${files.name}: the test split holds none of these classes; choose classes the data has`);
+  const split = t.validation > 0 ? holdOut(files.train, files.inputs, t.validation, t.splitSeed) : { train: files.train, validation: files.validation };
+  const task = { ...files, ...split };
+  return t.imbalance < 1 ? imbalanced(task, t.imbalance) : task;
 }
 
 /** Keeps `fraction` of the last class's training samples; refuses a fraction that leaves none. */

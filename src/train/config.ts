@@ -8,7 +8,7 @@ import { BACKPROP_DEFAULTS, BACKPROP_OPTIONS, type BackpropOptions, validateBack
 import { ED_OPTIONS, type EdOptions, validateEdOptions } from '../options/ed.js';
 import { getPreset, type PresetName } from '../options/presets.js';
 import { RUN_DEFAULTS, RUN_OPTIONS, type RuleName, type TaskName } from '../options/run.js';
-import { pick, validateGiven, type Values } from '../options/spec.js';
+import { pick, shareValue, validateGiven, type Values } from '../options/spec.js';
 
 export { TASK_NAMES, type RuleName, type TaskName } from '../options/run.js';
 
@@ -27,10 +27,13 @@ export interface RunConfig {
   /** Resolved options of the rule that runs (the other one is absent). */
   ed?: EdOptions;
   backprop?: BackpropOptions;
-  task: { kind: TaskName; digits: string; bits: number; data: string; imbalance: number };
+  /** validation: 0 = none, a fraction, or a count held out of the training files (seeded by splitSeed). */
+  task: { kind: TaskName; digits: string; bits: number; data: string; imbalance: number; validation: number; splitSeed: number };
   train: {
     batch: number; epochs?: number; updates?: number; order: 'shuffle' | 'fixed';
     evalEvery?: number; stopAtError?: number; keepBest: boolean;
+    /** Train again on training + validation for the epochs chosen on validation, and report test once. */
+    retrainFull: boolean;
   };
   seed: number;
   backend: string;
@@ -58,6 +61,8 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
   check(input.epochs === undefined || input.updates === undefined, 'options epochs and updates: give one, not both');
   // Logic tasks follow Kaneko's protocol: fixed pattern order, stop when the epoch's Σ|e| < 0.1, at most 10,000 epochs.
   const logic = isLogic(kind);
+  check(!(input.validation === 'none' && input.keepBest), 'options validation none and keepBest: keeping the best weights needs a validation split to choose them on');
+  check(!(input.validation === 'none' && input.retrainFull), 'options validation none and retrainFull: the epochs to retrain for are chosen on a validation split');
   const updates = input.updates;
   const epochs = updates === undefined ? (input.epochs ?? (logic ? 10000 : RUN_DEFAULTS.epochs)) : undefined;
   return {
@@ -71,6 +76,8 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
       bits: kind === 'xor' ? 2 : input.bits ?? RUN_DEFAULTS.bits,
       data: input.data ?? RUN_DEFAULTS.data,
       imbalance: input.imbalance ?? RUN_DEFAULTS.imbalance,
+      validation: logic ? 0 : shareValue(input.validation ?? RUN_DEFAULTS.validation),
+      splitSeed: input.splitSeed ?? RUN_DEFAULTS.splitSeed,
     },
     train: {
       batch: input.batch ?? preset.batch,
@@ -79,6 +86,7 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
       evalEvery: input.evalEvery,
       stopAtError: input.stopAtError ?? (logic ? 0.1 : undefined),
       keepBest: input.keepBest ?? RUN_DEFAULTS.keepBest,
+      retrainFull: input.retrainFull ?? RUN_DEFAULTS.retrainFull,
     },
     seed: input.seed ?? RUN_DEFAULTS.seed,
     backend: input.backend ?? RUN_DEFAULTS.backend,
@@ -95,7 +103,7 @@ export function unusedOptions(raw: TrainInput): string[] {
   const images = !isLogic(task);
   if (given('digits') && task !== 'pair' && task !== 'one-vs-rest') notes.push(`option digits does not apply to task ${task} (only to pair and one-vs-rest)`);
   if (given('bits') && task !== 'parity') notes.push(`option bits does not apply to task ${task} (only to parity)`);
-  for (const k of ['data', 'imbalance'] as const) if (given(k) && !images) notes.push(`option ${k} does not apply to task ${task} (it is generated)`);
+  for (const k of ['data', 'imbalance', 'validation', 'splitSeed', 'retrainFull'] as const) if (given(k) && !images) notes.push(`option ${k} does not apply to task ${task} (it is generated)`);
   const [own, other] = rule === 'ed' ? [ED_OPTIONS, BACKPROP_OPTIONS] : [BACKPROP_OPTIONS, ED_OPTIONS];
   for (const k of Object.keys(other)) if (given(k) && !(k in own)) notes.push(`option ${k} does not apply to rule ${rule}`);
   return notes;

@@ -18,7 +18,8 @@ export interface RunHeader {
   backend: string;
   /** Threads actually used (multi-class models on a WebAssembly backend split their networks). */
   threads: number;
-  task: { name: string; inputs: number; classes: number; train: number; test: number; dataset: string; fingerprint: string };
+  /** Split sizes: train + validation = the training files' samples of the task; test = the test files'. */
+  task: { name: string; inputs: number; classes: number; train: number; validation: number; test: number; dataset: string; fingerprint: string };
   parameters: number;
 }
 

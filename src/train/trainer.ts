@@ -1,6 +1,7 @@
 /**
- * The training loop: seeded shuffling, mini-batches, evaluation on the held-out test split every N updates,
- * best-so-far tracking (ED accuracy can peak and then drift), and an optional stop on Kaneko's criterion.
+ * The training loop: seeded shuffling, mini-batches, evaluation on the validation split every N updates,
+ * best-so-far tracking on validation (ED accuracy can peak and then drift), an optional stop on Kaneko's
+ * criterion, and the test split read once, at the end: at the validation-selected point and at the final weights.
  * It reports through callbacks and never prints.
  */
 import { check } from '../errors.js';
@@ -23,7 +24,7 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Stop as soon as the Σ|e| of one epoch, measured before each update, falls below this (Kaneko: 0.1). */
   stopAtError?: number;
-  /** Keep a copy of the weights at the best evaluation and restore it at the end (ED accuracy can drift). */
+  /** Restore the weights of the best validation evaluation at the end (ED accuracy can drift). */
   keepBest?: boolean;
   onEval?: (e: EvalRecord) => void;
   /** Called after every update, for progress bars. */
@@ -57,6 +58,10 @@ export interface TrainResult {
   finalValBalancedAccuracy: number;
   bestValAccuracy: number;
   bestUpdate: number;
+  /** The point chosen on validation (its best evaluation; the final weights when there is no validation split), with its test accuracy. */
+  selected: { on: 'validation' | 'final'; update: number; epoch: number; validationAccuracy: number; testAccuracy: number; testBalancedAccuracy: number };
+  /** The final weights, with their test accuracy. */
+  final: { validationAccuracy: number; testAccuracy: number; testBalancedAccuracy: number };
   /** With stopAtError: the 1-based epoch whose error sum fell below the threshold, or null if none did. */
   convergedEpoch: number | null;
   /** Σ|e| of each completed epoch (measured before each update). */
@@ -78,7 +83,7 @@ export class TrainingSession {
   private readonly rng: Random;
   private readonly order: Int32Array;
   private readonly trainRows: SparseRows;
-  readonly testRows: SparseRows;
+  readonly validationRows: SparseRows;
   private readonly batch: SampleBatch;
   private readonly started = performance.now();
   private learnMs = 0;
@@ -87,7 +92,8 @@ export class TrainingSession {
   private epochsDone = 0;
   private readonly epochErrors: number[] = [];
   private since = { correct: 0, error: 0, samples: 0 };
-  private best = { acc: -1, update: 0 };
+  private best = { acc: -1, update: 0, epoch: 0 };
+  /** The weights at the best validation evaluation (their test accuracy is measured at the end). */
   private snapshot: Float32Array[] | null = null;
 
   constructor(readonly rule: Rule, readonly task: Task, readonly options: TrainOptions) {
@@ -102,7 +108,7 @@ export class TrainingSession {
     this.rng = new Random(o.seed);
     this.order = Int32Array.from({ length: task.train.count }, (_, i) => i);
     this.trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
-    this.testRows = task.test === task.train ? this.trainRows : toSparseRows(task.test, task.inputs, task.scale, rule.backend);
+    this.validationRows = task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, rule.backend);
     this.batch = emptyBatch(this.trainRows, o.batch);
     this.cursor = task.train.count; // forces a (re)shuffle before the first batch
   }
@@ -150,22 +156,24 @@ export class TrainingSession {
     return made;
   }
 
-  /** Evaluates on the held-out split now and records it (NaN accuracies when there is no held-out split). */
+  /** Evaluates on the validation split now and records it (NaN accuracies when there is none). */
   evaluate(): EvalRecord {
     // Rebuild what is derived from the parameters (ED's online W⁺ + W⁻ drifts in float rounding), so that every
     // evaluation sees the weights a saved model would hold.
     this.rule.parametersChanged();
-    const held = this.testRows.count > 0;
-    const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.testRows) : { accuracy: NaN, balancedAccuracy: NaN };
+    const held = this.validationRows.count > 0;
+    const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.validationRows) : { accuracy: NaN, balancedAccuracy: NaN };
+    const epoch = this.samples / this.task.train.count;
     if (held && acc > this.best.acc) {
-      this.best = { acc, update: this.update };
-      if (this.options.keepBest) this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
+      this.best = { acc, update: this.update, epoch };
+      this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
     }
     const s = this.since;
     const rec: EvalRecord = {
-      update: this.update, epoch: this.samples / this.task.train.count, samples: this.samples, trainSeconds: this.trainSeconds,
+      update: this.update, epoch, samples: this.samples, trainSeconds: this.trainSeconds,
       trainAccuracy: s.samples ? s.correct / s.samples : 0, trainError: s.samples ? s.error / s.samples : 0,
-      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy, bestValAccuracy: this.best.acc, bestUpdate: this.best.update,
+      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy,
+      bestValAccuracy: held ? this.best.acc : NaN, bestUpdate: this.best.update,
     };
     this.since = { correct: 0, error: 0, samples: 0 };
     this.history.push(rec);
@@ -173,26 +181,54 @@ export class TrainingSession {
     return rec;
   }
 
-  /** The summary; with keepBest, first puts back the weights of the best evaluation. Call it once, at the end. */
+  /**
+   * The summary, with the test split read for the first time: at the final weights and at the point chosen on
+   * validation. The rule keeps the final weights, or the selected ones with keepBest. Call it once, at the end.
+   */
   finish(): TrainResult {
     if (this.history.length === 0) this.evaluate();
-    if (this.snapshot) {
-      const saved = this.snapshot;
-      this.rule.parameters().forEach((p, i) => p.set(saved[i]));
-    }
-    // Rebuild what is derived from the parameters (ED's W⁺ + W⁻, which online updates keep incrementally and so
-    // with its own float rounding), so that the trained rule predicts exactly as one loaded from its model file.
-    this.rule.parametersChanged();
     const last = this.history[this.history.length - 1];
+    const finalWeights = this.rule.parameters().map((p) => Float32Array.from(p));
+    const finalTest = this.testNow();
+    let selectedTest = finalTest;
+    if (this.snapshot !== null && this.best.update !== this.update) {
+      this.restore(this.snapshot);
+      selectedTest = this.testNow();
+      if (!this.options.keepBest) this.restore(finalWeights);
+    }
     const trainSeconds = this.trainSeconds;
+    const on = this.validationRows.count > 0 ? 'validation' as const : 'final' as const;
     return {
       updates: this.update, epochs: this.samples / this.task.train.count, samples: this.samples, trainSeconds,
       wallSeconds: (performance.now() - this.started) / 1000,
       samplesPerSecond: trainSeconds > 0 ? this.samples / trainSeconds : 0,
       finalValAccuracy: last.valAccuracy, finalValBalancedAccuracy: last.valBalancedAccuracy,
-      bestValAccuracy: this.best.acc, bestUpdate: this.best.update, convergedEpoch: this.convergedEpoch,
-      epochErrors: this.epochErrors, history: this.history,
+      bestValAccuracy: last.bestValAccuracy, bestUpdate: on === 'validation' ? this.best.update : this.update,
+      selected: on === 'validation'
+        ? { on, update: this.best.update, epoch: this.best.epoch, validationAccuracy: this.best.acc, testAccuracy: selectedTest.accuracy, testBalancedAccuracy: selectedTest.balancedAccuracy }
+        : { on, update: this.update, epoch: last.epoch, validationAccuracy: NaN, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
+      final: { validationAccuracy: last.valAccuracy, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
+      convergedEpoch: this.convergedEpoch, epochErrors: this.epochErrors, history: this.history,
     };
+  }
+
+  /** Puts `weights` back and rebuilds what derives from them. */
+  private restore(weights: Float32Array[]): void {
+    this.rule.parameters().forEach((p, i) => p.set(weights[i]));
+    this.rule.parametersChanged();
+  }
+
+  /**
+   * Accuracy on the test split now (NaN when the task has none). Rebuilds derived weights first (ED's W⁺ + W⁻,
+   * kept incrementally by online updates with its own rounding), so the rule predicts as its saved file would.
+   */
+  private testNow(): { accuracy: number; balancedAccuracy: number } {
+    this.rule.parametersChanged();
+    const { task } = this;
+    if (task.test.count === 0) return { accuracy: NaN, balancedAccuracy: NaN };
+    const rows = task.test === task.train ? this.trainRows : task.test === task.validation ? this.validationRows
+      : toSparseRows(task.test, task.inputs, task.scale, this.rule.backend);
+    return evaluateRows(this.rule, rows);
   }
 }
 

@@ -336,12 +336,12 @@ function saveModel(which: 'ed' | 'backprop'): Uint8Array {
   const config: ModelHeader['config'] = {
     rule: which, preset: s.preset,
     ...(which === 'ed' ? { ed: r.edOptions } : { backprop: r.bpOptions }),
-    task: { kind: s.task, digits: r.digits.join(','), bits: 4, data: r.dataSource, imbalance: 1 },
-    train: { batch: s.batch, updates: r.train.updates, order: 'shuffle', evalEvery: r.train.evalEvery, keepBest: false },
+    task: { kind: s.task, digits: r.digits.join(','), bits: 4, data: r.dataSource, imbalance: 1, validation: 0, splitSeed: 1 },
+    train: { batch: s.batch, updates: r.train.updates, order: 'shuffle', evalEvery: r.train.evalEvery, keepBest: false, retrainFull: false },
     seed: s.seed, backend: r.backend.name, threads: 1,
   };
   const task = {
-    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes, train: r.task.train.count, test: r.task.test.count,
+    name: r.task.name, inputs: r.task.inputs, classes: r.task.classes, train: r.task.train.count, validation: r.task.validation.count, test: r.task.test.count,
     dataset: r.task.source.dataset, fingerprint: r.task.source.fingerprint,
   };
   // The same header the CLI writes (modelHeader), from this run's settings.
