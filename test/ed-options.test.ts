@@ -6,7 +6,7 @@ import { Random } from '../src/random.js';
 import { EdClassifier, edLayerShapes } from '../src/rules/ed.js';
 import type { EdOptions } from '../src/options/ed.js';
 import { PRESETS } from '../src/options/presets.js';
-import { denseBatch } from './helpers.js';
+import { assertAllClose, denseBatch } from './helpers.js';
 
 const INPUTS = 12;
 const base: EdOptions = { ...PRESETS.seed.rule, layers: 2, units: 8, lr: 0.3 };
@@ -75,21 +75,29 @@ test('weaken-excitatory lowering: inhibitory-source weights never change, excita
   assert.ok(clf.nets[0].w[0].some((v, i) => Math.abs(v) < Math.abs(before[0][i])));
 });
 
-test('init any: weights start with both signs in −r…r; each update still moves w in the direction s_m·s_k·sign(e)', () => {
+test('init any: weights start with both signs in −r…r; each update still moves w towards its type\'s sign s_m·s_k', () => {
   const clf = make({ initSign: 'any' });
   const w0 = clf.nets[0].w[0];
   assert.ok(w0.some((v, i) => Math.sign(v) !== ((Math.floor(i / 8) < INPUTS ? 1 : -1) * (i % 8 < 4 ? 1 : -1))));
-  const batch = batchOf(clf, 1);
-  const label = (batch.labels as number[])[0];
-  const before = copy(clf);
-  clf.learn(batch);
   const L = clf.shapes[0];
-  clf.nets[0].w[0].forEach((v, i) => {
-    const d = v - before[0][i];
-    if (d === 0) return;
-    const typed = (Math.floor(i / L.out) < L.srcExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
-    assert.equal(Math.sign(d), typed * (label ? 1 : -1));
-  });
+  for (const label of [1, 0]) {
+    // Every input non-zero, so every weight of the learning family moves, and only those.
+    const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
+    const before = copy(clf);
+    clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [label]));
+    let moved = 0;
+    clf.nets[0].w[0].forEach((v, i) => {
+      const d = v - before[0][i];
+      const fromExc = Math.floor(i / L.out) < L.srcExc;
+      assert.equal(d !== 0, fromExc === (label === 1), `weight ${i} (label ${label}) moved by ${d}`);
+      if (d === 0) return;
+      moved++;
+      const typed = (fromExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+      // Δw = α·z·f'·s_k·e on the family s_m = sign(e): its sign is s_k·s_m, whatever the sign of w.
+      assert.equal(Math.sign(d), typed, `weight ${i} (label ${label}) moved against its type`);
+    });
+    assert.equal(moved, INPUTS * L.out, `label ${label}: ${moved} weights moved`);
+  }
 });
 
 test('ternary: forward weights are in {−1, 0, +1}·s_m·s_k while the float weights keep learning', () => {
@@ -107,6 +115,78 @@ test('ternary: forward weights are in {−1, 0, +1}·s_m·s_k while the float we
   assert.ok(clf.nets[0].w[0].some((v, i) => v !== before[0][i]));
 });
 
+test('ternary bias: with ternaryBias the bias weights the forward pass reads are ternary too; without, float', () => {
+  const withBias = make({ ternary: true, ternaryBias: true });
+  for (let i = 0; i < 5; i++) withBias.learn(batchOf(withBias, 8));
+  withBias.shapes.forEach((L, l) => {
+    const q = withBias.nets[0].biasQ[l];
+    assert.equal(q.length, 2 * L.out);
+    for (let i = 0; i < q.length; i++) {
+      const typed = (i < L.out ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+      assert.ok(q[i] === 0 || q[i] === typed, `layer ${l} ternary bias ${q[i]}`);
+    }
+    assert.ok(q.some((v) => v !== 0), `layer ${l}: every bias quantised to 0`);
+  });
+  // Ternary values are invariant to a common scale of a layer's float weights and biases: the output is unchanged
+  // when both are scaled with ternaryBias, and changes when the float biases reach the forward pass.
+  for (const [ternaryBias, invariant] of [[true, true], [false, false]] as const) {
+    const clf = make({ ternary: true, ternaryBias });
+    const batch = batchOf(clf, 4);
+    const a = new Float32Array(8);
+    clf.predict(batch, a);
+    for (const p of clf.parameters()) for (let i = 0; i < p.length; i++) p[i] *= 3;
+    clf.parametersChanged();
+    const b = new Float32Array(8);
+    clf.predict(batch, b);
+    assert.equal(a.every((v, i) => v === b[i]), invariant, `ternaryBias ${ternaryBias}: ${a} vs ${b}`);
+  }
+  assert.equal(make({ ternary: true }).nets[0].biasQ[0].length, 0, 'no quantised biases by default');
+});
+
+test('batch mean: the update of a batch is its sum ÷ the batch size', () => {
+  const x = Float32Array.from({ length: 3 * INPUTS }, (_, i) => ((i * 7) % 5) / 5);
+  const deltas = (batchReduce: 'sum' | 'mean') => {
+    const clf = make({ batchReduce });
+    const before = copy(clf);
+    clf.learn(denseBatch(clf.backend, x, 3, INPUTS, [1, 0, 1]));
+    return clf.parameters().map((p, i) => Float64Array.from(p, (v, k) => v - before[i][k]));
+  };
+  const sum = deltas('sum');
+  const mean = deltas('mean');
+  sum.forEach((d, i) => assertAllClose(mean[i], d.map((v) => v / 3), { rtol: 1e-5, atol: 1e-8 }));
+  assert.ok(sum[0].some((v) => v !== 0));
+});
+
+test('initial range ÷ √width: each layer |w| < initMax / √(its units), and reaches most of it', () => {
+  const clf = make({ initScale: 'sqrt-width', initPerUnit: false, initMax: 1, units: 64, layers: 2 });
+  clf.shapes.forEach((L, l) => {
+    const limit = 1 / Math.sqrt(L.out);
+    const all = [...clf.nets[0].w[l], ...clf.nets[0].bias[l]].map(Math.abs);
+    const max = Math.max(...all);
+    assert.ok(max < limit && max > 0.8 * limit, `layer ${l} (width ${L.out}): max |w| ${max}, limit ${limit}`);
+  });
+});
+
+test('softmax output with the true derivative: the linear output steps as with derivative 1, hidden layers × 2/u0', () => {
+  const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
+  const deltas = (derivative: 'kaneko' | 'true') => {
+    const clf = make({ output: 'softmax', derivative, layers: 1 }, 3);
+    const before = copy(clf);
+    clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [2]));
+    return clf.parameters().map((p, i) => Float64Array.from(p, (v, k) => v - before[i][k]));
+  };
+  const kaneko = deltas('kaneko');
+  const truth = deltas('true');
+  const gain = 2 / base.u0;
+  // parameters(): per network [w0, bias0, w1, bias1]; index 2 and 3 are the output layer.
+  truth.forEach((d, i) => {
+    const output = i % 4 >= 2;
+    // Deltas are differences of float32 weights (|w| < 1/8 here): an absolute tolerance of an ulp or so.
+    assertAllClose(d, kaneko[i].map((v) => (output ? v : v * gain)), { rtol: 1e-6, atol: 2e-8 });
+  });
+  assert.ok(kaneko[2].some((v) => v !== 0));
+});
+
 test('RMS normalisation: scaling a hidden layer\'s weights and biases does not change the output', () => {
   for (const backend of ['reference', 'wasm-relaxed-simd']) {
     const clf = make({ rmsNorm: true }, 2, backend);
@@ -122,7 +202,11 @@ test('RMS normalisation: scaling a hidden layer\'s weights and biases does not c
 });
 
 test('options give the same results on the reference and WebAssembly backends', () => {
-  for (const o of [{ output: 'softmax' as const }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' as const }, { ternary: true }, { rmsNorm: true }]) {
+  const cases: Partial<EdOptions>[] = [
+    { output: 'softmax' }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' }, { ternary: true }, { rmsNorm: true },
+    { ternary: true, ternaryBias: true }, { batchReduce: 'mean', lr: 3 }, { updateScale: 'width', initScale: 'sqrt-width', initPerUnit: false },
+  ];
+  for (const o of cases) {
     const run = (backend: string) => {
       const clf = make(o, 3, backend);
       const r = new Random(9);

@@ -10,6 +10,7 @@ import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { trainFlags } from './flags.js';
 import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
 import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions } from './model.js';
+import { oracleCommand, type OracleCommandOptions } from './oracle.js';
 import { reportCommand } from './report.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
@@ -80,6 +81,16 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port (default: 5173)', count)
     .option('--dir <dir>', 'directory of the built lab (default: web-dist)')
     .action((opts: ServeOptions) => serveCommand(opts));
+
+  program.command('oracle')
+    .description("run Kaneko's XOR / parity protocol (preset kaneko, fixed order, stop at Σ|e| < 0.1, ≤ 10000 epochs) for 2…128 hidden units and print it beside his published table")
+    .option('--seeds <n>', 'runs per hidden width, seeds 1…n (default: 100, as Kaneko)', count)
+    .option('--task <name>', 'xor, or parity (default: xor)')
+    .option('--bits <n>', 'bits of the parity task (default: 4; xor is 2)', count)
+    .option('--json', 'print every row, with the epochs of each seed, as one JSON object')
+    .action((opts: OracleCommandOptions) => {
+      oracleCommand(opts);
+    });
 
   program.command('bench')
     .description('benchmark the kernels (GFLOP/s, checked against the reference) and ED training (s/epoch, samples/s) per backend and thread count')

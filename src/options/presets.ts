@@ -10,10 +10,10 @@ export interface EdPreset {
 }
 
 const kanekoRule: EdOptions = {
-  layers: 1, units: 8, lr: 0.8, lrDecay: 1, beta: 0.8, u0: 0.4, u1: 1, initMax: 1, initPerUnit: false, inputInitMax: 0,
-  updateScale: 'none', derivative: 'kaneko', weightDecrement: false, firstHidden: 'inhibitory',
+  layers: 1, units: 8, lr: 0.8, lrDecay: 1, beta: 0.8, u0: 0.4, u1: 1, initMax: 1, initPerUnit: false, initScale: 'none', inputInitMax: 0,
+  updateScale: 'none', batchReduce: 'sum', derivative: 'kaneko', weightDecrement: false, firstHidden: 'inhibitory',
   output: 'sigmoid', unitTypes: 'alternate', typeSeed: 1, connectivity: 1, maskSeed: 1,
-  lowering: 'strengthen-inhibitory', initSign: 'typed', ternary: false, rmsNorm: false,
+  lowering: 'strengthen-inhibitory', initSign: 'typed', ternary: false, ternaryBias: false, rmsNorm: false,
 };
 
 export const PRESETS = {

@@ -27,14 +27,24 @@ export function multiplyInPlace(w: Float32Array, mask: Float32Array): void {
 
 /**
  * Ternary weights for the forward pass ("BitNet"): the fixed sign s_m·s_k where |w| / mean|w| > 0.5, else 0.
- * Rows below excRows have excitatory sources.
+ * Rows below excRows have excitatory sources. Given `bias` (2, n) — row 0 from the excitatory bias unit — it is
+ * quantised too, with the mean taken over weights and biases together: the seed author's bias units are two
+ * more rows of the same matrix.
  */
-export function ternarise(out: Float32Array, w: Float32Array, excRows: number, n: number, outSign: Float32Array): void {
+export function ternarise(
+  out: Float32Array, w: Float32Array, excRows: number, n: number, outSign: Float32Array,
+  bias: { q: Float32Array; w: Float32Array } | null = null,
+): void {
   let sum = 0;
   for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
-  const threshold = 0.5 * (sum / Math.max(1, w.length));
-  for (let i = 0; i < w.length; i++) {
-    const typed = (Math.floor(i / n) < excRows ? 1 : -1) * outSign[i % n];
-    out[i] = Math.abs(w[i]) > threshold ? typed : 0;
-  }
+  if (bias) for (let i = 0; i < bias.w.length; i++) sum += Math.abs(bias.w[i]);
+  const threshold = 0.5 * (sum / Math.max(1, w.length + (bias?.w.length ?? 0)));
+  const quantise = (q: Float32Array, v: Float32Array, exc: number) => {
+    for (let i = 0; i < v.length; i++) {
+      const typed = (Math.floor(i / n) < exc ? 1 : -1) * outSign[i % n];
+      q[i] = Math.abs(v[i]) > threshold ? typed : 0;
+    }
+  };
+  quantise(out, w, excRows);
+  if (bias) quantise(bias.q, bias.w, 1);
 }

@@ -43,6 +43,8 @@ export interface EdNetworkView {
   weff: Float32Array;
   /** Per layer, with `ternary`: the weights the forward pass uses (layer 0 uses weff). */
   wq: Float32Array[];
+  /** Per layer, with `ternary` and `ternaryBias`: the bias weights the forward pass uses. */
+  biasQ: Float32Array[];
   /** Per layer, with connectivity < 1: 1 where a connection exists, 0 elsewhere. */
   mask: Float32Array[];
   act: Float32Array[];
@@ -121,8 +123,11 @@ export class EdClassifier implements Rule {
   readonly storage: EdStorage;
   private readonly shared: BatchState;
   private readonly scores: Float32Array;
-  /** α ÷ the update divisor (× 2/u0 with the true derivative): the factor of every weight change. */
-  private readonly stepSize: number;
+  /**
+   * Per layer, the factor of every weight change: α ÷ the layer's update divisor, × 2/u0 with the true derivative
+   * (sigmoid units only: a linear softmax output's derivative is 1), × u1 for hidden layers.
+   */
+  private readonly layerStep: number[];
   /** The learning-rate schedule: α·lrDecay^epochs (1 for Kaneko's constant α). */
   private lrScale = 1;
   /** Set by the engine to run networks elsewhere (a worker pool); null runs them one by one here. */
@@ -147,7 +152,12 @@ export class EdClassifier implements Rule {
     this.nets = nets;
     this.shared = shared;
     this.scores = new Float32Array(maxBatch * classes);
-    this.stepSize = (options.lr / updateDivisor(options)) * (options.derivative === 'true' ? 2 / options.u0 : 1);
+    const last = this.shapes.length - 1;
+    this.layerStep = this.shapes.map((L, l) => {
+      const sigmoid = l < last || options.output === 'sigmoid';
+      const step = (options.lr / updateDivisor(options, L.out)) * (options.derivative === 'true' && sigmoid ? 2 / options.u0 : 1);
+      return l === last ? step : step * options.u1;
+    });
     if (fresh) {
       this.shapes.forEach((L, l) => shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
       shared.betaColumn.fill(options.beta);
@@ -244,10 +254,10 @@ export class EdClassifier implements Rule {
       const L = this.shapes[l];
       const act = net.act[l];
       const w = o.ternary ? net.wq[l] : net.w[l];
+      const bias = o.ternary && o.ternaryBias ? net.biasQ[l] : net.bias[l];
       if (l === 0 && dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
       else if (l === 0) be.spmm(act, s.start, s.end, index, value, net.weff, batch, L.out);
       else be.gemm(act, net.act[l - 1], w, batch, L.srcExc + L.srcInh, L.out);
-      const bias = net.bias[l];
       for (let j = 0; j < L.out; j++) net.biasEff[l][j] = o.beta * (bias[j] + bias[L.out + j]);
       be.addRow(act, net.biasEff[l], batch, L.out);
       if (o.rmsNorm && l < last) rmsNormalise(act, batch, L.out);
@@ -304,10 +314,11 @@ export class EdClassifier implements Rule {
     // The plain rule: every sample changes exactly one family, by the same Σ x·g it would add to W⁺ + W⁻.
     const plain = !o.weightDecrement && !weaken && !o.ternary && o.connectivity === 1;
     const last = this.shapes.length - 1;
+    // The sum of the batch's updates, or their mean (÷ the samples in this batch).
+    const reduce = o.batchReduce === 'mean' ? 1 / batch : 1;
     for (let l = 0; l <= last; l++) {
       const L = this.shapes[l];
-      const step = this.stepSize * this.lrScale;
-      const amine = l === last ? step : step * o.u1;
+      const amine = this.layerStep[l] * this.lrScale * reduce;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       const g = net.grad[l];
       if (l === last && o.output === 'softmax') {
@@ -355,7 +366,10 @@ export class EdClassifier implements Rule {
     const L = this.shapes[l];
     const w = net.w[l];
     const n = L.srcExc * L.out;
-    if (this.options.ternary) ternarise(net.wq[l], w, L.srcExc, L.out, this.shared.outSign[l]);
+    if (this.options.ternary) {
+      const bias = this.options.ternaryBias ? { q: net.biasQ[l], w: net.bias[l] } : null;
+      ternarise(net.wq[l], w, L.srcExc, L.out, this.shared.outSign[l], bias);
+    }
     const forward = this.options.ternary ? net.wq[l] : w;
     if (L.paired) this.backend.add(net.weff, forward, forward.subarray(n), n);
   }
@@ -391,13 +405,14 @@ export class EdClassifier implements Rule {
    */
   private initWeights(rng: Random): void {
     const o = this.options;
-    const range = o.initPerUnit ? o.initMax / o.units : o.initMax;
+    const base = o.initPerUnit ? o.initMax / o.units : o.initMax;
     const masks = new Random(o.maskSeed);
     for (let k = 0; k < this.networks; k++) {
       const r = rng.fork(k);
       const net = this.nets[k];
       this.shapes.forEach((L, l) => {
         const sign = this.shared.outSign[l];
+        const range = o.initScale === 'sqrt-width' ? base / Math.sqrt(L.out) : base;
         const limit = l === 0 && o.inputInitMax > 0 ? o.inputInitMax : range;
         const fill = (w: Float32Array, excRows: number) => {
           for (let i = 0; i < w.length; i++) {
@@ -436,6 +451,7 @@ export class EdClassifier implements Rule {
         bias: this.shapes.map((L) => c.float32(2 * L.out)),
         weff: c.float32(this.inputs * this.shapes[0].out),
         wq: this.shapes.map((L) => c.float32(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
+        biasQ: this.shapes.map((L) => c.float32(this.options.ternary && this.options.ternaryBias ? 2 * L.out : 0)),
         mask: this.shapes.map((L) => c.float32(this.options.connectivity < 1 ? (L.srcExc + L.srcInh) * L.out : 0)),
         act: this.shapes.map((L) => c.float32(B * L.out)),
         grad: this.shapes.map((L) => c.float32(B * L.out)),

@@ -159,6 +159,9 @@ export class TrainingSession {
 
   /** Evaluates on the validation split now and records it (NaN accuracies when there is none). */
   evaluate(): EvalRecord {
+    // Rebuild what is derived from the parameters (ED's online W⁺ + W⁻ drifts in float rounding), so that every
+    // evaluation sees the weights a saved model would hold.
+    this.rule.parametersChanged();
     const held = this.validationRows.count > 0;
     const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.validationRows) : { accuracy: NaN, balancedAccuracy: NaN };
     const epoch = this.samples / this.task.train.count;
