@@ -106,5 +106,6 @@ export function unusedOptions(raw: TrainInput): string[] {
   for (const k of ['data', 'imbalance', 'validation', 'splitSeed', 'retrainFull'] as const) if (given(k) && !images) notes.push(`option ${k} does not apply to task ${task} (it is generated)`);
   const [own, other] = rule === 'ed' ? [ED_OPTIONS, BACKPROP_OPTIONS] : [BACKPROP_OPTIONS, ED_OPTIONS];
   for (const k of Object.keys(other)) if (given(k) && !(k in own)) notes.push(`option ${k} does not apply to rule ${rule}`);
+  if (given('ternaryBias') && !raw.ternary) notes.push('option ternaryBias applies only with ternary (the bias weights of a ternary forward pass)');
   return notes;
 }
