@@ -37,7 +37,7 @@ export interface ModelOptions extends Omit<TrainInput, 'task' | 'digits' | 'bits
 export interface EpochLogs {
   /** Training accuracy over the epoch, each sample classified just before the update it took part in. */
   accuracy: number;
-  /** Mean |e| per sample and output over the epoch (Kaneko's error measure; ED has no loss function). */
+  /** Σ|e| over the outputs, per sample, over the epoch (Kaneko's error measure; ED has no loss function). */
   meanAbsError: number;
   /** On the validation data, when there is some. */
   valAccuracy?: number;
@@ -144,7 +144,7 @@ export class Model {
         const seconds = e.trainSeconds - lastSeconds;
         lastSeconds = e.trainSeconds;
         const samples = train.count;
-        const logs: EpochLogs = { accuracy: e.trainAccuracy, meanAbsError: e.trainError / this.rule.classes, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : 0 };
+        const logs: EpochLogs = { accuracy: e.trainAccuracy, meanAbsError: e.trainError, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : 0 };
         if (validation.count > 0) Object.assign(logs, { valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy });
         const epoch = history.epoch.length;
         history.epoch.push(epoch);
