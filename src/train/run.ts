@@ -1,25 +1,26 @@
 /**
- * One training run from a TrainInput: resolve the config, load the data, build the rule, train, and log.
- * This is what `edlearn train` and the TypeScript API call; it never prints.
+ * One training run from a TrainInput, as the CLI and the experiments make it: resolve the config, load the data,
+ * build the run (train/build.ts), spread its networks over the cores, train, optionally retrain on every training
+ * file, and log. It never prints.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
 import { mergeSplits } from '../data/holdout.js';
 import { emptySplit, type Task } from '../data/tasks.js';
-import type { Backend } from '../kernels/backend.js';
 import { spreadNetworks } from '../engine/threads.js';
 import { AtomicLineWriter } from '../io.js';
+import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
 import type { ExperimentTag } from '../report/types.js';
-import { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
-
-export { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
+import { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
+
+export { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 
 export interface RunHooks {
   onEval?: (e: EvalRecord) => void;
