@@ -71,7 +71,7 @@ test('--help lists the defaults', () => {
   assert.equal(r.code, 0);
   const help = r.stdout.replace(/\s+/g, ' ');
   assert.match(help, /--units <n> .*default: seed 16, kaneko 8, kaneko-mnist 64; backprop 16\)/);
-  assert.match(help, /--lr <rate> .*default: seed 0\.01, kaneko 0\.8, kaneko-mnist 0\.01; backprop 0\.001\)/);
+  assert.match(help, /--lr <rate> .*default: seed 0\.01, kaneko 0\.8, kaneko-mnist 0\.005; backprop 0\.001\)/);
   assert.match(help, /--batch <n> .*default: seed 64, kaneko 1, kaneko-mnist 1\)/);
   assert.match(help, /--update-scale <name> .*choices: "none", "units\+layers", "units\*layers"/);
 });
