@@ -26,8 +26,8 @@ const tests = (c: CurveData) => c.runs.map((r) => r.end?.selected?.testAccuracy 
 const stats = (c: CurveData): Summary => summarize(tests(c));
 const seconds = (c: CurveData) => mean(c.runs.map((r) => r.end?.trainSeconds ?? NaN));
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
-const points = (v: number) => (v * 100).toFixed(1);
-/** "97.1 ± 0.2 % [96.9, 97.3]" */
+const points = (v: number) => (v * 100).toFixed(2);
+/** "97.12 ± 0.21 % [96.86, 97.38]" */
 const show = (c: CurveData) => {
   const s = stats(c);
   return `${points(s.mean)} ± ${points(s.sd)} % [${points(s.ci[0])}, ${points(s.ci[1])}]`;
