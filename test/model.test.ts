@@ -169,6 +169,8 @@ test('damaged model files give one-line errors that name the file, the problem a
 
   assertBadModel(assemble(2, header, params), /written by a newer edlearn \(format 2\); this edlearn reads format 1 — upgrade edlearn/);
   assertBadModel(assemble(1, '{' + header.slice(2), params), /has a header that is not JSON .*re-save it/);
+  // Found by fuzzing: the parser quotes the bytes around the error, a line break among them (one line, still).
+  assertBadModel(assemble(1, '{"format":\n\u2028x' + header.slice(12), params), /has a header that is not JSON .*\\u000a.*re-save it/);
 
   const parsed = JSON.parse(header);
   const edit = (change: (h: any) => void) => {

@@ -88,7 +88,8 @@ function parseHeader(json: Uint8Array): ModelHeader | string {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (err) {
-    return `has a header that is not JSON (${(err as Error).message})`;
+    // The parser quotes the text around the error, which may hold any byte: keep the message on one line.
+    return `has a header that is not JSON (${(err as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)})`;
   }
   const missing = missingField(value);
   return missing ? `has a header without a valid ${missing}` : (value as ModelHeader);
