@@ -73,7 +73,7 @@ test('batch: layers 2, units 16, several batch sizes with updates adapted; speed
 });
 
 test('the kaneko-mnist experiments run the preset they name on 10 classes', () => {
-  for (const { cfg } of [...configs('kaneko-mnist-search'), ...configs('kaneko-mnist')]) {
+  for (const { cfg } of [...configs('kaneko-mnist-search'), ...configs('kaneko-mnist-search-2'), ...configs('kaneko-mnist')]) {
     assert.equal(cfg.task.kind, 'all');
     assert.equal(cfg.train.batch, 1, 'online, as Kaneko');
     assert.ok(cfg.ed!.layers === 1 && cfg.ed!.initMax === 0.01 && cfg.train.epochs === 20);
