@@ -9,6 +9,7 @@ import { toSparseRows } from '../src/data/sparse.js';
 import type { Task } from '../src/data/tasks.js';
 import { UserError } from '../src/errors.js';
 import { readModelFile } from '../src/model/file.js';
+import { modelTask } from '../src/model/task.js';
 import { predictRows } from '../src/train/predict.js';
 import { loadTask } from '../src/train/run.js';
 import { idxBytes, runCli, tempDir } from './helpers.js';
@@ -163,4 +164,12 @@ test('CLI: train --save, eval, predict, and one-line errors for a corrupted mode
   writeFileSync(corrupted, bytes);
   assertUserError(['eval', '--model', corrupted], /corrupted\.edlearn is corrupted or was modified .*re-save it/);
   assertUserError(['eval', '--model', model, '--data', idxDirectory('cli-two-classes', 2, 28)], /was trained on 10 classes; .* has 2 — /);
+});
+
+test('eval of a model whose data location is not a directory here asks for --data, naming the recorded source', () => {
+  const { model } = trainInProcess();
+  const { header } = readModelFile(model);
+  const moved = { ...header, config: { ...header.config, task: { ...header.config.task, data: 'local IDX files' } } };
+  assert.throws(() => modelTask(moved, 'lab.edlearn'), (err: unknown) => err instanceof UserError
+    && err.message === "model lab.edlearn was trained on data from 'local IDX files', which is not a directory here (the lab records files loaded from disk that way); give --data DIR with the same IDX files");
 });

@@ -2,6 +2,7 @@
  * The held-out split a model is evaluated on (Node: reads datasets): the task recorded in its header, rebuilt
  * through the run builder on the dataset it names or on another directory, once that data is checked to fit.
  */
+import { existsSync, statSync } from 'node:fs';
 import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
 import { parseDigits, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
@@ -26,6 +27,9 @@ export function modelTask(header: ModelHeader, file: string, data?: string): Mod
   const source = data ?? header.config.task.data;
   if (source === 'arrays') {
     throw new UserError(`model ${file} was trained on arrays through the TypeScript API, so it names no dataset; give --data DIR (or --data mnist) to evaluate it`);
+  }
+  if (data === undefined && source !== 'mnist' && !(existsSync(source) && statSync(source).isDirectory())) {
+    throw new UserError(`model ${file} was trained on data from '${source}', which is not a directory here (the lab records files loaded from disk that way); give --data DIR with the same IDX files`);
   }
   const ds = source === 'mnist' ? loadMnist() : loadIdxDataset(source);
   checkFits(header, file, source, ds);
