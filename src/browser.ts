@@ -30,7 +30,7 @@ export type { RunHeader } from './train/log.js';
 // The rules and the kernels they run on.
 export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';
 export { BackpropClassifier } from './rules/backprop.js';
-export { argmaxRow, type LearnStats, type Rule, type SampleBatch } from './rules/rule.js';
+export type { LearnStats, Rule, SampleBatch } from './rules/rule.js';
 export { BACKEND_NAMES, type Backend } from './kernels/backend.js';
 export { referenceBackend } from './kernels/reference.js';
 export { WasmBackend, createMemory } from './kernels/wasm.js';
@@ -39,7 +39,7 @@ export { loadBrowserBackend, type BrowserBackendChoice } from './kernels/browser
 // Data from IDX bytes, and tasks over it.
 export { parseIdx, type IdxArray } from './data/idx-parse.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
-export { buildTask, parityTask, parseDigits, type Split, type Task, type TaskKind } from './data/tasks.js';
+export { buildTask, parityTask, type Split, type Task, type TaskKind } from './data/tasks.js';
 export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js';
 export { matchIdxNames, PART_NAMES, standardName, type IdxNameMatch } from './data/idx-names.js';
 export { decodePng, type GreyImage, type Inflate } from './data/png.js';

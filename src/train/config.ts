@@ -52,10 +52,10 @@ const isLogic = (t: TaskName) => t === 'xor' || t === 'parity';
 export function resolveConfig(raw: TrainInput, machine: { threads: number } = { threads: 1 }): RunConfig {
   const digitsText = Array.isArray(raw.digits) ? raw.digits.join(',') : raw.digits;
   const input = validateGiven(INPUT_OPTIONS, { ...raw, digits: digitsText }, 'options');
-  const preset = getPreset(input.preset ?? RUN_DEFAULTS.preset);
+  const presetName: PresetName = input.preset ?? RUN_DEFAULTS.preset;
+  const preset = getPreset(presetName);
   const kind = input.task ?? RUN_DEFAULTS.task;
   const rule = input.rule ?? RUN_DEFAULTS.rule;
-  const presetName = (input.preset ?? RUN_DEFAULTS.preset) as PresetName;
   const ed = rule === 'ed' ? validateEdOptions({ ...preset.rule, ...pick(ED_OPTIONS, input) }) : undefined;
   const backprop = rule === 'backprop' ? validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...pick(BACKPROP_OPTIONS, input) }) : undefined;
   check(input.epochs === undefined || input.updates === undefined, 'options epochs and updates: give one, not both');

@@ -84,6 +84,8 @@ export class TrainingSession {
   private readonly order: Int32Array;
   private readonly trainRows: SparseRows;
   readonly validationRows: SparseRows;
+  /** The test split's rows, built when the run ends (never before). */
+  private testRows: SparseRows | null = null;
   private readonly batch: SampleBatch;
   private readonly started = performance.now();
   private learnMs = 0;
@@ -189,6 +191,8 @@ export class TrainingSession {
   finish(): TrainResult {
     if (this.history.length === 0) this.evaluate();
     const last = this.history[this.history.length - 1];
+    // Updates after the last evaluation (a stopped run) leave ED's online W⁺ + W⁻ drifted: rebuild it first.
+    this.rule.parametersChanged();
     const finalWeights = this.rule.parameters().map((p) => Float32Array.from(p));
     const finalTest = this.testNow();
     let selectedTest = finalTest;
@@ -219,17 +223,13 @@ export class TrainingSession {
     this.rule.parametersChanged();
   }
 
-  /**
-   * Accuracy on the test split now (NaN when the task has none). Rebuilds derived weights first (ED's W⁺ + W⁻,
-   * kept incrementally by online updates with its own rounding), so the rule predicts as its saved file would.
-   */
+  /** Accuracy on the test split now (NaN when the task has none); its rows are built once, at the first call. */
   private testNow(): { accuracy: number; balancedAccuracy: number } {
-    this.rule.parametersChanged();
     const { task } = this;
     if (task.test.count === 0) return { accuracy: NaN, balancedAccuracy: NaN };
-    const rows = task.test === task.train ? this.trainRows : task.test === task.validation ? this.validationRows
+    this.testRows ??= task.test === task.train ? this.trainRows : task.test === task.validation ? this.validationRows
       : toSparseRows(task.test, task.inputs, task.scale, this.rule.backend);
-    return evaluateRows(this.rule, rows);
+    return evaluateRows(this.rule, this.testRows);
   }
 }
 
