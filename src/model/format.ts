@@ -13,6 +13,7 @@
  */
 import { UserError } from '../errors.js';
 import { crc32 } from './crc32.js';
+import { AGENT_FORMAT_VERSION, type AgentHeader, isAgentHeader, missingAgentField } from './agent.js';
 import { MODEL_FORMAT_VERSION, missingField, type ModelHeader } from './header.js';
 
 const MAGIC = new TextEncoder().encode('EDLEARN\0');
@@ -20,7 +21,7 @@ const MAGIC = new TextEncoder().encode('EDLEARN\0');
 const PREFIX = MAGIC.length + 8;
 const CHECKSUM = 4;
 
-export function encodeModel(header: ModelHeader, params: Float32Array[]): Uint8Array {
+export function encodeModel(header: ModelHeader | AgentHeader, params: Float32Array[]): Uint8Array {
   const shapes = params.map((p) => p.length);
   if (shapes.length !== header.parameterShapes.length || shapes.some((n, i) => n !== header.parameterShapes[i])) {
     throw new Error(`encodeModel: header.parameterShapes [${header.parameterShapes.join(', ')}] ≠ the arrays given [${shapes.join(', ')}]`);
@@ -31,7 +32,7 @@ export function encodeModel(header: ModelHeader, params: Float32Array[]): Uint8A
   const bytes = new Uint8Array(paramsAt + 4 * floats + CHECKSUM);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
-  view.setUint32(MAGIC.length, MODEL_FORMAT_VERSION, true);
+  view.setUint32(MAGIC.length, isAgentHeader(header) ? AGENT_FORMAT_VERSION : MODEL_FORMAT_VERSION, true);
   view.setUint32(MAGIC.length + 4, json.length, true);
   bytes.set(json, PREFIX);
   let at = paramsAt;
@@ -44,6 +45,20 @@ export function encodeModel(header: ModelHeader, params: Float32Array[]): Uint8A
 
 /** Reads a model file; `name` (its path) appears in every error, each of which says what to do. */
 export function decodeModel(bytes: Uint8Array, name: string): { header: ModelHeader; params: Float32Array[] } {
+  const file = decodeFile(bytes, name);
+  if (isAgentHeader(file.header)) throw new UserError(`${name} is an RL agent (written by edlearn rl --save), not a classifier; play it with edlearn rl ${(file.header as AgentHeader).config.env} --load ${name} --greedy`);
+  return file as { header: ModelHeader; params: Float32Array[] };
+}
+
+/** Reads an RL agent file (edlearn rl --save), with the same checks as a model file. */
+export function decodeAgent(bytes: Uint8Array, name: string): { header: AgentHeader; params: Float32Array[] } {
+  const file = decodeFile(bytes, name);
+  if (!isAgentHeader(file.header)) throw new UserError(`${name} is a classifier model (edlearn train --save), not an RL agent; give a file written by edlearn rl --save`);
+  return file as { header: AgentHeader; params: Float32Array[] };
+}
+
+/** A model or agent file: the container's checks, then the header of either kind. */
+function decodeFile(bytes: Uint8Array, name: string): { header: ModelHeader | AgentHeader; params: Float32Array[] } {
   const fail = (what: string) => new UserError(`model ${name} ${what}`);
   const minimum = PREFIX + CHECKSUM;
   if (bytes.length < minimum) throw fail(`is ${bytes.length} bytes long, too short for a model file (at least ${minimum}); it was not fully written — save it again`);
@@ -83,7 +98,7 @@ export function decodeModel(bytes: Uint8Array, name: string): { header: ModelHea
 }
 
 /** The header, or what is wrong with it. */
-function parseHeader(json: Uint8Array): ModelHeader | string {
+function parseHeader(json: Uint8Array): ModelHeader | AgentHeader | string {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
@@ -91,8 +106,8 @@ function parseHeader(json: Uint8Array): ModelHeader | string {
     // The parser quotes the text around the error, which may hold any byte: keep the message on one line.
     return `has a header that is not JSON (${(err as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)})`;
   }
-  const missing = missingField(value);
-  return missing ? `has a header without a valid ${missing}` : (value as ModelHeader);
+  const missing = isAgentHeader(value) ? missingAgentField(value) : missingField(value);
+  return missing ? `has a header without a valid ${missing}` : (value as ModelHeader | AgentHeader);
 }
 
 const align4 = (n: number) => Math.ceil(n / 4) * 4;

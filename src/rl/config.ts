@@ -46,7 +46,7 @@ type Tunable = Omit<RlConfig, 'env' | 'agent' | 'seed' | 'episodes' | 'steps' | 
 /** Defaults per environment, then per agent (chosen on training returns / validation accuracy, never on test). */
 const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
   cartpole: {
-    'ed-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.5 },
+    'ed-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.05 },
     'bp-dqn': { gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.001 },
     'ed-columns': { gamma: 0.99, epsStart: 0.1, epsEnd: 0.01, epsDecay: 20_000, replay: 1, batch: 1, learnStart: 0, trainEvery: 1, targetPeriod: 1, trace: 20, traceDecay: 0.8, success: 0.05, units: 32, layers: 1, lr: 0.5 },
   },

@@ -1,0 +1,139 @@
+/**
+ * One RL run as the CLI and the experiment make it (Node): resolve the config, build the environment (reading
+ * MNIST for the reward-only task), the encoding and the agent, train with one NDJSON event per episode (the
+ * MNIST task: one per evaluation), read the test images once at the end, and play a loaded agent greedily.
+ * It never prints.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { holdOut } from '../data/holdout.js';
+import { buildTask, type Task } from '../data/tasks.js';
+import { AtomicLineWriter } from '../io.js';
+import { getBackend } from '../kernels/index.js';
+import type { AgentHeader } from '../model/agent.js';
+import type { ExperimentTag } from '../report/types.js';
+import { loadDataset } from '../train/run.js';
+import type { RunConfig } from '../train/config.js';
+import { VERSION } from '../version.js';
+import { type Agent, createAgent, valueScale } from './agent.js';
+import { CartPole } from './cartpole.js';
+import { type RlConfig, type RlInput, resolveRlConfig } from './config.js';
+import { type Encoding, pixelEncoding, rbfEncoding } from './encoding.js';
+import type { Env } from './env.js';
+import { envSeed, type EpisodeRecord, greedyAccuracy, type RlResult, trainAgent } from './loop.js';
+import { RewardOnlyMnist } from './mnist-task.js';
+
+export const RL_LOG_FORMAT = 'edlearn-rl-log';
+export const RL_LOG_FORMAT_VERSION = 1;
+
+export interface RlStartEvent {
+  event: 'start';
+  format: typeof RL_LOG_FORMAT;
+  formatVersion: number;
+  version: string;
+  time: string;
+  run: string;
+  experiment?: ExperimentTag;
+  machine: { cpu: string; cores: number; node: string };
+  config: RlConfig;
+  backend: string;
+  env: AgentHeader['env'] & { train?: number; validation?: number; test?: number };
+  parameters: number;
+}
+
+/** The MNIST task's greedy validation accuracy after `episode` images. */
+export interface RlEvalRecord {
+  episode: number;
+  steps: number;
+  validationAccuracy: number;
+  /** Share of rewarded actions among the training episodes since the previous evaluation (exploration included). */
+  rewardRate: number;
+}
+
+export interface RlHooks {
+  onEpisode?: (e: EpisodeRecord) => void;
+  onEval?: (e: RlEvalRecord) => void;
+  log?: string;
+  writer?: { writeLine(line: string): void };
+  runId?: string;
+  experiment?: ExperimentTag;
+}
+
+export interface RlOutcome {
+  header: RlStartEvent;
+  /** accuracy: greedy accuracy on the test images, read once after training (MNIST task). */
+  result: RlResult & { accuracy?: number; validationAccuracy?: number };
+  returns: Float32Array;
+  agent: Agent;
+}
+
+/** The environment, encoding and (MNIST) task of a config. */
+export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
+  if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
+  const ds = loadDataset({ task: { kind: 'all', data: config.data } } as RunConfig)!;
+  const files = buildTask(ds, 'all', []);
+  const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, 1) : { train: files.train, validation: files.validation };
+  const task: Task = { ...files, ...split };
+  const env = new RewardOnlyMnist(task.train, task.classes, task.scale, 0, true, `reward-only ${ds.name}`);
+  return { env, encoding: pixelEncoding(task.inputs), task };
+}
+
+/** resolveRlConfig with a data directory made absolute (a saved agent names its data wherever it is read). */
+export function resolveRlRun(input: RlInput): RlConfig {
+  const config = resolveRlConfig(input);
+  return config.data === 'mnist' ? config : { ...config, data: resolve(config.data) };
+}
+
+export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
+  const config = resolveRlRun(input);
+  const backend = getBackend(config.backend);
+  const { env, encoding, task } = buildEnv(config);
+  const scale = valueScale(env.maxReward, env.horizon, config.gamma);
+  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: scale }, backend);
+  const run = hooks.runId ?? 'rl';
+  const header: RlStartEvent = {
+    event: 'start', format: RL_LOG_FORMAT, formatVersion: RL_LOG_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(), run,
+    experiment: hooks.experiment, machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+    config, backend: backend.name,
+    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: scale,
+      ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}) },
+    parameters: agent.columns.parameters().reduce((n, p) => n + p.length, 0),
+  };
+  const file = hooks.log ? new AtomicLineWriter(hooks.log) : null;
+  const log = file ?? hooks.writer ?? null;
+  log?.writeLine(JSON.stringify(header));
+  try {
+    const episodes = config.episodes ?? task?.train.count ?? 1000;
+    let rewarded = 0;
+    let since = 0;
+    let validationAccuracy: number | undefined;
+    const { result, returns } = trainAgent(agent, env, encoding, {
+      seed: envSeed(config.seed), episodes, steps: config.steps, untilSolved: config.untilSolved,
+      onEpisode: (e) => {
+        rewarded += e.return;
+        since++;
+        if (!task) log?.writeLine(JSON.stringify({ event: 'episode', run, ...e }));
+        hooks.onEpisode?.(e);
+      },
+      evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
+      onEval: (episode, steps) => {
+        if (!task || task.validation.count === 0) return;
+        validationAccuracy = greedyAccuracy(agent.columns, task.validation, task.scale);
+        const record: RlEvalRecord = { episode, steps, validationAccuracy, rewardRate: rewarded / Math.max(1, since) };
+        rewarded = 0;
+        since = 0;
+        log?.writeLine(JSON.stringify({ event: 'eval', run, ...record }));
+        hooks.onEval?.(record);
+      },
+    });
+    // The test images, read once, after training.
+    const accuracy = task ? greedyAccuracy(agent.columns, task.test, task.scale) : undefined;
+    const summary = { ...result, ...(task ? { accuracy, validationAccuracy } : {}) };
+    log?.writeLine(JSON.stringify({ event: 'end', run, ...summary }));
+    file?.close();
+    return { header, result: summary, returns, agent };
+  } catch (err) {
+    file?.abort();
+    throw err;
+  }
+}
