@@ -74,14 +74,22 @@ const onSomewhere = (key: string) => PRESET_NAMES.some((n) => PRESETS[n].rule[ke
 
 /** One commander Option per option a run takes (and --no-x for flags a preset turns on). */
 export function trainFlags(): Option[] {
+  return optionFlags(INPUT_OPTIONS, defaultText, onSomewhere);
+}
+
+/**
+ * One commander Option per declared option: kebab-case names, choices, strict number parsers, "(default: …)"
+ * from `defaults`, and a --no-x form for the flags `negatable` names.
+ */
+export function optionFlags(specs: Record<string, OptionSpec>, defaults: (key: string) => string | undefined, negatable: (key: string) => boolean = () => false): Option[] {
   const flags: Option[] = [];
-  for (const [key, spec] of Object.entries(INPUT_OPTIONS) as [string, OptionSpec][]) {
+  for (const [key, spec] of Object.entries(specs)) {
     const name = kebab(key);
-    const shown = defaultText(key);
+    const shown = defaults(key);
     const help = shown === undefined ? spec.help : `${spec.help} (default: ${shown})`;
     if (spec.kind === 'flag') {
       flags.push(new Option(`--${name}`, help));
-      if (onSomewhere(key)) flags.push(new Option(`--no-${name}`, `do not: ${spec.help}`));
+      if (negatable(key)) flags.push(new Option(`--no-${name}`, `do not: ${spec.help}`));
       continue;
     }
     const placeholder = PLACEHOLDERS[key] ?? (spec.kind === 'integer' ? 'n' : spec.kind === 'number' || spec.kind === 'share' ? 'value' : 'name');

@@ -51,6 +51,8 @@ export interface RlEvalRecord {
 }
 
 export interface RlHooks {
+  /** Called once the episodes to run are known (the MNIST task: one pass over the training images). */
+  onStart?: (episodes: number) => void;
   onEpisode?: (e: EpisodeRecord) => void;
   onEval?: (e: RlEvalRecord) => void;
   log?: string;
@@ -104,6 +106,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   log?.writeLine(JSON.stringify(header));
   try {
     const episodes = config.episodes ?? task?.train.count ?? 1000;
+    hooks.onStart?.(episodes);
     let rewarded = 0;
     let since = 0;
     let validationAccuracy: number | undefined;
