@@ -44,6 +44,20 @@ export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js'
 export { matchIdxNames, PART_NAMES, standardName, type IdxNameMatch } from './data/idx-names.js';
 export { decodePng, type GreyImage, type Inflate } from './data/png.js';
 
+// Reinforcement learning: environments, the encoding every agent shares, the agents, the loop, agent files.
+export { ENV_NAMES, type Env, type EnvName, type StepResult } from './rl/env.js';
+export { CartPole, CARTPOLE, cartpoleStep } from './rl/cartpole.js';
+export { RewardOnlyMnist } from './rl/mnist-task.js';
+export { rbfEncoding, pixelEncoding, CARTPOLE_SCALES, type Encoding } from './rl/encoding.js';
+export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
+export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
+export { createAgent, valueScale, type Agent, type AgentShape, type Transition } from './rl/agent.js';
+export { Columns } from './rl/columns.js';
+export { trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
+export { agentToBytes, agentFromBytes } from './rl/agent-file.js';
+export { type AgentHeader } from './model/agent.js';
+export { buildColumns } from './train/build.js';
+
 // Model files.
 export { encodeModel, decodeModel } from './model/format.js';
 export { loadRule } from './model/load.js';

@@ -6,6 +6,7 @@ import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
 import { settleSignals } from '../temp-files.js';
 import { createProgress } from './progress.js';
+import { rlExperimentCommand } from './rl-experiment.js';
 
 export interface ExperimentCommandOptions {
   logs: string;
@@ -14,6 +15,7 @@ export interface ExperimentCommandOptions {
 }
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  if (id === 'rl') return rlExperimentCommand(options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
   for (const x of ids) {
     if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${EXPERIMENT_IDS.join(', ')} or all`);
