@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
 import { markdownTables } from '../report/markdown.js';
+import { readRlLogs, rlMarkdown } from '../report/rl.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -20,6 +21,8 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
     out(markdownTables(experiments, ARTICLE_REPORT.conclude));
+    const rl = readRlLogs(options.logs);
+    if (rl.length > 0) out(`\n${rlMarkdown(rl)}`);
     return;
   }
   const r = await renderReport({ logs: options.logs, out: options.out, allowPartial: options.allowPartial, ...ARTICLE_REPORT });

@@ -57,7 +57,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function buildHtml(sections: ExperimentSection[], provenance: ReportProvenance, reportVersion: string): string {
+/** `extra`: HTML of sections rendered elsewhere (the RL section, report/rl.ts), placed after the experiments. */
+export function buildHtml(sections: ExperimentSection[], provenance: ReportProvenance, reportVersion: string, extra = ''): string {
   const title = 'edlearn experiment report';
   return [
     '<!DOCTYPE html>',
@@ -73,6 +74,7 @@ export function buildHtml(sections: ExperimentSection[], provenance: ReportProve
     provenanceNote(provenance, reportVersion),
     `<nav><ul>${sections.map((s) => `<li><a href="#${anchor(s.id)}">${escapeHtml(s.id)}</a></li>`).join('')}</ul></nav>`,
     ...sections.map(section),
+    extra,
     '</body>',
     '</html>',
     '',
@@ -105,7 +107,7 @@ function section(s: ExperimentSection, index: number): string {
   ].filter((line) => line !== '').join('\n');
 }
 
-function figure(f: ReportFigure, scope: string): string {
+export function figure(f: ReportFigure, scope: string): string {
   return `<figure>${scopeIds(stripProlog(f.svg), scope)}<figcaption>${escapeHtml(f.caption)} <a href="${escapeHtml(f.png)}">PNG</a></figcaption></figure>`;
 }
 

@@ -12,6 +12,7 @@ import { type CurveSummary, provenance, seedOf, summarizeExperiment } from './ag
 import { figuresFor, renderPng, renderSvg } from './figures.js';
 import { buildHtml, type ExperimentSection } from './html.js';
 import { readLogs } from './read.js';
+import { renderRlSection } from './rl.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
 export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
@@ -78,7 +79,9 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
       sections.push(section);
     }
     await new Promise((next) => setImmediate(next));
-    const html = buildHtml(sections, provenance(experiments), VERSION);
+    const rl = await renderRlSection(options.logs, tmp);
+    figures.push(...rl.figures.map((f) => join(options.out, f)));
+    const html = buildHtml(sections, provenance(experiments), VERSION, rl.html);
     writeFileSync(join(tmp, 'index.html'), html);
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summaryJson(experiments, sections), null, 2) + '\n');
     publish(tmp, out);

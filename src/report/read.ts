@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { seedOf } from './aggregate.js';
+import { isRlLog } from './rl.js';
 import type { CurveData, EndEvent, EvalEvent, ExperimentData, RunRecord, StartEvent } from './types.js';
 
 /** The log format this reader understands; newer files need a newer edlearn. */
@@ -37,7 +38,8 @@ export function readLogs(paths: string[], options: ReadLogOptions = {}): Experim
 
 /** readLogs without the file system: the texts of log files, each with the name errors show. */
 export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
-  const runs = files.flatMap(({ text, name }) => parseLog(text, name, options));
+  // RL logs have their own reader (report/rl.ts).
+  const runs = files.filter(({ text }) => !isRlLog(text)).flatMap(({ text, name }) => parseLog(text, name, options));
   if (runs.length === 0) fail(what, 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
   return groupRuns(runs);
 }

@@ -10,7 +10,6 @@ import { holdOut } from '../data/holdout.js';
 import { buildTask, type Task } from '../data/tasks.js';
 import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
-import type { AgentHeader } from '../model/agent.js';
 import type { ExperimentTag } from '../report/types.js';
 import { loadDataset } from '../train/run.js';
 import type { RunConfig } from '../train/config.js';
@@ -22,33 +21,9 @@ import { type Encoding, pixelEncoding, rbfEncoding } from './encoding.js';
 import type { Env } from './env.js';
 import { envSeed, type EpisodeRecord, greedyAccuracy, type RlResult, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
+import { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
 
-export const RL_LOG_FORMAT = 'edlearn-rl-log';
-export const RL_LOG_FORMAT_VERSION = 1;
-
-export interface RlStartEvent {
-  event: 'start';
-  format: typeof RL_LOG_FORMAT;
-  formatVersion: number;
-  version: string;
-  time: string;
-  run: string;
-  experiment?: ExperimentTag;
-  machine: { cpu: string; cores: number; node: string };
-  config: RlConfig;
-  backend: string;
-  env: AgentHeader['env'] & { train?: number; validation?: number; test?: number };
-  parameters: number;
-}
-
-/** The MNIST task's greedy validation accuracy after `episode` images. */
-export interface RlEvalRecord {
-  episode: number;
-  steps: number;
-  validationAccuracy: number;
-  /** Share of rewarded actions among the training episodes since the previous evaluation (exploration included). */
-  rewardRate: number;
-}
+export { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
 
 export interface RlHooks {
   /** Called once the episodes to run are known (the MNIST task: one pass over the training images). */
