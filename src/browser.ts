@@ -53,7 +53,7 @@ export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
 export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
 export { createAgent, valueScale, type Agent, type AgentShape, type Transition } from './rl/agent.js';
 export { Columns } from './rl/columns.js';
-export { trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
+export { RlSession, trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
 export { agentToBytes, agentFromBytes } from './rl/agent-file.js';
 export { type AgentHeader } from './model/agent.js';
 export { buildColumns } from './train/build.js';

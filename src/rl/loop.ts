@@ -53,50 +53,83 @@ export function envSeed(seed: number, salt = 3): number {
   return new Random(seed).fork(salt).uint32();
 }
 
-export function trainAgent(agent: Agent, env: Env, encoding: Encoding, o: RlLoopOptions): { result: RlResult; returns: Float32Array } {
-  const returns = new Float32Array(o.episodes);
-  let features = new Float32Array(encoding.features);
-  let next = new Float32Array(encoding.features);
-  let steps = 0;
-  let window = 0;
-  let solvedAtEpisode: number | null = null;
-  let bestMean100 = -Infinity;
-  let mean100 = 0;
-  let episode = 0;
-  const started = performance.now();
-  let state = env.reset(o.seed);
-  while (episode < o.episodes && (o.steps === undefined || steps < o.steps)) {
-    if (episode > 0) state = env.reset();
-    encoding.encode(state, features);
+/**
+ * Training episode by episode (the lab runs it in slices between messages); trainAgent runs it to the end.
+ * Tracks the returns, the mean of the last 100 and the first episode that reached env.solvedAt.
+ */
+export class RlSession {
+  readonly returns: number[] = [];
+  steps = 0;
+  solvedAtEpisode: number | null = null;
+  bestMean100 = -Infinity;
+  mean100 = 0;
+  private features: Float32Array;
+  private next: Float32Array;
+  private window = 0;
+  private seconds = 0;
+
+  constructor(readonly agent: Agent, readonly env: Env, readonly encoding: Encoding, private readonly seed: number) {
+    this.features = new Float32Array(encoding.features);
+    this.next = new Float32Array(encoding.features);
+  }
+
+  get episodes(): number {
+    return this.returns.length;
+  }
+
+  /** One training episode (exploring and learning); its record. */
+  episode(): EpisodeRecord {
+    const started = performance.now();
+    const { agent, env, encoding } = this;
+    // The environment is seeded once, at the first episode; later episodes continue its stream.
+    encoding.encode(this.episodes === 0 ? env.reset(this.seed) : env.reset(), this.features);
     let total = 0;
     let length = 0;
     for (;;) {
-      const action = agent.act(features, true);
+      const action = agent.act(this.features, true);
       const step = env.step(action);
-      encoding.encode(step.state, next);
-      agent.observe({ features, action, reward: step.reward, next, terminated: step.terminated, truncated: step.truncated, failed: env.failed(step) });
-      [features, next] = [next, features];
+      encoding.encode(step.state, this.next);
+      agent.observe({ features: this.features, action, reward: step.reward, next: this.next, terminated: step.terminated, truncated: step.truncated, failed: env.failed(step) });
+      [this.features, this.next] = [this.next, this.features];
       total += step.reward;
       length++;
-      steps++;
+      this.steps++;
       if (step.terminated || step.truncated) break;
     }
-    returns[episode] = total;
-    window += total - (episode >= 100 ? returns[episode - 100] : 0);
-    episode++;
-    mean100 = window / Math.min(episode, 100);
-    bestMean100 = Math.max(bestMean100, mean100);
-    if (solvedAtEpisode === null && env.solvedAt !== null && episode >= 100 && mean100 >= env.solvedAt) solvedAtEpisode = episode;
-    o.onEpisode?.({ episode, return: total, length, steps, epsilon: agent.epsilon, mean100, seconds: (performance.now() - started) / 1000 });
-    if (o.evalEvery && episode % o.evalEvery === 0) o.onEval?.(episode, steps);
-    if (o.untilSolved && solvedAtEpisode !== null) break;
+    const r = this.returns;
+    r.push(total);
+    const episode = r.length;
+    this.window += total - (episode > 100 ? r[episode - 101] : 0);
+    this.mean100 = this.window / Math.min(episode, 100);
+    this.bestMean100 = Math.max(this.bestMean100, this.mean100);
+    if (this.solvedAtEpisode === null && env.solvedAt !== null && episode >= 100 && this.mean100 >= env.solvedAt) this.solvedAtEpisode = episode;
+    this.seconds += (performance.now() - started) / 1000;
+    return { episode, return: total, length, steps: this.steps, epsilon: agent.epsilon, mean100: this.mean100, seconds: this.seconds };
   }
-  if (o.evalEvery && episode % o.evalEvery !== 0) o.onEval?.(episode, steps);
-  const trainSeconds = (performance.now() - started) / 1000;
-  return {
-    result: { episodes: episode, steps, solvedAtEpisode, bestMean100, lastMean100: mean100, trainSeconds, stepsPerSecond: steps / Math.max(trainSeconds, 1e-9) },
-    returns: returns.subarray(0, episode),
-  };
+
+  /** Training seconds so far (time spent inside episode()). */
+  get trainSeconds(): number {
+    return this.seconds;
+  }
+
+  result(): RlResult {
+    return {
+      episodes: this.episodes, steps: this.steps, solvedAtEpisode: this.solvedAtEpisode, bestMean100: this.bestMean100, lastMean100: this.mean100,
+      trainSeconds: this.seconds, stepsPerSecond: this.steps / Math.max(this.seconds, 1e-9),
+    };
+  }
+}
+
+export function trainAgent(agent: Agent, env: Env, encoding: Encoding, o: RlLoopOptions): { result: RlResult; returns: Float32Array } {
+  const session = new RlSession(agent, env, encoding, o.seed);
+  while (session.episodes < o.episodes && (o.steps === undefined || session.steps < o.steps)) {
+    const e = session.episode();
+    o.onEpisode?.(e);
+    if (o.evalEvery && e.episode % o.evalEvery === 0) o.onEval?.(e.episode, e.steps);
+    if (o.untilSolved && session.solvedAtEpisode !== null) break;
+  }
+  if (o.evalEvery && session.episodes % o.evalEvery !== 0) o.onEval?.(session.episodes, session.steps);
+  return { result: session.result(), returns: Float32Array.from(session.returns) };
 }
 
 /** Greedy episodes (no exploration, no learning) from the environment seeded by `seed`; their returns. */
