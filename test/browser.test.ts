@@ -263,3 +263,26 @@ test('reset clears a finished run; the two downloads are named after rule, task 
   assert.match((await page.textContent('#net option')) ?? '', /^network 0: 4 vs 9 \(output: P\(9\)\)$/);
   assert.deepEqual(pageErrors, []);
 });
+
+type CartpoleState = { ready: boolean; running: boolean; episodes: number; mean100: number; replays: number; framesDrawn: number; backend: string; error: string };
+const cartpole = () => page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
+
+test('the CartPole panel trains an agent live in its worker, draws the return chart and replays greedy episodes', { skip, timeout: 90000 }, async () => {
+  await page.waitForFunction(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state().ready, null, { timeout: 30000 });
+  await page.selectOption('#rl-agent', 'ed-dqn');
+  await page.click('#rl-start');
+  // Episodes arrive while it trains; a greedy episode is replayed every few seconds.
+  await page.waitForFunction(() => {
+    const s = (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state();
+    return s.episodes >= 60 && s.replays >= 1 && s.framesDrawn > 10;
+  }, null, { timeout: 60000, polling: 250 });
+  const s = await cartpole();
+  assert.match(s.backend, /wasm/);
+  assert.equal(s.error, '');
+  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · mean return of the last 100: \d+\.\d/);
+  await page.click('#rl-start');
+  const paused = (await cartpole()).episodes;
+  await page.waitForTimeout(300);
+  assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,206 @@
+/**
+ * The CartPole panel: pick an agent, train it live in its own worker (rl-worker.ts), watch the return chart and
+ * the cart and pole of a greedy episode replayed every few seconds. window.edlearnCartpole.state() is for the
+ * browser test.
+ */
+import { AGENT_NAMES, CARTPOLE, type AgentName, type RlResult } from 'edlearn/browser';
+import type { FromRlWorker, ToRlWorker } from './rl-protocol';
+
+declare global {
+  interface Window {
+    edlearnCartpole: { state(): CartpoleState };
+  }
+}
+
+interface CartpoleState {
+  ready: boolean;
+  running: boolean;
+  episodes: number;
+  mean100: number;
+  replays: number;
+  /** Frames of replayed episodes drawn so far. */
+  framesDrawn: number;
+  backend: string;
+  error: string;
+}
+
+const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const agentSelect = el<HTMLSelectElement>('rl-agent');
+const seedInput = el<HTMLInputElement>('rl-seed');
+const startButton = el<HTMLButtonElement>('rl-start');
+const resetButton = el<HTMLButtonElement>('rl-reset');
+const status = el<HTMLParagraphElement>('rl-status');
+const errorBox = el<HTMLParagraphElement>('rl-error');
+const cart = el<HTMLCanvasElement>('rl-cart');
+const chart = el<HTMLCanvasElement>('rl-chart');
+
+for (const name of AGENT_NAMES) agentSelect.add(new Option(name, name));
+
+const state: CartpoleState = { ready: false, running: false, episodes: 0, mean100: 0, replays: 0, framesDrawn: 0, backend: '', error: '' };
+window.edlearnCartpole = { state: () => ({ ...state }) };
+let returns: number[] = [];
+let means: number[] = [];
+let frames: [number, number][] = [];
+let frame = 0;
+
+const worker = new Worker(new URL('./rl-worker.ts', import.meta.url), { type: 'module' });
+const send = (msg: ToRlWorker) => worker.postMessage(msg);
+send({ type: 'init', pageUrl: new URL('./', location.href).href });
+
+worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'ready':
+      state.ready = true;
+      state.backend = msg.backend;
+      startButton.disabled = false;
+      status.textContent = `ready (backend ${msg.backend})`;
+      return;
+    case 'progress':
+      for (const e of msg.episodes) {
+        returns.push(e.ret);
+        means.push(e.mean100);
+      }
+      show(msg.result);
+      drawChart();
+      return;
+    case 'replay':
+      frames = msg.states;
+      frame = 0;
+      state.replays++;
+      return;
+    case 'done':
+      state.running = false;
+      startButton.textContent = 'start';
+      show(msg.result);
+      return;
+    case 'error':
+      state.error = msg.message;
+      state.running = false;
+      errorBox.textContent = msg.message;
+      errorBox.hidden = false;
+      startButton.textContent = 'start';
+  }
+};
+
+function show(r: RlResult): void {
+  state.episodes = r.episodes;
+  state.mean100 = r.lastMean100;
+  status.textContent = `episode ${r.episodes} · mean return of the last 100: ${r.lastMean100.toFixed(1)} · best ${r.bestMean100.toFixed(1)}`
+    + ` · solved at ${r.solvedAtEpisode ?? '—'} · ${Math.round(r.stepsPerSecond)} steps/s`;
+}
+
+startButton.disabled = true;
+startButton.addEventListener('click', () => {
+  errorBox.hidden = true;
+  if (state.running) {
+    send({ type: 'pause' });
+    state.running = false;
+    startButton.textContent = 'start';
+    return;
+  }
+  const seed = Number(seedInput.value);
+  if (!Number.isInteger(seed) || seed < 0) {
+    errorBox.textContent = `seed: expected an integer ≥ 0, got '${seedInput.value}'`;
+    errorBox.hidden = false;
+    return;
+  }
+  send({ type: 'start', agent: agentSelect.value as AgentName, seed });
+  state.running = true;
+  startButton.textContent = 'pause';
+});
+resetButton.addEventListener('click', () => {
+  send({ type: 'reset' });
+  state.running = false;
+  startButton.textContent = 'start';
+  returns = [];
+  means = [];
+  frames = [];
+  drawChart();
+});
+// Changing the agent or the seed starts a new run at the next start.
+for (const input of [agentSelect, seedInput]) input.addEventListener('change', () => resetButton.click());
+
+function context(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w: number; h: number } | null {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 320;
+  const h = canvas.clientHeight || 160;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h };
+}
+
+/** Returns (grey) and their mean over the last 100 (blue) against episodes; 500 at the top, 475 dashed. */
+function drawChart(): void {
+  const c = context(chart);
+  if (!c) return;
+  const { ctx, w, h } = c;
+  const pad = 30;
+  const n = Math.max(100, returns.length);
+  const sx = (i: number) => pad + (i / n) * (w - pad - 8);
+  const sy = (v: number) => h - pad + 8 - (v / 500) * (h - pad - 8);
+  ctx.strokeStyle = '#bbb';
+  ctx.beginPath();
+  ctx.moveTo(pad, sy(500));
+  ctx.lineTo(pad, sy(0));
+  ctx.lineTo(w - 8, sy(0));
+  ctx.stroke();
+  ctx.setLineDash([4, 4]);
+  ctx.beginPath();
+  ctx.moveTo(pad, sy(475));
+  ctx.lineTo(w - 8, sy(475));
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = '#555';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillText('500', 2, sy(500) + 4);
+  ctx.fillText('0', 18, sy(0) + 4);
+  ctx.fillText(`episode ${returns.length}`, w - 90, h - 4);
+  for (const [series, color] of [[returns, '#ccc'], [means, '#2471a3']] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = color === '#ccc' ? 1 : 2;
+    ctx.beginPath();
+    series.forEach((v, i) => (i === 0 ? ctx.moveTo(sx(i + 1), sy(v)) : ctx.lineTo(sx(i + 1), sy(v))));
+    ctx.stroke();
+  }
+}
+
+/** The cart (a box on the track, ±2.4 m) and the pole (1 m, at angle θ) of the current frame of the replay. */
+function drawCart(): void {
+  const c = context(cart);
+  if (c && frames.length > 0) {
+    const { ctx, w, h } = c;
+    const [x, theta] = frames[Math.min(frame, frames.length - 1)];
+    const scale = (w - 40) / (2 * CARTPOLE.xLimit + 0.4);
+    const cx = w / 2 + x * scale;
+    const ground = h - 30;
+    ctx.strokeStyle = '#888';
+    ctx.beginPath();
+    ctx.moveTo(w / 2 - CARTPOLE.xLimit * scale, ground);
+    ctx.lineTo(w / 2 + CARTPOLE.xLimit * scale, ground);
+    ctx.stroke();
+    ctx.fillStyle = '#444';
+    ctx.fillRect(cx - 25, ground - 18, 50, 18);
+    const pole = 2 * CARTPOLE.halfLength * scale;
+    ctx.strokeStyle = '#c0392b';
+    ctx.lineWidth = 6;
+    ctx.beginPath();
+    ctx.moveTo(cx, ground - 18);
+    ctx.lineTo(cx + pole * Math.sin(theta), ground - 18 - pole * Math.cos(theta));
+    ctx.stroke();
+    ctx.lineWidth = 1;
+    ctx.fillStyle = '#555';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillText(`greedy replay · step ${Math.min(frame, frames.length - 1)} of ${frames.length - 1}`, 8, 14);
+    state.framesDrawn++;
+    // One frame per animation frame at 60 Hz: about real time (τ = 0.02 s) × 1.2.
+    if (frame < frames.length - 1) frame++;
+  }
+  requestAnimationFrame(drawCart);
+}
+requestAnimationFrame(drawCart);
+drawChart();

@@ -1,0 +1,16 @@
+/** Messages between the CartPole panel and its worker. */
+import type { AgentName, RlResult } from 'edlearn/browser';
+
+export type ToRlWorker =
+  | { type: 'init'; pageUrl: string }
+  | { type: 'start'; agent: AgentName; seed: number }
+  | { type: 'pause' }
+  | { type: 'reset' };
+
+export type FromRlWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'progress'; episodes: { episode: number; ret: number; mean100: number }[]; result: RlResult }
+  /** One greedy episode: (x, θ) after each step, from its initial state. */
+  | { type: 'replay'; episode: number; states: [number, number][] }
+  | { type: 'done'; result: RlResult }
+  | { type: 'error'; message: string };
