@@ -185,7 +185,8 @@ function drawCart(): void {
     ctx.stroke();
     ctx.fillStyle = '#444';
     ctx.fillRect(cx - 25, ground - 18, 50, 18);
-    const pole = 2 * CARTPOLE.halfLength * scale;
+    // The pole at the track's scale, shortened if the canvas is too low for it.
+    const pole = Math.min(2 * CARTPOLE.halfLength * scale, ground - 30);
     ctx.strokeStyle = '#c0392b';
     ctx.lineWidth = 6;
     ctx.beginPath();
