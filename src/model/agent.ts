@@ -6,25 +6,21 @@
 import type { RlConfig } from '../rl/config.js';
 import type { RlResult } from '../rl/loop.js';
 import { VERSION } from '../version.js';
+import type { ModelHeader } from './header.js';
 
 export const AGENT_FORMAT = 'edlearn-agent';
 export const AGENT_FORMAT_VERSION = 1;
 const MAX_FEATURES = 1 << 24;
 const MAX_ACTIONS = 256;
 
-export interface AgentHeader {
+/** A model file's header fields (version, time, seed, backend, parameterShapes) with the agent's config and environment. */
+export interface AgentHeader extends Pick<ModelHeader, 'version' | 'time' | 'seed' | 'backend' | 'parameterShapes'> {
   format: typeof AGENT_FORMAT;
   formatVersion: typeof AGENT_FORMAT_VERSION;
-  version: string;
-  time: string;
   config: RlConfig;
-  seed: number;
-  backend: string;
   env: { name: string; actions: number; observationSize: number; features: number; encoding: string; valueScale: number };
   /** How training went, and the greedy test accuracy of the MNIST task. */
   result: RlResult & { accuracy?: number };
-  /** Length of each parameter array: the columns' parameters, column by column. */
-  parameterShapes: number[];
 }
 
 export function agentHeader(parts: Omit<AgentHeader, 'format' | 'formatVersion' | 'version' | 'time' | 'seed'>): AgentHeader {

@@ -8,35 +8,23 @@
  * is e = strength·decay^k·(1 − y) for a success and e = decay^k·(0 − y) for a failure.
  */
 import type { Random } from '../random.js';
-import { argmaxRow } from '../rules/rule.js';
 import type { Agent, Transition } from './agent.js';
 import type { Columns } from './columns.js';
-import { epsilonAt, type RlConfig } from './config.js';
+import type { RlConfig } from './config.js';
+import { EpsilonGreedy } from './actor.js';
 
-export class ColumnAgent implements Agent {
+export class ColumnAgent extends EpsilonGreedy implements Agent {
   readonly name = 'ed-columns' as const;
   /** The episode's recent states and actions, most recent last (a ring of `trace`). */
   private readonly states: Float32Array;
   private readonly actions: Int32Array;
   private length = 0;
   private head = 0;
-  private steps = 0;
-  private readonly one: Float32Array;
 
-  constructor(private readonly config: RlConfig, readonly columns: Columns, private readonly rng: Random) {
+  constructor(config: RlConfig, columns: Columns, rng: Random) {
+    super(config, columns, rng);
     this.states = new Float32Array(config.trace * columns.features);
     this.actions = new Int32Array(config.trace);
-    this.one = new Float32Array(columns.actions);
-  }
-
-  get epsilon(): number {
-    return epsilonAt(this.config.epsilon, this.steps);
-  }
-
-  act(features: Float32Array, explore: boolean): number {
-    if (explore && this.rng.next() < this.epsilon) return this.rng.int(this.columns.actions);
-    this.columns.values(this.columns.load(features, [0], 1), this.one);
-    return argmaxRow(this.one, 0, this.columns.actions);
   }
 
   observe(t: Transition): void {

@@ -9,38 +9,27 @@ import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
 import type { Agent, Transition } from './agent.js';
 import type { Columns } from './columns.js';
-import { epsilonAt, type RlConfig } from './config.js';
+import type { RlConfig } from './config.js';
+import { EpsilonGreedy } from './actor.js';
 import { Replay } from './replay.js';
 
-export class DqnAgent implements Agent {
+export class DqnAgent extends EpsilonGreedy implements Agent {
   readonly name: 'ed-dqn' | 'bp-dqn';
   private readonly replay: Replay;
   private readonly picks: Int32Array;
   private readonly q: Float32Array;
-  private readonly one: Float32Array;
   private readonly targets: Float32Array;
   private readonly byAction: Int32Array;
-  private steps = 0;
 
-  constructor(private readonly config: RlConfig, readonly columns: Columns, private readonly target: Columns, private readonly scale: number, private readonly rng: Random) {
+  constructor(config: RlConfig, columns: Columns, private readonly target: Columns, private readonly scale: number, rng: Random) {
+    super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
     this.replay = new Replay(config.replay, columns.features);
     this.picks = new Int32Array(config.batch);
     this.q = new Float32Array(columns.maxBatch * columns.actions);
-    this.one = new Float32Array(columns.actions);
     this.targets = new Float32Array(config.batch);
     this.byAction = new Int32Array(config.batch);
     target.copyFrom(columns);
-  }
-
-  get epsilon(): number {
-    return epsilonAt(this.config.epsilon, this.steps);
-  }
-
-  act(features: Float32Array, explore: boolean): number {
-    if (explore && this.rng.next() < this.epsilon) return this.rng.int(this.columns.actions);
-    this.columns.values(this.columns.load(features, [0], 1), this.one);
-    return argmaxRow(this.one, 0, this.columns.actions);
   }
 
   observe(t: Transition): void {
