@@ -17,6 +17,7 @@ import { runRl } from '../src/rl/run.js';
 import { buildColumns } from '../src/train/build.js';
 import { EdClassifier } from '../src/rules/ed.js';
 import { rlCommand } from '../src/cli/rl.js';
+import { readRlLogs, rlFigures, rlMarkdown } from '../src/report/rl.js';
 import { UserError } from '../src/errors.js';
 import { assertAllClose, runCli, tempDir } from './helpers.js';
 
@@ -177,6 +178,10 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual([events[0].event, events[0].format, events.at(-1).event, events.length], ['start', 'edlearn-rl-log', 'end', 22]);
   assert.ok(events[0].backend && events[0].version && events[0].config.ed);
+  // The report's tables and figures read the log alone.
+  const runs = readRlLogs([log]);
+  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| 1: — \|/);
+  assert.equal(rlFigures(runs).length, 1);
   const play = (args: string[]) => runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);
   assert.deepEqual(JSON.parse(play([]).stdout).result.returns, JSON.parse(play([]).stdout).result.returns);
   for (const [args, pattern] of [

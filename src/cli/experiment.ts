@@ -15,7 +15,7 @@ export interface ExperimentCommandOptions {
 }
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  if (id === 'rl') return rlExperimentCommand(options, out);
+  if (id === 'rl' || id === 'rl-cartpole' || id === 'rl-mnist') return rlExperimentCommand(id, options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
   for (const x of ids) {
     if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${EXPERIMENT_IDS.join(', ')} or all`);

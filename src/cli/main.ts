@@ -86,7 +86,7 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all), append NDJSON logs, then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents, not part of all)`)
+    .description(`run one of the seed article's experiments (or all), append NDJSON logs, then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')

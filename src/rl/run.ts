@@ -90,7 +90,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       onEpisode: (e) => {
         rewarded += e.return;
         since++;
-        if (!task) log?.writeLine(JSON.stringify({ event: 'episode', run, ...e }));
+        if (!task) log?.writeLine(JSON.stringify({ event: 'episode', run, ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3) }));
         hooks.onEpisode?.(e);
       },
       evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
@@ -115,3 +115,6 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     throw err;
   }
 }
+
+/** Rounded for the log (15,000 episode events stay small); the run itself keeps full precision. */
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
