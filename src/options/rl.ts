@@ -12,7 +12,7 @@ export type AgentName = (typeof AGENT_NAMES)[number];
 export const RL_OPTIONS = {
   agent: choice(AGENT_NAMES, "ed-dqn: one ED network per action, TD targets as the amine; ed-columns: Kaneko's competing columns with a reinforcement amine; bp-dqn: the same DQN loop with a backprop MLP per action", 'Agent'),
   seed: integer(0, SEED_MAX, 'random seed for the weights, the environment and exploration', 'Seed'),
-  episodes: integer(1, 10_000_000, 'episodes to train (cartpole default 1000; mnist: one pass over the training images)', 'Episodes'),
+  episodes: integer(1, 10_000_000, 'episodes to train (with --load --greedy: to play)', 'Episodes'),
   steps: integer(1, 1_000_000_000, 'stop after this many environment steps (as well as the episodes)'),
   untilSolved: flag('stop once the mean return of the last 100 episodes reaches the solved threshold (CartPole: 475)'),
   gamma: fraction('discount γ of the TD target (the DQN agents)', 'γ'),
@@ -25,7 +25,7 @@ export const RL_OPTIONS = {
   trainEvery: integer(1, 1000, 'environment steps per update (the DQN agents)'),
   targetPeriod: integer(1, 1_000_000_000, 'steps between copies of the online networks into the target networks (the DQN agents)'),
   trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),
-  traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by traceDecay^k'),
+  traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by trace-decay^k'),
   success: nonNegative('ed-columns: strength of the positive signal of a successful step (a failure has strength 1)', 1),
   units: ED_OPTIONS.units,
   layers: integer(1, 8, 'hidden layers of each network'),

