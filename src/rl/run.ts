@@ -12,7 +12,7 @@ import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
 import type { ExperimentTag } from '../report/types.js';
 import { loadDataset } from '../train/run.js';
-import type { RunConfig } from '../train/config.js';
+import { RUN_DEFAULTS } from '../options/run.js';
 import { VERSION } from '../version.js';
 import { type Agent, createAgent, valueScale } from './agent.js';
 import { CartPole } from './cartpole.js';
@@ -47,9 +47,10 @@ export interface RlOutcome {
 /** The environment, encoding and (MNIST) task of a config. */
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
-  const ds = loadDataset({ task: { kind: 'all', data: config.data } } as RunConfig)!;
+  const ds = loadDataset({ task: { kind: 'all', data: config.data } })!;
   const files = buildTask(ds, 'all', []);
-  const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, 1) : { train: files.train, validation: files.validation };
+  // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
+  const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed) : { train: files.train, validation: files.validation };
   const task: Task = { ...files, ...split };
   const env = new RewardOnlyMnist(task.train, task.classes, task.scale, 0, true, `reward-only ${ds.name}`);
   return { env, encoding: pixelEncoding(task.inputs), task };

@@ -55,7 +55,7 @@ export interface RunOutcome {
 const datasets = new Map<string, Dataset>();
 
 /** The dataset a config names ('mnist' or a directory), read once per process; none for generated tasks. */
-export function loadDataset(config: RunConfig): Dataset | undefined {
+export function loadDataset(config: { task: Pick<RunConfig['task'], 'kind' | 'data'> }): Dataset | undefined {
   const { kind, data } = config.task;
   if (kind === 'xor' || kind === 'parity') return undefined;
   let ds = datasets.get(data);
