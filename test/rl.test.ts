@@ -200,3 +200,14 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
     ['cartpole', { epsStart: 0.1, epsEnd: 0.5 }, /eps-end 0.5 is above eps-start 0.1/],
   ] as const) assert.throws(() => rlCommand(env, options, () => {}), (err: Error) => err instanceof UserError && pattern.test(err.message));
 });
+
+test('the environments, agents and loop are in the public API, Node and browser', async () => {
+  const node = await import('../src/index.js');
+  const browser = await import('../src/browser.js');
+  for (const api of [node, browser]) {
+    for (const name of ['CartPole', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
+      assert.equal(typeof (api as Record<string, unknown>)[name], 'function', name);
+    }
+  }
+  assert.equal(typeof node.runRl, 'function');
+});
