@@ -82,9 +82,9 @@ export function rlTables(runs: RlRunLog[]): Table[] {
   const tables: Table[] = [];
   const cart = byAgent(ofEnv(runs, 'cartpole'));
   if (cart.length > 0) {
-    const budget = [...new Set(cart.flatMap((g) => g.runs.map((r) => r.start.config.episodes)))].join(' / ');
+    const budget = [...new Set(cart.flatMap((g) => g.runs.map((r) => (r.start.config.episodes ?? 0).toLocaleString('en-US'))))].join(' / ');
     tables.push({
-      caption: `CartPole-v1, ${budget} episodes per seed: solved = the mean return of 100 consecutive episodes reaches 475 (the issue's target for ed-dqn: ≥ 3 of 5 seeds).`,
+      caption: `CartPole-v1, ${budget} episodes per seed: solved = the mean return of 100 consecutive episodes reaches 475 (the target for ed-dqn: ≥ 3 of 5 seeds).`,
       head: ['agent', 'seeds solved', 'episodes to solve, mean ± sd (solved seeds)', 'episode solved, per seed', 'seconds to solve, per seed', 'best mean of 100, mean ± sd', 'steps/s (median)'],
       rows: cart.map(({ agent, runs: rs }) => {
         const solved = rs.filter((r) => r.end.solvedAtEpisode !== null);
@@ -136,15 +136,16 @@ const HEIGHT = 260;
 
 /** Mean line and min–max band over seeds of y(x), one colour per agent. */
 function bandChart(rows: { agent: string; x: number; mean: number; min: number; max: number }[], x: string, y: string, yFormat: string, threshold?: number): TopLevelSpec {
+  const xAxis = { field: 'x', type: 'quantitative' as const, title: x, axis: { format: ',d' } };
   const rule = threshold === undefined ? [] : [{ data: { values: [{ t: threshold }] }, mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 't', type: 'quantitative' as const } } }];
   return {
     width: WIDTH, height: HEIGHT, background: 'white', data: { values: rows },
     config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: null }, legend: { orient: 'bottom', direction: 'horizontal' } },
-    encoding: { x: { field: 'x', type: 'quantitative', title: x, axis: { format: ',d' } } },
     resolve: { legend: { color: 'independent' } },
+    // x on the two data layers only, so that the threshold's rule spans the whole plot.
     layer: [
-      { mark: { type: 'area', opacity: 0.18 }, encoding: { y: { field: 'min', type: 'quantitative', title: y, axis: { format: yFormat } }, y2: { field: 'max' }, color: { field: 'agent', type: 'nominal', sort: AGENTS, legend: null } } },
-      { mark: { type: 'line', strokeWidth: 2 }, encoding: { y: { field: 'mean', type: 'quantitative' }, color: { field: 'agent', type: 'nominal', sort: AGENTS, title: null } } },
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x: xAxis, y: { field: 'min', type: 'quantitative', title: y, scale: { zero: false }, axis: { format: yFormat } }, y2: { field: 'max' }, color: { field: 'agent', type: 'nominal', sort: AGENTS, legend: null } } },
+      { mark: { type: 'line', strokeWidth: 2 }, encoding: { x: xAxis, y: { field: 'mean', type: 'quantitative' }, color: { field: 'agent', type: 'nominal', sort: AGENTS, title: null } } },
       ...rule,
     ],
   };
