@@ -13,6 +13,7 @@ import { evalCommand, type EvalCommandOptions, predictCommand, type PredictComma
 import { oracleCommand, type OracleCommandOptions } from './oracle.js';
 import { reportCommand } from './report.js';
 import { serveCommand, type ServeOptions } from './serve.js';
+import { sweepCommand, type SweepCommandOptions, workerCommand, type WorkerCommandOptions } from './sweep.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const count = (text: string): number => {
@@ -67,6 +68,23 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
     .action((id: string, opts: ExperimentCommandOptions) => experimentCommand(id, opts));
+
+  program.command('sweep')
+    .description('run a sweep file (YAML or JSON: base config, axes, random draws, seeds, protocol) in worker processes here, or through a Redis queue; a rerun resumes')
+    .argument('<file>', 'sweep file, e.g. sweeps/quick.yaml')
+    .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
+    .option('--log <file>', 'NDJSON log to append to and resume from (default: <file name>.ndjson here)')
+    .option('--queue <url>', 'redis://HOST:PORT[/DB]: enqueue the runs for edlearn worker processes and collect their results')
+    .option('--status', 'with --queue: print how many runs are queued, active, done and failed, then exit')
+    .option('--quiet', 'no progress output')
+    .action((file: string, opts: SweepCommandOptions) => sweepCommand(file, opts));
+
+  program.command('worker')
+    .description('take sweep runs from a Redis queue (edlearn sweep --queue) and train them, one at a time, until stopped')
+    .requiredOption('--queue <url>', 'redis://HOST:PORT[/DB], the same as the sweep\'s')
+    .option('--lock-seconds <n>', 'seconds before the run of a worker that stopped answering goes to another (default: 30)', count)
+    .option('--quiet', 'no progress output')
+    .action((opts: WorkerCommandOptions) => workerCommand(opts));
 
   program.command('report')
     .description('render experiment logs (NDJSON) into figures (SVG, PNG), summary.json and one self-contained HTML page')

@@ -82,6 +82,8 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
     if (line.trim() === '') return;
     const where = `${shown}:${i + 1}`;
     const event = parseLine(line, where);
+    // A sweep's session summary (src/sweep/log.ts) belongs to no run.
+    if (event.event === 'sweep') return;
     const id = typeof event.run === 'string' ? event.run : '';
     const current = open.get(id);
     if (event.event === 'start') {
@@ -116,7 +118,7 @@ export function isJson(line: string): boolean {
   }
 }
 
-type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end'; run?: unknown };
+type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end' | 'sweep'; run?: unknown };
 
 function parseLine(line: string, where: string): Fields {
   let value: unknown;
@@ -126,7 +128,7 @@ function parseLine(line: string, where: string): Fields {
     fail(where, `not JSON (${(err as Error).message}); the log is corrupt — re-run the experiment`);
   }
   const event = (value as { event?: unknown } | null)?.event;
-  if (typeof value !== 'object' || value === null || (event !== 'start' && event !== 'eval' && event !== 'end')) {
+  if (typeof value !== 'object' || value === null || (event !== 'start' && event !== 'eval' && event !== 'end' && event !== 'sweep')) {
     fail(where, `not an edlearn log event (expected "event": "start", "eval" or "end"); is this an edlearn log?`);
   }
   return value as Fields;
