@@ -62,11 +62,12 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all), append NDJSON logs, then render the report: ${EXPERIMENT_IDS.join(', ')}, all`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
+    .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
     .action((id: string, opts: ExperimentCommandOptions) => experimentCommand(id, opts));
 
   program.command('sweep')
