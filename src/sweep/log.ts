@@ -8,7 +8,8 @@
  * on resume whatever an interruption left half-written (a cut last line, a block without its end) is dropped and
  * the file rewritten atomically without it.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkOutputPath, writeFileAtomic } from '../io.js';
 import type { RunEvents } from './execute.js';
@@ -100,13 +101,16 @@ export function blockOf(point: SweepPoint, events: RunEvents): string {
 
 /** Appends text with one write and an fsync: a block is on disk whole, or cut and repaired on resume. */
 export function appendToLog(path: string, text: string): void {
-  const fd = openSync(path, 'a');
+  let fd: number | null = null;
   try {
+    // Made with the first run, so that a sweep stopped before any run leaves nothing behind.
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
     writeSync(fd, text);
     fsyncSync(fd);
   } catch (err) {
     throw new UserError(`sweep: cannot append to ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the disk and the file's permissions`);
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }
