@@ -60,10 +60,10 @@ export async function executeSweep(plan: SweepPlan, log: string, executor: Execu
 }
 
 export async function sweepCommand(file: string, options: SweepCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  const plan = planSweep(readSweepFile(file));
   const target = options.queue === undefined ? null : parseQueueUrl(options.queue);
-  if (options.status) {
-    if (!target) throw new UserError('--status needs --queue redis://HOST:PORT[/DB]: it reports the queue of a distributed sweep');
+  if (options.status && !target) throw new UserError('--status needs --queue redis://HOST:PORT[/DB]: it reports the queue of a distributed sweep');
+  const plan = planSweep(readSweepFile(file));
+  if (target && options.status) {
     const s = await queueStatus(plan, target);
     out(`${plan.spec.id}: ${plan.jobs.length} runs · queued ${s.queued} · active ${s.active} · done ${s.done} · failed ${s.failed} · not queued ${s.absent} · ${s.workers} worker${s.workers === 1 ? '' : 's'} connected`);
     for (const r of s.reasons) out(`  failed: ${r}`);
