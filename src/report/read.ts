@@ -200,7 +200,8 @@ type Tag = Omit<CurveData, 'runs'> & { id: string; key: string };
 function tagOf(start: StartEvent): Tag {
   const x = start.experiment;
   if (x) {
-    return { id: x.id, key: x.curve, curve: x.curve, rule: x.rule, ...(x.panel === undefined ? {} : { panel: x.panel }), ...(x.param === undefined ? {} : { param: x.param }) };
+    return { id: x.id, key: x.curve, curve: x.curve, rule: x.rule, ...(x.panel === undefined ? {} : { panel: x.panel }), ...(x.param === undefined ? {} : { param: x.param }),
+      ...(x.cell === undefined ? {} : { cell: x.cell }) };
   }
   const { seed: _seed, ...settings } = start.config;
   const rule = settings.rule === 'backprop' ? 'backprop' : 'ed';

@@ -71,6 +71,8 @@ export interface CurveData {
   rule: 'ed' | 'backprop';
   panel?: string;
   param?: { name: string; value: number | string };
+  /** A sweep's cell: its axis values (from the experiment tag). */
+  cell?: Record<string, number | string | boolean>;
   runs: RunRecord[];
 }
 

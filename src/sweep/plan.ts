@@ -54,6 +54,8 @@ interface Cell {
 const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : String(x));
 const describe = (values: CellValues) => Object.entries(values).map(([k, x]) => `${k} ${show(x)}`).join(' · ');
 
+const rank = (first: string[], axis: string) => (first.includes(axis) ? first.indexOf(axis) : first.length);
+
 /** The product of the axes, in file order (the last axis varies fastest). */
 function product(axes: Record<string, (number | string | boolean)[]>): CellValues[] {
   return Object.entries(axes).reduce<CellValues[]>((acc, [k, xs]) => acc.flatMap((c) => xs.map((x) => ({ ...c, [k]: x }))), [{}]);
@@ -78,7 +80,10 @@ function draws(spec: SweepSpec): CellValues[] {
 }
 
 function cellsOf(spec: SweepSpec): Cell[] {
-  const axes = product(spec.axes ?? {});
+  // The heatmap's axes first: the report draws a cell's first two values as x and y.
+  const first = spec.report?.heatmap ?? [];
+  const ordered = Object.fromEntries(Object.entries(spec.axes ?? {}).sort(([a], [b]) => rank(first, a) - rank(first, b)));
+  const axes = product(ordered);
   const random = draws(spec);
   const single = Object.keys(spec.axes ?? {}).length === 1 && !spec.random ? Object.keys(spec.axes!)[0] : undefined;
   return spec.cells.flatMap((c) => axes.flatMap((a) => random.map((d, i) => {
