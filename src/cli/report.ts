@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
-import { markdownTables } from '../report/markdown.js';
+import { sweepSessions } from '../report/read.js';
+import { markdownTables, sessionLine } from '../report/markdown.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -20,6 +21,8 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
     out(markdownTables(experiments, ARTICLE_REPORT.conclude));
+    const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
+    if (sessions) out(`\n${sessions}`);
     return;
   }
   const r = await renderReport({ logs: options.logs, out: options.out, allowPartial: options.allowPartial, ...ARTICLE_REPORT });

@@ -35,6 +35,30 @@ export function readLogs(paths: string[], options: ReadLogOptions = {}): Experim
   return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
 }
 
+/** A sweep's session as its log records it (src/sweep/log.ts): how many runs it trained, in how many seconds. */
+export interface SweepSession {
+  sweep: string;
+  executor: string;
+  workers: number;
+  points: number;
+  trained: number;
+  seconds: number;
+  time: string;
+}
+
+/** The last session of each sweep in the logs (the one that completed it), by sweep id. */
+export function sweepSessions(paths: string[]): Map<string, SweepSession> {
+  const sessions = new Map<string, SweepSession>();
+  for (const file of paths.flatMap(logFiles)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.startsWith('{"event":"sweep"')) continue;
+      const s = JSON.parse(line) as SweepSession;
+      sessions.set(s.sweep, s);
+    }
+  }
+  return sessions;
+}
+
 /** readLogs without the file system: the texts of log files, each with the name errors show. */
 export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
   const runs = files.flatMap(({ text, name }) => parseLog(text, name, options));
