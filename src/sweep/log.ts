@@ -42,8 +42,11 @@ export interface SessionEvent {
 
 type Line = Record<string, unknown> & { event?: unknown; run?: unknown; runId?: unknown };
 
-/** Reads (and repairs) the log at `path`; a missing file is an empty log. */
-export function openSweepLog(path: string): LogState {
+/**
+ * Reads (and repairs) the log at `path`; a missing file is an empty log. Runs without a runId are accepted only
+ * under one of `labels` (the sweep's own runs, as `edlearn experiment` logged them before sweeps existed).
+ */
+export function openSweepLog(path: string, labels: Set<string>): LogState {
   checkOutputPath(path);
   const state: LogState = { done: new Set(), results: new Map(), dropped: 0 };
   if (!existsSync(path)) return state;
@@ -65,8 +68,8 @@ export function openSweepLog(path: string): LogState {
       kept.push(raw);
       continue;
     }
-    if (typeof e.runId !== 'string') {
-      throw new UserError(`sweep: ${path}:${i + 1}: event without a runId; this is not a sweep log (an older experiment log?) — give another --log or remove the file`);
+    if (typeof e.runId !== 'string' && !labels.has(String(e.run))) {
+      throw new UserError(`sweep: ${path}:${i + 1}: a run without a runId that is not one of this sweep's; this is not its log — give another --log or remove the file`);
     }
     if (e.event === 'start') {
       if (block) state.dropped += block.lines.length;
@@ -77,7 +80,7 @@ export function openSweepLog(path: string): LogState {
     } else if (block && e.run === block.start.run && e.event === 'end') {
       kept.push(...block.lines, raw);
       state.done.add(String(e.run));
-      state.results.set(e.runId, { start: block.start, evals: block.evals, end: e } as unknown as RunEvents);
+      if (typeof e.runId === 'string') state.results.set(e.runId, { start: block.start, evals: block.evals, end: e } as unknown as RunEvents);
       block = null;
     } else {
       state.dropped += 1;

@@ -44,7 +44,7 @@ export interface SweepOutcome {
 
 export async function runSweep(plan: SweepPlan, log: string, executor: Executor, onProgress: (p: SweepProgress) => void = () => {}): Promise<SweepOutcome> {
   const started = performance.now();
-  const state = openSweepLog(log);
+  const state = openSweepLog(log, new Set(plan.points.map((p) => p.run)));
   const byId = new Map<string, SweepPoint[]>();
   for (const p of plan.points) if (!state.done.has(p.run)) byId.set(p.runId, [...(byId.get(p.runId) ?? []), p]);
   const resumed = plan.points.length - [...byId.values()].reduce((n, ps) => n + ps.length, 0);
@@ -95,7 +95,8 @@ export async function runSweep(plan: SweepPlan, log: string, executor: Executor,
     event: 'sweep', sweep: plan.spec.id, executor: executor.kind, workers: executor.workers, points: plan.points.length,
     trained: jobs.length, resumed, copied, seconds: (performance.now() - started) / 1000, time: new Date().toISOString(), version: VERSION,
   };
-  appendToLog(log, JSON.stringify(session) + '\n');
+  // A session that found everything done leaves the log as it was.
+  if (jobs.length + copied > 0) appendToLog(log, JSON.stringify(session) + '\n');
   return { session, repaired: state.dropped };
 }
 
