@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type SweepCommandOptions, sweepCommand } from '../src/cli/sweep.js';
 import { UserError } from '../src/errors.js';
-import { readLogs } from '../src/report/index.js';
+import { type CurveData, readLogs } from '../src/report/index.js';
+import { bestCell, sweepFigure } from '../src/report/sweep.js';
 import { checkSweep, readSweepFile } from '../src/sweep/file.js';
 import { planSweep } from '../src/sweep/plan.js';
 import { runId } from '../src/sweep/run-id.js';
@@ -73,6 +74,7 @@ test('mistakes in a sweep file are one UserError naming the file and the key; on
   const xorFile = write('xor.yaml', 'seeds: 1\nbase: {task: xor, epochs: 2}');
   const command = (options: SweepCommandOptions, pattern: RegExp) => assert.rejects(sweepCommand(xorFile, { quiet: true, ...options }, () => {}), (e: Error) => e instanceof UserError && pattern.test(e.message));
   await command({ queue: 'http://x' }, /--queue http:\/\/x: expected redis:\/\/HOST:PORT\[\/DB\]/);
+  await command({ queue: 'redis://127.0.0.1:1', status: true }, /--queue redis:\/\/127\.0\.0\.1:1: cannot connect \(ECONNREFUSED\); start redis-server there/);
   await command({ log: write('old.ndjson', '{"event":"start","run":"x"}\n') }, /old\.ndjson:1: a run without a runId that is not one of this sweep's; this is not its log/);
   assertUserError(['sweep', write('cli.yaml', 'seeds: 1\nbase: {task: xor}\naxes: {lr: [0.1, -1]}')], /cli\.yaml: cell 'lr -1', seed 1: options: option lr: expected/);
   assertUserError(['sweep', xorFile, '--status'], /--status needs --queue/);
@@ -109,6 +111,14 @@ test('a local sweep stopped with Ctrl-C (exit 130) and cut mid-line resumes: the
   const { event: _e, run: _r, runId: _id, ...fields } = end;
   const untimed = (x: object) => JSON.parse(JSON.stringify(x, (k, v) => (['trainSeconds', 'wallSeconds', 'samplesPerSecond'].includes(k) ? undefined : v)));
   assert.deepEqual(untimed(fields), untimed(result));
+  // The report: the best cell is the one with the highest mean validation accuracy; two axes make a heatmap.
   const [quick] = readLogs([whole]);
   assert.deepEqual(quick.curves.map((c) => [c.curve, c.runs.length]), [['lr 0.01 · units 16', 2], ['lr 0.01 · units 64', 2], ['lr 0.05 · units 16', 2], ['lr 0.05 · units 64', 2]]);
+  const meanVal = (c: CurveData) => c.runs.reduce((t, r) => t + r.end!.selected.validationAccuracy, 0) / c.runs.length;
+  const top = [...quick.curves].sort((a, b) => meanVal(b) - meanVal(a))[0];
+  assert.equal(bestCell(quick)!.curve, top.curve);
+  assert.deepEqual(bestCell(quick)!.cell, top.cell);
+  const heatmap = sweepFigure(quick)!;
+  assert.match(heatmap.caption, /Mean validation accuracy of each cell \(lr × units\)/);
+  assert.equal((heatmap.spec as { data: { values: unknown[] } }).data.values.length, 4);
 });

@@ -4,6 +4,7 @@
  * (a coordinator that restarts collects what finished meanwhile). A worker that dies loses its lock and its job
  * goes back to the queue (stalled-job detection); crashes are retried with backoff; a user error fails at once.
  */
+import { connect } from 'node:net';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { UserError } from '../errors.js';
 import type { RunEvents } from './execute.js';
@@ -34,20 +35,30 @@ export function parseQueueUrl(url: string): RedisTarget {
 
 export const connectionOf = (t: RedisTarget) => ({ host: t.host, port: t.port, db: t.db, maxRetriesPerRequest: null });
 
-/** Waits for the connection, or fails with a message saying where Redis was expected. */
-export async function connected(client: { waitUntilReady(): Promise<unknown>; close(): Promise<void> }, t: RedisTarget): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`--queue ${t.url}: no Redis answered within ${CONNECT_TIMEOUT_MS / 1000} s; start redis-server there, or check the host, port and firewall`)), CONNECT_TIMEOUT_MS);
+/**
+ * Fails with a message saying where Redis was expected unless a Redis answers PING there. Checked before BullMQ
+ * connects: its client retries for ever, which would leave a mistyped --queue hanging.
+ */
+export function pingRedis(t: RedisTarget): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: t.host, port: t.port });
+    let reply = '';
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(new UserError(`--queue ${t.url}: ${why}; start redis-server there, or check the host, port and firewall`));
+    };
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => fail(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(`cannot connect (${err.code ?? err.message})`));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      reply += d;
+      if (!reply.includes('\r\n')) return;
+      socket.end();
+      // A Redis that wants a password answers -NOAUTH; anything else is not Redis.
+      if (reply.startsWith('+PONG')) resolve();
+      else fail(`the server there answered ${JSON.stringify(reply.trim().slice(0, 60))} instead of PONG (a password-protected Redis, or not Redis)`);
+    });
   });
-  try {
-    await Promise.race([client.waitUntilReady(), timeout]);
-  } catch (err) {
-    await client.close().catch(() => {});
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** ioredis reports every failed reconnect as an 'error' event; the timeout above turns that into one message. */
@@ -57,9 +68,8 @@ const quiet = <T extends { on(event: 'error', f: (e: Error) => void): unknown }>
 };
 
 export async function openQueue(t: RedisTarget): Promise<Queue> {
-  const queue = quiet(new Queue(QUEUE_NAME, { connection: connectionOf(t) }));
-  await connected(queue, t);
-  return queue;
+  await pingRedis(t);
+  return quiet(new Queue(QUEUE_NAME, { connection: connectionOf(t) }));
 }
 
 export class QueueExecutor implements Executor {
@@ -78,7 +88,7 @@ export class QueueExecutor implements Executor {
     const queue = await openQueue(this.target);
     const events = quiet(new QueueEvents(QUEUE_NAME, { connection: connectionOf(this.target) }));
     try {
-      await connected(events, this.target);
+      await events.waitUntilReady();
       await this.collect(queue, events, jobs, on);
     } finally {
       await events.close();

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import type { RunEvents } from './execute.js';
 import type { SweepJob } from './plan.js';
 import { JobFailure, RunnerProcess } from './processes.js';
-import { connected, connectionOf, QUEUE_NAME, type RedisTarget } from './queue.js';
+import { connectionOf, pingRedis, QUEUE_NAME, type RedisTarget } from './queue.js';
 
 export interface WorkerHooks {
   onJob?: (job: SweepJob) => void;
@@ -27,6 +27,7 @@ export interface QueueWorker {
  * lock is renewed every lockSeconds / 2 while the worker lives.
  */
 export async function startWorker(t: RedisTarget, lockSeconds: number, hooks: WorkerHooks = {}): Promise<QueueWorker> {
+  await pingRedis(t);
   let runner = new RunnerProcess();
   let refuse: ((err: UserError) => void) | null = null;
   const refused = new Promise<never>((_, reject) => {
@@ -54,7 +55,7 @@ export async function startWorker(t: RedisTarget, lockSeconds: number, hooks: Wo
     }
   }, { connection: connectionOf(t), concurrency: 1, lockDuration: lockSeconds * 1000, stalledInterval: lockSeconds * 1000, maxStalledCount: 2, autorun: false });
   worker.on('error', () => {});
-  await connected(worker, t);
+  await worker.waitUntilReady();
   void worker.run();
   const stop = async () => {
     runner.kill();
