@@ -11,20 +11,12 @@ import { checkSweep, readSweepFile } from '../src/sweep/file.js';
 import { planSweep } from '../src/sweep/plan.js';
 import { runId } from '../src/sweep/run-id.js';
 import { resolveRunConfig } from '../src/train/run.js';
-import { ROOT, runCli, tempDir } from './helpers.js';
+import { assertUserError, ROOT, runCli, tempDir } from './helpers.js';
 import { endsById, runsOf, spawnCli } from './sweep-helpers.js';
 
 const QUICK = join(ROOT, 'sweeps/quick.yaml');
 const plan = (raw: unknown) => planSweep(checkSweep(raw, 'x.yaml', 'x'));
 const xor = { task: 'xor', epochs: 5 };
-
-function assertUserError(args: string[], pattern: RegExp) {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code}\n${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
-  assert.ok(r.stderr.trim().split('\n').length <= 2, `more than one line of error:\n${r.stderr}`);
-}
 
 test('cells are explicit cells × the product of the axes × seeded draws, each with every seed', () => {
   const p = plan({ base: xor, cells: [{ label: 'a' }, { label: 'b', set: { units: 4 } }], axes: { lr: [0.1, 0.2], layers: [1, 2, 3] }, seeds: 2 });
