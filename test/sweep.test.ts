@@ -8,6 +8,7 @@ import { UserError } from '../src/errors.js';
 import { type CurveData, readLogs } from '../src/report/index.js';
 import { bestCell, sweepFigure } from '../src/report/sweep.js';
 import { checkSweep, readSweepFile } from '../src/sweep/file.js';
+import { localExecutorFor } from '../src/sweep/local.js';
 import { planSweep } from '../src/sweep/plan.js';
 import { runId } from '../src/sweep/run-id.js';
 import { resolveRunConfig } from '../src/train/run.js';
@@ -24,6 +25,7 @@ test('cells are explicit cells × the product of the axes × seeded draws, each 
   assert.equal(p.points[0].run, 'x/a · lr 0.1 · layers 1/seed 1');
   assert.deepEqual(p.points[0].experiment.cell, { lr: 0.1, layers: 1 });
   assert.equal(p.points.at(-1)!.config.ed!.units, 4);
+  assert.equal(localExecutorFor(plan({ base: xor, seeds: 1, workers: 1 }), 4).workers, 1, 'a timed sweep caps its processes');
   const r1 = plan({ base: xor, random: { count: 3, seed: 7, draw: { lr: { log: [0.001, 0.1] }, units: { int: [2, 8] } } }, seeds: [1] });
   const r2 = plan({ base: xor, random: { count: 4, seed: 7, draw: { lr: { log: [0.001, 0.1] }, units: { int: [2, 8] } } }, seeds: [1] });
   assert.deepEqual(r2.points.slice(0, 3).map((x) => x.experiment.cell), r1.points.map((x) => x.experiment.cell), 'a fourth draw keeps the first three');

@@ -9,7 +9,7 @@ import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
 import { readSweepFile } from '../sweep/file.js';
-import { LocalExecutor } from '../sweep/local.js';
+import { localExecutorFor } from '../sweep/local.js';
 import { planSweep } from '../sweep/plan.js';
 import { executeSweep } from './sweep.js';
 
@@ -40,11 +40,12 @@ export async function experimentCommand(id: string, options: ExperimentCommandOp
   for (const x of ids) {
     const exp = EXPERIMENTS.find((e) => e.id === x)!;
     const path = join(options.logs, `${x}.ndjson`);
-    const { session } = await executeSweep(planSweep(readSweepFile(exp.file)), path, new LocalExecutor(workers));
+    const plan = planSweep(readSweepFile(exp.file));
+    const { session } = await executeSweep(plan, path, localExecutorFor(plan, workers));
     runs += session.points;
     out(`${x}: ${session.points} runs (${session.trained} trained, ${session.resumed} already logged) in ${session.seconds.toFixed(1)} s; log: ${path}`);
   }
-  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s (${runs} runs, ${workers} worker processes)`);
+  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s (${runs} runs, up to ${workers} worker processes)`);
   if (options.report === false) return;
   const r = await renderReport({ logs: [options.logs], out: options.out, ...ARTICLE_REPORT });
   out(`report: ${options.out}/index.html (${r.experiments.length} experiments, ${r.figures.length} figures)`);

@@ -1,9 +1,8 @@
 /** `edlearn sweep FILE` and `edlearn worker`: parse-free — typed options in, progress on stderr, a summary on stdout. */
-import { availableParallelism } from 'node:os';
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
 import { readSweepFile } from '../sweep/file.js';
-import { LocalExecutor } from '../sweep/local.js';
+import { localExecutorFor } from '../sweep/local.js';
 import { planSweep, type SweepPlan } from '../sweep/plan.js';
 import { parseQueueUrl, QUEUE_NAME, QueueExecutor, queueStatus } from '../sweep/queue.js';
 import { type Executor, interrupted, runSweep, type SweepOutcome, type SweepProgress } from '../sweep/run.js';
@@ -70,7 +69,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, o
     return;
   }
   const log = options.log ?? `${basename(file, extname(file))}.ndjson`;
-  const executor = target ? new QueueExecutor(target) : new LocalExecutor(options.workers ?? availableParallelism());
+  const executor = target ? new QueueExecutor(target) : localExecutorFor(plan, options.workers);
   const { session, repaired } = await executeSweep(plan, log, executor, options.quiet);
   if (repaired) out(`${log}: dropped ${repaired} line${repaired === 1 ? '' : 's'} of an interrupted run before resuming`);
   out(`${plan.spec.id}: ${session.points} runs (${session.trained} trained, ${session.resumed} already in the log, ${session.copied} copied from a run with the same id) in ${session.seconds.toFixed(1)} s on ${session.workers} ${executor.kind === 'local' ? 'worker processes' : 'queue workers'}; log: ${log}`);

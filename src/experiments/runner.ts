@@ -1,8 +1,7 @@
 /** Runs an experiment's sweep file through the local executor, appending every run to `<logDir>/<id>.ndjson`. */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readSweepFile } from '../sweep/file.js';
-import { LocalExecutor } from '../sweep/local.js';
+import { localExecutorFor } from '../sweep/local.js';
 import { planSweep } from '../sweep/plan.js';
 import { runSweep, type SweepOutcome, type SweepProgress } from '../sweep/run.js';
 import type { Experiment } from './grids.js';
@@ -17,6 +16,6 @@ export interface ExperimentRunOptions {
 export async function runExperiment(exp: Experiment, logDir: string, options: ExperimentRunOptions = {}): Promise<{ path: string } & SweepOutcome> {
   const path = join(logDir, `${exp.id}.ndjson`);
   const plan = planSweep(readSweepFile(exp.file));
-  const outcome = await runSweep(plan, path, new LocalExecutor(options.workers ?? availableParallelism()), options.onProgress);
+  const outcome = await runSweep(plan, path, localExecutorFor(plan, options.workers), options.onProgress);
   return { path, ...outcome };
 }

@@ -13,7 +13,7 @@ export function sessionLine(sessions: Map<string, SweepSession>, ids: string[]):
   if (shown.length === 0) return '';
   const total = shown.reduce((t, s) => t + s.seconds, 0);
   const runs = shown.reduce((n, s) => n + s.points, 0);
-  const workers = [...new Set(shown.map((s) => s.workers))].join(' or ');
+  const workers = [...new Set(shown.map((s) => s.workers))].sort((a, b) => a - b).join(' or ');
   return `Run as sweeps (each log's last session): ${shown.map((s) => `${s.sweep} ${s.points} runs in ${s.seconds.toFixed(1)} s`).join(', ')} — ${runs} runs in ${total.toFixed(1)} s on ${workers} worker processes.`;
 }
 

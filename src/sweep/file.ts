@@ -50,6 +50,8 @@ const SCHEMA = v.strictObject({
   })),
   /** A list of seeds, or a count n (seeds 1…n). */
   seeds: v.union([seedList, seedCount]),
+  /** At most this many runs at once on the local executor: timed sweeps say 1, so that runs do not slow each other. */
+  workers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   /** Options that take the run's seed too (the experiments draw unit types and masks anew per seed). */
   seedFollows: v.optional(v.array(v.string())),
   protocol: v.optional(v.strictObject({
@@ -106,7 +108,7 @@ export function checkSweep(raw: unknown, path: string, name: string): SweepSpec 
     const got = issue.received === 'undefined' ? 'nothing' : issue.received;
     const unknown = issue.type === 'strict_object' && where;
     throw new UserError(unknown
-      ? `sweep: ${path}: unknown key '${where}'; expected sweep, title, base, cells, axes, random, seeds, seedFollows, protocol, report (or claim, note, all)`
+      ? `sweep: ${path}: unknown key '${where}'; expected sweep, title, base, cells, axes, random, seeds, seedFollows, protocol, report, workers (or claim, note, all)`
       : `sweep: ${path}: ${where || 'the file'}: ${issue.expected && !issue.message.includes('expected [') && !issue.message.includes('needs') ? `expected ${issue.expected}, got ${got}` : issue.message}`);
   }
   const { sweep, base, cells, seeds, protocol, ...rest } = r.output;

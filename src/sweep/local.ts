@@ -1,8 +1,9 @@
 /** The local executor: a pool of worker processes (processes.ts) on this machine, each training one job at a time. */
+import { availableParallelism } from 'node:os';
 import { UserError } from '../errors.js';
 import { JobFailure, RunnerProcess } from './processes.js';
 import type { Executor, JobCallbacks } from './run.js';
-import type { SweepJob } from './plan.js';
+import type { SweepJob, SweepPlan } from './plan.js';
 
 export class LocalExecutor implements Executor {
   readonly kind = 'local';
@@ -37,4 +38,9 @@ export class LocalExecutor implements Executor {
     this.stopped = true;
     for (const p of this.processes) p.kill();
   }
+}
+
+/** The pool for `plan`: `requested` processes (default: every core), no more than the sweep file allows. */
+export function localExecutorFor(plan: SweepPlan, requested = availableParallelism()): LocalExecutor {
+  return new LocalExecutor(Math.min(requested, plan.spec.workers ?? requested));
 }
