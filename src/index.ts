@@ -1,7 +1,7 @@
 /**
  * edlearn's public API in Node (`import … from 'edlearn'`): everything the browser entry has (browser.ts), with
  * a Model that also saves files, reads paths and uses every core; datasets from disk; whole runs as the CLI
- * makes them (with NDJSON logs); the article's experiments, reports and benchmarks.
+ * makes them (with NDJSON logs); sweeps (local and over Redis); the article's experiments, reports and benchmarks.
  */
 export * from './browser.js';
 
@@ -23,3 +23,13 @@ export { renderReport, readLogs, type ReportOptions, type ReportResult } from '.
 export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
 export { runExperiment } from './experiments/runner.js';
 export { conclude, NOTES } from './experiments/conclusions.js';
+
+// Sweeps: files → content-addressed runs, the local and the Redis executors, the worker.
+export { readSweepFile, checkSweep, type SweepSpec } from './sweep/file.js';
+export { planSweep, type SweepPlan, type SweepPoint, type SweepJob } from './sweep/plan.js';
+export { runId, RUN_ID_SCHEME } from './sweep/run-id.js';
+export { runSweep, type Executor, type SweepOutcome, type SweepProgress } from './sweep/run.js';
+export { LocalExecutor } from './sweep/local.js';
+export { RunnerProcess } from './sweep/processes.js';
+export { QueueExecutor, parseQueueUrl, queueStatus, QUEUE_NAME } from './sweep/queue.js';
+export { startWorker, type QueueWorker } from './sweep/worker.js';

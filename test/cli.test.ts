@@ -3,15 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { idxBytes, runCli, tempDir } from './helpers.js';
-
-function assertUserError(args: string[], pattern: RegExp) {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code}\n${r.stderr}`);
-  assert.match(r.stderr, pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
-  assert.ok(r.stderr.trim().split('\n').length <= 2, `more than one line of error:\n${r.stderr}`);
-}
+import { assertUserError, idxBytes, runCli, tempDir } from './helpers.js';
 
 test('bad flags and values exit 2 with a clear message', () => {
   assertUserError(['train', '--units', '0'], /--units.*'0' is invalid\. expected an integer 1…8192/);

@@ -43,6 +43,15 @@ export function idxBytes(dims: number[], data?: Uint8Array): Uint8Array {
 
 export const gzip = (b: Uint8Array) => new Uint8Array(gzipSync(b));
 
+/** The CLI refuses `args` as a user mistake: exit code 2, the message, no stack trace, one line (commander may add a hint). */
+export function assertUserError(args: string[], pattern: RegExp): void {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code}\n${r.stderr}`);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
+  assert.ok(r.stderr.trim().split('\n').length <= 2, `more than one line of error:\n${r.stderr}`);
+}
+
 /** Runs the CLI as a user would (in `cwd`, default the repository); returns exit code and output. */
 export function runCli(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;

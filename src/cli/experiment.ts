@@ -1,46 +1,56 @@
-/** `edlearn experiment <id>`: runs the article's experiment grids, then renders the report from all logs. */
+/**
+ * `edlearn experiment <id>`: a shortcut for the article's sweep files (sweeps/article/<id>.yaml) run through the
+ * local executor on every core into docs/results/logs/<id>.ndjson (a rerun resumes), then the report.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
-import { runExperiment } from '../experiments/runner.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
-import { settleSignals } from '../temp-files.js';
-import { createProgress } from './progress.js';
 import { rlExperimentCommand } from './rl-experiment.js';
+import { readSweepFile } from '../sweep/file.js';
+import { localExecutorFor } from '../sweep/local.js';
+import { planSweep } from '../sweep/plan.js';
+import { executeSweep } from './sweep.js';
 
 export interface ExperimentCommandOptions {
   logs: string;
   out: string;
   report?: boolean;
+  /** Worker processes (default: every core). */
+  workers?: number;
 }
 
+/**
+ * Experiments that are not sweeps of training runs, each with its own runner (they log into `options.logs`
+ * like the others and are rendered by the same report); not part of `all`.
+ */
+export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>> = {
+  rl: (options, out) => rlExperimentCommand('rl', options, out),
+  'rl-cartpole': (options, out) => rlExperimentCommand('rl-cartpole', options, out),
+  'rl-mnist': (options, out) => rlExperimentCommand('rl-mnist', options, out),
+};
+
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
-  if (id === 'rl' || id === 'rl-cartpole' || id === 'rl-mnist') return rlExperimentCommand(id, options, out);
+  if (Object.hasOwn(OTHER_EXPERIMENTS, id)) return OTHER_EXPERIMENTS[id](options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
+  const known = [...EXPERIMENT_IDS, ...Object.keys(OTHER_EXPERIMENTS)];
   for (const x of ids) {
-    if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${EXPERIMENT_IDS.join(', ')} or all`);
+    if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${known.join(', ')} or all`);
   }
+  const workers = options.workers ?? availableParallelism();
   const started = performance.now();
+  let runs = 0;
   for (const x of ids) {
     const exp = EXPERIMENTS.find((e) => e.id === x)!;
-    let progress = createProgress();
-    const path = runExperiment(exp, options.logs, {
-      onRunStart: (label, i, total) => {
-        progress = createProgress();
-        if (!process.stderr.isTTY) return;
-        process.stderr.write(`[${i + 1}/${total}] ${label}\n`);
-      },
-      onUpdate: (u, t) => progress.onUpdate(u, t),
-      onRunEnd: (label, seconds, bestAcc) => {
-        progress.stop();
-        process.stderr.write(`${label}: best validation ${(bestAcc * 100).toFixed(2)} % · ${seconds.toFixed(2)} s training\n`);
-      },
-    });
-    out(`${x}: log written to ${path}`);
-    // Lets a Ctrl-C that came during the log's write take effect now, and keeps it immediate during the next grid.
-    await settleSignals();
+    const path = join(options.logs, `${x}.ndjson`);
+    const plan = planSweep(readSweepFile(exp.file));
+    const { session } = await executeSweep(plan, path, localExecutorFor(plan, workers));
+    runs += session.points;
+    out(`${x}: ${session.points} runs (${session.trained} trained, ${session.resumed} already logged) in ${session.seconds.toFixed(1)} s; log: ${path}`);
   }
-  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s (${runs} runs, up to ${workers} worker processes)`);
   if (options.report === false) return;
   const r = await renderReport({ logs: [options.logs], out: options.out, ...ARTICLE_REPORT });
   out(`report: ${options.out}/index.html (${r.experiments.length} experiments, ${r.figures.length} figures)`);

@@ -17,6 +17,7 @@ import { RL_OPTIONS } from '../options/rl.js';
 import { ENV_NAMES } from '../rl/env.js';
 import { rlDefaultText } from '../rl/config.js';
 import { serveCommand, type ServeOptions } from './serve.js';
+import { sweepCommand, type SweepCommandOptions, workerCommand, type WorkerCommandOptions } from './sweep.js';
 import { trainCommand, type TrainCommandOptions } from './train.js';
 
 const count = (text: string): number => {
@@ -78,12 +79,30 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all), append NDJSON logs, then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
+    .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
     .action((id: string, opts: ExperimentCommandOptions) => experimentCommand(id, opts));
+
+  program.command('sweep')
+    .description('run a sweep file (YAML or JSON: base config, axes, random draws, seeds, protocol) in worker processes here, or through a Redis queue; a rerun resumes')
+    .argument('<file>', 'sweep file, e.g. sweeps/quick.yaml')
+    .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
+    .option('--log <file>', 'NDJSON log to append to and resume from (default: <file name>.ndjson here)')
+    .option('--queue <url>', 'redis://HOST:PORT[/DB]: enqueue the runs for edlearn worker processes and collect their results')
+    .option('--status', 'with --queue: print how many runs are queued, active, done and failed, then exit')
+    .option('--quiet', 'no progress output')
+    .action((file: string, opts: SweepCommandOptions) => sweepCommand(file, opts));
+
+  program.command('worker')
+    .description('take sweep runs from a Redis queue (edlearn sweep --queue) and train them, one at a time, until stopped')
+    .requiredOption('--queue <url>', 'redis://HOST:PORT[/DB], the same as the sweep\'s')
+    .option('--lock-seconds <n>', 'seconds before the run of a worker that stopped answering goes to another (default: 30)', count)
+    .option('--quiet', 'no progress output')
+    .action((opts: WorkerCommandOptions) => workerCommand(opts));
 
   program.command('report')
     .description('render experiment logs (NDJSON) into figures (SVG, PNG), summary.json and one self-contained HTML page')

@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
-import { markdownTables } from '../report/markdown.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
+import { sweepSessions } from '../report/read.js';
+import { markdownTables, sessionLine } from '../report/markdown.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -23,6 +24,8 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     out(markdownTables(experiments, ARTICLE_REPORT.conclude));
     const rl = readRlLogs(options.logs);
     if (rl.length > 0) out(`\n${rlMarkdown(rl)}`);
+    const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
+    if (sessions) out(`\n${sessions}`);
     return;
   }
   const r = await renderReport({ logs: options.logs, out: options.out, allowPartial: options.allowPartial, ...ARTICLE_REPORT });

@@ -6,6 +6,8 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { meanCurve, trainSeconds } from './aggregate.js';
+import { BAND_OPACITY, CONFIG, HEIGHT, WIDTH } from './style.js';
+import { sweepFigure } from './sweep.js';
 import type { CurveData, ExperimentData } from './types.js';
 
 export interface Figure {
@@ -15,22 +17,6 @@ export interface Figure {
 }
 
 type Layered = Extract<TopLevelSpec, { layer: unknown }>;
-
-/** Plot-area width: with the y axis and padding the figures come out about 560 px wide. */
-const WIDTH = 470;
-const HEIGHT = 260;
-const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-const BAND_OPACITY = 0.18;
-
-const CONFIG = {
-  font: FONT,
-  background: 'white',
-  view: { stroke: null },
-  axis: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: 'normal', gridColor: '#e6e6e6' },
-  legend: { orient: 'bottom', direction: 'horizontal', labelFontSize: 12, labelLimit: 400, symbolStrokeWidth: 3 },
-  header: { labelFontSize: 13, titleFontSize: 13 },
-  title: { fontSize: 13, fontWeight: 'bold', anchor: 'start' },
-} as const;
 
 const RULE_LABEL = { ed: 'ED', backprop: 'BP' } as const;
 
@@ -48,6 +34,8 @@ export function figuresFor(experiment: ExperimentData): Figure[] {
   else if (experiment.id.startsWith('speed-') && timed.some(hasNumericParam)) figures.push(timeVsParam(experiment));
   // A single evaluation per run is no curve; its numbers are in the table.
   if (experiment.curves.some((c) => meanCurve(c).length >= 2)) figures.push(accuracyVsUpdates(experiment));
+  const sweep = sweepFigure(experiment);
+  if (sweep) figures.push(sweep);
   return figures;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CurveSummary, ReportProvenance, Stat } from './aggregate.js';
 import type { Summary } from './stats.js';
+import type { BestCell } from './sweep.js';
 import type { Conclusion } from './types.js';
 
 export interface ReportFigure {
@@ -23,6 +24,8 @@ export interface ExperimentSection {
   /** The resolved config of the first run of each curve. */
   configs: { curve: string; seed: number; config: Record<string, unknown> }[];
   conclusion: Conclusion | null;
+  /** For a sweep: its best cell, chosen on validation. */
+  best?: BestCell | null;
 }
 
 const CSS = `
@@ -100,6 +103,7 @@ function section(s: ExperimentSection, index: number): string {
     s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : '',
     ...s.figures.map((f, i) => figure(f, `f${index + 1}-${i + 1}`)),
     incompleteNote(s.summaries),
+    s.best ? bestCell(s.best) : '',
     table(s.summaries),
     ...s.configs.map((c) => `<details><summary>Config of ${escapeHtml(c.curve)} (seed ${c.seed})</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>`),
     s.conclusion ? conclusion(s.conclusion) : '',
@@ -158,6 +162,11 @@ export function percent(s: Stat | null): string {
   if (!s) return '—';
   const mean = (s.mean * 100).toFixed(2);
   return s.sd === null ? `${mean} %` : `${mean} ± ${(s.sd * 100).toFixed(2)} %`;
+}
+
+function bestCell(b: BestCell): string {
+  return `<p class="note"><strong>Best cell, chosen on validation:</strong> ${escapeHtml(b.curve)} — validation ${escapeHtml(interval(b.validation))}; `
+    + `its test accuracy at the validation-selected points: ${escapeHtml(interval(b.test))} (mean ± sd over seeds [95 % CI]).</p>`;
 }
 
 const VERDICT_CLASS: Record<Conclusion['verdict'], string> = { holds: 'holds', 'does not hold': 'does-not-hold', partly: 'partly', 'not distinguishable': 'indistinct' };

@@ -13,6 +13,7 @@ import { figuresFor, renderPng, renderSvg } from './figures.js';
 import { buildHtml, type ExperimentSection } from './html.js';
 import { readLogs } from './read.js';
 import { renderRlSection } from './rl.js';
+import { bestCell, type BestCell } from './sweep.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
 export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
@@ -116,6 +117,7 @@ async function renderExperiment(e: ExperimentData, dir: string, options: ReportO
     summaries: summarizeExperiment(e),
     configs: e.curves.map((c) => ({ curve: c.curve, seed: seedOf(c.runs[0]), config: c.runs[0].start.config })),
     conclusion: options.conclude?.(e) ?? null,
+    best: bestCell(e),
   };
 }
 
@@ -128,7 +130,7 @@ interface SummaryJson {
   formatVersion: number;
   version: string;
   provenance: ReturnType<typeof provenance>;
-  experiments: { id: string; figures: string[]; curves: CurveSummary[]; conclusion: Conclusion | null }[];
+  experiments: { id: string; figures: string[]; curves: CurveSummary[]; conclusion: Conclusion | null; best?: BestCell }[];
 }
 
 function summaryJson(experiments: ExperimentData[], sections: ExperimentSection[]): SummaryJson {
@@ -142,6 +144,7 @@ function summaryJson(experiments: ExperimentData[], sections: ExperimentSection[
       figures: s.figures.map((f) => f.png.replace(/\.png$/, '')),
       curves: s.summaries,
       conclusion: s.conclusion,
+      ...(s.best ? { best: s.best } : {}),
     })),
   };
 }

@@ -4,7 +4,18 @@
  */
 import { summarizeExperiment } from './aggregate.js';
 import { interval } from './html.js';
+import type { SweepSession } from './read.js';
 import type { Conclusion, ExperimentData } from './types.js';
+
+/** "Run as sweeps: baseline 15 runs in 20.8 s, … — 397 runs in 331.2 s on 2 worker processes" from the logs' session events. */
+export function sessionLine(sessions: Map<string, SweepSession>, ids: string[]): string {
+  const shown = ids.map((id) => sessions.get(id)).filter((s): s is SweepSession => !!s);
+  if (shown.length === 0) return '';
+  const total = shown.reduce((t, s) => t + s.seconds, 0);
+  const runs = shown.reduce((n, s) => n + s.points, 0);
+  const workers = [...new Set(shown.map((s) => s.workers))].sort((a, b) => a - b).join(' or ');
+  return `Run as sweeps (each log's last session): ${shown.map((s) => `${s.sweep} ${s.points} runs in ${s.seconds.toFixed(1)} s`).join(', ')} — ${runs} runs in ${total.toFixed(1)} s on ${workers} worker processes.`;
+}
 
 export function markdownTables(experiments: ExperimentData[], conclude: (e: ExperimentData) => Conclusion | null): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -36,6 +36,30 @@ export function readLogs(paths: string[], options: ReadLogOptions = {}): Experim
   return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
 }
 
+/** A sweep's session as its log records it (src/sweep/log.ts): how many runs it trained, in how many seconds. */
+export interface SweepSession {
+  sweep: string;
+  executor: string;
+  workers: number;
+  points: number;
+  trained: number;
+  seconds: number;
+  time: string;
+}
+
+/** The last session of each sweep in the logs (the one that completed it), by sweep id. */
+export function sweepSessions(paths: string[]): Map<string, SweepSession> {
+  const sessions = new Map<string, SweepSession>();
+  for (const file of paths.flatMap(logFiles)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.startsWith('{"event":"sweep"')) continue;
+      const s = JSON.parse(line) as SweepSession;
+      sessions.set(s.sweep, s);
+    }
+  }
+  return sessions;
+}
+
 /** readLogs without the file system: the texts of log files, each with the name errors show. */
 export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
   // RL logs have their own reader (report/rl.ts).
@@ -84,6 +108,8 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
     if (line.trim() === '') return;
     const where = `${shown}:${i + 1}`;
     const event = parseLine(line, where);
+    // A sweep's session summary (src/sweep/log.ts) belongs to no run.
+    if (event.event === 'sweep') return;
     const id = typeof event.run === 'string' ? event.run : '';
     const current = open.get(id);
     if (event.event === 'start') {
@@ -118,7 +144,7 @@ export function isJson(line: string): boolean {
   }
 }
 
-type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end'; run?: unknown };
+type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end' | 'sweep'; run?: unknown };
 
 function parseLine(line: string, where: string): Fields {
   let value: unknown;
@@ -128,7 +154,7 @@ function parseLine(line: string, where: string): Fields {
     fail(where, `not JSON (${(err as Error).message}); the log is corrupt — re-run the experiment`);
   }
   const event = (value as { event?: unknown } | null)?.event;
-  if (typeof value !== 'object' || value === null || (event !== 'start' && event !== 'eval' && event !== 'end')) {
+  if (typeof value !== 'object' || value === null || (event !== 'start' && event !== 'eval' && event !== 'end' && event !== 'sweep')) {
     fail(where, `not an edlearn log event (expected "event": "start", "eval" or "end"); is this an edlearn log?`);
   }
   return value as Fields;
@@ -200,7 +226,8 @@ type Tag = Omit<CurveData, 'runs'> & { id: string; key: string };
 function tagOf(start: StartEvent): Tag {
   const x = start.experiment;
   if (x) {
-    return { id: x.id, key: x.curve, curve: x.curve, rule: x.rule, ...(x.panel === undefined ? {} : { panel: x.panel }), ...(x.param === undefined ? {} : { param: x.param }) };
+    return { id: x.id, key: x.curve, curve: x.curve, rule: x.rule, ...(x.panel === undefined ? {} : { panel: x.panel }), ...(x.param === undefined ? {} : { param: x.param }),
+      ...(x.cell === undefined ? {} : { cell: x.cell }) };
   }
   const { seed: _seed, ...settings } = start.config;
   const rule = settings.rule === 'backprop' ? 'backprop' : 'ed';

@@ -19,6 +19,8 @@ export interface ExperimentTag {
   param?: { name: string; value: number | string };
   /** Panel of the figure this curve belongs to (e.g. the width sweep draws ED and BP separately). */
   panel?: string;
+  /** A sweep's cell: the value of each of its axes and random draws (the report's heatmap reads these). */
+  cell?: Record<string, number | string | boolean>;
 }
 
 export interface StartEvent {
@@ -69,6 +71,8 @@ export interface CurveData {
   rule: 'ed' | 'backprop';
   panel?: string;
   param?: { name: string; value: number | string };
+  /** A sweep's cell: its axis values (from the experiment tag). */
+  cell?: Record<string, number | string | boolean>;
   runs: RunRecord[];
 }
 

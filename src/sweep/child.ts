@@ -1,0 +1,23 @@
+/**
+ * Entry of a sweep worker process (forked by processes.ts): trains the jobs it is sent, one at a time, each with
+ * one thread, in its own WebAssembly memory; datasets stay loaded between jobs. It exits when its parent goes away.
+ */
+import { UserError } from '../errors.js';
+import { DatasetMismatch, executeJob } from './execute.js';
+import type { ChildReply, ChildRequest } from './processes.js';
+
+const reply = (message: ChildReply) => process.send?.(message);
+
+process.on('message', (message: ChildRequest) => {
+  try {
+    reply({ kind: 'done', runId: message.job.runId, events: executeJob(message.job) });
+  } catch (err) {
+    const user = err instanceof UserError;
+    reply({
+      kind: 'failed', runId: message.job.runId, user, mismatch: err instanceof DatasetMismatch,
+      message: user ? err.message : String((err as Error)?.stack ?? err),
+    });
+  }
+});
+// A parent killed with SIGKILL cannot stop us: leave as soon as the channel closes.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,189 @@
+/**
+ * The distributed executor: sweep jobs as BullMQ jobs on one Redis, trained by `edlearn worker` processes on any
+ * number of machines. The job id is the run id, so the queue itself refuses a run twice; results stay in Redis
+ * (a coordinator that restarts collects what finished meanwhile). A worker that dies loses its lock and its job
+ * goes back to the queue (stalled-job detection); crashes are retried with backoff; a user error fails at once.
+ */
+import { connect } from 'node:net';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { UserError } from '../errors.js';
+import type { RunEvents } from './execute.js';
+import type { SweepJob, SweepPlan } from './plan.js';
+import type { Executor, JobCallbacks } from './run.js';
+
+/** One queue for every sweep: run ids are content addresses, so two sweeps sharing a run share its job. */
+export const QUEUE_NAME = 'edlearn-runs';
+/** Attempts per job and the first backoff (doubling) for runs whose worker crashed. */
+export const ATTEMPTS = 3;
+const BACKOFF_MS = 1000;
+const CONNECT_TIMEOUT_MS = 5000;
+
+export interface RedisTarget {
+  host: string;
+  port: number;
+  db: number;
+  /** As the user gave it, for messages. */
+  url: string;
+}
+
+export function parseQueueUrl(url: string): RedisTarget {
+  const m = /^redis:\/\/([^/:?#\s]+)(?::(\d{1,5}))?(?:\/(\d{1,2}))?\/?$/.exec(url.trim());
+  const port = Number(m?.[2] ?? 6379);
+  if (!m || port < 1 || port > 65535) throw new UserError(`--queue ${url}: expected redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379/0`);
+  return { host: m[1], port, db: Number(m[3] ?? 0), url };
+}
+
+export const connectionOf = (t: RedisTarget) => ({ host: t.host, port: t.port, db: t.db, maxRetriesPerRequest: null });
+
+/**
+ * Fails with a message saying where Redis was expected unless a Redis answers PING there. Checked before BullMQ
+ * connects: its client retries for ever, which would leave a mistyped --queue hanging.
+ */
+export function pingRedis(t: RedisTarget): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: t.host, port: t.port });
+    let reply = '';
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(new UserError(`--queue ${t.url}: ${why}; start redis-server there, or check the host, port and firewall`));
+    };
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => fail(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(`cannot connect (${err.code ?? err.message})`));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      reply += d;
+      if (!reply.includes('\r\n')) return;
+      socket.end();
+      // A Redis that wants a password answers -NOAUTH; anything else is not Redis.
+      if (reply.startsWith('+PONG')) resolve();
+      else fail(`the server there answered ${JSON.stringify(reply.trim().slice(0, 60))} instead of PONG (a password-protected Redis, or not Redis)`);
+    });
+  });
+}
+
+/** ioredis reports every failed reconnect as an 'error' event; the timeout above turns that into one message. */
+const quiet = <T extends { on(event: 'error', f: (e: Error) => void): unknown }>(x: T): T => {
+  x.on('error', () => {});
+  return x;
+};
+
+export async function openQueue(t: RedisTarget): Promise<Queue> {
+  await pingRedis(t);
+  return quiet(new Queue(QUEUE_NAME, { connection: connectionOf(t) }));
+}
+
+export class QueueExecutor implements Executor {
+  readonly kind = 'queue';
+  private stopping: (() => void) | null = null;
+  private seen = new Set<string>();
+
+  constructor(private readonly target: RedisTarget) {}
+
+  get workers(): number {
+    return Math.max(1, this.seen.size);
+  }
+
+  async run(jobs: SweepJob[], on: JobCallbacks): Promise<void> {
+    if (jobs.length === 0) return;
+    const queue = await openQueue(this.target);
+    const events = quiet(new QueueEvents(QUEUE_NAME, { connection: connectionOf(this.target) }));
+    try {
+      await events.waitUntilReady();
+      await this.collect(queue, events, jobs, on);
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+  }
+
+  private async collect(queue: Queue, events: QueueEvents, jobs: SweepJob[], on: JobCallbacks): Promise<void> {
+    const byId = new Map(jobs.map((j) => [j.runId, j]));
+    const open = new Set(byId.keys());
+    const failures: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        if (open.size > 0) return;
+        if (failures.length) reject(new UserError(`sweep: ${failures.length} run${failures.length > 1 ? 's' : ''} failed; the first: ${failures[0]}`));
+        else resolve();
+      };
+      this.stopping = () => resolve();
+      const finish = async (id: string) => {
+        const job = await Job.fromId<SweepJob, RunEvents>(queue, id);
+        if (!job || !open.delete(id)) return;
+        on.finished(byId.get(id)!, job.returnvalue);
+        settle();
+      };
+      const fail = async (id: string, reason: string) => {
+        const job = await Job.fromId(queue, id);
+        // A failed attempt that will be retried moves the job to delayed or waiting, not to failed.
+        if (!job || (await job.getState()) !== 'failed' || !open.delete(id)) return;
+        failures.push(`run ${byId.get(id)!.label} (${id}): ${reason}`);
+        settle();
+      };
+      const guard = (p: Promise<void>) => p.catch(reject);
+      events.on('active', ({ jobId }) => {
+        const job = byId.get(jobId);
+        if (job && open.has(jobId)) on.started(job);
+      });
+      events.on('completed', ({ jobId }) => {
+        if (byId.has(jobId)) void guard(finish(jobId));
+      });
+      events.on('failed', ({ jobId, failedReason }) => {
+        if (byId.has(jobId)) void guard(fail(jobId, failedReason));
+      });
+      void guard((async () => {
+        await queue.addBulk(jobs.map((j) => ({
+          name: 'run', data: j,
+          opts: { jobId: j.runId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: false, removeOnFail: false },
+        })));
+        // Jobs already in Redis keep their state: collect the finished ones, give failed ones one more chance.
+        for (const j of jobs) {
+          const job = await Job.fromId(queue, j.runId);
+          const state = await job?.getState();
+          if (state === 'completed') await finish(j.runId);
+          else if (state === 'failed') await job!.retry('failed');
+        }
+        for (const w of await queue.getWorkers()) this.seen.add(String(w.id ?? w.name));
+        settle();
+      })());
+    });
+  }
+
+  async stop(): Promise<void> {
+    // Queued jobs stay queued: workers go on training them, and a rerun collects their results.
+    this.stopping?.();
+  }
+}
+
+export interface QueueStatus {
+  queued: number;
+  active: number;
+  done: number;
+  failed: number;
+  /** Runs of the sweep not in the queue (never enqueued, or removed). */
+  absent: number;
+  /** Failure messages, first few. */
+  reasons: string[];
+  workers: number;
+}
+
+export async function queueStatus(plan: SweepPlan, t: RedisTarget): Promise<QueueStatus> {
+  const queue = await openQueue(t);
+  try {
+    const s: QueueStatus = { queued: 0, active: 0, done: 0, failed: 0, absent: 0, reasons: [], workers: (await queue.getWorkers()).length };
+    for (const j of plan.jobs) {
+      const job = await Job.fromId(queue, j.runId);
+      const state = job ? await job.getState() : 'unknown';
+      if (state === 'completed') s.done++;
+      else if (state === 'active') s.active++;
+      else if (state === 'failed') {
+        s.failed++;
+        if (s.reasons.length < 3) s.reasons.push(`${j.label}: ${job!.failedReason}`);
+      } else if (state === 'unknown') s.absent++;
+      else s.queued++;
+    }
+    return s;
+  } finally {
+    await queue.close();
+  }
+}
