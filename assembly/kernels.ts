@@ -110,6 +110,11 @@ export function gemm(out: usize, a: usize, b: usize, m: i32, k: i32, n: i32): vo
  * alternate inputs, so consecutive multiply-adds do not wait on each other.
  */
 export function spmm(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32): void {
+  spmmStacked(out, start, end, index, value, b, m, n, n);
+}
+
+/** spmm over the first n columns of b, whose rows are ldb floats apart (the stacked first layer of K networks). */
+export function spmmStacked(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
   for (let i = 0; i < m; i++) {
     const q0 = i32At(start, i);
     const q1 = i32At(end, i);
@@ -122,8 +127,8 @@ export function spmm(out: usize, start: usize, end: usize, index: usize, value: 
       for (; q + 2 <= q1; q += 2) {
         const v = f32x4.splat(f32At(value, q));
         const u = f32x4.splat(f32At(value, q + 1));
-        const row = addr(b, i32At(index, q) * n + j);
-        const next = addr(b, i32At(index, q + 1) * n + j);
+        const row = addr(b, i32At(index, q) * ldb + j);
+        const next = addr(b, i32At(index, q + 1) * ldb + j);
         c0 = madd(v, v128.load(row), c0);
         c1 = madd(v, v128.load(row, 16), c1);
         c2 = madd(v, v128.load(row, 32), c2);
@@ -135,7 +140,7 @@ export function spmm(out: usize, start: usize, end: usize, index: usize, value: 
       }
       if (q < q1) {
         const v = f32x4.splat(f32At(value, q));
-        const row = addr(b, i32At(index, q) * n + j);
+        const row = addr(b, i32At(index, q) * ldb + j);
         c0 = madd(v, v128.load(row), c0);
         c1 = madd(v, v128.load(row, 16), c1);
         c2 = madd(v, v128.load(row, 32), c2);
@@ -146,12 +151,12 @@ export function spmm(out: usize, start: usize, end: usize, index: usize, value: 
     }
     for (; j + 4 <= n; j += 4) {
       let c = f32x4.splat(0);
-      for (let q = q0; q < q1; q++) c = madd(f32x4.splat(f32At(value, q)), v128.load(addr(b, i32At(index, q) * n + j)), c);
+      for (let q = q0; q < q1; q++) c = madd(f32x4.splat(f32At(value, q)), v128.load(addr(b, i32At(index, q) * ldb + j)), c);
       v128.store(addr(o, j), c);
     }
     for (; j < n; j++) {
       let s: f32 = 0;
-      for (let q = q0; q < q1; q++) s += f32At(value, q) * f32At(b, i32At(index, q) * n + j);
+      for (let q = q0; q < q1; q++) s += f32At(value, q) * f32At(b, i32At(index, q) * ldb + j);
       store<f32>(addr(o, j), s);
     }
   }
@@ -229,6 +234,11 @@ function rankUpdateColumns(w: usize, z: usize, g: usize, rows: usize, count: i32
  * registers, 16 columns at a time.
  */
 export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32): void {
+  spRankUpdateStacked(w, start, end, index, value, g, rows, count, n, n);
+}
+
+/** spRankUpdate into the first n columns of w, whose rows are ldw floats apart (the stacked first layer). */
+export function spRankUpdateStacked(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32, ldw: i32): void {
   for (let c = 0; c < count; c++) {
     const r = i32At(rows, c);
     const gr = addr(g, r * n);
@@ -239,7 +249,7 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
       const g0 = v128.load(addr(gr, j)), g1 = v128.load(addr(gr, j), 16), g2 = v128.load(addr(gr, j), 32), g3 = v128.load(addr(gr, j), 48);
       for (let q = q0; q < q1; q++) {
         const v = f32x4.splat(f32At(value, q));
-        const pw = addr(w, i32At(index, q) * n + j);
+        const pw = addr(w, i32At(index, q) * ldw + j);
         v128.store(pw, madd(v, g0, v128.load(pw)));
         v128.store(pw, madd(v, g1, v128.load(pw, 16)), 16);
         v128.store(pw, madd(v, g2, v128.load(pw, 32)), 32);
@@ -249,14 +259,14 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
     for (; j + 4 <= n; j += 4) {
       const g0 = v128.load(addr(gr, j));
       for (let q = q0; q < q1; q++) {
-        const pw = addr(w, i32At(index, q) * n + j);
+        const pw = addr(w, i32At(index, q) * ldw + j);
         v128.store(pw, madd(f32x4.splat(f32At(value, q)), g0, v128.load(pw)));
       }
     }
     for (; j < n; j++) {
       const gv = f32At(gr, j);
       for (let q = q0; q < q1; q++) {
-        const pw = addr(w, i32At(index, q) * n + j);
+        const pw = addr(w, i32At(index, q) * ldw + j);
         store<f32>(pw, load<f32>(pw) + f32At(value, q) * gv);
       }
     }

@@ -11,6 +11,8 @@ interface KernelExports {
   spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number): void;
   rankUpdate(w: number, z: number, g: number, rows: number, count: number, k: number, n: number, ldz: number, zOff: number): void;
   spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number): void;
+  spmmStacked(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number, ldb: number): void;
+  spRankUpdateStacked(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number, ldw: number): void;
   gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
   adam(w: number, g: number, m: number, v: number, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
   addRow(out: number, v: number, m: number, n: number): void;
@@ -96,6 +98,14 @@ export class WasmBackend implements Backend {
 
   spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number): void {
     if (count > 0) this.k.spRankUpdate(w.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, g.byteOffset, rows.byteOffset, count, n);
+  }
+
+  spmmStacked(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number, ldb: number): void {
+    this.k.spmmStacked(out.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, b.byteOffset, m, n, ldb);
+  }
+
+  spRankUpdateStacked(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number): void {
+    if (count > 0) this.k.spRankUpdateStacked(w.byteOffset, start.byteOffset, end.byteOffset, index.byteOffset, value.byteOffset, g.byteOffset, rows.byteOffset, count, n, ldw);
   }
 
   gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {
