@@ -16,7 +16,7 @@ export { runTraining, resolveRunConfig, loadTask, loadDataset, LOG_FORMAT, LOG_F
 export { spreadNetworks, type NetworkThreads } from './engine/threads.js';
 export { saveModel, readModelFile } from './model/file.js';
 
-export { runBench, formatBenchReport, type BenchReport, type BenchOptions } from './bench/index.js';
+export { runBench, formatBenchReport, formatSpeedMarkdown, type BenchReport, type BenchOptions } from './bench/index.js';
 export { renderReport, readLogs, type ReportOptions, type ReportResult } from './report/index.js';
 export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
 export { runExperiment } from './experiments/runner.js';

@@ -31,12 +31,13 @@ export interface NetworkThreads {
 /**
  * Hands the rule's networks to `threads` threads when it has several, lives in shared WebAssembly memory, and
  * there is enough work between two meetings of the threads; returns the handle (close it when done), or null
- * when everything runs on this thread.
+ * when everything runs on this thread. `meetEveryBatch`: the trainer will hand one batch at a time (the bench's
+ * baseline engine).
  */
-export function spreadNetworks(rule: Rule, threads: number, batch: number): NetworkThreads | null {
+export function spreadNetworks(rule: Rule, threads: number, batch: number, { meetEveryBatch = false } = {}): NetworkThreads | null {
   if (!(rule instanceof EdClassifier) || threads <= 1 || rule.networks <= 1) return null;
-  const coupled = rule.options.output === 'softmax';
-  if (coupled && batch * rule.networks * rule.options.units * 300 < MIN_WORK_PER_BATCH) return null;
+  const everyBatch = meetEveryBatch || rule.options.output === 'softmax';
+  if (everyBatch && batch * rule.networks * rule.options.units * 300 < MIN_WORK_PER_BATCH) return null;
   const be = rule.backend;
   if (!(be instanceof WasmBackend)) return null; // the reference backend's arrays are not shared
   const count = Math.min(threads, rule.networks);

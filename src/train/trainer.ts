@@ -27,6 +27,8 @@ export interface TrainOptions {
   /** Restore the weights of the best validation evaluation at the end (ED accuracy can drift). */
   keepBest?: boolean;
   onEval?: (e: EvalRecord) => void;
+  /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
+  batchAtATime?: boolean;
   /** Called after every update, for progress bars. */
   onUpdate?: (update: number, totalUpdates: number) => void;
 }
@@ -116,7 +118,7 @@ export class TrainingSession {
     this.batch = emptyBatch(this.trainRows, o.batch);
     // A run never crosses an evaluation or the end of an epoch (see step), so it holds at most this many samples.
     const most = Math.min(this.evalEvery * o.batch, task.train.count);
-    this.sequence = rule.learnSequence ? {
+    this.sequence = rule.learnSequence && !o.batchAtATime ? {
       size: 0, batch: o.batch, start: rule.backend.allocInt(most), end: rule.backend.allocInt(most), labels: rule.backend.allocInt(most),
       index: this.trainRows.index, value: this.trainRows.value,
     } : null;
