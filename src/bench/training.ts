@@ -25,7 +25,7 @@ export interface TrainingCase {
 
 export const TRAINING_CASES: TrainingCase[] = [
   { name: '4 vs 9, seed 3×16, batch 64', task: 'pair', rule: PRESETS.seed.rule, batch: 64 },
-  { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512 },
+  { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512, block: 15360 },
   { name: '4 vs 9, kaneko 64 hidden, online', task: 'pair', rule: { ...PRESETS.kaneko.rule, units: 64 }, batch: 1 },
   { name: '10-class, kaneko-mnist 64 per class, online', task: 'all', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000 },
 ];

@@ -46,6 +46,9 @@ export interface EdNetworkView {
   w: Float32Array[];
   /** Per layer: bias weights (2, out): row 0 from the excitatory bias unit, row 1 from the inhibitory one. */
   bias: Float32Array[];
+  /** Per layer: the rows of w and of bias from inhibitory sources (views kept, not made per update). */
+  wInh: Float32Array[];
+  biasInh: Float32Array[];
   /** Paired input layer: W⁺ + W⁻, (N, out) — of the ternary weights when `ternary`. */
   weff: Float32Array;
   /** Per layer, with `ternary`: the weights the forward pass uses (layer 0 uses weff). */
@@ -82,6 +85,11 @@ interface BatchState {
   /** Stacked layout: (N, K·H) W⁺ + W⁻ and W⁺ of every network side by side; empty otherwise. */
   stackSum: Float32Array;
   stackPlus: Float32Array;
+  /** Stacked layout: one sample's first layer for every network (K·H), and one update scale per network (K). */
+  wideAct: Float32Array;
+  wideBias: Float32Array;
+  wideGrad: Float32Array;
+  wideRowScale: Float32Array;
 }
 
 /** The two allocations every array of a classifier lives in (see carve()). */
@@ -189,6 +197,12 @@ export class EdClassifier implements Rule {
   private runner: NetworkRunner | null = null;
   /** Stacked layout: whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
   private viewsCurrent = true;
+  /**
+   * Stacked layout, online, without RMS normalisation: one row of K·H for the first layer's activations, its
+   * bias, its update factors, and one update scale per network; element [k] of each is the view from network k
+   * on (ownAct[k]: network k's H activations alone).
+   */
+  private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
   /** learnSequence's outputs and errors, (samples, networks) each; grown when a longer sequence comes. */
   private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
 
@@ -211,6 +225,12 @@ export class EdClassifier implements Rule {
     const { nets, shared } = this.carve(new Carver(this.storage.floats, this.storage.ints));
     this.nets = nets;
     this.shared = shared;
+    const H = this.shapes[0].out;
+    const from = (a: Float32Array, per: number) => nets.map((_, k) => a.subarray(k * per));
+    this.wide = layout === 'stacked' && !options.rmsNorm ? {
+      act: from(shared.wideAct, H), ownAct: nets.map((_, k) => shared.wideAct.subarray(k * H, (k + 1) * H)),
+      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, 1),
+    } : null;
     this.scores = new Float32Array(maxBatch * classes);
     const last = this.shapes.length - 1;
     this.layerStep = this.shapes.map((L, l) => {
@@ -313,30 +333,84 @@ export class EdClassifier implements Rule {
     return stats;
   }
 
-  /** Networks [from, to) each learn the whole sequence, one after the other (called per thread). */
+  /**
+   * Networks [from, to) learn the whole sequence (called per thread). Online, each network runs all of it in
+   * turn, so that its first layer stays in cache; with batches, each batch goes through every network in turn,
+   * so that the batch's inputs do (measured: npm run bench). Networks are independent: the order changes nothing.
+   */
   learnNetworks(from: number, to: number, job: SequenceJob): void {
-    const K = this.networks;
-    const last = this.shapes.length - 1;
     const views: BatchView[] = [];
     for (let b0 = 0; b0 < job.size; b0 += job.batch) {
       const b1 = Math.min(job.size, b0 + job.batch);
       views.push({ size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value });
     }
+    if (job.batch === 1 && this.wide) {
+      for (let u = 0; u < views.length; u++) this.learnOnlineStacked(from, to, views[u], u, job);
+    } else if (job.batch === 1) {
+      for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
+    } else views.forEach((v, u) => {
+      for (let k = from; k < to; k++) this.learnRecorded(k, v, u * job.batch, job);
+    });
+  }
+
+  /**
+   * Stacked layout, online: networks [from, to) learn sample `at` with their first layers as one row of
+   * (to − from)·H: one forward pass, one sigmoid and one update of W⁺ + W⁻ for all of them (a network whose
+   * e = 0 adds exact zeros), the layers above network by network. Each weight sees the same float operations as
+   * in learnRecorded.
+   */
+  private learnOnlineStacked(from: number, to: number, v: BatchView, at: number, job: SequenceJob): void {
+    const { backend: be, options: o, shared: s } = this;
+    const wide = this.wide!;
+    const L = this.shapes[0];
+    const H = L.out;
+    const ld = H * this.networks;
+    const n = (to - from) * H;
+    const act = wide.act[from];
+    be.spmmStacked(act, v.start, v.end, v.index, v.value, this.nets[from].sumColumns, 1, n, ld);
+    for (let k = from; k < to; k++) {
+      const bias = this.nets[k].bias[0];
+      const into = wide.bias[k];
+      for (let j = 0; j < H; j++) into[j] = o.beta * (bias[j] + bias[H + j]);
+    }
+    be.addRow(act, wide.bias[from], 1, n);
+    // The sigmoid kernel computes a tail of fewer than 4 elements differently: with H not a multiple of 4, where
+    // the tails fall would depend on how many networks share the call.
+    if (H % 4 === 0) be.sigmoid(act, act, n, 2 / o.u0);
+    else for (let k = from; k < to; k++) be.sigmoid(wide.ownAct[k], wide.ownAct[k], H, 2 / o.u0);
+    const amine = this.layerStep[0] * s.lrScale[0];
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
-      const y = net.act[last];
-      let at = 0;
-      for (const v of views) {
-        this.forward(k, v);
-        this.computeError(k, v);
-        for (let b = 0; b < v.size; b++) {
-          job.outputs[(at + b) * K + k] = y[b];
-          job.errors[(at + b) * K + k] = net.error[b];
-        }
-        this.update(k, v);
-        at += v.size;
-      }
+      net.act[0].set(wide.ownAct[k]);
+      this.forward(k, v, 1);
+      this.computeError(k, v);
+      job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
+      job.errors[at * this.networks + k] = net.error[0];
+      this.update(k, v, 1);
+      wide.rowScale[k][0] = amine * net.error[0];
     }
+    be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.outSign[0], to - from, H);
+    be.spRankUpdateStacked(this.nets[from].sumColumns, v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
+    for (let k = from; k < to; k++) {
+      const net = this.nets[k];
+      const e = net.error[0];
+      if (e > 0) be.spRankUpdateStacked(net.plusColumns, v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
+      if (e !== 0) be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+    }
+  }
+
+  /** Network k learns one batch of a sequence (samples from `at` on), recording its outputs and errors first. */
+  private learnRecorded(k: number, v: BatchView, at: number, job: SequenceJob): void {
+    const K = this.networks;
+    const net = this.nets[k];
+    const y = net.act[this.shapes.length - 1];
+    this.forward(k, v);
+    this.computeError(k, v);
+    for (let b = 0; b < v.size; b++) {
+      job.outputs[(at + b) * K + k] = y[b];
+      job.errors[(at + b) * K + k] = net.error[b];
+    }
+    this.update(k, v);
   }
 
   epochEnded(): void {
@@ -369,12 +443,13 @@ export class EdClassifier implements Rule {
     const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense, index, value };
     if (op !== 'update') this.forward(k, v);
     if (op === 'predict') return;
+    this.viewsCurrent = false;
     if (op === 'learn') this.computeError(k, v);
     this.update(k, v);
   }
 
   private runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
-    if (op !== 'predict') this.viewsCurrent = false;
+    if (op !== 'predict') this.viewsCurrent = false; // the workers' instances have their own flag
     if (this.runner) this.runner.each(op, this.networks, batch, dense, index, value);
     else for (let k = 0; k < this.networks; k++) this.runNetwork(op, k, batch, dense, index, value);
   }
@@ -395,7 +470,8 @@ export class EdClassifier implements Rule {
     return loadBatch(this.backend, batch, this.shared, this.inputs, this.maxBatch) && this.layout !== 'stacked';
   }
 
-  private forward(k: number, v: BatchView): void {
+  /** The forward pass of network k from layer `first` on (the stacked online path does layer 0 for many at once). */
+  private forward(k: number, v: BatchView, first = 0): void {
     const be = this.backend;
     const o = this.options;
     const net = this.nets[k];
@@ -403,7 +479,7 @@ export class EdClassifier implements Rule {
     const gain = 2 / o.u0;
     const last = this.shapes.length - 1;
     const batch = v.size;
-    for (let l = 0; l <= last; l++) {
+    for (let l = first; l <= last; l++) {
       const L = this.shapes[l];
       const act = net.act[l];
       const w = o.ternary ? net.wq[l] : net.w[l];
@@ -447,7 +523,7 @@ export class EdClassifier implements Rule {
   }
 
   /** Applies the summed update of the batch; every layer receives the same amine (times u1 for hidden layers). */
-  private update(k: number, v: BatchView): void {
+  private update(k: number, v: BatchView, first = 0): void {
     const { backend: be, options: o } = this;
     const net = this.nets[k];
     const s = this.shared;
@@ -464,14 +540,16 @@ export class EdClassifier implements Rule {
     // Weight-decrement mode: both families from every sample (Δw = α·z·f'·s_k·e for all m). Weakening
     // excitatory synapses to lower the output: the excitatory family learns from every sample, the other never.
     const weaken = o.lowering === 'weaken-excitatory' && !o.weightDecrement;
-    const [excRows, excCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.anyRows, nAny] : [net.posRows, nPos];
-    const [inhRows, inhCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.negRows, 0] : [net.negRows, nNeg];
+    const excRows = o.weightDecrement ? s.allRows : weaken ? net.anyRows : net.posRows;
+    const excCount = o.weightDecrement ? batch : weaken ? nAny : nPos;
+    const inhRows = o.weightDecrement ? s.allRows : net.negRows;
+    const inhCount = o.weightDecrement ? batch : weaken ? 0 : nNeg;
     // The plain rule: every sample changes exactly one family, by the same Σ x·g it would add to W⁺ + W⁻.
     const plain = edStackable(o);
     const last = this.shapes.length - 1;
     // The sum of the batch's updates, or their mean (÷ the samples in this batch).
     const reduce = o.batchReduce === 'mean' ? 1 / batch : 1;
-    for (let l = 0; l <= last; l++) {
+    for (let l = first; l <= last; l++) {
       const L = this.shapes[l];
       const amine = this.layerStep[l] * s.lrScale[0] * reduce;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
@@ -481,7 +559,7 @@ export class EdClassifier implements Rule {
         for (let b = 0; b < batch; b++) g[b] = net.rowScale[b] * s.outSign[l][0];
       } else be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
       const w = net.w[l];
-      const wInh = w.subarray(L.srcExc * L.out);
+      const wInh = net.wInh[l];
       if (l === 0 && this.layout === 'stacked') {
         // W⁺ + W⁻ learns from every sample, W⁺ only from those with e > 0; W⁻ is their difference.
         const ld = L.out * this.networks;
@@ -498,7 +576,7 @@ export class EdClassifier implements Rule {
       }
       const bias = net.bias[l];
       be.rankUpdate(bias, s.betaColumn, g, excRows, excCount, 1, L.out, 1, 0);
-      be.rankUpdate(bias.subarray(L.out), s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
+      be.rankUpdate(net.biasInh[l], s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
       if (weaken) {
         // Weakening stops at zero: a synapse keeps its sign.
         clampToSign(w, L.srcExc, L.out, s.outSign[l], 1);
@@ -637,14 +715,21 @@ export class EdClassifier implements Rule {
       lrScale: c.float64(1),
       stackSum: c.float32(stacked ? stackLength : 0),
       stackPlus: c.float32(stacked ? stackLength : 0),
+      wideAct: c.float32(stacked ? this.networks * H : 0),
+      wideBias: c.float32(stacked ? this.networks * H : 0),
+      wideGrad: c.float32(stacked ? this.networks * H : 0),
+      wideRowScale: c.float32(stacked ? this.networks : 0),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
+      const w = this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out));
+      const bias = this.shapes.map((L) => c.float32(2 * L.out));
       nets.push({
+        w, bias,
+        wInh: w.map((wl, l) => wl.subarray(this.shapes[l].srcExc * this.shapes[l].out)),
+        biasInh: bias.map((b, l) => b.subarray(this.shapes[l].out)),
         sumColumns: shared.stackSum.subarray(stacked ? k * H : 0),
         plusColumns: shared.stackPlus.subarray(stacked ? k * H : 0),
-        w: this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out)),
-        bias: this.shapes.map((L) => c.float32(2 * L.out)),
         weff: c.float32(stacked ? 0 : this.inputs * H),
         wq: this.shapes.map((L) => c.float32(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
         biasQ: this.shapes.map((L) => c.float32(this.options.ternary && this.options.ternaryBias ? 2 * L.out : 0)),
