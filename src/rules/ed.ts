@@ -160,6 +160,13 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
   return shapes;
 }
 
+/**
+ * Bytes of stacked W⁺ + W⁻ and W⁺ columns that learn a sequence together online. Measured on a machine with 1 MB
+ * of L2 cache per core (kaneko-mnist, 10-class): 3 networks of 64 (1.2 MB) at a time ran 1.2–1.4× faster than
+ * all 10 sample by sample, and than one network at a time.
+ */
+const WIDE_BYTES = 1.25 * 2 ** 20;
+
 /** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
 export function edStackable(o: EdOptions): boolean {
   return !o.weightDecrement && o.lowering === 'strengthen-inhibitory' && !o.ternary && o.connectivity === 1;
@@ -345,7 +352,11 @@ export class EdClassifier implements Rule {
       views.push({ size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value });
     }
     if (job.batch === 1 && this.wide) {
-      for (let u = 0; u < views.length; u++) this.learnOnlineStacked(from, to, views[u], u, job);
+      // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
+      const group = Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8)));
+      for (let c = from; c < to; c += group) {
+        for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, Math.min(to, c + group), views[u], u, job);
+      }
     } else if (job.batch === 1) {
       for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
     } else views.forEach((v, u) => {
