@@ -9,7 +9,8 @@ import { loadMnist } from '../data/dataset.js';
 import { toSparseRows } from '../data/sparse.js';
 import { buildTask } from '../data/tasks.js';
 import { getBackend } from '../kernels/index.js';
-import { WasmBackend } from '../kernels/wasm.js';
+import type { WasmBackend } from '../kernels/wasm.js';
+import { worthMeetingPerBatch } from '../engine/threads.js';
 import { edNetworkCount } from '../rules/ed.js';
 import { edLayoutFor } from '../train/build.js';
 import { VERSION } from '../version.js';
@@ -92,6 +93,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       const engines: Engine[] = name === best ? ['current', 'baseline'] : ['current'];
       for (const engine of engines) {
         for (const threads of threadCounts) {
+          // The baseline spread its networks only over batches big enough to pay for a meeting after each.
+          if (threads > 1 && engine === 'baseline' && !worthMeetingPerBatch(c.batch, edNetworkCount(c.rule, task.classes), c.rule.units)) continue;
           if (threads > 1 && engine === 'current' && name === best) {
             const H = c.rule.units;
             const ld = edLayoutFor(c.rule, c.batch) === 'stacked' ? H * edNetworkCount(c.rule, task.classes) : H;

@@ -22,6 +22,11 @@ export const OPS = { learn: 0, predict: 1, update: 2, sequence: 3 } as const;
  */
 const MIN_WORK_PER_BATCH = 2e6;
 
+/** Whether threads that meet after every batch gain anything over one thread (MNIST-sized inputs). */
+export function worthMeetingPerBatch(batch: number, networks: number, units: number): boolean {
+  return batch * networks * units * 300 >= MIN_WORK_PER_BATCH;
+}
+
 /** Networks running on several threads; close() stops the workers and puts every network back on this thread. */
 export interface NetworkThreads {
   readonly threads: number;
@@ -37,7 +42,7 @@ export interface NetworkThreads {
 export function spreadNetworks(rule: Rule, threads: number, batch: number, { meetEveryBatch = false } = {}): NetworkThreads | null {
   if (!(rule instanceof EdClassifier) || threads <= 1 || rule.networks <= 1) return null;
   const everyBatch = meetEveryBatch || rule.options.output === 'softmax';
-  if (everyBatch && batch * rule.networks * rule.options.units * 300 < MIN_WORK_PER_BATCH) return null;
+  if (everyBatch && !worthMeetingPerBatch(batch, rule.networks, rule.options.units)) return null;
   const be = rule.backend;
   if (!(be instanceof WasmBackend)) return null; // the reference backend's arrays are not shared
   const count = Math.min(threads, rule.networks);
