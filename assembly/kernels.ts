@@ -31,6 +31,33 @@
   return p + (<usize>i << 2);
 }
 
+/**
+ * The four-column blocks of a sparse forward pass, from column j on: o[j..] = Σ_q value[q] · b[index[q]·ld + j..];
+ * returns the first column left (fewer than four remain).
+ */
+// @ts-ignore: decorator
+@inline function forwardBy4(o: usize, b: usize, index: usize, value: usize, q0: i32, q1: i32, j: i32, n: i32, ld: i32): i32 {
+  for (; j + 4 <= n; j += 4) {
+    let c = f32x4.splat(0);
+    for (let q = q0; q < q1; q++) c = madd(f32x4.splat(f32At(value, q)), v128.load(addr(b, i32At(index, q) * ld + j)), c);
+    v128.store(addr(o, j), c);
+  }
+  return j;
+}
+
+/** The four-column blocks of a sparse update from sample row gr: w[index[q]·ld + j..] += value[q] · gr[j..]. */
+// @ts-ignore: decorator
+@inline function updateBy4(w: usize, gr: usize, index: usize, value: usize, q0: i32, q1: i32, j: i32, n: i32, ld: i32): i32 {
+  for (; j + 4 <= n; j += 4) {
+    const g0 = v128.load(addr(gr, j));
+    for (let q = q0; q < q1; q++) {
+      const pw = addr(w, i32At(index, q) * ld + j);
+      v128.store(pw, madd(f32x4.splat(f32At(value, q)), g0, v128.load(pw)));
+    }
+  }
+  return j;
+}
+
 /** out (m,n) = a (m,k) · b (k,n), all row-major. Blocks of 4 rows × 8 columns held in registers. */
 export function gemm(out: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   let i = 0;
@@ -150,11 +177,7 @@ export function spmm(out: usize, start: usize, end: usize, index: usize, value: 
       v128.store(addr(o, j), f32x4.add(c0, d0)); v128.store(addr(o, j), f32x4.add(c1, d1), 16);
       v128.store(addr(o, j), f32x4.add(c2, d2), 32); v128.store(addr(o, j), f32x4.add(c3, d3), 48);
     }
-    for (; j + 4 <= n; j += 4) {
-      let c = f32x4.splat(0);
-      for (let q = q0; q < q1; q++) c = madd(f32x4.splat(f32At(value, q)), v128.load(addr(b, i32At(index, q) * n + j)), c);
-      v128.store(addr(o, j), c);
-    }
+    j = forwardBy4(o, b, index, value, q0, q1, j, n, n);
     for (; j < n; j++) {
       let s: f32 = 0;
       for (let q = q0; q < q1; q++) s += f32At(value, q) * f32At(b, i32At(index, q) * n + j);
@@ -252,13 +275,7 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
         v128.store(pw, madd(v, g3, v128.load(pw, 48)), 48);
       }
     }
-    for (; j + 4 <= n; j += 4) {
-      const g0 = v128.load(addr(gr, j));
-      for (let q = q0; q < q1; q++) {
-        const pw = addr(w, i32At(index, q) * n + j);
-        v128.store(pw, madd(f32x4.splat(f32At(value, q)), g0, v128.load(pw)));
-      }
-    }
+    j = updateBy4(w, gr, index, value, q0, q1, j, n, n);
     for (; j < n; j++) {
       const gv = f32At(gr, j);
       for (let q = q0; q < q1; q++) {
@@ -300,11 +317,7 @@ export function spmmStacked(out: usize, start: usize, end: usize, index: usize, 
       v128.store(oj, c0); v128.store(oj, c1, 16); v128.store(oj, c2, 32); v128.store(oj, c3, 48);
       v128.store(oj, c4, 64); v128.store(oj, c5, 80); v128.store(oj, c6, 96); v128.store(oj, c7, 112);
     }
-    for (; j + 4 <= n; j += 4) {
-      let c = f32x4.splat(0);
-      for (let q = q0; q < q1; q++) c = madd(f32x4.splat(f32At(value, q)), v128.load(addr(b, i32At(index, q) * ldb + j)), c);
-      v128.store(addr(o, j), c);
-    }
+    j = forwardBy4(o, b, index, value, q0, q1, j, n, ldb);
     for (; j < n; j++) {
       let s: f32 = 0;
       for (let q = q0; q < q1; q++) s = scalarMadd(f32At(value, q), f32At(b, i32At(index, q) * ldb + j), s);
@@ -342,13 +355,7 @@ export function spRankUpdateStacked(w: usize, start: usize, end: usize, index: u
         v128.store(pw, madd(v, g7, v128.load(pw, 112)), 112);
       }
     }
-    for (; j + 4 <= n; j += 4) {
-      const g0 = v128.load(addr(gr, j));
-      for (let q = q0; q < q1; q++) {
-        const pw = addr(w, i32At(index, q) * ldw + j);
-        v128.store(pw, madd(f32x4.splat(f32At(value, q)), g0, v128.load(pw)));
-      }
-    }
+    j = updateBy4(w, gr, index, value, q0, q1, j, n, ldw);
     for (; j < n; j++) {
       const gv = f32At(gr, j);
       for (let q = q0; q < q1; q++) {
