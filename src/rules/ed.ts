@@ -341,9 +341,10 @@ export class EdClassifier implements Rule {
   }
 
   /**
-   * Networks [from, to) learn the whole sequence (called per thread). Online, each network runs all of it in
-   * turn, so that its first layer stays in cache; with batches, each batch goes through every network in turn,
-   * so that the batch's inputs do (measured: npm run bench). Networks are independent: the order changes nothing.
+   * Networks [from, to) learn the whole sequence (called per thread). Online, a few networks at a time run all
+   * of it, so that their first layers stay in cache (stacked: as one row per sample, see learnOnlineStacked);
+   * with batches, each batch goes through every network in turn, so that the batch's inputs do. Networks are
+   * independent: the order changes nothing (test/layouts.test.ts).
    */
   learnNetworks(from: number, to: number, job: SequenceJob): void {
     const views: BatchView[] = [];
