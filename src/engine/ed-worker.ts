@@ -30,8 +30,9 @@ function serve(d: WorkerData): void {
     ints: new Int32Array(memory.buffer, d.ints[0], d.ints[1]),
   };
   const rule: EdClassifier = attachEdRule(d.rule, backend, storage);
+  const views = new Map<string, Int32Array | Float32Array>();
   serveJobs(d.control, d.thread, (from, to) => {
-    const job = readJob(d.control, memory.buffer, rule.networks);
+    const job = readJob(d.control, memory.buffer, rule.networks, views);
     if (job.op === 'sequence') rule.learnNetworks(from, to, job.job);
     else for (let k = from; k < to; k++) rule.runNetwork(job.op, k, job.batch, job.dense, job.index, job.value);
   });

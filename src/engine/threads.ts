@@ -83,15 +83,24 @@ export type Job =
   | { op: NetworkOp; batch: number; dense: boolean; index: Int32Array; value: Float32Array }
   | { op: 'sequence'; job: SequenceJob };
 
-/** Reads the job parameters written by spreadNetworks' runner. */
-export function readJob(control: Int32Array, buffer: ArrayBufferLike, networks: number): Job {
+/**
+ * Reads the job parameters written by spreadNetworks' runner. `views` keeps the views it made, so that the same
+ * arrays come back as the same objects from one job to the next (the rule caches what it builds on them).
+ */
+export function readJob(control: Int32Array, buffer: ArrayBufferLike, networks: number, views: Map<string, Int32Array | Float32Array>): Job {
   const p = (i: number) => control[PARAMS + i];
+  const view = <T extends Int32Array | Float32Array>(type: { new (b: ArrayBufferLike, at: number, n: number): T }, at: number, length: number): T => {
+    const key = `${type.name} ${at} ${length}`;
+    let v = views.get(key) as T | undefined;
+    if (!v) views.set(key, (v = new type(buffer, at, length)));
+    return v;
+  };
   const op = (['learn', 'predict', 'update', 'sequence'] as const)[p(0)];
-  const index = new Int32Array(buffer, p(3), p(4));
-  const value = new Float32Array(buffer, p(5), p(6));
+  const index = view(Int32Array, p(3), p(4));
+  const value = view(Float32Array, p(5), p(6));
   if (op !== 'sequence') return { op, batch: p(1), dense: p(2) === 1, index, value };
   const size = p(2);
-  const ints = (at: number) => new Int32Array(buffer, at, size);
-  const floats = (at: number) => new Float32Array(buffer, at, size * networks);
+  const ints = (at: number) => view(Int32Array, at, size);
+  const floats = (at: number) => view(Float32Array, at, size * networks);
   return { op, job: { batch: p(1), size, index, value, start: ints(p(7)), end: ints(p(8)), labels: ints(p(9)), outputs: floats(p(10)), errors: floats(p(11)) } };
 }

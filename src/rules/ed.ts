@@ -210,6 +210,8 @@ export class EdClassifier implements Rule {
    * on (ownAct[k]: network k's H activations alone).
    */
   private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
+  /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
+  private viewCache: { job: SequenceJob; views: BatchView[] } | null = null;
   /** learnSequence's outputs and errors, (samples, networks) each; grown when a longer sequence comes. */
   private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
 
@@ -347,11 +349,7 @@ export class EdClassifier implements Rule {
    * independent: the order changes nothing (test/layouts.test.ts).
    */
   learnNetworks(from: number, to: number, job: SequenceJob): void {
-    const views: BatchView[] = [];
-    for (let b0 = 0; b0 < job.size; b0 += job.batch) {
-      const b1 = Math.min(job.size, b0 + job.batch);
-      views.push({ size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value });
-    }
+    const views = this.batchViews(job);
     if (job.batch === 1 && this.wide) {
       // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
       const group = Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8)));
@@ -363,6 +361,26 @@ export class EdClassifier implements Rule {
     } else views.forEach((v, u) => {
       for (let k = from; k < to; k++) this.learnRecorded(k, v, u * job.batch, job);
     });
+  }
+
+  /**
+   * The batches of a sequence as views into its arrays. The trainer hands the same arrays every run (and a worker
+   * reads them back as the same objects), so the views are made once, not per run: online, one per sample.
+   */
+  private batchViews(job: SequenceJob): BatchView[] {
+    const c = this.viewCache;
+    const same = c !== null && c.job.start === job.start && c.job.end === job.end && c.job.labels === job.labels
+      && c.job.index === job.index && c.job.value === job.value && c.job.batch === job.batch;
+    if (!same) this.viewCache = { job, views: [] };
+    const all = this.viewCache!.views;
+    const count = Math.ceil(job.size / job.batch);
+    for (let u = 0; u < count; u++) {
+      const b0 = u * job.batch;
+      const b1 = Math.min(job.size, b0 + job.batch);
+      if (all[u]?.size === b1 - b0) continue;
+      all[u] = { size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value };
+    }
+    return count === all.length ? all : all.slice(0, count);
   }
 
   /**
