@@ -34,6 +34,6 @@ function serve(d: WorkerData): void {
   serveJobs(d.control, d.thread, (from, to) => {
     const job = readJob(d.control, memory.buffer, rule.networks, views);
     if (job.op === 'sequence') rule.learnNetworks(from, to, job.job);
-    else for (let k = from; k < to; k++) rule.runNetwork(job.op, k, job.batch, job.dense, job.index, job.value);
+    else rule.runNetworks(job.op, from, to, job.batch, job.dense, job.index, job.value);
   });
 }

@@ -11,7 +11,7 @@ import type { Rule } from '../rules/rule.js';
 import { PARAMS, WorkerPool } from './pool.js';
 import type { WorkerData } from './ed-worker.js';
 
-/** Job kinds in the control block: the three per-batch ops, and a whole sequence of updates. */
+/** Job kinds in the control block: the three per-batch ops (runNetworks), and a whole sequence of updates. */
 export const OPS = { learn: 0, predict: 1, update: 2, sequence: 3 } as const;
 
 /**
@@ -57,9 +57,7 @@ export function spreadNetworks(rule: Rule, threads: number, batch: number, { mee
   pool.awaitStart(); // so that start-up is not counted as training time
   rule.useRunner({
     each: (op, networks, batchSize, dense, index, value) => {
-      pool.run(networks, [OPS[op], batchSize, dense ? 1 : 0, ...arrayParams(index, value)], (from, to) => {
-        for (let k = from; k < to; k++) rule.runNetwork(op, k, batchSize, dense, index, value);
-      });
+      pool.run(networks, [OPS[op], batchSize, dense ? 1 : 0, ...arrayParams(index, value)], (from, to) => rule.runNetworks(op, from, to, batchSize, dense, index, value));
     },
     sequence: (networks, job) => {
       pool.run(networks, [OPS.sequence, job.batch, job.size, ...arrayParams(job.index, job.value), ...sequenceParams(job)], (from, to) => rule.learnNetworks(from, to, job));

@@ -90,6 +90,8 @@ interface BatchState {
   wideBias: Float32Array;
   wideGrad: Float32Array;
   wideRowScale: Float32Array;
+  /** Stacked layout: a batch's first-layer sums for every network, (maxBatch, K·H) (predictStacked). */
+  wideBatch: Float32Array;
 }
 
 /** The two allocations every array of a classifier lives in (see carve()). */
@@ -123,7 +125,7 @@ export interface SequenceJob {
 
 /** Where the networks run (set by the engine): possibly on several threads; each call returns when all are done. */
 export interface NetworkRunner {
-  /** runNetwork(op, k, …) for every network k in [0, count). */
+  /** runNetworks(op, from, to, …) over ranges covering [0, count). */
   each(op: NetworkOp, count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void;
   /** learnNetworks(from, to, job) over ranges covering [0, count). */
   sequence(count: number, job: SequenceJob): void;
@@ -478,10 +480,36 @@ export class EdClassifier implements Rule {
     this.update(k, v);
   }
 
+  /** runNetwork for networks [from, to) (called per thread); the stacked layout predicts them as one row per sample. */
+  runNetworks(op: NetworkOp, from: number, to: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    if (op === 'predict' && this.wide && to - from > 1) this.predictStacked(from, to, batch, index, value);
+    else for (let k = from; k < to; k++) this.runNetwork(op, k, batch, dense, index, value);
+  }
+
   private runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
     if (op !== 'predict') this.viewsCurrent = false; // the workers' instances have their own flag
     if (this.runner) this.runner.each(op, this.networks, batch, dense, index, value);
-    else for (let k = 0; k < this.networks; k++) this.runNetwork(op, k, batch, dense, index, value);
+    else this.runNetworks(op, 0, this.networks, batch, dense, index, value);
+  }
+
+  /**
+   * Stacked layout: the first layer's sums of networks [from, to) for a loaded batch as one row of (to − from)·H
+   * per sample (the wide-row kernel), then each network's own (B, H) copy and the rest of its forward pass. The
+   * sums are the same, bit for bit, as network by network.
+   */
+  private predictStacked(from: number, to: number, batch: number, index: Int32Array, value: Float32Array): void {
+    const s = this.shared;
+    const H = this.shapes[0].out;
+    const n = (to - from) * H;
+    const sums = s.wideBatch.subarray(from * H * this.maxBatch);
+    this.backend.spmmStacked(sums, s.start, s.end, index, value, this.nets[from].sumColumns, batch, n, H * this.networks);
+    const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense: false, index, value };
+    for (let k = from; k < to; k++) {
+      const act = this.nets[k].act[0];
+      const at = (k - from) * H;
+      for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) act[b * H + j] = sums[b * n + at + j];
+      this.forward(k, v, 0, true);
+    }
   }
 
   /** The job of a sequence, with output arrays (in the backend's memory) large enough for it. */
@@ -500,8 +528,11 @@ export class EdClassifier implements Rule {
     return loadBatch(this.backend, batch, this.shared, this.inputs, this.maxBatch) && this.layout !== 'stacked';
   }
 
-  /** The forward pass of network k from layer `first` on (the stacked online path does layer 0 for many at once). */
-  private forward(k: number, v: BatchView, first = 0): void {
+  /**
+   * The forward pass of network k from layer `first` on (the stacked online path does layer 0 for many networks
+   * at once); `sumsDone`: layer 0's input sums are already in net.act[0] (predictStacked).
+   */
+  private forward(k: number, v: BatchView, first = 0, sumsDone = false): void {
     const be = this.backend;
     const o = this.options;
     const net = this.nets[k];
@@ -514,7 +545,7 @@ export class EdClassifier implements Rule {
       const act = net.act[l];
       const w = o.ternary ? net.wq[l] : net.w[l];
       const bias = o.ternary && o.ternaryBias ? net.biasQ[l] : net.bias[l];
-      if (l === 0 && this.layout === 'stacked') be.spmmStacked(act, v.start, v.end, v.index, v.value, net.sumColumns, batch, L.out, L.out * this.networks);
+      if (l === 0 && sumsDone) { /* predictStacked made them */ } else if (l === 0 && this.layout === 'stacked') be.spmmStacked(act, v.start, v.end, v.index, v.value, net.sumColumns, batch, L.out, L.out * this.networks);
       else if (l === 0 && v.dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
       else if (l === 0) be.spmm(act, v.start, v.end, v.index, v.value, net.weff, batch, L.out);
       else be.gemm(act, net.act[l - 1], w, batch, L.srcExc + L.srcInh, L.out);
@@ -749,6 +780,7 @@ export class EdClassifier implements Rule {
       wideBias: c.float32(stacked ? this.networks * H : 0),
       wideGrad: c.float32(stacked ? this.networks * H : 0),
       wideRowScale: c.float32(stacked ? this.networks : 0),
+      wideBatch: c.float32(stacked ? B * this.networks * H : 0),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
