@@ -411,6 +411,7 @@ export class EdClassifier implements Rule {
     if (H % 4 === 0) be.sigmoid(act, act, n, 2 / o.u0);
     else for (let k = from; k < to; k++) be.sigmoid(wide.ownAct[k], wide.ownAct[k], H, 2 / o.u0);
     const amine = this.layerStep[0] * s.lrScale[0];
+    let learns = false;
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
       net.act[0].set(wide.ownAct[k]);
@@ -420,7 +421,9 @@ export class EdClassifier implements Rule {
       job.errors[at * this.networks + k] = net.error[0];
       this.update(k, v, 1);
       wide.rowScale[k][0] = amine * net.error[0];
+      learns ||= net.error[0] !== 0;
     }
+    if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
     be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.outSign[0], to - from, H);
     be.spRankUpdateStacked(this.nets[from].sumColumns, v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
     for (let k = from; k < to; k++) {
