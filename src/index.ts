@@ -18,7 +18,7 @@ export { saveModel, readModelFile } from './model/file.js';
 
 export { runRl, buildEnv, RL_LOG_FORMAT, type RlOutcome, type RlHooks, type RlStartEvent, type RlEvalRecord } from './rl/run.js';
 
-export { runBench, formatBenchReport, type BenchReport, type BenchOptions } from './bench/index.js';
+export { runBench, formatBenchReport, formatSpeedMarkdown, type BenchReport, type BenchOptions } from './bench/index.js';
 export { renderReport, readLogs, type ReportOptions, type ReportResult } from './report/index.js';
 export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
 export { runExperiment } from './experiments/runner.js';

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { holdOut } from '../src/data/holdout.js';
 import type { Split, Task } from '../src/data/tasks.js';
 import { getBackend } from '../src/kernels/index.js';
+import type { LearnStats } from '../src/rules/rule.js';
 import { buildRun, taskFor } from '../src/train/build.js';
 import { resolveConfig } from '../src/train/config.js';
 import { loadDataset } from '../src/train/run.js';
@@ -101,9 +102,13 @@ test('impossible protocols are refused with a message naming the options', () =>
 test('training that diverges stops with a message naming the update and the option to lower', () => {
   const config = resolveConfig({ layers: 1, units: 4, updates: 5 });
   const built = buildRun(config, loadDataset(config), getBackend('reference'));
+  // The third update reports NaN, whether the trainer hands batches one by one or in runs (learnSequence).
   let calls = 0;
+  const poison = (s: LearnStats) => (++calls === 3 ? { absError: NaN, correct: 0 } : s);
   const learn = built.rule.learn.bind(built.rule);
-  built.rule.learn = (batch) => (++calls === 3 ? { absError: NaN, correct: 0 } : learn(batch));
+  built.rule.learn = (batch) => poison(learn(batch));
+  const learnSequence = built.rule.learnSequence?.bind(built.rule);
+  if (learnSequence) built.rule.learnSequence = (seq) => learnSequence(seq).map(poison);
   const session = new TrainingSession(built.rule, built.task, built.train);
   assert.throws(() => session.step(10), /training diverged at update 3: the error is NaN .*lower the learning rate \(option lr\)/);
   const r = runCli(['train', '--lr', '1e308', '--updates', '1']);

@@ -1,6 +1,7 @@
 /**
  * `edlearn bench`: kernels (checked against the reference, then timed in GFLOP/s), training throughput per
- * backend and thread count, and peak memory of 10-class training, with the targets of the fast engine.
+ * backend, engine and thread count beside the machine's parallel ceiling, evaluation throughput, and peak memory
+ * of 10-class training, with the targets of the fast engine.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +9,19 @@ import { loadMnist } from '../data/dataset.js';
 import { toSparseRows } from '../data/sparse.js';
 import { buildTask } from '../data/tasks.js';
 import { getBackend } from '../kernels/index.js';
+import type { WasmBackend } from '../kernels/wasm.js';
+import { worthMeetingPerBatch } from '../engine/threads.js';
+import { edNetworkCount } from '../rules/ed.js';
+import { edLayoutFor } from '../train/build.js';
 import { VERSION } from '../version.js';
+import { type Ceiling, measureCeiling } from './ceiling.js';
+import { benchEvaluation, type EvaluationResult } from './evaluation.js';
 import { benchKernels, type KernelResult } from './kernels.js';
-import { machine, table } from './stats.js';
-import { benchTraining, TRAINING_CASES, type TrainingResult } from './training.js';
+import { machine } from './stats.js';
+import { benchTraining, type Engine, TRAINING_CASES, type TrainingResult } from './training.js';
+import { benchTargets, type Target } from './targets.js';
+
+export { formatBenchReport, formatSpeedMarkdown } from './format.js';
 
 export interface BenchOptions {
   /** Fewer repeats (for a smoke run). */
@@ -29,11 +39,17 @@ export interface BenchReport {
   backends: string[];
   kernels: KernelResult[];
   training: TrainingResult[];
+  /** Per training case timed on several threads: the machine's ceiling for that many threads on its kernels. */
+  ceilings: ({ case: string; backend: string } & Ceiling)[];
+  evaluation: EvaluationResult[];
   memory: { case: string; peakRssMB: number } | null;
-  targets: { target: string; value: string; met: boolean }[];
+  targets: Target[];
 }
 
-export function runBench(options: BenchOptions = {}): BenchReport {
+/** Threads of the multi-thread rows: this machine's cores, at least 2, at most the 10 class networks. */
+const threadsFor = (cores: number) => Math.max(2, Math.min(cores, 10));
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const log = options.log ?? (() => {});
   const before = machine();
   const wasm = ['wasm-simd', 'wasm-relaxed-simd'].filter((name) => {
@@ -45,6 +61,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     }
   });
   const backends = ['reference', ...wasm];
+  const best = wasm[wasm.length - 1];
   const mnist = loadMnist();
   const tasks = { pair: buildTask(mnist, 'pair', [4, 9]), all: buildTask(mnist, 'all', []) };
 
@@ -55,17 +72,41 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     kernels.push(...benchKernels(be, toSparseRows(tasks.all.train, tasks.all.inputs, tasks.all.scale, be), be));
   }
 
+  const many = threadsFor(before.cores);
+  const evaluation: EvaluationResult[] = [];
+  for (const name of wasm) {
+    for (const threads of [1, many]) {
+      log(`evaluation: 10,000 test images · ${name} · ${threads} thread(s)`);
+      evaluation.push(await benchEvaluation(tasks.all, name, threads));
+    }
+  }
+
   const training: TrainingResult[] = [];
+  const ceilings: BenchReport['ceilings'] = [];
   const repeats = options.quick ? 2 : 5;
   for (const c of TRAINING_CASES) {
     const task = tasks[c.task];
     for (const name of backends) {
       // The reference backend is timed on part of an epoch and scaled: a whole 10-class epoch takes minutes.
       const slow = name === 'reference';
-      const threadCounts = c.task === 'all' && !slow ? [1, 2] : [1];
-      for (const threads of threadCounts) {
-        log(`training: ${c.name} · ${name} · ${threads} thread(s)`);
-        training.push(benchTraining(c, task, name, threads, { repeats: slow ? 2 : repeats, maxSamples: slow ? 6000 : undefined }));
+      const threadCounts = c.task === 'all' && !slow ? [1, many] : [1];
+      const engines: Engine[] = name === best ? ['current', 'baseline'] : ['current'];
+      for (const engine of engines) {
+        for (const threads of threadCounts) {
+          // The baseline spread its networks only over batches big enough to pay for a meeting after each.
+          if (threads > 1 && engine === 'baseline' && !worthMeetingPerBatch(c.batch, edNetworkCount(c.rule, task.classes), c.rule.units)) continue;
+          if (threads > 1 && engine === 'current' && name === best) {
+            const H = c.rule.units;
+            const ld = edLayoutFor(c.rule, c.batch) === 'stacked' ? H * edNetworkCount(c.rule, task.classes) : H;
+            log(`ceiling: ${c.name} kernels · ${name} · alone vs ${threads} at once`);
+            const be = getBackend(name) as WasmBackend;
+            const rows = toSparseRows(task.train, task.inputs, task.scale, be);
+            ceilings.push({ case: c.name, backend: name, ...await measureCeiling(be, rows, { width: H, ld, batch: c.batch }, threads, repeats) });
+          }
+          log(`training: ${c.name} · ${name} · ${engine} engine · ${threads} thread(s)`);
+          const maxSamples = slow ? (c.batch === 1 && c.task === 'all' ? 1000 : 6000) : undefined;
+          training.push(benchTraining(c, task, name, threads, { repeats: slow ? 2 : repeats, engine, maxSamples }));
+        }
       }
     }
   }
@@ -74,9 +115,9 @@ export function runBench(options: BenchOptions = {}): BenchReport {
   const memory = measureMemory();
   const report: BenchReport = {
     format: 'edlearn-bench', version: VERSION, time: new Date().toISOString(), machineBefore: before, machineAfter: machine(),
-    backends, kernels, training, memory, targets: [],
+    backends, kernels, training, ceilings, evaluation, memory, targets: [],
   };
-  report.targets = targets(report);
+  report.targets = benchTargets(report);
   return report;
 }
 
@@ -90,54 +131,4 @@ function measureMemory(): BenchReport['memory'] {
   if (r.status !== 0) return null;
   const summary = JSON.parse(r.stdout) as { peakRssMB: number };
   return { case: '10-class, seed 3×32 per class, batch 512, 1 epoch', peakRssMB: summary.peakRssMB };
-}
-
-function targets(r: BenchReport) {
-  const fastest = (caseName: string, threads?: number) => r.training
-    .filter((t) => t.case === caseName && t.backend !== 'reference' && (threads === undefined || t.threads === threads))
-    .sort((a, b) => a.secondsPerEpoch - b.secondsPerEpoch)[0];
-  const out: BenchReport['targets'] = [];
-  const [pair, all] = TRAINING_CASES;
-  const p = fastest(pair.name);
-  if (p) out.push({ target: '4 vs 9 seed baseline epoch ≤ 50 ms', value: `${(p.secondsPerEpoch * 1000).toFixed(1)} ms (${p.backend})`, met: p.secondsPerEpoch <= 0.05 });
-  const a2 = fastest(all.name);
-  if (a2) out.push({ target: '10-class epoch ≤ 4 s', value: `${a2.secondsPerEpoch.toFixed(2)} s (${a2.backend}, ${a2.threads} threads)`, met: a2.secondsPerEpoch <= 4 });
-  const one = fastest(all.name, 1);
-  const two = r.training.find((t) => t.case === all.name && t.backend === one?.backend && t.threads === 2);
-  if (one && two) {
-    const speedup = one.secondsPerEpoch / two.secondsPerEpoch;
-    out.push({ target: '10-class: 2 threads ≥ 1.7× 1 thread', value: `${speedup.toFixed(2)}× (${one.backend})`, met: speedup >= 1.7 });
-  }
-  for (const t of [p, one].filter((x): x is TrainingResult => !!x)) {
-    const gemm = Math.max(...r.kernels.filter((k) => k.backend === t.backend && k.kernel === 'gemm').map((k) => k.gflops));
-    const ratio = t.gflops / gemm;
-    out.push({
-      target: `sustained ED FLOP rate ≥ 50 % of best GEMM (${t.case})`,
-      value: `${t.gflops.toFixed(1)} / ${gemm.toFixed(1)} GFLOP/s = ${(ratio * 100).toFixed(0)} % (dense-equivalent ${(100 * t.denseEquivalentGflops / gemm).toFixed(0)} %)`,
-      met: ratio >= 0.5,
-    });
-  }
-  if (r.memory) out.push({ target: 'peak RSS of 10-class training ≤ 400 MB', value: `${r.memory.peakRssMB.toFixed(0)} MB`, met: r.memory.peakRssMB <= 400 });
-  return out;
-}
-
-/** The report as the tables `edlearn bench` prints. */
-export function formatBenchReport(report: BenchReport): string {
-  const m = report.machineBefore;
-  const lines = [
-    `edlearn ${report.version} bench · ${m.cpu} · ${m.cores} cores · node ${m.node} · load ${m.load.join(' ')} → ${report.machineAfter.load.join(' ')}`,
-    '\nKernels (checked against the reference, then median time; sigmoid in G elements/s)',
-    table(report.kernels.map((k) => ({ backend: k.backend, kernel: k.kernel, shape: k.shape, 'GFLOP/s': k.gflops, 'µs': k.microseconds }))),
-    '\nTraining (median over repeats of the second epoch\'s seconds; the reference is timed on 6,000 samples and scaled)',
-    table(report.training.map((t) => {
-      const ref = report.training.find((r) => r.case === t.case && r.backend === 'reference');
-      return {
-        case: t.case, backend: t.backend, threads: t.threads, 's/epoch': t.secondsPerEpoch, 'samples/s': Math.round(t.samplesPerSecond),
-        'GFLOP/s': t.gflops, 'dense-equiv. GFLOP/s': t.denseEquivalentGflops, 'vs reference': ref ? `${(ref.secondsPerEpoch / t.secondsPerEpoch).toFixed(1)}×` : '-',
-      };
-    })),
-  ];
-  if (report.memory) lines.push(`\nMemory: ${report.memory.case}: peak RSS ${report.memory.peakRssMB.toFixed(0)} MB`);
-  lines.push('\nTargets', table(report.targets.map((t) => ({ target: t.target, measured: t.value, met: t.met ? 'yes' : 'NO' }))));
-  return lines.join('\n');
 }

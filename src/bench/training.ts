@@ -1,13 +1,15 @@
 /**
- * Training throughput: seconds per epoch and samples/s of real ED training on MNIST for each backend and thread
- * count (medians over repeats, each on a fresh backend), with the sustained FLOP rate of the rule.
+ * Training throughput: seconds per epoch and samples/s of real ED training on MNIST for each backend, engine and
+ * thread count (medians over repeats, each on a fresh backend), with the FLOP rate of the multiply-adds the
+ * kernels execute.
  */
 import type { Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
 import { getBackend } from '../kernels/index.js';
 import type { EdOptions } from '../options/ed.js';
 import { PRESETS } from '../options/presets.js';
-import { buildRule, maxBatchFor } from '../train/build.js';
+import { type EdLayout, edNetworkCount } from '../rules/ed.js';
+import { buildRule, edLayoutFor, maxBatchFor } from '../train/build.js';
 import { resolveConfig } from '../train/config.js';
 import { train } from '../train/trainer.js';
 import { median } from './stats.js';
@@ -17,57 +19,83 @@ export interface TrainingCase {
   task: 'pair' | 'all';
   rule: EdOptions;
   batch: number;
+  /** Samples per timed block (default: one epoch); the second block of each run is timed and scaled to an epoch. */
+  block?: number;
 }
 
 export const TRAINING_CASES: TrainingCase[] = [
   { name: '4 vs 9, seed 3×16, batch 64', task: 'pair', rule: PRESETS.seed.rule, batch: 64 },
-  { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512 },
+  { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512, block: 15360 },
   { name: '4 vs 9, kaneko 64 hidden, online', task: 'pair', rule: { ...PRESETS.kaneko.rule, units: 64 }, batch: 1 },
+  { name: '10-class, kaneko-mnist 64 per class, online', task: 'all', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000 },
 ];
+
+/**
+ * The engines the bench compares. 'current': what edlearn runs (edLayoutFor's layout, independent networks
+ * learning whole runs of updates apart). 'baseline': the engine before that (every network's W⁺, W⁻ and W⁺ + W⁻,
+ * and all networks meeting after every batch), kept so that both are timed in one run on one machine.
+ */
+export const ENGINES = ['current', 'baseline'] as const;
+export type Engine = (typeof ENGINES)[number];
 
 export interface TrainingResult {
   case: string;
   backend: string;
+  engine: Engine;
+  layout: EdLayout;
   threads: number;
   secondsPerEpoch: number;
   samplesPerSecond: number;
+  /** Multiply-adds × 2 the kernels execute per second, over all threads, and per thread. */
   gflops: number;
-  /** The rate a dense first layer would need for the same time (all N inputs instead of the non-zero ones). */
-  denseEquivalentGflops: number;
+  gflopsPerThread: number;
   /** Samples actually trained per repeat (a partial epoch for slow backends, then scaled to one epoch). */
   samplesTimed: number;
   repeats: number;
 }
 
-/** Multiply-adds ×2 of one sample through one network: forward, plus the update of one sign family. */
-export function flopsPerSample(rule: EdOptions, nonZeroInputs: number): number {
-  const H = rule.units;
-  let flops = 2 * nonZeroInputs * H * 2; // first layer: sparse forward + sparse update
-  flops += (rule.layers - 1) * (2 * H * H + 2 * (H / 2) * H); // hidden → hidden
-  flops += 2 * H + 2 * (H / 2); // → output
-  return flops;
+/**
+ * Multiply-adds × 2 the kernels execute per epoch: the first layer reads only the non-zero inputs; every sample
+ * changes one source family of each network. Per-network layout: the forward pass, the family, and W⁺ + W⁻
+ * (added to directly in online learning, rebuilt once per batch otherwise). Stacked: the forward pass, W⁺ + W⁻,
+ * and W⁺ for the samples with e > 0 (one-vs-rest: the label's network; one network: the class-1 samples).
+ */
+export function executedFlops(c: TrainingCase, task: Task, layout: EdLayout): number {
+  const { units: H, layers } = c.rule;
+  const networks = edNetworkCount(c.rule, task.classes);
+  const samples = task.train.count;
+  let nonZero = 0;
+  let positive = 0;
+  for (const v of task.train.x) if (v !== 0) nonZero++;
+  for (const l of task.train.labels) if (networks === 1 ? l === 1 : true) positive++;
+  const firstPass = 2 * nonZero * H; // one pass over the first layer's non-zero rows, every sample, one network
+  let first = 2 * firstPass * networks; // forward + the learning family (stacked: W⁺ + W⁻)
+  if (layout === 'stacked') first += firstPass * (positive / samples);
+  else if (c.batch === 1) first += firstPass * networks;
+  else first += Math.ceil(samples / c.batch) * task.inputs * H * networks; // W⁺ + W⁻ rebuilt: one add per weight
+  const upper = (layers - 1) * (2 * H * H + 2 * (H / 2) * H) + 2 * H + 2 * (H / 2); // hidden → hidden, → output
+  return first + upper * samples * networks;
 }
 
-export function benchTraining(c: TrainingCase, task: Task, backendName: string, threads: number, opts: { repeats: number; maxSamples?: number }): TrainingResult {
-  const networks = task.classes === 2 ? 1 : task.classes;
-  let nonZero = 0;
-  for (const v of task.train.x) if (v !== 0) nonZero++;
-  const flopsPerEpoch = flopsPerSample(c.rule, nonZero / task.train.count) * task.train.count * networks;
-  const denseFlopsPerEpoch = flopsPerSample(c.rule, task.inputs) * task.train.count * networks;
-  const updatesPerEpoch = Math.ceil(task.train.count / c.batch);
-  // Full epochs are timed on the second of two, so that JIT warm-up (of this thread and of fresh worker threads)
-  // is not counted; a slow backend is timed on part of one epoch and scaled.
-  const partial = opts.maxSamples !== undefined && opts.maxSamples < task.train.count;
-  const updates = partial ? Math.ceil(opts.maxSamples! / c.batch) : 2 * updatesPerEpoch;
+export function benchTraining(c: TrainingCase, task: Task, backendName: string, threads: number, opts: { repeats: number; engine: Engine; maxSamples?: number }): TrainingResult {
+  const layout = opts.engine === 'baseline' ? 'per-network' : edLayoutFor(c.rule, c.batch);
+  const block = c.block ?? task.train.count;
+  const blockUpdates = Math.ceil(block / c.batch);
+  // Two blocks, the second timed, so that JIT warm-up (of this thread and of fresh worker threads) is not counted;
+  // a slow backend is timed on part of one block and scaled.
+  const partial = opts.maxSamples !== undefined && opts.maxSamples < block;
+  const updates = partial ? Math.ceil(opts.maxSamples! / c.batch) : 2 * blockUpdates;
   const perEpoch: number[] = [];
   let samples = 0;
+  let used = 1;
   for (let r = 0; r < opts.repeats; r++) {
     const backend = getBackend(backendName);
     const config = resolveConfig({ ...c.rule, batch: c.batch, seed: r + 1 });
-    const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(c.batch) }, backend);
-    const pool = spreadNetworks(rule, threads, c.batch);
+    const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(c.batch), layout }, backend);
+    const pool = spreadNetworks(rule, threads, c.batch, { meetEveryBatch: opts.engine === 'baseline' });
+    used = pool?.threads ?? 1;
     try {
-      const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: partial ? updates : updatesPerEpoch });
+      const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: partial ? updates : blockUpdates, batchAtATime: opts.engine === 'baseline' });
       const h = result.history;
       samples = partial ? result.samples : h[h.length - 1].samples - h[h.length - 2].samples;
       const seconds = partial ? result.trainSeconds : h[h.length - 1].trainSeconds - h[h.length - 2].trainSeconds;
@@ -77,10 +105,10 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
     }
   }
   const secondsPerEpoch = median(perEpoch);
+  const gflops = executedFlops(c, task, layout) / secondsPerEpoch / 1e9;
   return {
-    case: c.name, backend: backendName, threads: networks > 1 ? Math.min(threads, networks) : 1, secondsPerEpoch,
-    samplesPerSecond: task.train.count / secondsPerEpoch, gflops: flopsPerEpoch / secondsPerEpoch / 1e9,
-    denseEquivalentGflops: denseFlopsPerEpoch / secondsPerEpoch / 1e9,
+    case: c.name, backend: backendName, engine: opts.engine, layout, threads: used, secondsPerEpoch,
+    samplesPerSecond: task.train.count / secondsPerEpoch, gflops, gflopsPerThread: gflops / used,
     samplesTimed: samples, repeats: opts.repeats,
   };
 }

@@ -132,6 +132,7 @@ export function buildProgram(): Command {
     .description('benchmark the kernels (GFLOP/s, checked against the reference) and ED training (s/epoch, samples/s) per backend and thread count')
     .option('--json <file>', 'also write every number to this JSON file')
     .option('--quick', 'fewer repeats')
+    .option('--markdown <file>', 'print the README\'s speed tables from a results file (bench/results.json) instead of running')
     .action((opts: BenchCommandOptions) => benchCommand(opts));
 
   return program;

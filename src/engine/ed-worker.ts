@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import { WasmBackend } from '../kernels/wasm.js';
 import type { EdOptions } from '../options/ed.js';
-import type { EdClassifier } from '../rules/ed.js';
+import type { EdClassifier, EdLayout } from '../rules/ed.js';
 import { attachEdRule } from '../train/build.js';
 import { serveJobs } from './pool.js';
 import { readJob } from './threads.js';
@@ -11,7 +11,7 @@ export interface WorkerData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   backendName: string;
-  rule: { options: EdOptions; inputs: number; classes: number; maxBatch: number };
+  rule: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout };
   /** [byteOffset, length] of the classifier's two allocations. */
   floats: [number, number];
   ints: [number, number];
@@ -30,10 +30,10 @@ function serve(d: WorkerData): void {
     ints: new Int32Array(memory.buffer, d.ints[0], d.ints[1]),
   };
   const rule: EdClassifier = attachEdRule(d.rule, backend, storage);
+  const views = new Map<string, Int32Array | Float32Array>();
   serveJobs(d.control, d.thread, (from, to) => {
-    const job = readJob(d.control);
-    const index = new Int32Array(memory.buffer, job.indexOffset, job.indexLength);
-    const value = new Float32Array(memory.buffer, job.valueOffset, job.valueLength);
-    for (let k = from; k < to; k++) rule.runNetwork(job.op, k, job.batch, job.dense, index, value);
+    const job = readJob(d.control, memory.buffer, rule.networks, views);
+    if (job.op === 'sequence') rule.learnNetworks(from, to, job.job);
+    else rule.runNetworks(job.op, from, to, job.batch, job.dense, job.index, job.value);
   });
 }

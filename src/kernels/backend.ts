@@ -50,6 +50,21 @@ export interface Backend {
     g: Float32Array, rows: Int32Array, count: number, n: number,
   ): void;
 
+  /**
+   * The stacked first layer (K class networks side by side: one row of K·H weights per input). out (m,n) = X · the
+   * first n columns of b, whose rows are ldb floats apart; b points at the first column wanted (network k: k·H).
+   */
+  spmmStacked(
+    out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
+    b: Float32Array, m: number, n: number, ldb: number,
+  ): void;
+
+  /** spRankUpdate into the first n columns of w, whose rows are ldw floats apart (the stacked first layer). */
+  spRankUpdateStacked(
+    w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
+    g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number,
+  ): void;
+
   /** out (m,n) = a (m,k) · b (n,k)ᵀ. */
   gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void;
 

@@ -16,6 +16,13 @@ export class Carver {
     return this.f32 ? this.f32.subarray(at, at + length) : new Float32Array(0);
   }
 
+  /** Doubles in the float allocation (8-byte aligned: every array starts on 16 bytes). */
+  float64(length: number): Float64Array {
+    const at = this.floatCount;
+    this.floatCount += align(2 * length);
+    return this.f32 ? new Float64Array(this.f32.buffer, this.f32.byteOffset + at * 4, length) : new Float64Array(0);
+  }
+
   int32(length: number): Int32Array {
     const at = this.intCount;
     this.intCount += align(length);

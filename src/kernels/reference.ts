@@ -25,14 +25,7 @@ export const referenceBackend: Backend = {
   },
 
   spmm(out, start, end, index, value, b, m, n) {
-    out.fill(0, 0, m * n);
-    for (let i = 0; i < m; i++) {
-      for (let q = start[i]; q < end[i]; q++) {
-        const v = value[q];
-        const bp = index[q] * n;
-        for (let j = 0; j < n; j++) out[i * n + j] += v * b[bp + j];
-      }
-    }
+    referenceBackend.spmmStacked(out, start, end, index, value, b, m, n, n);
   },
 
   rankUpdate(w, z, g, rows, count, k, n, ldz, zOff) {
@@ -50,11 +43,26 @@ export const referenceBackend: Backend = {
   },
 
   spRankUpdate(w, start, end, index, value, g, rows, count, n) {
+    referenceBackend.spRankUpdateStacked(w, start, end, index, value, g, rows, count, n, n);
+  },
+
+  spmmStacked(out, start, end, index, value, b, m, n, ldb) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      for (let q = start[i]; q < end[i]; q++) {
+        const v = value[q];
+        const bp = index[q] * ldb;
+        for (let j = 0; j < n; j++) out[i * n + j] += v * b[bp + j];
+      }
+    }
+  },
+
+  spRankUpdateStacked(w, start, end, index, value, g, rows, count, n, ldw) {
     for (let c = 0; c < count; c++) {
       const r = rows[c];
       for (let q = start[r]; q < end[r]; q++) {
         const v = value[q];
-        const wp = index[q] * n;
+        const wp = index[q] * ldw;
         for (let j = 0; j < n; j++) w[wp + j] += v * g[r * n + j];
       }
     }

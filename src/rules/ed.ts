@@ -12,15 +12,22 @@
  * sign family is one rank-B product over one block of rows. The input layer is "paired": each pixel x_i is both
  * an excitatory and an inhibitory source with the same value, so the forward pass uses Weff = W⁺ + W⁻ (N rows,
  * not 2N). Each layer also has two bias sources of value β, one per family. All K networks live network-major in
- * one storage (see layout()); given the same storage, another instance sees the same arrays, which is how the
+ * one storage (see carve()); given the same storage, another instance sees the same arrays, which is how the
  * engine (src/engine/) runs a range of networks on another thread. The rule itself never sees a thread.
  * Inputs arrive as sparse rows; the first layer uses sparse kernels unless the batch is dense enough.
+ *
+ * Layouts of the first layer (the engine's business; parameters() and the model files see the same arrays).
+ * 'per-network': each network holds W⁺, W⁻ and W⁺ + W⁻ (the last rebuilt after a batch). 'stacked' (the plain
+ * rule only): the K networks side by side, one row of K·H floats per input, holding W⁺ + W⁻ and W⁺ alone. Each
+ * sample changes exactly one family by the amount it adds to the sum, so an update writes the sum, plus W⁺ when
+ * e > 0 (one-vs-rest: about one network-sample in ten): fewer passes than keeping all three. W⁻ = sum − W⁺ is
+ * derived when parameters() is read.
  */
 import type { Backend } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';
 import { Random } from '../random.js';
 import { type EdOptions, updateDivisor, validateEdOptions } from '../options/ed.js';
-import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
+import { argmaxRow, DENSE_ABOVE, type LearnStats, loadBatch, type Rule, type SampleBatch, type SampleSequence } from './rule.js';
 import { clampToSign, multiplyInPlace, rmsNormalise, ternarise } from './ed-variants.js';
 
 export interface EdLayerShape {
@@ -39,6 +46,9 @@ export interface EdNetworkView {
   w: Float32Array[];
   /** Per layer: bias weights (2, out): row 0 from the excitatory bias unit, row 1 from the inhibitory one. */
   bias: Float32Array[];
+  /** Per layer: the rows of w and of bias from inhibitory sources (views kept, not made per update). */
+  wInh: Float32Array[];
+  biasInh: Float32Array[];
   /** Paired input layer: W⁺ + W⁻, (N, out) — of the ternary weights when `ternary`. */
   weff: Float32Array;
   /** Per layer, with `ternary`: the weights the forward pass uses (layer 0 uses weff). */
@@ -56,6 +66,9 @@ export interface EdNetworkView {
   negRows: Int32Array;
   /** Samples with e ≠ 0 (both families' rows when lowering by weakening excitatory synapses). */
   anyRows: Int32Array;
+  /** Stacked layout: this network's columns of the stacked W⁺ + W⁻ and W⁺ (rows K·H apart); empty otherwise. */
+  sumColumns: Float32Array;
+  plusColumns: Float32Array;
 }
 
 /** Arrays every network of the classifier reads: unit signs, the bias column, the loaded batch. */
@@ -67,9 +80,21 @@ interface BatchState {
   end: Int32Array;
   labels: Int32Array;
   xDense: Float32Array;
+  /** The learning-rate schedule's factor α·lrDecay^epochs ÷ α, shared with the worker threads. */
+  lrScale: Float64Array;
+  /** Stacked layout: (N, K·H) W⁺ + W⁻ and W⁺ of every network side by side; empty otherwise. */
+  stackSum: Float32Array;
+  stackPlus: Float32Array;
+  /** Stacked layout: one sample's first layer for every network (K·H), and one update scale per network (K). */
+  wideAct: Float32Array;
+  wideBias: Float32Array;
+  wideGrad: Float32Array;
+  wideRowScale: Float32Array;
+  /** Stacked layout: a batch's first-layer sums for every network, (maxBatch, K·H) (predictStacked). */
+  wideBatch: Float32Array;
 }
 
-/** The two allocations every array of a classifier lives in (see layout()). */
+/** The two allocations every array of a classifier lives in (see carve()). */
 export interface EdStorage {
   floats: Float32Array;
   ints: Int32Array;
@@ -77,8 +102,45 @@ export interface EdStorage {
 
 /** What runNetwork does: the forward pass, applying errors already computed, or both with the network's own error. */
 export type NetworkOp = 'learn' | 'predict' | 'update';
-/** Runs runNetwork(op, k, …) for every network k in [0, count), possibly on several threads; returns when all are done. */
-export type NetworkRunner = (op: NetworkOp, count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array) => void;
+
+/** How the first layer's weights are kept (see the top of this file). */
+export type EdLayout = 'per-network' | 'stacked';
+
+/**
+ * A run of updates handed to the networks at once (independent networks only): samples [0, size) in order,
+ * `batch` per update (the last one may be shorter). start/end/labels live in the backend's memory; outputs and
+ * errors (size, networks) receive each network's output and error of every sample, before its update.
+ */
+export interface SequenceJob {
+  size: number;
+  batch: number;
+  start: Int32Array;
+  end: Int32Array;
+  labels: Int32Array;
+  index: Int32Array;
+  value: Float32Array;
+  outputs: Float32Array;
+  errors: Float32Array;
+}
+
+/** Where the networks run (set by the engine): possibly on several threads; each call returns when all are done. */
+export interface NetworkRunner {
+  /** runNetworks(op, from, to, …) over ranges covering [0, count). */
+  each(op: NetworkOp, count: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void;
+  /** learnNetworks(from, to, job) over ranges covering [0, count). */
+  sequence(count: number, job: SequenceJob): void;
+}
+
+/** One batch as the per-network code reads it. */
+interface BatchView {
+  size: number;
+  start: Int32Array;
+  end: Int32Array;
+  labels: Int32Array;
+  dense: boolean;
+  index: Int32Array;
+  value: Float32Array;
+}
 
 export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
   const alternating = o.firstHidden === 'inhibitory' ? Math.floor(o.units / 2) : Math.ceil(o.units / 2);
@@ -98,6 +160,18 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
     srcInh = out - outExc;
   }
   return shapes;
+}
+
+/**
+ * Bytes of stacked W⁺ + W⁻ and W⁺ columns that learn a sequence together online: wide enough for the wide-row
+ * kernels, few enough to stay in cache. Measured on a machine with 1 MB of L2 cache per core (kaneko-mnist,
+ * 10-class, one thread): groups of 5 networks of 64 (2 MB) ran faster than groups of 1, 3 or all 10.
+ */
+const WIDE_BYTES = 2 * 2 ** 20;
+
+/** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
+export function edStackable(o: EdOptions): boolean {
+  return !o.weightDecrement && o.lowering === 'strengthen-inhibitory' && !o.ternary && o.connectivity === 1;
 }
 
 /** Two classes need one network (its output is P(class 1)), unless softmax couples one network per class. */
@@ -128,10 +202,20 @@ export class EdClassifier implements Rule {
    * (sigmoid units only: a linear softmax output's derivative is 1), × u1 for hidden layers.
    */
   private readonly layerStep: number[];
-  /** The learning-rate schedule: α·lrDecay^epochs (1 for Kaneko's constant α). */
-  private lrScale = 1;
   /** Set by the engine to run networks elsewhere (a worker pool); null runs them one by one here. */
   private runner: NetworkRunner | null = null;
+  /** Stacked layout: whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
+  private viewsCurrent = true;
+  /**
+   * Stacked layout, online, without RMS normalisation: one row of K·H for the first layer's activations, its
+   * bias, its update factors, and one update scale per network; element [k] of each is the view from network k
+   * on (ownAct[k]: network k's H activations alone).
+   */
+  private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
+  /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
+  private viewCache: { job: SequenceJob; views: BatchView[] } | null = null;
+  /** learnSequence's outputs and errors, (samples, networks) each; grown when a longer sequence comes. */
+  private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
 
   /**
    * A classifier with initial weights drawn from `init`, or, given `init.storage`, a view of the classifier that
@@ -139,18 +223,25 @@ export class EdClassifier implements Rule {
    */
   constructor(
     readonly options: EdOptions, readonly inputs: number, readonly classes: number, readonly backend: Backend,
-    init: Random | { storage: EdStorage }, readonly maxBatch = 512,
+    init: Random | { storage: EdStorage }, readonly maxBatch = 512, readonly layout: EdLayout = 'per-network',
   ) {
     validateEdOptions(options);
+    if (layout === 'stacked' && !edStackable(options)) throw new Error('EdClassifier: the stacked layout holds the plain rule only (see edStackable)');
     this.networks = edNetworkCount(options, classes);
     this.shapes = edLayerShapes(options, inputs);
     const fresh = init instanceof Random;
     const measure = new Carver();
-    this.layout(measure);
+    this.carve(measure);
     this.storage = fresh ? { floats: backend.alloc(measure.floatCount), ints: backend.allocInt(measure.intCount) } : init.storage;
-    const { nets, shared } = this.layout(new Carver(this.storage.floats, this.storage.ints));
+    const { nets, shared } = this.carve(new Carver(this.storage.floats, this.storage.ints));
     this.nets = nets;
     this.shared = shared;
+    const H = this.shapes[0].out;
+    const from = (a: Float32Array, per: number) => nets.map((_, k) => a.subarray(k * per));
+    this.wide = layout === 'stacked' && !options.rmsNorm ? {
+      act: from(shared.wideAct, H), ownAct: nets.map((_, k) => shared.wideAct.subarray(k * H, (k + 1) * H)),
+      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, 1),
+    } : null;
     this.scores = new Float32Array(maxBatch * classes);
     const last = this.shapes.length - 1;
     this.layerStep = this.shapes.map((L, l) => {
@@ -162,6 +253,7 @@ export class EdClassifier implements Rule {
       this.shapes.forEach((L, l) => shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
       shared.betaColumn.fill(options.beta);
       shared.allRows.set(Array.from({ length: maxBatch }, (_, i) => i));
+      shared.lrScale[0] = 1;
       this.initWeights(init);
     }
   }
@@ -172,8 +264,12 @@ export class EdClassifier implements Rule {
    */
   unitInputWeights(k: number, unit: number): Float32Array {
     const { out } = this.shapes[0];
-    const w0 = this.nets[k].w[0];
     const N = this.inputs;
+    if (this.layout === 'stacked') {
+      const sum = this.nets[k].sumColumns;
+      return Float32Array.from({ length: N }, (_, i) => sum[i * out * this.networks + unit]);
+    }
+    const w0 = this.nets[k].w[0];
     return Float32Array.from({ length: N }, (_, i) => w0[i * out + unit] + w0[(N + i) * out + unit]);
   }
 
@@ -229,8 +325,154 @@ export class EdClassifier implements Rule {
     return y;
   }
 
+  /**
+   * Many updates at once, the same as learn() on each batch in turn. Independent networks (sigmoid outputs) each
+   * run the whole sequence on their own, one network after another or on several threads, meeting only at the
+   * end; softmax-coupled outputs, and batches dense enough for the dense kernels, go batch by batch.
+   */
+  learnSequence(seq: SampleSequence): LearnStats[] {
+    const batches = Math.ceil(seq.size / seq.batch);
+    const view = (u: number): SampleBatch => {
+      const from = u * seq.batch;
+      const to = Math.min(seq.size, from + seq.batch);
+      return { ...seq, size: to - from, start: seq.start.subarray(from, to), end: seq.end.subarray(from, to), labels: seq.labels.subarray(from, to) };
+    };
+    if (this.options.output === 'softmax' || denseAnywhere(seq, this.inputs)) {
+      return Array.from({ length: batches }, (_, u) => this.learn(view(u)));
+    }
+    const job = this.sequenceJob(seq);
+    this.viewsCurrent = false;
+    if (this.runner) this.runner.sequence(this.networks, job);
+    else this.learnNetworks(0, this.networks, job);
+    // The same statistics as learn(), batch by batch and in the same order.
+    const K = this.networks;
+    const C = this.classes;
+    const row = this.scores;
+    const stats: LearnStats[] = [];
+    for (let u = 0; u < batches; u++) {
+      const from = u * seq.batch;
+      const to = Math.min(seq.size, from + seq.batch);
+      let correct = 0;
+      let absError = 0;
+      for (let b = from; b < to; b++) {
+        if (K === 1) {
+          row[0] = 1 - job.outputs[b];
+          row[1] = job.outputs[b];
+        } else for (let k = 0; k < C; k++) row[k] = job.outputs[b * K + k];
+        if (argmaxRow(row, 0, C) === seq.labels[b]) correct++;
+      }
+      for (let k = 0; k < K; k++) for (let b = from; b < to; b++) absError += Math.abs(job.errors[b * K + k]);
+      stats.push({ absError, correct });
+    }
+    return stats;
+  }
+
+  /**
+   * Networks [from, to) learn the whole sequence (called per thread). Online, a few networks at a time run all
+   * of it, so that their first layers stay in cache (stacked: as one row per sample, see learnOnlineStacked);
+   * with batches, each batch goes through every network in turn, so that the batch's inputs do. Networks are
+   * independent: the order changes nothing (test/layouts.test.ts).
+   */
+  learnNetworks(from: number, to: number, job: SequenceJob): void {
+    const views = this.batchViews(job);
+    if (job.batch === 1 && this.wide) {
+      // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
+      const group = Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8)));
+      for (let c = from; c < to; c += group) {
+        for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, Math.min(to, c + group), views[u], u, job);
+      }
+    } else if (job.batch === 1) {
+      for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
+    } else views.forEach((v, u) => {
+      for (let k = from; k < to; k++) this.learnRecorded(k, v, u * job.batch, job);
+    });
+  }
+
+  /**
+   * The batches of a sequence as views into its arrays. The trainer hands the same arrays every run (and a worker
+   * reads them back as the same objects), so the views are made once, not per run: online, one per sample.
+   */
+  private batchViews(job: SequenceJob): BatchView[] {
+    const c = this.viewCache;
+    const same = c !== null && c.job.start === job.start && c.job.end === job.end && c.job.labels === job.labels
+      && c.job.index === job.index && c.job.value === job.value && c.job.batch === job.batch;
+    if (!same) this.viewCache = { job, views: [] };
+    const all = this.viewCache!.views;
+    const count = Math.ceil(job.size / job.batch);
+    for (let u = 0; u < count; u++) {
+      const b0 = u * job.batch;
+      const b1 = Math.min(job.size, b0 + job.batch);
+      if (all[u]?.size === b1 - b0) continue;
+      all[u] = { size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value };
+    }
+    return count === all.length ? all : all.slice(0, count);
+  }
+
+  /**
+   * Stacked layout, online: networks [from, to) learn sample `at` with their first layers as one row of
+   * (to − from)·H: one forward pass, one sigmoid and one update of W⁺ + W⁻ for all of them (a network whose
+   * e = 0 adds exact zeros), the layers above network by network. Each weight sees the same float operations as
+   * in learnRecorded.
+   */
+  private learnOnlineStacked(from: number, to: number, v: BatchView, at: number, job: SequenceJob): void {
+    const { backend: be, options: o, shared: s } = this;
+    const wide = this.wide!;
+    const L = this.shapes[0];
+    const H = L.out;
+    const ld = H * this.networks;
+    const n = (to - from) * H;
+    const act = wide.act[from];
+    be.spmmStacked(act, v.start, v.end, v.index, v.value, this.nets[from].sumColumns, 1, n, ld);
+    for (let k = from; k < to; k++) {
+      const bias = this.nets[k].bias[0];
+      const into = wide.bias[k];
+      for (let j = 0; j < H; j++) into[j] = o.beta * (bias[j] + bias[H + j]);
+    }
+    be.addRow(act, wide.bias[from], 1, n);
+    // The sigmoid kernel computes a tail of fewer than 4 elements differently: with H not a multiple of 4, where
+    // the tails fall would depend on how many networks share the call.
+    if (H % 4 === 0) be.sigmoid(act, act, n, 2 / o.u0);
+    else for (let k = from; k < to; k++) be.sigmoid(wide.ownAct[k], wide.ownAct[k], H, 2 / o.u0);
+    const amine = this.layerStep[0] * s.lrScale[0];
+    let learns = false;
+    for (let k = from; k < to; k++) {
+      const net = this.nets[k];
+      net.act[0].set(wide.ownAct[k]);
+      this.forward(k, v, 1);
+      this.computeError(k, v);
+      job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
+      job.errors[at * this.networks + k] = net.error[0];
+      this.update(k, v, 1);
+      wide.rowScale[k][0] = amine * net.error[0];
+      learns ||= net.error[0] !== 0;
+    }
+    if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
+    be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.outSign[0], to - from, H);
+    be.spRankUpdateStacked(this.nets[from].sumColumns, v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
+    for (let k = from; k < to; k++) {
+      const net = this.nets[k];
+      const e = net.error[0];
+      if (e > 0) be.spRankUpdateStacked(net.plusColumns, v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
+      if (e !== 0) be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+    }
+  }
+
+  /** Network k learns one batch of a sequence (samples from `at` on), recording its outputs and errors first. */
+  private learnRecorded(k: number, v: BatchView, at: number, job: SequenceJob): void {
+    const K = this.networks;
+    const net = this.nets[k];
+    const y = net.act[this.shapes.length - 1];
+    this.forward(k, v);
+    this.computeError(k, v);
+    for (let b = 0; b < v.size; b++) {
+      job.outputs[(at + b) * K + k] = y[b];
+      job.errors[(at + b) * K + k] = net.error[b];
+    }
+    this.update(k, v);
+  }
+
   epochEnded(): void {
-    this.lrScale *= this.options.lrDecay;
+    this.shared.lrScale[0] *= this.options.lrDecay;
   }
 
   parameterCount(): number {
@@ -238,10 +480,15 @@ export class EdClassifier implements Rule {
   }
 
   parameters(): Float32Array[] {
+    if (this.layout === 'stacked' && !this.viewsCurrent) this.gatherStacked();
+    this.viewsCurrent = true;
     return this.nets.flatMap((net) => this.shapes.flatMap((_, l) => [net.w[l], net.bias[l]]));
   }
 
   parametersChanged(): void {
+    // Stacked: the views may be older than the stacked arrays (nobody read parameters() since the last update).
+    if (this.layout === 'stacked' && !this.viewsCurrent) this.gatherStacked();
+    this.viewsCurrent = true;
     for (let k = 0; k < this.networks; k++) this.shapes.forEach((_, l) => this.refreshForwardWeights(k, l));
   }
 
@@ -250,36 +497,83 @@ export class EdClassifier implements Rule {
    * applies the errors already in net.error, 'learn' is forward, own error, update.
    */
   runNetwork(op: NetworkOp, k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
-    if (op !== 'update') this.forward(k, batch, dense, index, value);
+    const s = this.shared;
+    const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense, index, value };
+    if (op !== 'update') this.forward(k, v);
     if (op === 'predict') return;
-    if (op === 'learn') this.computeError(k, batch);
-    this.update(k, batch, dense, index, value);
+    this.viewsCurrent = false;
+    if (op === 'learn') this.computeError(k, v);
+    this.update(k, v);
+  }
+
+  /** runNetwork for networks [from, to) (called per thread); the stacked layout predicts them as one row per sample. */
+  runNetworks(op: NetworkOp, from: number, to: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+    if (op === 'predict' && this.wide && to - from > 1) this.predictStacked(from, to, batch, index, value);
+    else for (let k = from; k < to; k++) this.runNetwork(op, k, batch, dense, index, value);
   }
 
   private runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
-    if (this.runner) this.runner(op, this.networks, batch, dense, index, value);
-    else for (let k = 0; k < this.networks; k++) this.runNetwork(op, k, batch, dense, index, value);
+    if (op !== 'predict') this.viewsCurrent = false; // the workers' instances have their own flag
+    if (this.runner) this.runner.each(op, this.networks, batch, dense, index, value);
+    else this.runNetworks(op, 0, this.networks, batch, dense, index, value);
+  }
+
+  /**
+   * Stacked layout: the first layer's sums of networks [from, to) for a loaded batch as one row of (to − from)·H
+   * per sample (the wide-row kernel), then each network's own (B, H) copy and the rest of its forward pass. The
+   * sums are the same, bit for bit, as network by network.
+   */
+  private predictStacked(from: number, to: number, batch: number, index: Int32Array, value: Float32Array): void {
+    const s = this.shared;
+    const H = this.shapes[0].out;
+    const n = (to - from) * H;
+    const sums = s.wideBatch.subarray(from * H * this.maxBatch);
+    this.backend.spmmStacked(sums, s.start, s.end, index, value, this.nets[from].sumColumns, batch, n, H * this.networks);
+    const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense: false, index, value };
+    for (let k = from; k < to; k++) {
+      const act = this.nets[k].act[0];
+      const at = (k - from) * H;
+      for (let b = 0; b < batch; b++) for (let j = 0; j < H; j++) act[b * H + j] = sums[b * n + at + j];
+      this.forward(k, v, 0, true);
+    }
+  }
+
+  /** The job of a sequence, with output arrays (in the backend's memory) large enough for it. */
+  private sequenceJob(seq: SampleSequence): SequenceJob {
+    const need = seq.size * this.networks;
+    if (!this.sequenceOut || this.sequenceOut.outputs.length < need) {
+      this.sequenceOut = { outputs: this.backend.alloc(need), errors: this.backend.alloc(need) };
+    }
+    const { start, end, labels, index, value } = seq;
+    return { size: seq.size, batch: seq.batch, start, end, labels, index, value, ...this.sequenceOut };
   }
 
   /** Copies the batch's row offsets and labels into shared memory; densifies it when that is faster. */
   private loadBatch(batch: SampleBatch): boolean {
-    return loadBatch(this.backend, batch, this.shared, this.inputs, this.maxBatch);
+    // The stacked layout has sparse kernels only (a dense batch is still right through them, only slower).
+    return loadBatch(this.backend, batch, this.shared, this.inputs, this.maxBatch) && this.layout !== 'stacked';
   }
 
-  private forward(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  /**
+   * The forward pass of network k from layer `first` on (the stacked online path does layer 0 for many networks
+   * at once); `sumsDone`: layer 0's input sums are already in net.act[0] (predictStacked).
+   */
+  private forward(k: number, v: BatchView, first = 0, sumsDone = false): void {
     const be = this.backend;
     const o = this.options;
     const net = this.nets[k];
     const s = this.shared;
     const gain = 2 / o.u0;
     const last = this.shapes.length - 1;
-    for (let l = 0; l <= last; l++) {
+    const batch = v.size;
+    for (let l = first; l <= last; l++) {
       const L = this.shapes[l];
       const act = net.act[l];
       const w = o.ternary ? net.wq[l] : net.w[l];
       const bias = o.ternary && o.ternaryBias ? net.biasQ[l] : net.bias[l];
-      if (l === 0 && dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
-      else if (l === 0) be.spmm(act, s.start, s.end, index, value, net.weff, batch, L.out);
+      if (l === 0 && sumsDone) { /* predictStacked made them */ } else if (l === 0 && this.layout === 'stacked') be.spmmStacked(act, v.start, v.end, v.index, v.value, net.sumColumns, batch, L.out, L.out * this.networks);
+      else if (l === 0 && v.dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
+      else if (l === 0) be.spmm(act, v.start, v.end, v.index, v.value, net.weff, batch, L.out);
       else be.gemm(act, net.act[l - 1], w, batch, L.srcExc + L.srcInh, L.out);
       for (let j = 0; j < L.out; j++) net.biasEff[l][j] = o.beta * (bias[j] + bias[L.out + j]);
       be.addRow(act, net.biasEff[l], batch, L.out);
@@ -289,12 +583,12 @@ export class EdClassifier implements Rule {
   }
 
   /** e = t − y for network k: one-hot targets, or the label itself when one network decides two classes. */
-  private computeError(k: number, batch: number): void {
+  private computeError(k: number, v: BatchView): void {
     const net = this.nets[k];
     const y = net.act[this.shapes.length - 1];
-    const labels = this.shared.labels;
+    const labels = v.labels;
     const single = this.networks === 1;
-    for (let b = 0; b < batch; b++) {
+    for (let b = 0; b < v.size; b++) {
       const target = single ? labels[b] : labels[b] === k ? 1 : 0;
       net.error[b] = target - y[b];
     }
@@ -316,10 +610,11 @@ export class EdClassifier implements Rule {
   }
 
   /** Applies the summed update of the batch; every layer receives the same amine (times u1 for hidden layers). */
-  private update(k: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  private update(k: number, v: BatchView, first = 0): void {
     const { backend: be, options: o } = this;
     const net = this.nets[k];
     const s = this.shared;
+    const batch = v.size;
     let nPos = 0;
     let nNeg = 0;
     let nAny = 0;
@@ -332,16 +627,18 @@ export class EdClassifier implements Rule {
     // Weight-decrement mode: both families from every sample (Δw = α·z·f'·s_k·e for all m). Weakening
     // excitatory synapses to lower the output: the excitatory family learns from every sample, the other never.
     const weaken = o.lowering === 'weaken-excitatory' && !o.weightDecrement;
-    const [excRows, excCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.anyRows, nAny] : [net.posRows, nPos];
-    const [inhRows, inhCount] = o.weightDecrement ? [s.allRows, batch] : weaken ? [net.negRows, 0] : [net.negRows, nNeg];
+    const excRows = o.weightDecrement ? s.allRows : weaken ? net.anyRows : net.posRows;
+    const excCount = o.weightDecrement ? batch : weaken ? nAny : nPos;
+    const inhRows = o.weightDecrement ? s.allRows : net.negRows;
+    const inhCount = o.weightDecrement ? batch : weaken ? 0 : nNeg;
     // The plain rule: every sample changes exactly one family, by the same Σ x·g it would add to W⁺ + W⁻.
-    const plain = !o.weightDecrement && !weaken && !o.ternary && o.connectivity === 1;
+    const plain = edStackable(o);
     const last = this.shapes.length - 1;
     // The sum of the batch's updates, or their mean (÷ the samples in this batch).
     const reduce = o.batchReduce === 'mean' ? 1 / batch : 1;
-    for (let l = 0; l <= last; l++) {
+    for (let l = first; l <= last; l++) {
       const L = this.shapes[l];
-      const amine = this.layerStep[l] * this.lrScale * reduce;
+      const amine = this.layerStep[l] * s.lrScale[0] * reduce;
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       const g = net.grad[l];
       if (l === last && o.output === 'softmax') {
@@ -349,10 +646,15 @@ export class EdClassifier implements Rule {
         for (let b = 0; b < batch; b++) g[b] = net.rowScale[b] * s.outSign[l][0];
       } else be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
       const w = net.w[l];
-      const wInh = w.subarray(L.srcExc * L.out);
-      if (l === 0 && !dense) {
-        be.spRankUpdate(w, s.start, s.end, index, value, g, excRows, excCount, L.out);
-        be.spRankUpdate(wInh, s.start, s.end, index, value, g, inhRows, inhCount, L.out);
+      const wInh = net.wInh[l];
+      if (l === 0 && this.layout === 'stacked') {
+        // W⁺ + W⁻ learns from every sample, W⁺ only from those with e > 0; W⁻ is their difference.
+        const ld = L.out * this.networks;
+        be.spRankUpdateStacked(net.sumColumns, v.start, v.end, v.index, v.value, g, net.anyRows, nAny, L.out, ld);
+        be.spRankUpdateStacked(net.plusColumns, v.start, v.end, v.index, v.value, g, excRows, excCount, L.out, ld);
+      } else if (l === 0 && !v.dense) {
+        be.spRankUpdate(w, v.start, v.end, v.index, v.value, g, excRows, excCount, L.out);
+        be.spRankUpdate(wInh, v.start, v.end, v.index, v.value, g, inhRows, inhCount, L.out);
       } else {
         const src = l === 0 ? s.xDense : net.act[l - 1];
         const ldz = L.paired ? L.srcExc : L.srcExc + L.srcInh;
@@ -361,26 +663,20 @@ export class EdClassifier implements Rule {
       }
       const bias = net.bias[l];
       be.rankUpdate(bias, s.betaColumn, g, excRows, excCount, 1, L.out, 1, 0);
-      be.rankUpdate(bias.subarray(L.out), s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
+      be.rankUpdate(net.biasInh[l], s.betaColumn, g, inhRows, inhCount, 1, L.out, 1, 0);
       if (weaken) {
         // Weakening stops at zero: a synapse keeps its sign.
         clampToSign(w, L.srcExc, L.out, s.outSign[l], 1);
         clampToSign(bias, 1, L.out, s.outSign[l], 1);
       }
       if (o.connectivity < 1) multiplyInPlace(w, net.mask[l]);
-      if (L.paired && !dense && plain && this.batchNonZero(net.anyRows, nAny) < L.srcExc) {
+      if (l === 0 && this.layout === 'stacked') continue;
+      if (L.paired && !v.dense && plain && batchNonZero(v, net.anyRows, nAny) < L.srcExc) {
         // A small sparse batch (online learning) touches few input rows: add its update to W⁺ + W⁻ directly
         // (each sample changed exactly one family by Σ x·g) instead of re-adding all N rows.
-        be.spRankUpdate(net.weff, s.start, s.end, index, value, g, net.anyRows, nAny, L.out);
+        be.spRankUpdate(net.weff, v.start, v.end, v.index, v.value, g, net.anyRows, nAny, L.out);
       } else this.refreshForwardWeights(k, l);
     }
-  }
-
-  /** Non-zero inputs in the given rows of the loaded batch. */
-  private batchNonZero(rows: Int32Array, count: number): number {
-    let n = 0;
-    for (let c = 0; c < count; c++) n += this.shared.end[rows[c]] - this.shared.start[rows[c]];
-    return n;
   }
 
   /** Rebuilds what the forward pass reads from layer l's weights: W⁺ + W⁻ for the input layer, ternary copies. */
@@ -394,7 +690,41 @@ export class EdClassifier implements Rule {
       ternarise(net.wq[l], w, L.srcExc, L.out, this.shared.outSign[l], bias);
     }
     const forward = this.options.ternary ? net.wq[l] : w;
-    if (L.paired) this.backend.add(net.weff, forward, forward.subarray(n), n);
+    if (L.paired && this.layout === 'stacked') this.scatterStacked(k);
+    else if (L.paired) this.backend.add(net.weff, forward, forward.subarray(n), n);
+  }
+
+  /** Stacked layout: network k's W⁺ and W⁻ (nets[k].w[0]) written into the stacked W⁺ and W⁺ + W⁻. */
+  private scatterStacked(k: number): void {
+    const net = this.nets[k];
+    const H = this.shapes[0].out;
+    const N = this.inputs;
+    const ld = H * this.networks;
+    const w0 = net.w[0];
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < H; j++) {
+        const plus = w0[i * H + j];
+        net.plusColumns[i * ld + j] = plus;
+        net.sumColumns[i * ld + j] = plus + w0[(N + i) * H + j];
+      }
+    }
+  }
+
+  /** Stacked layout: every network's W⁺ and W⁻ = (W⁺ + W⁻) − W⁺ read back into nets[k].w[0]. */
+  private gatherStacked(): void {
+    const H = this.shapes[0].out;
+    const N = this.inputs;
+    const ld = H * this.networks;
+    for (const net of this.nets) {
+      const w0 = net.w[0];
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < H; j++) {
+          const plus = net.plusColumns[i * ld + j];
+          w0[i * H + j] = plus;
+          w0[(N + i) * H + j] = net.sumColumns[i * ld + j] - plus;
+        }
+      }
+    }
   }
 
   private writeScores(batch: number, scores: Float32Array): void {
@@ -456,8 +786,11 @@ export class EdClassifier implements Rule {
   }
 
   /** The fixed order of every array; measuring and carving both run through here. */
-  private layout(c: Carver): { nets: EdNetworkView[]; shared: BatchState } {
+  private carve(c: Carver): { nets: EdNetworkView[]; shared: BatchState } {
     const B = this.maxBatch;
+    const H = this.shapes[0].out;
+    const stacked = this.layout === 'stacked';
+    const stackLength = this.inputs * this.networks * H;
     const shared: BatchState = {
       outSign: this.shapes.map((L) => c.float32(L.out)),
       betaColumn: c.float32(B),
@@ -466,13 +799,26 @@ export class EdClassifier implements Rule {
       end: c.int32(B),
       labels: c.int32(B),
       xDense: c.float32(B * this.inputs),
+      lrScale: c.float64(1),
+      stackSum: c.float32(stacked ? stackLength : 0),
+      stackPlus: c.float32(stacked ? stackLength : 0),
+      wideAct: c.float32(stacked ? this.networks * H : 0),
+      wideBias: c.float32(stacked ? this.networks * H : 0),
+      wideGrad: c.float32(stacked ? this.networks * H : 0),
+      wideRowScale: c.float32(stacked ? this.networks : 0),
+      wideBatch: c.float32(stacked ? B * this.networks * H : 0),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
+      const w = this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out));
+      const bias = this.shapes.map((L) => c.float32(2 * L.out));
       nets.push({
-        w: this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out)),
-        bias: this.shapes.map((L) => c.float32(2 * L.out)),
-        weff: c.float32(this.inputs * this.shapes[0].out),
+        w, bias,
+        wInh: w.map((wl, l) => wl.subarray(this.shapes[l].srcExc * this.shapes[l].out)),
+        biasInh: bias.map((b, l) => b.subarray(this.shapes[l].out)),
+        sumColumns: shared.stackSum.subarray(stacked ? k * H : 0),
+        plusColumns: shared.stackPlus.subarray(stacked ? k * H : 0),
+        weff: c.float32(stacked ? 0 : this.inputs * H),
         wq: this.shapes.map((L) => c.float32(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
         biasQ: this.shapes.map((L) => c.float32(this.options.ternary && this.options.ternaryBias ? 2 * L.out : 0)),
         mask: this.shapes.map((L) => c.float32(this.options.connectivity < 1 ? (L.srcExc + L.srcInh) * L.out : 0)),
@@ -488,4 +834,22 @@ export class EdClassifier implements Rule {
     }
     return { nets, shared };
   }
+}
+
+/** Non-zero inputs in the given rows of a batch. */
+function batchNonZero(v: BatchView, rows: Int32Array, count: number): number {
+  let n = 0;
+  for (let c = 0; c < count; c++) n += v.end[rows[c]] - v.start[rows[c]];
+  return n;
+}
+
+/** Whether any batch of the sequence would take the dense kernels (see loadBatch). */
+function denseAnywhere(seq: SampleSequence, inputs: number): boolean {
+  for (let from = 0; from < seq.size; from += seq.batch) {
+    const to = Math.min(seq.size, from + seq.batch);
+    let nonZero = 0;
+    for (let b = from; b < to; b++) nonZero += seq.end[b] - seq.start[b];
+    if (nonZero > DENSE_ABOVE * (to - from) * inputs) return true;
+  }
+  return false;
 }

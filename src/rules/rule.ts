@@ -17,6 +17,12 @@ export interface Rule {
   predict(batch: SampleBatch, scores: Float32Array): void;
   /** One update from the batch; returns what it saw before updating. */
   learn(batch: SampleBatch): LearnStats;
+  /**
+   * Optional: many updates at once, exactly as learn() on each batch of the sequence in turn (the same weights,
+   * the same statistics, one per batch). A rule whose outputs are independent can then run them without meeting
+   * after every batch.
+   */
+  learnSequence?(seq: SampleSequence): LearnStats[];
   /** Trainable parameter count (for logs). */
   parameterCount(): number;
   /**
@@ -40,6 +46,12 @@ export interface SampleBatch {
   index: Int32Array;
   value: Float32Array;
   labels: ArrayLike<number>;
+}
+
+/** Consecutive batches of `batch` samples (the last one may be shorter): `size` samples in all, in order. */
+export interface SampleSequence extends SampleBatch {
+  batch: number;
+  labels: Int32Array;
 }
 
 export interface LearnStats {

@@ -12,18 +12,21 @@ import type { Backend } from '../kernels/backend.js';
 import type { EdOptions } from '../options/ed.js';
 import { Random } from '../random.js';
 import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
-import { EdClassifier, edParameterShapes, type EdStorage } from '../rules/ed.js';
+import { EdClassifier, type EdLayout, edParameterShapes, edStackable, type EdStorage } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
 import type { RunConfig } from './config.js';
 import type { TrainOptions } from './trainer.js';
 
 /** The rule part of a config, with the shape of the data it takes. */
 export interface RuleSpec {
-  config: Pick<RunConfig, 'rule' | 'ed' | 'backprop' | 'seed'>;
+  /** With the training batch when known: it decides the ED first layer's layout (edLayoutFor). */
+  config: Pick<RunConfig, 'rule' | 'ed' | 'backprop' | 'seed'> & { train?: Pick<RunConfig['train'], 'batch'> };
   inputs: number;
   classes: number;
   /** Largest batch the rule learns or predicts at once (default: maxBatchFor of the training batch). */
   maxBatch: number;
+  /** The engine's layout of the ED first layer, instead of edLayoutFor's choice (the bench times both). */
+  layout?: EdLayout;
 }
 
 export interface BuiltRun {
@@ -49,13 +52,23 @@ function initialWeightStream(seed: number): Random {
   return new Random(seed).fork(1);
 }
 
+/**
+ * How the ED first layer is kept (src/rules/ed.ts): stacked for the plain rule learning online, where each
+ * update touches few rows and the stacked bookkeeping saves a pass (npm run bench times both); per network for
+ * batches, where one pass rebuilds W⁺ + W⁻ for the whole batch, and for the other variants.
+ */
+export function edLayoutFor(ed: EdOptions, batch: number | undefined): EdLayout {
+  return batch === 1 && edStackable(ed) ? 'stacked' : 'per-network';
+}
+
 /** The rule a config describes, with its initial weights drawn from the config's seed. */
 export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   const { config, inputs, classes, maxBatch } = spec;
   const rng = initialWeightStream(config.seed);
   try {
     if (config.rule === 'backprop') return new BackpropClassifier(config.backprop!, inputs, classes, backend, rng, maxBatch);
-    return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch);
+    const layout = spec.layout ?? edLayoutFor(config.ed!, config.train?.batch);
+    return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch, layout);
   } catch (err) {
     // The allocators throw RangeError when the arrays do not fit (WebAssembly memory stops at 2 GiB).
     if (!(err instanceof RangeError)) throw err;
@@ -81,8 +94,8 @@ export function parameterShapes(spec: RuleSpec): number[] {
 }
 
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */
-export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number }, backend: Backend, storage: EdStorage): EdClassifier {
-  return new EdClassifier(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch);
+export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout }, backend: Backend, storage: EdStorage): EdClassifier {
+  return new EdClassifier(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch, spec.layout);
 }
 
 /** The task of a config: generated (xor, parity) or built from `dataset` (required for image tasks). */
@@ -104,8 +117,8 @@ export function trainOptions(config: RunConfig): TrainOptions {
 }
 
 /** Task, rule and training options of a run. */
-export function buildRun(config: RunConfig, dataset: Dataset | undefined, backend: Backend): BuiltRun {
+export function buildRun(config: RunConfig, dataset: Dataset | undefined, backend: Backend, layout?: EdLayout): BuiltRun {
   const task = taskFor(config, dataset);
-  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch) }, backend);
+  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch), layout }, backend);
   return { task, rule, train: trainOptions(config) };
 }

@@ -13,6 +13,7 @@ import { AtomicLineWriter } from '../io.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
 import type { ExperimentTag } from '../report/types.js';
+import type { EdLayout } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
@@ -33,6 +34,8 @@ export interface RunHooks {
   runId?: string;
   /** Experiment block recorded in the start event. */
   experiment?: ExperimentTag;
+  /** The engine's ED first-layer layout instead of its own choice (tests and the bench compare the two). */
+  layout?: EdLayout;
 }
 
 /** --retrain-full: the same rule trained again on training + validation for the epochs chosen on validation. */
@@ -83,7 +86,7 @@ export function resolveRunConfig(input: TrainInput): RunConfig {
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {
   const config = resolveRunConfig(input);
   const backend = getBackend(config.backend);
-  const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend);
+  const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend, hooks.layout);
   const pool = spreadNetworks(rule, config.threads, config.train.batch);
   const run = hooks.runId ?? 'train';
   const header: RunHeader = {

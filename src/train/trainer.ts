@@ -6,7 +6,7 @@
  */
 import { check } from '../errors.js';
 import { Random } from '../random.js';
-import type { Rule, SampleBatch } from '../rules/rule.js';
+import type { LearnStats, Rule, SampleBatch, SampleSequence } from '../rules/rule.js';
 import { evaluateRows } from './predict.js';
 import { type SparseRows, toSparseRows } from '../data/sparse.js';
 import type { Task } from '../data/tasks.js';
@@ -27,6 +27,8 @@ export interface TrainOptions {
   /** Restore the weights of the best validation evaluation at the end (ED accuracy can drift). */
   keepBest?: boolean;
   onEval?: (e: EvalRecord) => void;
+  /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
+  batchAtATime?: boolean;
   /** Called after every update, for progress bars. */
   onUpdate?: (update: number, totalUpdates: number) => void;
 }
@@ -87,6 +89,8 @@ export class TrainingSession {
   /** The test split's rows, built when the run ends (never before). */
   private testRows: SparseRows | null = null;
   private readonly batch: SampleBatch;
+  /** Runs of batches for rules that learn a whole run at once (learnSequence), in the rule's memory. */
+  private readonly sequence: SampleSequence | null;
   private readonly started = performance.now();
   private learnMs = 0;
   private cursor: number;
@@ -112,6 +116,12 @@ export class TrainingSession {
     this.trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
     this.validationRows = task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, rule.backend);
     this.batch = emptyBatch(this.trainRows, o.batch);
+    // A run never crosses an evaluation or the end of an epoch (see step), so it holds at most this many samples.
+    const most = Math.min(this.evalEvery * o.batch, task.train.count);
+    this.sequence = rule.learnSequence && !o.batchAtATime ? {
+      size: 0, batch: o.batch, start: rule.backend.allocInt(most), end: rule.backend.allocInt(most), labels: rule.backend.allocInt(most),
+      index: this.trainRows.index, value: this.trainRows.value,
+    } : null;
     this.cursor = task.train.count; // forces a (re)shuffle before the first batch
   }
 
@@ -124,39 +134,58 @@ export class TrainingSession {
     return this.learnMs / 1000;
   }
 
-  /** Runs up to `count` updates, evaluating on schedule; returns the evaluations made. */
+  /**
+   * Runs up to `count` updates, evaluating on schedule; returns the evaluations made. Updates go to the rule in
+   * runs that end at the next evaluation, at the end of the epoch or of training (one learnSequence call when the
+   * rule has it, else one learn call per batch); every batch is then accounted for as if it had run alone.
+   */
   step(count: number): EvalRecord[] {
     const { rule, task, options: o } = this;
     const made: EvalRecord[] = [];
-    for (let i = 0; i < count && !this.done; i++) {
+    let left = count;
+    while (left > 0 && !this.done) {
       if (this.cursor >= task.train.count) {
         if (o.order === 'shuffle') this.rng.shuffle(this.order);
         this.cursor = 0;
       }
-      const n = Math.min(o.batch, task.train.count - this.cursor);
-      pick(this.trainRows, this.order, this.cursor, n, this.batch);
-      this.cursor += n;
+      const toEval = this.evalEvery - (this.update % this.evalEvery);
+      const toEpochEnd = Math.ceil((task.train.count - this.cursor) / o.batch);
+      const updates = this.sequence ? Math.min(left, toEval, toEpochEnd, this.totalUpdates - this.update) : 1;
+      const samples = Math.min(updates * o.batch, task.train.count - this.cursor);
+      const seq = updates > 1 ? this.sequence : null;
+      pick(this.trainRows, this.order, this.cursor, samples, seq ?? this.batch);
       const t0 = performance.now();
-      const stats = rule.learn(this.batch);
+      const stats: LearnStats[] = seq && rule.learnSequence ? rule.learnSequence(seq) : [rule.learn(this.batch)];
       this.learnMs += performance.now() - t0;
-      check(Number.isFinite(stats.absError), () => `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights overflowed); lower the learning rate (option lr)`);
-      this.update++;
-      this.samples += n;
-      this.epochError += stats.absError;
-      this.since.correct += stats.correct;
-      this.since.error += stats.absError;
-      this.since.samples += n;
-      o.onUpdate?.(this.update, this.totalUpdates);
-      if (this.cursor >= task.train.count) {
-        this.epochsDone++;
-        rule.epochEnded?.();
-        this.epochErrors.push(this.epochError);
-        if (o.stopAtError !== undefined && this.epochError < o.stopAtError) this.convergedEpoch = this.epochsDone;
-        this.epochError = 0;
+      for (let u = 0; u < stats.length; u++) {
+        const n = Math.min(o.batch, samples - u * o.batch);
+        this.cursor += n;
+        this.account(stats[u], n);
+        if (this.done || this.update % this.evalEvery === 0) made.push(this.evaluate());
       }
-      if (this.done || this.update % this.evalEvery === 0) made.push(this.evaluate());
+      left -= updates;
     }
     return made;
+  }
+
+  /** Counts one update of n samples: epoch errors, Kaneko's stopping criterion, the learning-rate schedule. */
+  private account(stats: LearnStats, n: number): void {
+    const { rule, task, options: o } = this;
+    check(Number.isFinite(stats.absError), () => `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights overflowed); lower the learning rate (option lr)`);
+    this.update++;
+    this.samples += n;
+    this.epochError += stats.absError;
+    this.since.correct += stats.correct;
+    this.since.error += stats.absError;
+    this.since.samples += n;
+    o.onUpdate?.(this.update, this.totalUpdates);
+    if (this.cursor >= task.train.count) {
+      this.epochsDone++;
+      rule.epochEnded?.();
+      this.epochErrors.push(this.epochError);
+      if (o.stopAtError !== undefined && this.epochError < o.stopAtError) this.convergedEpoch = this.epochsDone;
+      this.epochError = 0;
+    }
   }
 
   /** Evaluates on the validation split now and records it (NaN accuracies when there is none). */
@@ -243,9 +272,9 @@ function emptyBatch(rows: SparseRows, size: number): SampleBatch {
   return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Uint8Array(size) };
 }
 
-/** Points the batch at samples order[from .. from+n) of `rows` (no data is copied). */
+/** Points the batch (or sequence) at samples order[from .. from+n) of `rows` (no data is copied). */
 function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch): void {
-  const labels = batch.labels as Uint8Array;
+  const labels = batch.labels as Uint8Array | Int32Array;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
     batch.start[i] = rows.rowStart[s];

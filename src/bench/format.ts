@@ -1,0 +1,66 @@
+/** A bench report as the tables `edlearn bench` prints, and as the README's speed section (Markdown). */
+import type { BenchReport } from './index.js';
+import { table } from './stats.js';
+import { rows } from './targets.js';
+
+/** One row per training result, with the per-thread rate, the share of the best GEMM and the scaling. */
+function trainingRows(r: BenchReport) {
+  const { find, bestGemm, ceiling } = rows(r);
+  return r.training.map((t) => {
+    const one = t.threads > 1 ? find(t.case, t.engine, 'one', t.backend) : undefined;
+    const ceil = t.threads > 1 && t.engine === 'current' ? ceiling(t.case) : undefined;
+    const scaling = one ? one.secondsPerEpoch / t.secondsPerEpoch : undefined;
+    return {
+      case: t.case, engine: t.engine, backend: t.backend, threads: t.threads, 's/epoch': t.secondsPerEpoch, 'samples/s': Math.round(t.samplesPerSecond),
+      'GFLOP/s per thread': t.gflopsPerThread, '% of best GEMM': `${(100 * t.gflopsPerThread / bestGemm(t.backend)).toFixed(0)} %`,
+      'vs 1 thread': scaling ? `${scaling.toFixed(2)}×` : '-',
+      'ceiling': ceil ? `${ceil.speedup.toFixed(2)}×` : '-',
+      '% of ceiling': scaling && ceil ? `${(100 * scaling / ceil.speedup).toFixed(0)} %` : '-',
+    };
+  });
+}
+
+const met = (m: boolean | null) => (m === null ? 'n/a' : m ? 'yes' : 'NO');
+
+export function formatBenchReport(report: BenchReport): string {
+  const m = report.machineBefore;
+  const lines = [
+    `edlearn ${report.version} bench · ${m.cpu} · ${m.cores} cores · node ${m.node} · load ${m.load.join(' ')} → ${report.machineAfter.load.join(' ')}`,
+    '\nKernels (checked against the reference, then median time; sigmoid in G elements/s)',
+    table(report.kernels.map((k) => ({ backend: k.backend, kernel: k.kernel, shape: k.shape, 'GFLOP/s': k.gflops, 'µs': k.microseconds }))),
+    '\nParallel ceiling (the first layer\'s kernels of each case: one copy alone, then one per thread at once)',
+    table(report.ceilings.map((c) => ({ case: c.case, backend: c.backend, threads: c.threads, 'alone s': c.aloneSeconds, 'together s': c.togetherSeconds, ceiling: `${c.speedup.toFixed(2)}×` }))),
+    '\nTraining (median over repeats of a timed block scaled to one epoch; executed multiply-adds only; the reference on part of an epoch)',
+    table(trainingRows(report)),
+    '\nEvaluation',
+    table(report.evaluation.map((e) => ({ model: e.model, backend: e.backend, threads: e.threads, images: e.images, ms: e.milliseconds, 'images/s': Math.round(e.imagesPerSecond) }))),
+  ];
+  if (report.memory) lines.push(`\nMemory: ${report.memory.case}: peak RSS ${report.memory.peakRssMB.toFixed(0)} MB`);
+  lines.push('\nTargets', table(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))));
+  return lines.join('\n');
+}
+
+const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v < 10 ? v.toFixed(3) : v.toFixed(1)) : v);
+function markdownTable(rowsOf: Record<string, string | number>[]): string {
+  if (rowsOf.length === 0) return '';
+  const cols = Object.keys(rowsOf[0]);
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rowsOf.map((r) => `| ${cols.map((c) => cell(r[c] ?? '')).join(' | ')} |`)].join('\n');
+}
+
+/** The README's speed tables, printed from a results file (`edlearn bench --markdown bench/results.json`). */
+export function formatSpeedMarkdown(report: BenchReport): string {
+  const m = report.machineBefore;
+  const gemm = report.backends.map((b) => `${b} ${Math.max(...report.kernels.filter((k) => k.backend === b && k.kernel === 'gemm').map((k) => k.gflops)).toFixed(1)}`);
+  const training = trainingRows(report).filter((t) => t.backend !== 'reference' || t.engine === 'current');
+  return [
+    `Measured by \`npm run bench\` on ${report.time.slice(0, 10)} (${m.cpu}, ${m.cores} cores, node ${m.node}, load ${m.load[0]} → ${report.machineAfter.load[0]}; medians of ${Math.max(...report.training.map((t) => t.repeats))}):`,
+    '',
+    markdownTable(training),
+    '',
+    `Best GEMM (GFLOP/s): ${gemm.join(', ')}. Parallel ceiling: ${report.ceilings.map((c) => `${c.case}: ${c.threads} copies of its kernels at once run ${c.speedup.toFixed(2)}× one copy alone`).join('; ') || 'not measured'}.`,
+    `Evaluation of the ${report.evaluation[0]?.images.toLocaleString('en') ?? '?'} test images: ${report.evaluation.map((e) => `${e.milliseconds.toFixed(1)} ms (${e.backend}, ${e.threads} thread${e.threads > 1 ? 's' : ''})`).join(', ')}.`,
+    report.memory ? `Peak RSS of ${report.memory.case}: ${report.memory.peakRssMB.toFixed(0)} MB.` : '',
+    '',
+    markdownTable(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))),
+  ].join('\n');
+}

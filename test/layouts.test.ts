@@ -1,0 +1,76 @@
+// The engine's layouts and threads change where and in which order floats are added, never what is learned:
+// the stacked first layer against the per-network one (float32 rounding apart), whole runs of updates against
+// one batch at a time (bit for bit), 1 against 2 threads (bit for bit), WebAssembly against the reference.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { loadMnist } from '../src/data/dataset.js';
+import { buildTask, type Task } from '../src/data/tasks.js';
+import { spreadNetworks } from '../src/engine/threads.js';
+import { getBackend } from '../src/kernels/index.js';
+import type { EdLayout } from '../src/rules/ed.js';
+import type { Rule } from '../src/rules/rule.js';
+import { buildRule, maxBatchFor } from '../src/train/build.js';
+import { resolveConfig, type TrainInput } from '../src/train/config.js';
+import { train, type TrainResult } from '../src/train/trainer.js';
+import { assertAllClose } from './helpers.js';
+
+const mnist = loadMnist();
+/** The first 1,200 training images of every class (an epoch of 1,200 online updates), validated on the next 300. */
+const full = buildTask(mnist, 'all', []);
+const slice = (from: number, to: number) => ({ x: full.train.x.subarray(from * 784, to * 784), labels: full.train.labels.subarray(from, to), count: to - from });
+const task: Task = { ...full, train: slice(0, 1200), validation: slice(1200, 1500), test: slice(1500, 1600) };
+
+interface Run { rule: Rule; result: TrainResult }
+
+/** Two epochs of kaneko-mnist (odd H: K·H = 130 is not a multiple of 4), α × 0.5 per epoch, evaluated every 500. */
+function run(o: { layout?: EdLayout; threads?: number; backend?: string; sequence?: boolean; input?: TrainInput } = {}): Run {
+  const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
+  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch), layout: o.layout }, getBackend(o.backend ?? 'wasm-simd'));
+  if (o.sequence === false) (rule as { learnSequence?: unknown }).learnSequence = undefined;
+  const pool = spreadNetworks(rule, o.threads ?? 1, config.train.batch);
+  if ((o.threads ?? 1) > 1) assert.equal(pool?.threads, o.threads);
+  try {
+    return { rule, result: train(rule, task, { batch: config.train.batch, epochs: 2, seed: 5, order: 'shuffle', evalEvery: 500 }) };
+  } finally {
+    void pool?.close();
+  }
+}
+
+const hash = (rule: Rule) => {
+  const h = createHash('sha256');
+  for (const p of rule.parameters()) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  return h.digest('hex');
+};
+const trace = (r: TrainResult) => ({ epochErrors: r.epochErrors, history: r.history.map((e) => [e.update, e.trainAccuracy, e.trainError, e.valAccuracy]) });
+
+test('stacked layout: 1 and 2 threads give the same weights and statistics, bit for bit', () => {
+  const one = run({ threads: 1 });
+  const two = run({ threads: 2 });
+  assert.equal(hash(two.rule), hash(one.rule));
+  assert.deepEqual(trace(two.result), trace(one.result));
+});
+
+test('whole runs of updates (learnSequence) equal one batch at a time, bit for bit, in both layouts', () => {
+  for (const layout of ['stacked', 'per-network'] as const) {
+    const runs = run({ layout });
+    const batches = run({ layout, sequence: false });
+    assert.equal(hash(runs.rule), hash(batches.rule), layout);
+    assert.deepEqual(trace(runs.result), trace(batches.result), layout);
+  }
+  // A batched run too (the per-network layout, several updates per run).
+  const input = { preset: 'seed', units: 8, layers: 2, batch: 32 } as const;
+  assert.equal(hash(run({ input }).rule), hash(run({ input, sequence: false }).rule));
+});
+
+test('the stacked layout learns what the per-network one does, within float32 rounding, and so does the reference backend', () => {
+  const stacked = run({ layout: 'stacked' });
+  const perNetwork = run({ layout: 'per-network' });
+  const reference = run({ layout: 'stacked', backend: 'reference' });
+  const [a, b, c] = [stacked, perNetwork, reference].map((r) => r.rule.parameters());
+  for (let i = 0; i < a.length; i++) {
+    assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
+    assertAllClose(a[i], c[i], { rtol: 1e-3, atol: 1e-5 });
+  }
+  assert.ok(Math.abs(stacked.result.finalValAccuracy - perNetwork.result.finalValAccuracy) <= 0.01);
+});
