@@ -10,7 +10,11 @@
 import { createHash } from 'node:crypto';
 import type { RunConfig } from '../train/config.js';
 
-export const RUN_ID_SCHEME = 'edlearn-run/1';
+/**
+ * /2: online training of the plain rule keeps its first layer stacked (W⁺ + W⁻ and W⁺, W⁻ derived), which moves
+ * the float rounding of batch-1 runs; runs logged under /1 are not reused for them or for any other.
+ */
+export const RUN_ID_SCHEME = 'edlearn-run/2';
 
 /** JSON with object keys sorted at every depth and undefined fields dropped: one text per value. */
 export function canonicalJson(value: unknown): string {
