@@ -85,7 +85,7 @@ interface BatchState {
   /** Stacked layout: (N, K·H) W⁺ + W⁻ and W⁺ of every network side by side; empty otherwise. */
   stackSum: Float32Array;
   stackPlus: Float32Array;
-  /** Stacked layout: one sample's first layer for every network (K·H), and one update scale per network (K). */
+  /** Stacked layout: one sample's first layer for every network (K·H), and the groups' update scales (see wide). */
   wideAct: Float32Array;
   wideBias: Float32Array;
   wideGrad: Float32Array;
@@ -169,6 +169,9 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
  */
 const WIDE_BYTES = 2 * 2 ** 20;
 
+/** Floats between the update scales of groups starting at consecutive networks: a cache line (see EdClassifier.wide). */
+const ROW_SCALE_STRIDE = 16;
+
 /** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
 export function edStackable(o: EdOptions): boolean {
   return !o.weightDecrement && o.lowering === 'strengthen-inhibitory' && !o.ternary && o.connectivity === 1;
@@ -209,7 +212,8 @@ export class EdClassifier implements Rule {
   /**
    * Stacked layout, online, without RMS normalisation: one row of K·H for the first layer's activations, its
    * bias, its update factors, and one update scale per network; element [k] of each is the view from network k
-   * on (ownAct[k]: network k's H activations alone).
+   * on (ownAct[k]: network k's H activations alone), except rowScale[from]: the scales of a group starting at
+   * network `from`, one cache line per possible start, so that two threads' groups never write one line.
    */
   private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
   /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
@@ -240,7 +244,7 @@ export class EdClassifier implements Rule {
     const from = (a: Float32Array, per: number) => nets.map((_, k) => a.subarray(k * per));
     this.wide = layout === 'stacked' && !options.rmsNorm ? {
       act: from(shared.wideAct, H), ownAct: nets.map((_, k) => shared.wideAct.subarray(k * H, (k + 1) * H)),
-      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, 1),
+      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, ROW_SCALE_STRIDE),
     } : null;
     this.scores = new Float32Array(maxBatch * classes);
     const last = this.shapes.length - 1;
@@ -443,7 +447,7 @@ export class EdClassifier implements Rule {
       job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
       job.errors[at * this.networks + k] = net.error[0];
       this.update(k, v, 1);
-      wide.rowScale[k][0] = amine * net.error[0];
+      wide.rowScale[from][k - from] = amine * net.error[0];
       learns ||= net.error[0] !== 0;
     }
     if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
@@ -800,13 +804,14 @@ export class EdClassifier implements Rule {
       labels: c.int32(B),
       xDense: c.float32(B * this.inputs),
       lrScale: c.float64(1),
-      stackSum: c.float32(stacked ? stackLength : 0),
-      stackPlus: c.float32(stacked ? stackLength : 0),
-      wideAct: c.float32(stacked ? this.networks * H : 0),
-      wideBias: c.float32(stacked ? this.networks * H : 0),
-      wideGrad: c.float32(stacked ? this.networks * H : 0),
-      wideRowScale: c.float32(stacked ? this.networks : 0),
-      wideBatch: c.float32(stacked ? B * this.networks * H : 0),
+      // Line-aligned: threads write different networks' columns of these side by side (see wideRowScale).
+      stackSum: c.float32(stacked ? stackLength : 0, { line: true }),
+      stackPlus: c.float32(stacked ? stackLength : 0, { line: true }),
+      wideAct: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideBias: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideGrad: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideRowScale: c.float32(stacked ? this.networks * ROW_SCALE_STRIDE : 0, { line: true }),
+      wideBatch: c.float32(stacked ? B * this.networks * H : 0, { line: true }),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
