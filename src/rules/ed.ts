@@ -172,6 +172,22 @@ const WIDE_BYTES = 2 * 2 ** 20;
 /** Floats between the update scales of groups starting at consecutive networks: a cache line (see EdClassifier.wide). */
 const ROW_SCALE_STRIDE = 16;
 
+/** Stacked layout: networks per band (see EdClassifier.bandSize), for N inputs and H first-layer units. */
+export function edBandSize(networks: number, inputs: number, units: number): number {
+  return Math.min(networks, Math.max(1, Math.floor(WIDE_BYTES / (inputs * units * 8))));
+}
+
+/** Stacked layout, online: the groups [from, to) of networks [first, last) that learn a sequence together (they stop at band ends). */
+export function edStackedGroups(first: number, last: number, band: number): [number, number][] {
+  const groups: [number, number][] = [];
+  for (let c = first; c < last;) {
+    const end = Math.min(last, (Math.floor(c / band) + 1) * band);
+    groups.push([c, end]);
+    c = end;
+  }
+  return groups;
+}
+
 /** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
 export function edStackable(o: EdOptions): boolean {
   return !o.weightDecrement && o.lowering === 'strengthen-inhibitory' && !o.ternary && o.connectivity === 1;
@@ -283,7 +299,7 @@ export class EdClassifier implements Rule {
    * prefetchers pulling in the lines the other thread writes; in separate blocks they ran as fast as alone.
    */
   private bandSize(): number {
-    return Math.min(this.networks, Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8))));
+    return edBandSize(this.networks, this.inputs, this.shapes[0].out);
   }
 
   /** Stacked layout: the first network after network k's band. */
@@ -409,11 +425,8 @@ export class EdClassifier implements Rule {
     const views = this.batchViews(job);
     if (job.batch === 1 && this.wide) {
       // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
-      const group = Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8)));
-      for (let c = from; c < to;) {
-        const end = Math.min(to, c + group, this.bandEnd(c));
+      for (const [c, end] of edStackedGroups(from, to, this.bandSize())) {
         for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, end, views[u], u, job);
-        c = end;
       }
     } else if (job.batch === 1) {
       for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
