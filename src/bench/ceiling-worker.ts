@@ -13,6 +13,11 @@ export interface CeilingData {
   m: number;
   width: number;
   ld: number;
+  /**
+   * Blocks of columns one thread learns together (the stacked layout's groups, each a block of its own), or none:
+   * one block of `width` columns in rows `ld` floats apart.
+   */
+  groups?: number[];
   batch: number;
   /** [round, copies (−1: stop), done, …]; seconds[thread] receives the time of this thread's copy. */
   control: Int32Array;
@@ -38,17 +43,24 @@ function run(d: CeilingData): void {
   const calls = Math.floor(samples / d.m);
   const start = Array.from({ length: calls }, (_, c) => copy(d.rowStart.subarray(c * d.m, (c + 1) * d.m), (n) => be.allocInt(n)));
   const end = Array.from({ length: calls }, (_, c) => copy(d.rowStart.subarray(c * d.m + 1, (c + 1) * d.m + 1), (n) => be.allocInt(n)));
-  const w = be.alloc(d.inputs * d.ld).fill(0.001);
-  const out = be.alloc(d.m * d.width);
-  const g = be.alloc(d.m * d.width).fill(1e-6);
+  const blocks = (d.groups ?? [d.width]).map((n) => ({ n, ld: d.groups ? n : d.ld }));
+  const ws = blocks.map((b) => be.alloc(d.inputs * b.ld).fill(0.001));
+  const widest = Math.max(...blocks.map((b) => b.n));
+  const out = be.alloc(d.m * widest);
+  const g = be.alloc(d.m * widest).fill(1e-6);
   const rows = be.allocInt(d.m);
   rows.set(Array.from({ length: d.m }, (_, i) => i));
+  // About the same time per timing whatever the share's width.
+  const columns = blocks.reduce((a, b) => a + b.n, 0);
+  const passes = Math.max(4, Math.round((PASSES * d.width) / columns));
   const work = () => {
-    for (let p = 0; p < PASSES; p++) {
-      for (let c = 0; c < calls; c++) {
-        be.spmmStacked(out, start[c], end[c], index, value, w, d.m, d.width, d.ld);
-        be.spRankUpdateStacked(w, start[c], end[c], index, value, g, rows, d.m, d.width, d.ld);
-      }
+    for (let p = 0; p < passes; p++) {
+      blocks.forEach((b, i) => {
+        for (let c = 0; c < calls; c++) {
+          be.spmmStacked(out, start[c], end[c], index, value, ws[i], d.m, b.n, b.ld);
+          be.spRankUpdateStacked(ws[i], start[c], end[c], index, value, g, rows, d.m, b.n, b.ld);
+        }
+      });
     }
   };
   work();

@@ -24,9 +24,10 @@ const SAMPLES = 256;
 
 /**
  * The ceiling for `threads` threads on the first layer of a case: `width` columns per network, rows `ld` floats
- * apart, `batch` samples per kernel call (capped: the shape, not the size, decides the rate).
+ * apart, `batch` samples per kernel call (capped: the shape, not the size, decides the rate). `groups`: the
+ * column blocks one thread's share of the networks learns in (its working set), instead of one network's.
  */
-export async function measureCeiling(be: WasmBackend, rows: SparseRows, shape: { width: number; ld: number; batch: number }, threads: number, repeats: number): Promise<Ceiling> {
+export async function measureCeiling(be: WasmBackend, rows: SparseRows, shape: { width: number; ld: number; batch: number; groups?: number[] }, threads: number, repeats: number): Promise<Ceiling> {
   const m = Math.min(shape.batch, 64);
   const control = new Int32Array(new SharedArrayBuffer(4 * (2 + threads)));
   const seconds = new Float64Array(new SharedArrayBuffer(8 * threads));

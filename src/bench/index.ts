@@ -11,7 +11,8 @@ import { buildTask } from '../data/tasks.js';
 import { getBackend } from '../kernels/index.js';
 import type { WasmBackend } from '../kernels/wasm.js';
 import { worthMeetingPerBatch } from '../engine/threads.js';
-import { edNetworkCount } from '../rules/ed.js';
+import { edBandSize, edNetworkCount, edStackedGroups } from '../rules/ed.js';
+import { itemRange } from '../engine/pool.js';
 import { edLayoutFor } from '../train/build.js';
 import { VERSION } from '../version.js';
 import { type Ceiling, measureCeiling } from './ceiling.js';
@@ -97,11 +98,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
           if (threads > 1 && engine === 'baseline' && !worthMeetingPerBatch(c.batch, edNetworkCount(c.rule, task.classes), c.rule.units)) continue;
           if (threads > 1 && engine === 'current' && name === best) {
             const H = c.rule.units;
-            const ld = edLayoutFor(c.rule, c.batch) === 'stacked' ? H * edNetworkCount(c.rule, task.classes) : H;
+            const K = edNetworkCount(c.rule, task.classes);
+            const stacked = edLayoutFor(c.rule, c.batch) === 'stacked';
+            const ld = stacked ? H * K : H;
+            // Online stacked: each copy is one thread's share of the networks in its groups (the real working set).
+            const [from, to] = itemRange(K, threads, 0);
+            const groups = stacked && c.batch === 1 ? edStackedGroups(from, to, edBandSize(K, task.inputs, H)).map(([a, b]) => (b - a) * H) : undefined;
             log(`ceiling: ${c.name} kernels · ${name} · alone vs ${threads} at once`);
             const be = getBackend(name) as WasmBackend;
             const rows = toSparseRows(task.train, task.inputs, task.scale, be);
-            ceilings.push({ case: c.name, backend: name, ...await measureCeiling(be, rows, { width: H, ld, batch: c.batch }, threads, repeats) });
+            ceilings.push({ case: c.name, backend: name, ...await measureCeiling(be, rows, { width: H, ld, batch: c.batch, groups }, threads, repeats) });
           }
           log(`training: ${c.name} · ${name} · ${engine} engine · ${threads} thread(s)`);
           const maxSamples = slow ? (c.batch === 1 && c.task === 'all' ? 1000 : 6000) : undefined;

@@ -10,7 +10,12 @@ export class Carver {
 
   constructor(private readonly f32: Float32Array | null = null, private readonly i32: Int32Array | null = null) {}
 
-  float32(length: number): Float32Array {
+  /**
+   * `line`: start on a 64-byte boundary of the storage (which the WebAssembly backend allocates line-aligned),
+   * for arrays that several threads write different parts of.
+   */
+  float32(length: number, { line = false } = {}): Float32Array {
+    if (line) this.floatCount = (this.floatCount + LINE_FLOATS - 1) & ~(LINE_FLOATS - 1);
     const at = this.floatCount;
     this.floatCount += align(length);
     return this.f32 ? this.f32.subarray(at, at + length) : new Float32Array(0);
@@ -30,5 +35,7 @@ export class Carver {
   }
 }
 
+/** Floats in a 64-byte cache line. */
+const LINE_FLOATS = 16;
 /** Keep every array 16-byte aligned for SIMD loads. */
 const align = (n: number) => (n + 3) & ~3;

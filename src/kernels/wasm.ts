@@ -35,10 +35,13 @@ const PAGE = 65536;
 /** The kernels were compiled with --maximumMemory 32768 (2 GiB). */
 export const MAX_PAGES = 32768;
 /**
- * Allocations start here and are 16-byte aligned (v128 loads are fastest aligned). The module's own static data
- * (the 256-byte table of Mathf.exp) sits at 1024; instantiating the module in each worker rewrites it in place.
+ * Allocations start here and are cache-line (64-byte) aligned: v128 loads are fastest aligned, and arrays that
+ * worker threads write side by side (the stacked first layer, split between threads at a network) must not share
+ * a line, or every write bounces the line between cores. The module's own static data (the 256-byte table of
+ * Mathf.exp) sits at 1024; instantiating the module in each worker rewrites it in place.
  */
 const HEAP_START = 8192;
+export const CACHE_LINE = 64;
 
 export function createMemory(initialPages = 256): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
@@ -64,7 +67,7 @@ export class WasmBackend implements Backend {
   }
 
   private reserve(bytes: number): number {
-    const size = (bytes + 15) & ~15;
+    const size = (bytes + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
     const at = Atomics.add(this.next, 0, size);
     const end = at + size;
     const have = this.memory.buffer.byteLength;

@@ -85,7 +85,7 @@ interface BatchState {
   /** Stacked layout: (N, K·H) W⁺ + W⁻ and W⁺ of every network side by side; empty otherwise. */
   stackSum: Float32Array;
   stackPlus: Float32Array;
-  /** Stacked layout: one sample's first layer for every network (K·H), and one update scale per network (K). */
+  /** Stacked layout: one sample's first layer for every network (K·H), and the groups' update scales (see wide). */
   wideAct: Float32Array;
   wideBias: Float32Array;
   wideGrad: Float32Array;
@@ -169,6 +169,25 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
  */
 const WIDE_BYTES = 2 * 2 ** 20;
 
+/** Floats between the update scales of groups starting at consecutive networks: a cache line (see EdClassifier.wide). */
+const ROW_SCALE_STRIDE = 16;
+
+/** Stacked layout: networks per band (see EdClassifier.bandSize), for N inputs and H first-layer units. */
+export function edBandSize(networks: number, inputs: number, units: number): number {
+  return Math.min(networks, Math.max(1, Math.floor(WIDE_BYTES / (inputs * units * 8))));
+}
+
+/** Stacked layout, online: the groups [from, to) of networks [first, last) that learn a sequence together (they stop at band ends). */
+export function edStackedGroups(first: number, last: number, band: number): [number, number][] {
+  const groups: [number, number][] = [];
+  for (let c = first; c < last;) {
+    const end = Math.min(last, (Math.floor(c / band) + 1) * band);
+    groups.push([c, end]);
+    c = end;
+  }
+  return groups;
+}
+
 /** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
 export function edStackable(o: EdOptions): boolean {
   return !o.weightDecrement && o.lowering === 'strengthen-inhibitory' && !o.ternary && o.connectivity === 1;
@@ -209,7 +228,8 @@ export class EdClassifier implements Rule {
   /**
    * Stacked layout, online, without RMS normalisation: one row of K·H for the first layer's activations, its
    * bias, its update factors, and one update scale per network; element [k] of each is the view from network k
-   * on (ownAct[k]: network k's H activations alone).
+   * on (ownAct[k]: network k's H activations alone), except rowScale[from]: the scales of a group starting at
+   * network `from`, one cache line per possible start, so that two threads' groups never write one line.
    */
   private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
   /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
@@ -240,7 +260,7 @@ export class EdClassifier implements Rule {
     const from = (a: Float32Array, per: number) => nets.map((_, k) => a.subarray(k * per));
     this.wide = layout === 'stacked' && !options.rmsNorm ? {
       act: from(shared.wideAct, H), ownAct: nets.map((_, k) => shared.wideAct.subarray(k * H, (k + 1) * H)),
-      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, 1),
+      bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, ROW_SCALE_STRIDE),
     } : null;
     this.scores = new Float32Array(maxBatch * classes);
     const last = this.shapes.length - 1;
@@ -267,10 +287,38 @@ export class EdClassifier implements Rule {
     const N = this.inputs;
     if (this.layout === 'stacked') {
       const sum = this.nets[k].sumColumns;
-      return Float32Array.from({ length: N }, (_, i) => sum[i * out * this.networks + unit]);
+      return Float32Array.from({ length: N }, (_, i) => sum[i * this.stackLd(k) + unit]);
     }
     const w0 = this.nets[k].w[0];
     return Float32Array.from({ length: N }, (_, i) => w0[i * out + unit] + w0[(N + i) * out + unit]);
+  }
+
+  /**
+   * Stacked layout: networks per band. Each band's columns are a block of their own, (N, band·H), not rows of
+   * K·H: two threads whose networks shared every row (and page) ran ~1.4× slower each than alone, the hardware
+   * prefetchers pulling in the lines the other thread writes; in separate blocks they ran as fast as alone.
+   */
+  private bandSize(): number {
+    return edBandSize(this.networks, this.inputs, this.shapes[0].out);
+  }
+
+  /** Stacked layout: the first network after network k's band. */
+  private bandEnd(k: number): number {
+    const G = this.bandSize();
+    return Math.min(this.networks, (Math.floor(k / G) + 1) * G);
+  }
+
+  /** Stacked layout: where network k's first column starts: its band's block (N rows of the band's width), then k's place in it. */
+  private stackColumn(k: number): number {
+    const G = this.bandSize();
+    const band = Math.floor(k / G);
+    return band * G * this.inputs * this.shapes[0].out + (k - band * G) * this.shapes[0].out;
+  }
+
+  /** Stacked layout: floats between rows of network k's columns (its band's width). */
+  private stackLd(k: number): number {
+    const G = this.bandSize();
+    return (this.bandEnd(k) - Math.floor(k / G) * G) * this.shapes[0].out;
   }
 
   /** Trains/predicts networks through `runner` (a thread pool) instead of one by one on this thread. */
@@ -377,9 +425,8 @@ export class EdClassifier implements Rule {
     const views = this.batchViews(job);
     if (job.batch === 1 && this.wide) {
       // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
-      const group = Math.max(1, Math.floor(WIDE_BYTES / (this.inputs * this.shapes[0].out * 8)));
-      for (let c = from; c < to; c += group) {
-        for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, Math.min(to, c + group), views[u], u, job);
+      for (const [c, end] of edStackedGroups(from, to, this.bandSize())) {
+        for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, end, views[u], u, job);
       }
     } else if (job.batch === 1) {
       for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
@@ -419,7 +466,7 @@ export class EdClassifier implements Rule {
     const wide = this.wide!;
     const L = this.shapes[0];
     const H = L.out;
-    const ld = H * this.networks;
+    const ld = this.stackLd(from);
     const n = (to - from) * H;
     const act = wide.act[from];
     be.spmmStacked(act, v.start, v.end, v.index, v.value, this.nets[from].sumColumns, 1, n, ld);
@@ -443,7 +490,7 @@ export class EdClassifier implements Rule {
       job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
       job.errors[at * this.networks + k] = net.error[0];
       this.update(k, v, 1);
-      wide.rowScale[k][0] = amine * net.error[0];
+      wide.rowScale[from][k - from] = amine * net.error[0];
       learns ||= net.error[0] !== 0;
     }
     if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
@@ -524,11 +571,17 @@ export class EdClassifier implements Rule {
    * sums are the same, bit for bit, as network by network.
    */
   private predictStacked(from: number, to: number, batch: number, index: Int32Array, value: Float32Array): void {
+    const end = this.bandEnd(from);
+    if (end < to) {
+      this.predictStacked(from, end, batch, index, value);
+      this.predictStacked(end, to, batch, index, value);
+      return;
+    }
     const s = this.shared;
     const H = this.shapes[0].out;
     const n = (to - from) * H;
     const sums = s.wideBatch.subarray(from * H * this.maxBatch);
-    this.backend.spmmStacked(sums, s.start, s.end, index, value, this.nets[from].sumColumns, batch, n, H * this.networks);
+    this.backend.spmmStacked(sums, s.start, s.end, index, value, this.nets[from].sumColumns, batch, n, this.stackLd(from));
     const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense: false, index, value };
     for (let k = from; k < to; k++) {
       const act = this.nets[k].act[0];
@@ -571,7 +624,7 @@ export class EdClassifier implements Rule {
       const act = net.act[l];
       const w = o.ternary ? net.wq[l] : net.w[l];
       const bias = o.ternary && o.ternaryBias ? net.biasQ[l] : net.bias[l];
-      if (l === 0 && sumsDone) { /* predictStacked made them */ } else if (l === 0 && this.layout === 'stacked') be.spmmStacked(act, v.start, v.end, v.index, v.value, net.sumColumns, batch, L.out, L.out * this.networks);
+      if (l === 0 && sumsDone) { /* predictStacked made them */ } else if (l === 0 && this.layout === 'stacked') be.spmmStacked(act, v.start, v.end, v.index, v.value, net.sumColumns, batch, L.out, this.stackLd(k));
       else if (l === 0 && v.dense) be.gemm(act, s.xDense, net.weff, batch, L.srcExc, L.out);
       else if (l === 0) be.spmm(act, v.start, v.end, v.index, v.value, net.weff, batch, L.out);
       else be.gemm(act, net.act[l - 1], w, batch, L.srcExc + L.srcInh, L.out);
@@ -649,7 +702,7 @@ export class EdClassifier implements Rule {
       const wInh = net.wInh[l];
       if (l === 0 && this.layout === 'stacked') {
         // W⁺ + W⁻ learns from every sample, W⁺ only from those with e > 0; W⁻ is their difference.
-        const ld = L.out * this.networks;
+        const ld = this.stackLd(k);
         be.spRankUpdateStacked(net.sumColumns, v.start, v.end, v.index, v.value, g, net.anyRows, nAny, L.out, ld);
         be.spRankUpdateStacked(net.plusColumns, v.start, v.end, v.index, v.value, g, excRows, excCount, L.out, ld);
       } else if (l === 0 && !v.dense) {
@@ -699,7 +752,7 @@ export class EdClassifier implements Rule {
     const net = this.nets[k];
     const H = this.shapes[0].out;
     const N = this.inputs;
-    const ld = H * this.networks;
+    const ld = this.stackLd(k);
     const w0 = net.w[0];
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < H; j++) {
@@ -714,8 +767,8 @@ export class EdClassifier implements Rule {
   private gatherStacked(): void {
     const H = this.shapes[0].out;
     const N = this.inputs;
-    const ld = H * this.networks;
-    for (const net of this.nets) {
+    this.nets.forEach((net, k) => {
+      const ld = this.stackLd(k);
       const w0 = net.w[0];
       for (let i = 0; i < N; i++) {
         for (let j = 0; j < H; j++) {
@@ -724,7 +777,7 @@ export class EdClassifier implements Rule {
           w0[(N + i) * H + j] = net.sumColumns[i * ld + j] - plus;
         }
       }
-    }
+    });
   }
 
   private writeScores(batch: number, scores: Float32Array): void {
@@ -800,13 +853,14 @@ export class EdClassifier implements Rule {
       labels: c.int32(B),
       xDense: c.float32(B * this.inputs),
       lrScale: c.float64(1),
-      stackSum: c.float32(stacked ? stackLength : 0),
-      stackPlus: c.float32(stacked ? stackLength : 0),
-      wideAct: c.float32(stacked ? this.networks * H : 0),
-      wideBias: c.float32(stacked ? this.networks * H : 0),
-      wideGrad: c.float32(stacked ? this.networks * H : 0),
-      wideRowScale: c.float32(stacked ? this.networks : 0),
-      wideBatch: c.float32(stacked ? B * this.networks * H : 0),
+      // Line-aligned: threads write different networks' columns of these side by side (see wideRowScale).
+      stackSum: c.float32(stacked ? stackLength : 0, { line: true }),
+      stackPlus: c.float32(stacked ? stackLength : 0, { line: true }),
+      wideAct: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideBias: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideGrad: c.float32(stacked ? this.networks * H : 0, { line: true }),
+      wideRowScale: c.float32(stacked ? this.networks * ROW_SCALE_STRIDE : 0, { line: true }),
+      wideBatch: c.float32(stacked ? B * this.networks * H : 0, { line: true }),
     };
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
@@ -816,8 +870,8 @@ export class EdClassifier implements Rule {
         w, bias,
         wInh: w.map((wl, l) => wl.subarray(this.shapes[l].srcExc * this.shapes[l].out)),
         biasInh: bias.map((b, l) => b.subarray(this.shapes[l].out)),
-        sumColumns: shared.stackSum.subarray(stacked ? k * H : 0),
-        plusColumns: shared.stackPlus.subarray(stacked ? k * H : 0),
+        sumColumns: shared.stackSum.subarray(stacked ? this.stackColumn(k) : 0),
+        plusColumns: shared.stackPlus.subarray(stacked ? this.stackColumn(k) : 0),
         weff: c.float32(stacked ? 0 : this.inputs * H),
         wq: this.shapes.map((L) => c.float32(this.options.ternary ? (L.srcExc + L.srcInh) * L.out : 0)),
         biasQ: this.shapes.map((L) => c.float32(this.options.ternary && this.options.ternaryBias ? 2 * L.out : 0)),
