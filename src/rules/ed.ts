@@ -165,7 +165,9 @@ export function edLayerShapes(o: EdOptions, inputs: number): EdLayerShape[] {
 /**
  * Bytes of stacked W⁺ + W⁻ and W⁺ columns that learn a sequence together online: wide enough for the wide-row
  * kernels, few enough to stay in cache. Measured on a machine with 1 MB of L2 cache per core (kaneko-mnist,
- * 10-class, one thread): groups of 5 networks of 64 (2 MB) ran faster than groups of 1, 3 or all 10.
+ * 10-class, one thread): groups of 5 networks of 64 (2 MB) ran faster than groups of 1 or 3; on the 2-core EPYC
+ * of this project all 10 in one group ran faster on one thread, but a group is also a band of its own memory, and
+ * two threads whose networks share a band slow each other down, so 5 (a band per thread on 2 threads) stays.
  */
 const WIDE_BYTES = 2 * 2 ** 20;
 
