@@ -599,3 +599,35 @@ function spRankUpdateStackedRows(w: usize, start: usize, end: usize, index: usiz
     }
   }
 }
+
+/**
+ * out[i] = Σ_p a[i·lda + p] · b[i·ldb + p] for i < m: one dot product per row pair (m independent one-output
+ * layers). Summed in p order with a multiply then an add, as gemm sums a one-column output, so a row's dot is
+ * the same, bit for bit, as gemm of that row with a one-column b.
+ */
+export function rowDots(out: usize, a: usize, b: usize, m: i32, k: i32, lda: i32, ldb: i32): void {
+  for (let i = 0; i < m; i++) {
+    const ai = addr(a, i * lda);
+    const bi = addr(b, i * ldb);
+    let s: f32 = 0;
+    for (let p = 0; p < k; p++) s += f32At(ai, p) * f32At(bi, p);
+    store<f32>(addr(out, i), s);
+  }
+}
+
+/**
+ * w[i·ldw + p] += s[i] · a[i·lda + p] for i < m, p < k; rows with s[i] = 0 are left as they are. A multiply
+ * then an add, as rankUpdate updates a one-column w, so each weight changes exactly as it would there.
+ */
+export function rowsAxpy(w: usize, a: usize, s: usize, m: i32, k: i32, ldw: i32, lda: i32): void {
+  for (let i = 0; i < m; i++) {
+    const si = f32At(s, i);
+    if (si == 0) continue;
+    const sv = f32x4.splat(si);
+    const wi = addr(w, i * ldw);
+    const ai = addr(a, i * lda);
+    let p = 0;
+    for (; p + 4 <= k; p += 4) v128.store(addr(wi, p), f32x4.add(v128.load(addr(wi, p)), f32x4.mul(v128.load(addr(ai, p)), sv)));
+    for (; p < k; p++) store<f32>(addr(wi, p), f32At(wi, p) + f32At(ai, p) * si);
+  }
+}

@@ -126,6 +126,39 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
     }
   });
 
+  test(`${name}: rowDots and rowsAxpy match the reference, and gemm and rankUpdate on one column bit for bit`, () => {
+    const rng = new Random(8);
+    for (const [m, k, lda, ldb] of [[1, 1, 1, 1], [5, 64, 64, 64], [3, 33, 40, 48], [7, 5, 9, 16], [10, 13, 13, 0]]) {
+      const a = randomArray(rng, m * Math.max(lda, k), 0.2), b = randomArray(rng, m * Math.max(ldb, k) + k);
+      const want = new Float32Array(m);
+      ref.rowDots(want, a, b, m, k, lda, ldb);
+      const [aa, bb] = [put(be, a), put(be, b)];
+      const got = be.alloc(m);
+      be.rowDots(got, aa, bb, m, k, lda, ldb);
+      assertAllClose(got, want, TOL);
+      // Row i's dot is gemm of that row with a one-column b.
+      for (let i = 0; i < m; i++) {
+        const one = be.alloc(1);
+        be.gemm(one, aa.subarray(i * lda), bb.subarray(i * ldb), 1, k, 1);
+        assertAllClose(got.subarray(i, i + 1), one, { rtol: 0, atol: 0 });
+      }
+      const s = randomArray(rng, m, 0.3);
+      const w = randomArray(rng, m * Math.max(ldb, k) + k);
+      const wantW = Float32Array.from(w);
+      ref.rowsAxpy(wantW, a, s, m, k, ldb, lda);
+      const gotW = put(be, w);
+      be.rowsAxpy(gotW, aa, put(be, s), m, k, ldb, lda);
+      assertAllClose(gotW, wantW, TOL);
+      // Row i's update is rankUpdate of a one-column w (k rows) from source row i and factor s[i].
+      const byRank = put(be, w);
+      for (let i = 0; i < m; i++) {
+        if (s[i] === 0) continue;
+        be.rankUpdate(byRank.subarray(i * ldb), aa.subarray(i * lda), put(be, s.subarray(i, i + 1)), putInt(be, new Int32Array(1)), 1, k, 1, k, 0);
+      }
+      assertAllClose(gotW, byRank, { rtol: 0, atol: 0 });
+    }
+  });
+
   test(`${name}: gemmBT and adam match the reference`, () => {
     const rng = new Random(5);
     for (const [m, k, n] of SHAPES) {

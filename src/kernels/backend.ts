@@ -65,6 +65,15 @@ export interface Backend {
     g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number,
   ): void;
 
+  /**
+   * m one-output layers at once: out[i] = row i of a · row i of b (k floats each, rows lda and ldb apart), each
+   * summed as gemm sums a one-column output.
+   */
+  rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void;
+
+  /** Their updates: row i of w (k floats, rows ldw apart) += s[i] · row i of a (rows lda apart), as rankUpdate does one column; rows with s[i] = 0 unchanged. */
+  rowsAxpy(w: Float32Array, a: Float32Array, s: Float32Array, m: number, k: number, ldw: number, lda: number): void;
+
   /** out (m,n) = a (m,k) · b (n,k)ᵀ. */
   gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void;
 

@@ -68,6 +68,21 @@ export const referenceBackend: Backend = {
     }
   },
 
+  // These two round as gemm and rankUpdate do here on one column (a float32 sum after every input).
+  rowDots(out, a, b, m, k, lda, ldb) {
+    for (let i = 0; i < m; i++) {
+      out[i] = 0;
+      for (let p = 0; p < k; p++) if (a[i * lda + p] !== 0) out[i] += a[i * lda + p] * b[i * ldb + p];
+    }
+  },
+
+  rowsAxpy(w, a, s, m, k, ldw, lda) {
+    for (let i = 0; i < m; i++) {
+      if (s[i] === 0) continue;
+      for (let p = 0; p < k; p++) if (a[i * lda + p] !== 0) w[i * ldw + p] += a[i * lda + p] * s[i];
+    }
+  },
+
   gemmBT(out, a, b, m, k, n) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {

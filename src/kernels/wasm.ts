@@ -14,6 +14,8 @@ interface KernelExports {
   spmmStacked(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number, ldb: number): void;
   spRankUpdateStacked(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number, ldw: number): void;
   gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
+  rowDots(out: number, a: number, b: number, m: number, k: number, lda: number, ldb: number): void;
+  rowsAxpy(w: number, a: number, s: number, m: number, k: number, ldw: number, lda: number): void;
   adam(w: number, g: number, m: number, v: number, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
   addRow(out: number, v: number, m: number, n: number): void;
   add(out: number, a: number, b: number, len: number): void;
@@ -118,6 +120,14 @@ export class WasmBackend implements Backend {
 
   spRankUpdateStacked(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number): void {
     if (count > 0) this.k.spRankUpdateStacked(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
+  }
+
+  rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void {
+    this.k.rowDots(ptr(out), ptr(a), ptr(b), m, k, lda, ldb);
+  }
+
+  rowsAxpy(w: Float32Array, a: Float32Array, s: Float32Array, m: number, k: number, ldw: number, lda: number): void {
+    this.k.rowsAxpy(ptr(w), ptr(a), ptr(s), m, k, ldw, lda);
   }
 
   gemmBT(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {

@@ -92,6 +92,14 @@ interface BatchState {
   wideRowScale: Float32Array;
   /** Stacked layout: a batch's first-layer sums for every network, (maxBatch, K·H) (predictStacked). */
   wideBatch: Float32Array;
+  /**
+   * Stacked layout with one hidden layer (see EdClassifier.top): every network's output weights, a row of H per
+   * network padded to a cache line, and its two output bias weights, a line per network; then the output unit's
+   * sums, bias, update scales, factors and the two families' factors, ROW_SCALE_STRIDE per group start each.
+   */
+  topW: Float32Array;
+  topBias: Float32Array;
+  topRows: Float32Array;
 }
 
 /** The two allocations every array of a classifier lives in (see carve()). */
@@ -234,6 +242,17 @@ export class EdClassifier implements Rule {
    * network `from`, one cache line per possible start, so that two threads' groups never write one line.
    */
   private readonly wide: { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] } | null;
+  /**
+   * Stacked layout, online, one hidden layer (Kaneko's network): the output units of a group of networks in a
+   * few kernel calls instead of a dozen per network: their weights are rows ld apart (topW); the rest, per
+   * possible group start (see wide): sums then outputs, bias, update scales, factors g, and g of the networks
+   * whose excitatory (pos) or inhibitory (neg) sources learn; one[from][i]: output i of a group from `from`.
+   */
+  private readonly top: {
+    ld: number; w: Float32Array[]; wInh: Float32Array[]; bias: Float32Array[]; biasInh: Float32Array[]; actInh: Float32Array[];
+    out: Float32Array[]; biasEff: Float32Array[]; scale: Float32Array[]; grad: Float32Array[];
+    pos: Float32Array[]; neg: Float32Array[]; one: Float32Array[][];
+  } | null;
   /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
   private viewCache: { job: SequenceJob; views: BatchView[] } | null = null;
   /** learnSequence's outputs and errors, (samples, networks) each; grown when a longer sequence comes. */
@@ -264,6 +283,7 @@ export class EdClassifier implements Rule {
       act: from(shared.wideAct, H), ownAct: nets.map((_, k) => shared.wideAct.subarray(k * H, (k + 1) * H)),
       bias: from(shared.wideBias, H), grad: from(shared.wideGrad, H), rowScale: from(shared.wideRowScale, ROW_SCALE_STRIDE),
     } : null;
+    this.top = this.hasTopRows() ? this.topViews() : null;
     this.scores = new Float32Array(maxBatch * classes);
     const last = this.shapes.length - 1;
     this.layerStep = this.shapes.map((L, l) => {
@@ -321,6 +341,32 @@ export class EdClassifier implements Rule {
   private stackLd(k: number): number {
     const G = this.bandSize();
     return (this.bandEnd(k) - Math.floor(k / G) * G) * this.shapes[0].out;
+  }
+
+  /** Whether the output units' arrays are laid out for EdClassifier.top: the stacked online path, one hidden layer. */
+  private hasTopRows(): boolean {
+    return this.layout === 'stacked' && !this.options.rmsNorm && this.shapes.length === 2;
+  }
+
+  /** Floats between two networks' output weights (see BatchState.topW). */
+  private topLd(): number {
+    const L = this.shapes[1];
+    return Math.ceil((L.srcExc + L.srcInh) / ROW_SCALE_STRIDE) * ROW_SCALE_STRIDE;
+  }
+
+  private topViews(): NonNullable<EdClassifier['top']> {
+    const { shared: sh, networks: K } = this;
+    const ld = this.topLd();
+    const H = this.shapes[0].out;
+    const exc = this.shapes[1].srcExc;
+    const at = (a: Float32Array, per: number, offset = 0) => Array.from({ length: K }, (_, k) => a.subarray(k * per + offset));
+    const rows = (r: number) => at(sh.topRows.subarray(r * K * ROW_SCALE_STRIDE, (r + 1) * K * ROW_SCALE_STRIDE), ROW_SCALE_STRIDE);
+    const out = rows(0);
+    return {
+      ld, w: at(sh.topW, ld), wInh: at(sh.topW, ld, exc), bias: at(sh.topBias, ROW_SCALE_STRIDE), biasInh: at(sh.topBias, ROW_SCALE_STRIDE, 1), actInh: at(sh.wideAct, H, exc),
+      out, biasEff: rows(1), scale: rows(2), grad: rows(3), pos: rows(4), neg: rows(5),
+      one: out.map((o, from) => Array.from({ length: Math.min(ROW_SCALE_STRIDE, K - from) }, (_, i) => o.subarray(i, i + 1))),
+    };
   }
 
   /** Trains/predicts networks through `runner` (a thread pool) instead of one by one on this thread. */
@@ -484,14 +530,17 @@ export class EdClassifier implements Rule {
     else for (let k = from; k < to; k++) be.sigmoid(wide.ownAct[k], wide.ownAct[k], H, 2 / o.u0);
     const amine = this.layerStep[0] * s.lrScale[0];
     let learns = false;
+    if (this.top) this.learnTop(from, to, v, at, job);
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
-      net.act[0].set(wide.ownAct[k]);
-      this.forward(k, v, 1);
-      this.computeError(k, v);
-      job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
-      job.errors[at * this.networks + k] = net.error[0];
-      this.update(k, v, 1);
+      if (!this.top) {
+        net.act[0].set(wide.ownAct[k]);
+        this.forward(k, v, 1);
+        this.computeError(k, v);
+        job.outputs[at * this.networks + k] = net.act[this.shapes.length - 1][0];
+        job.errors[at * this.networks + k] = net.error[0];
+        this.update(k, v, 1);
+      }
       wide.rowScale[from][k - from] = amine * net.error[0];
       learns ||= net.error[0] !== 0;
     }
@@ -504,6 +553,53 @@ export class EdClassifier implements Rule {
       if (e > 0) be.spRankUpdateStacked(net.plusColumns, v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
       if (e !== 0) be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
     }
+  }
+
+  /**
+   * The output units of networks [from, to) learn sample `at` from the group's hidden row (learnOnlineStacked):
+   * what forward, computeError and update do for layer 1 of each network, with the same float operations, as
+   * one call per step for the group (the sigmoid one per network: its one-element path is the one forward takes).
+   */
+  private learnTop(from: number, to: number, v: BatchView, at: number, job: SequenceJob): void {
+    const { backend: be, options: o, shared: s } = this;
+    const top = this.top!;
+    const wide = this.wide!;
+    const H = this.shapes[0].out;
+    const { srcExc, srcInh } = this.shapes[1];
+    const m = to - from;
+    const z = top.out[from];
+    be.rowDots(z, wide.act[from], top.w[from], m, srcExc + srcInh, H, top.ld);
+    const biasEff = top.biasEff[from];
+    for (let k = from; k < to; k++) biasEff[k - from] = o.beta * (top.bias[k][0] + top.bias[k][1]);
+    be.addRow(z, biasEff, 1, m);
+    const gain = 2 / o.u0;
+    for (let i = 0; i < m; i++) be.sigmoid(top.one[from][i], top.one[from][i], 1, gain);
+    const amine = this.layerStep[1] * s.lrScale[0];
+    const scale = top.scale[from];
+    const single = this.networks === 1;
+    for (let k = from; k < to; k++) {
+      const net = this.nets[k];
+      const y = z[k - from];
+      net.act[1][0] = y;
+      net.error[0] = (single ? v.labels[0] : v.labels[0] === k ? 1 : 0) - y;
+      job.outputs[at * this.networks + k] = y;
+      job.errors[at * this.networks + k] = net.error[0];
+      scale[k - from] = amine * net.error[0];
+    }
+    const g = top.grad[from];
+    be.sigmoidGrad(g, z, scale, s.outSign[1], m, 1);
+    // Kaneko: the excitatory sources (and bias) learn from e > 0, the inhibitory ones from e < 0.
+    const pos = top.pos[from];
+    const neg = top.neg[from];
+    for (let i = 0; i < m; i++) {
+      const e = this.nets[from + i].error[0];
+      pos[i] = e > 0 ? g[i] : 0;
+      neg[i] = e < 0 ? g[i] : 0;
+    }
+    be.rowsAxpy(top.w[from], wide.act[from], pos, m, srcExc, top.ld, H);
+    be.rowsAxpy(top.wInh[from], top.actInh[from], neg, m, srcInh, top.ld, H);
+    be.rowsAxpy(top.bias[from], s.betaColumn, pos, m, 1, ROW_SCALE_STRIDE, 0);
+    be.rowsAxpy(top.biasInh[from], s.betaColumn, neg, m, 1, ROW_SCALE_STRIDE, 0);
   }
 
   /** Network k learns one batch of a sequence (samples from `at` on), recording its outputs and errors first. */
@@ -863,11 +959,21 @@ export class EdClassifier implements Rule {
       wideGrad: c.float32(stacked ? this.networks * H : 0, { line: true }),
       wideRowScale: c.float32(stacked ? this.networks * ROW_SCALE_STRIDE : 0, { line: true }),
       wideBatch: c.float32(stacked ? B * this.networks * H : 0, { line: true }),
+      topW: c.float32(this.hasTopRows() ? this.networks * this.topLd() : 0, { line: true }),
+      topBias: c.float32(this.hasTopRows() ? this.networks * ROW_SCALE_STRIDE : 0, { line: true }),
+      topRows: c.float32(this.hasTopRows() ? 6 * this.networks * ROW_SCALE_STRIDE : 0, { line: true }),
     };
+    const topRows = this.hasTopRows();
+    const last = this.shapes.length - 1;
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
-      const w = this.shapes.map((L) => c.float32((L.srcExc + L.srcInh) * L.out));
-      const bias = this.shapes.map((L) => c.float32(2 * L.out));
+      // The output layer's weights live in the shared top rows when there are any (see BatchState.topW).
+      const inTop = (l: number) => topRows && l === last;
+      const w = this.shapes.map((L, l) => {
+        const size = (L.srcExc + L.srcInh) * L.out;
+        return inTop(l) ? shared.topW.subarray(k * this.topLd(), k * this.topLd() + size) : c.float32(size);
+      });
+      const bias = this.shapes.map((L, l) => inTop(l) ? shared.topBias.subarray(k * ROW_SCALE_STRIDE, k * ROW_SCALE_STRIDE + 2) : c.float32(2 * L.out));
       nets.push({
         w, bias,
         wInh: w.map((wl, l) => wl.subarray(this.shapes[l].srcExc * this.shapes[l].out)),
