@@ -7,7 +7,7 @@
 import { type Series, LineChart } from './chart';
 import { LabClient } from './client';
 import { DrawingPad, showImage } from './draw';
-import { type Checksums, type FromWorker, type Panel, type Prediction, type Progress, type ViewInfo, WATCH_SECONDS } from './protocol';
+import { type Checksums, type FromWorker, type Panel, type Prediction, type Progress, type Settings, type ViewInfo, WATCH_SECONDS } from './protocol';
 import { buildForm, fillPreset, presetName, readSettings } from './settings';
 import { drawWeights } from './weights-view';
 
@@ -15,7 +15,7 @@ declare global {
   interface Window {
     edlearnLab: {
       predict(images: number[][]): Promise<Prediction[]>;
-      state(): { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean };
+      state(): { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; settings: Settings; modelLoaded: boolean; dataReady: boolean };
       /** The run the form describes, built on `backend`: weight checksums before and after `updates` updates. */
       checksum(backend: 'wasm-simd' | 'reference', updates: number): Promise<{ backend: string; inputs: unknown[]; configs: unknown[]; rules: Checksums[] }>;
     };
@@ -354,6 +354,7 @@ window.edlearnLab = {
       updates: lab.ed?.update ?? 0,
       samplesPerSecond: lab.ed?.samplesPerSecond ?? 0,
       backend: lab.backend,
+      settings: readSettings(lab.classes),
       modelLoaded: lab.view?.predictFrom === 'file',
       dataReady: lab.dataReady,
     };
