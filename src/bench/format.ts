@@ -20,6 +20,19 @@ function trainingRows(r: BenchReport) {
   });
 }
 
+/**
+ * The online first layer moves one float per multiply-add, so its bound is the memory rate, not GEMM's: its
+ * weight traffic per thread beside a streaming x += y over one band's working set.
+ */
+function memoryBoundLine(r: BenchReport): string {
+  if (!r.stream) return '';
+  const online = r.training.filter((t) => t.gbPerSecondPerThread !== undefined && t.engine === 'current' && t.backend === r.stream!.backend);
+  if (online.length === 0) return '';
+  const rate = r.stream.gbPerSecond;
+  const parts = online.map((t) => `${t.case}, ${t.threads} thread${t.threads > 1 ? 's' : ''}: ${t.gbPerSecondPerThread!.toFixed(1)} GB/s per thread (${(100 * t.gbPerSecondPerThread! / rate).toFixed(0)} %)`);
+  return `Weight traffic of the online first layer (forward read, update read and write): ${parts.join('; ')}, of a streaming x += y over one band's ${r.stream.megabytes.toFixed(1)} MB arrays on one thread (${rate.toFixed(1)} GB/s).`;
+}
+
 const met = (m: boolean | null) => (m === null ? 'n/a' : m ? 'yes' : 'NO');
 
 export function formatBenchReport(report: BenchReport): string {
@@ -36,6 +49,8 @@ export function formatBenchReport(report: BenchReport): string {
     table(report.evaluation.map((e) => ({ model: e.model, backend: e.backend, threads: e.threads, images: e.images, ms: e.milliseconds, 'images/s': Math.round(e.imagesPerSecond) }))),
   ];
   if (report.memory) lines.push(`\nMemory: ${report.memory.case}: peak RSS ${report.memory.peakRssMB.toFixed(0)} MB`);
+  const bound = memoryBoundLine(report);
+  if (bound) lines.push(`\n${bound}`);
   lines.push('\nTargets', table(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))));
   return lines.join('\n');
 }
@@ -60,6 +75,7 @@ export function formatSpeedMarkdown(report: BenchReport): string {
     `Best GEMM (GFLOP/s): ${gemm.join(', ')}. Parallel ceiling: ${report.ceilings.map((c) => `${c.case}: ${c.threads} copies of its kernels at once run ${c.speedup.toFixed(2)}× one copy alone`).join('; ') || 'not measured'}.`,
     `Evaluation of the ${report.evaluation[0]?.images.toLocaleString('en') ?? '?'} test images: ${report.evaluation.map((e) => `${e.milliseconds.toFixed(1)} ms (${e.backend}, ${e.threads} thread${e.threads > 1 ? 's' : ''})`).join(', ')}.`,
     report.memory ? `Peak RSS of ${report.memory.case}: ${report.memory.peakRssMB.toFixed(0)} MB.` : '',
+    ...[memoryBoundLine(report)].filter(Boolean),
     '',
     markdownTable(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))),
   ].join('\n');

@@ -21,6 +21,7 @@ import { benchKernels, type KernelResult } from './kernels.js';
 import { machine } from './stats.js';
 import { benchTraining, type Engine, TRAINING_CASES, type TrainingResult } from './training.js';
 import { benchTargets, type Target } from './targets.js';
+import { benchStream, type StreamResult } from './stream.js';
 
 export { formatBenchReport, formatSpeedMarkdown } from './format.js';
 
@@ -43,6 +44,8 @@ export interface BenchReport {
   /** Per training case timed on several threads: the machine's ceiling for that many threads on its kernels. */
   ceilings: ({ case: string; backend: string } & Ceiling)[];
   evaluation: EvaluationResult[];
+  /** The streaming rate over one band's working set (the online stacked path's bound, see stream.ts); older reports lack it. */
+  stream?: StreamResult;
   memory: { case: string; peakRssMB: number } | null;
   targets: Target[];
 }
@@ -117,11 +120,18 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     }
   }
 
+  // One band of kaneko-mnist's stacked W⁺ + W⁻ (N rows of band·H floats): what a thread learns a sequence on.
+  const kanekoCase = TRAINING_CASES[3];
+  const K = edNetworkCount(kanekoCase.rule, tasks.all.classes);
+  const bandFloats = tasks.all.inputs * edBandSize(K, tasks.all.inputs, kanekoCase.rule.units) * kanekoCase.rule.units;
+  log(`stream: x += y over ${(bandFloats * 4 / 2 ** 20).toFixed(1)} MB arrays · ${best}`);
+  const stream = benchStream(getBackend(best), bandFloats);
+
   log('memory: 10-class training in a child process');
   const memory = measureMemory();
   const report: BenchReport = {
     format: 'edlearn-bench', version: VERSION, time: new Date().toISOString(), machineBefore: before, machineAfter: machine(),
-    backends, kernels, training, ceilings, evaluation, memory, targets: [],
+    backends, kernels, training, ceilings, evaluation, stream, memory, targets: [],
   };
   report.targets = benchTargets(report);
   return report;

@@ -49,6 +49,8 @@ export interface TrainingResult {
   /** Multiply-adds × 2 the kernels execute per second, over all threads, and per thread. */
   gflops: number;
   gflopsPerThread: number;
+  /** Online stacked only: bytes of first-layer weights read and written per second per thread (see executedBytes). */
+  gbPerSecondPerThread?: number;
   /** Samples actually trained per repeat (a partial epoch for slow backends, then scaled to one epoch). */
   samplesTimed: number;
   repeats: number;
@@ -75,6 +77,23 @@ export function executedFlops(c: TrainingCase, task: Task, layout: EdLayout): nu
   else first += Math.ceil(samples / c.batch) * task.inputs * H * networks; // W⁺ + W⁻ rebuilt: one add per weight
   const upper = (layers - 1) * (2 * H * H + 2 * (H / 2) * H) + 2 * H + 2 * (H / 2); // hidden → hidden, → output
   return first + upper * samples * networks;
+}
+
+/**
+ * Online stacked layout: bytes of the first layer's weights the kernels move per epoch. Every sample reads its
+ * non-zero rows of W⁺ + W⁻ for all K networks (forward), reads and writes them again (update), and reads and
+ * writes W⁺ of the networks with e > 0 (one-vs-rest: the label's). Other cases (batches reuse each row for many
+ * samples): undefined.
+ */
+export function executedBytes(c: TrainingCase, task: Task, layout: EdLayout): number | undefined {
+  if (layout !== 'stacked' || c.batch !== 1) return undefined;
+  const H = c.rule.units;
+  const networks = edNetworkCount(c.rule, task.classes);
+  let nonZero = 0;
+  for (const v of task.train.x) if (v !== 0) nonZero++;
+  let positive = 0;
+  for (const l of task.train.labels) if (networks === 1 ? l === 1 : true) positive++;
+  return 4 * H * nonZero * (3 * networks) + 8 * H * nonZero * (positive / task.train.count);
 }
 
 export function benchTraining(c: TrainingCase, task: Task, backendName: string, threads: number, opts: { repeats: number; engine: Engine; maxSamples?: number }): TrainingResult {
@@ -106,9 +125,11 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   }
   const secondsPerEpoch = median(perEpoch);
   const gflops = executedFlops(c, task, layout) / secondsPerEpoch / 1e9;
+  const bytes = executedBytes(c, task, layout);
   return {
     case: c.name, backend: backendName, engine: opts.engine, layout, threads: used, secondsPerEpoch,
     samplesPerSecond: task.train.count / secondsPerEpoch, gflops, gflopsPerThread: gflops / used,
+    ...(bytes === undefined ? {} : { gbPerSecondPerThread: bytes / secondsPerEpoch / used / 1e9 }),
     samplesTimed: samples, repeats: opts.repeats,
   };
 }
