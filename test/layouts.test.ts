@@ -13,6 +13,7 @@ import type { Rule } from '../src/rules/rule.js';
 import { buildRule, maxBatchFor } from '../src/train/build.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
 import { train, type TrainResult } from '../src/train/trainer.js';
+import { Random } from '../src/random.js';
 import { assertAllClose } from './helpers.js';
 
 const mnist = loadMnist();
@@ -73,4 +74,36 @@ test('the stacked layout learns what the per-network one does, within float32 ro
     assertAllClose(a[i], c[i], { rtol: 1e-3, atol: 1e-5 });
   }
   assert.ok(Math.abs(stacked.result.finalValAccuracy - perNetwork.result.finalValAccuracy) <= 0.01);
+});
+
+test('a group of more than 16 networks (26 classes of 40 inputs: one band) learns as the per-network layout does, on 1 and 2 threads', () => {
+  const rng = new Random(3);
+  const split = (count: number) => {
+    const labels = Uint8Array.from({ length: count }, () => Math.floor(rng.next() * 26));
+    // Each class lights its own few inputs, plus noise: learnable, sparse like images.
+    const x = new Uint8Array(count * 40);
+    labels.forEach((l, i) => {
+      for (let j = 0; j < 40; j++) if (j % 26 === l || rng.next() < 0.1) x[i * 40 + j] = 1 + Math.floor(rng.next() * 255);
+    });
+    return { x, labels, count };
+  };
+  const letters: Task = {
+    name: 'letters', inputs: 40, classes: 26, classNames: Array.from({ length: 26 }, (_, k) => String.fromCharCode(97 + k)), scale: 1 / 255,
+    train: split(600), validation: split(100), test: split(100), source: { dataset: 'generated', fingerprint: 'letters' },
+  };
+  const runOn = (layout: EdLayout, threads: number) => {
+    const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 8 });
+    const rule = buildRule({ config, inputs: 40, classes: 26, maxBatch: maxBatchFor(1), layout }, getBackend('wasm-simd'));
+    const pool = spreadNetworks(rule, threads, 1);
+    try {
+      train(rule, letters, { batch: 1, epochs: 2, seed: 2, order: 'shuffle', evalEvery: 400 });
+    } finally {
+      void pool?.close();
+    }
+    return rule;
+  };
+  const stacked = runOn('stacked', 1);
+  assert.equal(hash(runOn('stacked', 2)), hash(stacked));
+  const perNetwork = runOn('per-network', 1).parameters();
+  stacked.parameters().forEach((p, i) => assertAllClose(p, perNetwork[i], { rtol: 1e-3, atol: 1e-5 }));
 });

@@ -118,8 +118,8 @@ export type EdLayout = 'per-network' | 'stacked';
  * A run of updates handed to the networks at once (independent networks only): samples [0, size) in order,
  * `batch` per update (the last one may be shorter). start/end/labels live in the backend's memory; outputs and
  * errors (networks, size) receive each network's output and error of every sample, before its update: a row per
- * network, so that threads learning different networks side by side do not write one cache line (as rows per
- * sample made them do, at every sample: 2 threads ran 1.15× slower).
+ * network, so that threads learning different networks side by side do not write one cache line at every sample
+ * (as a row per sample made them do).
  */
 export interface SequenceJob {
   size: number;
@@ -257,7 +257,7 @@ export class EdClassifier implements Rule {
   } | null;
   /** learnNetworks' batch views of the last sequence arrays it was given (see batchViews). */
   private viewCache: { job: SequenceJob; views: BatchView[] } | null = null;
-  /** learnSequence's outputs and errors, (samples, networks) each; grown when a longer sequence comes. */
+  /** learnSequence's outputs and errors, (networks, samples) each; grown when a longer sequence comes. */
   private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
 
   /**
@@ -367,7 +367,7 @@ export class EdClassifier implements Rule {
     return {
       ld, w: at(sh.topW, ld), wInh: at(sh.topW, ld, exc), bias: at(sh.topBias, ROW_SCALE_STRIDE), biasInh: at(sh.topBias, ROW_SCALE_STRIDE, 1), actInh: at(sh.wideAct, H, exc),
       out, biasEff: rows(1), scale: rows(2), grad: rows(3), pos: rows(4), neg: rows(5),
-      one: out.map((o, from) => Array.from({ length: Math.min(ROW_SCALE_STRIDE, K - from) }, (_, i) => o.subarray(i, i + 1))),
+      one: out.map((o, from) => Array.from({ length: K - from }, (_, i) => o.subarray(i, i + 1))),
     };
   }
 
@@ -966,10 +966,10 @@ export class EdClassifier implements Rule {
     };
     const topRows = this.hasTopRows();
     const last = this.shapes.length - 1;
+    // The output layer's weights live in the shared top rows when there are any (see BatchState.topW).
+    const inTop = (l: number) => topRows && l === last;
     const nets: EdNetworkView[] = [];
     for (let k = 0; k < this.networks; k++) {
-      // The output layer's weights live in the shared top rows when there are any (see BatchState.topW).
-      const inTop = (l: number) => topRows && l === last;
       const w = this.shapes.map((L, l) => {
         const size = (L.srcExc + L.srcInh) * L.out;
         return inTop(l) ? shared.topW.subarray(k * this.topLd(), k * this.topLd() + size) : c.float32(size);
