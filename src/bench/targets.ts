@@ -57,8 +57,16 @@ export function benchTargets(r: BenchReport): Target[] {
   const a1 = find(all.name, 'current', 'one');
   const a0 = find(all.name, 'baseline', 'one');
   if (a1 && a0) {
+    // The issue's alternative to the 2-thread target: judged only where cores do not scale.
     const ratio = a0.secondsPerEpoch / a1.secondsPerEpoch;
-    out.push({ target: `${all.name}: ≥ 1.5× faster per thread than the baseline engine`, value: `${ratio.toFixed(2)}× (${s(a0)} → ${s(a1)})`, met: ratio >= 1.5 });
+    const ceil = ceiling(all.name);
+    const scales = ceil !== undefined && ceil.speedup >= SCALING_CEILING;
+    const value = `${ratio.toFixed(2)}× (${s(a0)} → ${s(a1)})`;
+    out.push({
+      target: `${all.name}: ≥ 1.5× faster per thread than the baseline engine (where cores do not scale)`,
+      value: scales ? `${value}; cores scale here, so the 2-thread target applies` : value,
+      met: scales ? null : ratio >= 1.5,
+    });
   }
   const p = find(pair.name, 'current', 'one');
   if (p) out.push({ target: `${pair.name}: ≤ 10 ms per epoch`, value: `${(p.secondsPerEpoch * 1000).toFixed(1)} ms (${p.backend})`, met: p.secondsPerEpoch <= 0.01 });
