@@ -97,9 +97,9 @@ export function executedBytes(c: TrainingCase, task: Task, layout: EdLayout): nu
 }
 
 /**
- * The block timed, counting from 1. Online kaneko-mnist on 2 threads (blocks of 12,000 samples, a fresh pool):
- * block 1 ran 1.7–2.4× and block 2 1.25–1.35× slower than blocks 3–8, which ran within a few % of each other;
- * on 1 thread block 2 was already as fast as the rest (measured).
+ * The block timed, counting from 1. Online kaneko-mnist on 2 threads (blocks of 12,000 samples, a fresh pool, four
+ * runs): block 1 ran 1.8–2.4× and block 2 1.2–1.35× slower than the median of blocks 3–8; on 1 thread block 2 was
+ * already as fast as the rest (measured).
  */
 const TIMED_BLOCK = 3;
 
