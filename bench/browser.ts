@@ -13,7 +13,7 @@ import { VERSION } from '../src/version.js';
 import { runInputs } from '../web/src/run-input.js';
 import type { Settings } from '../web/src/protocol.js';
 
-const RUNS = 5;
+const RUNS = 9;
 const EPOCHS = 200;
 const DATA = join(process.cwd(), 'web/public/data');
 const { url, server } = await startServer({ dir: join(process.cwd(), 'web-dist') });
