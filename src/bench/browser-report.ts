@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { median } from './stats.js';
 
 export const BROWSER_FORMAT = 'edlearn-browser-bench/1';
 
@@ -24,8 +25,6 @@ export interface BrowserReport {
   /** median(page) / median(node). */
   ratio: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export function browserRatio(page: number[], node: number[]): number {
   return median(page) / median(node);

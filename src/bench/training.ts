@@ -62,14 +62,20 @@ export interface TrainingResult {
  * (added to directly in online learning, rebuilt once per batch otherwise). Stacked: the forward pass, W⁺ + W⁻,
  * and W⁺ for the samples with e > 0 (one-vs-rest: the label's network; one network: the class-1 samples).
  */
-export function executedFlops(c: TrainingCase, task: Task, layout: EdLayout): number {
-  const { units: H, layers } = c.rule;
-  const networks = edNetworkCount(c.rule, task.classes);
-  const samples = task.train.count;
+/** Non-zero inputs of the training split, and its samples with e > 0 for some network (one network: class 1). */
+function trainingCounts(task: Task, networks: number): { nonZero: number; positive: number } {
   let nonZero = 0;
   let positive = 0;
   for (const v of task.train.x) if (v !== 0) nonZero++;
   for (const l of task.train.labels) if (networks === 1 ? l === 1 : true) positive++;
+  return { nonZero, positive };
+}
+
+export function executedFlops(c: TrainingCase, task: Task, layout: EdLayout): number {
+  const { units: H, layers } = c.rule;
+  const networks = edNetworkCount(c.rule, task.classes);
+  const samples = task.train.count;
+  const { nonZero, positive } = trainingCounts(task, networks);
   const firstPass = 2 * nonZero * H; // one pass over the first layer's non-zero rows, every sample, one network
   let first = 2 * firstPass * networks; // forward + the learning family (stacked: W⁺ + W⁻)
   if (layout === 'stacked') first += firstPass * (positive / samples);
@@ -89,10 +95,7 @@ export function executedBytes(c: TrainingCase, task: Task, layout: EdLayout): nu
   if (layout !== 'stacked' || c.batch !== 1) return undefined;
   const H = c.rule.units;
   const networks = edNetworkCount(c.rule, task.classes);
-  let nonZero = 0;
-  for (const v of task.train.x) if (v !== 0) nonZero++;
-  let positive = 0;
-  for (const l of task.train.labels) if (networks === 1 ? l === 1 : true) positive++;
+  const { nonZero, positive } = trainingCounts(task, networks);
   return 4 * H * nonZero * (3 * networks) + 8 * H * nonZero * (positive / task.train.count);
 }
 

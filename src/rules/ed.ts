@@ -578,12 +578,11 @@ export class EdClassifier implements Rule {
     for (let i = 0; i < m; i++) be.sigmoid(top.one[from][i], top.one[from][i], 1, gain);
     const amine = this.layerStep[1] * s.lrScale[0];
     const scale = top.scale[from];
-    const single = this.networks === 1;
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
       const y = z[k - from];
       net.act[1][0] = y;
-      net.error[0] = (single ? v.labels[0] : v.labels[0] === k ? 1 : 0) - y;
+      this.computeError(k, v);
       job.outputs[k * job.size + at] = y;
       job.errors[k * job.size + at] = net.error[0];
       scale[k - from] = amine * net.error[0];
