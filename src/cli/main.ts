@@ -48,7 +48,7 @@ export function buildProgram(): Command {
 
   const rl = program.command('rl')
     .description('reinforcement learning with ED: train an agent on CartPole-v1 or the reward-only MNIST task (or play a saved one) and print the summary')
-    .argument('<env>', `environment: ${ENV_NAMES.join(', ')} (mnist: the reward-only task, the label is never shown)`);
+    .argument('<env>', `environment: ${ENV_NAMES.join(', ')} (cartpole, acrobot, mountaincar: Gym's classic control; mnist: the reward-only task, the label is never shown)`);
   for (const flag of optionFlags(RL_OPTIONS, rlDefaultText)) rl.addOption(flag);
   rl
     .option('--log <file>', 'write NDJSON events (start with the config, one per episode — mnist: one per evaluation —, end) to this file')
@@ -79,7 +79,7 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')

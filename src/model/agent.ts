@@ -18,7 +18,7 @@ export interface AgentHeader extends Pick<ModelHeader, 'version' | 'time' | 'see
   format: typeof AGENT_FORMAT;
   formatVersion: typeof AGENT_FORMAT_VERSION;
   config: RlConfig;
-  env: { name: string; actions: number; observationSize: number; features: number; encoding: string; valueScale: number };
+  env: { name: string; actions: number; observationSize: number; features: number; encoding: string; valueScale: number; valueMin?: number };
   /** How training went, and the greedy test accuracy of the MNIST task. */
   result: RlResult & { accuracy?: number };
 }

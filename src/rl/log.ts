@@ -10,7 +10,7 @@ export const RL_LOG_FORMAT_VERSION = 1;
 export interface RlStartEvent extends Pick<RunHeader, 'event' | 'formatVersion' | 'version' | 'time' | 'run' | 'experiment' | 'machine' | 'backend' | 'parameters'> {
   format: typeof RL_LOG_FORMAT;
   config: RlConfig;
-  env: AgentHeader['env'] & { train?: number; validation?: number; test?: number };
+  env: AgentHeader['env'] & { solvedAt?: number | null; train?: number; validation?: number; test?: number };
 }
 
 /** The MNIST task's greedy validation accuracy after `episode` images. */
