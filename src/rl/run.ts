@@ -4,16 +4,14 @@
  * MNIST task: one per evaluation), read the test images once at the end, and play a loaded agent greedily.
  * It never prints.
  */
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { datasetAt } from '../data/cache.js';
 import { holdOut } from '../data/holdout.js';
 import { buildTask, type Task } from '../data/tasks.js';
-import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
-import type { ExperimentTag } from '../report/types.js';
-import { loadDataset } from '../train/run.js';
+import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
+import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import { RUN_DEFAULTS } from '../options/run.js';
-import { VERSION } from '../version.js';
 import { Acrobot } from './acrobot.js';
 import { type Agent, createAgent, valueHeadOf } from './agent.js';
 import { CartPole } from './cartpole.js';
@@ -22,21 +20,15 @@ import { MountainCar } from './mountaincar.js';
 import { type RlConfig, type RlInput, resolveRlConfig } from './config.js';
 import { ACROBOT_SCALES, type Encoding, MOUNTAINCAR_OFFSETS, MOUNTAINCAR_SCALES, pixelEncoding, RBF_CENTRES, rbfEncoding } from './encoding.js';
 import type { Env } from './env.js';
-import { envSeed, type EpisodeRecord, greedyAccuracy, type GreedySummary, playGreedy, type RlResult, trainAgent } from './loop.js';
+import { envSeed, type EpisodeRecord, greedyAccuracy, type GreedySummary, playGreedy, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
-import { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
 
-export { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
-
-export interface RlHooks {
+/** Where the run logs (run id "rl" by default), and what it reports as it goes. */
+export interface RlHooks extends LogTarget {
   /** Called once the episodes to run are known (the MNIST task: one pass over the training images). */
   onStart?: (episodes: number) => void;
   onEpisode?: (e: EpisodeRecord) => void;
   onEval?: (e: RlEvalRecord) => void;
-  log?: string;
-  writer?: { writeLine(line: string): void };
-  runId?: string;
-  experiment?: ExperimentTag;
 }
 
 export interface RlOutcome {
@@ -47,13 +39,7 @@ export interface RlOutcome {
   agent: Agent;
 }
 
-/**
- * A run's summary (the end event and --json): the loop's result, the final agent played greedily (ε = 0, no
- * learning) for GREEDY_EPISODES episodes on a seed stream apart from training's (the MNIST task: over the test
- * images, reward 1 when right, so its mean is the test accuracy), and the mean |w| of the columns before and after.
- */
-export type RlSummary = RlResult & { greedy: GreedySummary; weights: { start: number; end: number }; accuracy?: number; validationAccuracy?: number };
-
+/** Episodes the final agent plays greedily for the summary (on its own seed stream). */
 export const GREEDY_EPISODES = 100;
 /** Salt of the greedy evaluation's environment stream (training's is 3, the lab's replays 5). */
 export const GREEDY_SALT = 7;
@@ -65,7 +51,7 @@ export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
   if (config.env === 'acrobot') return { env: new Acrobot(), encoding: rbfEncoding(ACROBOT_SCALES) };
   if (config.env === 'mountaincar') return { env: new MountainCar(), encoding: rbfEncoding(MOUNTAINCAR_SCALES, RBF_CENTRES, MOUNTAINCAR_OFFSETS) };
-  const ds = loadDataset({ task: { kind: 'all', data: config.data } })!;
+  const ds = datasetAt(config.data);
   const files = buildTask(ds, 'all', []);
   // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
   const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed) : { train: files.train, validation: files.validation };
@@ -85,22 +71,15 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const backend = getBackend(config.backend);
   const { env, encoding, task } = buildEnv(config);
   const head = valueHeadOf(env, config.gamma);
-  const scale = head.max;
   const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: head.max, valueMin: head.min }, backend);
   const weightsStart = meanAbsWeight(agent.columns);
-  const run = hooks.runId ?? 'rl';
   const header: RlStartEvent = {
-    event: 'start', format: RL_LOG_FORMAT, formatVersion: RL_LOG_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(), run,
-    experiment: hooks.experiment, machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-    config, backend: backend.name,
-    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: scale, valueMin: head.min, solvedAt: env.solvedAt,
+    ...startFields(RL_LOG_FORMAT, hooks, 'rl'), config, backend: backend.name,
+    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: head.max, valueMin: head.min, solvedAt: env.solvedAt,
       ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}) },
     parameters: agent.columns.parameters().reduce((n, p) => n + p.length, 0),
   };
-  const file = hooks.log ? new AtomicLineWriter(hooks.log) : null;
-  const log = file ?? hooks.writer ?? null;
-  log?.writeLine(JSON.stringify(header));
-  try {
+  return withRunLog(hooks, header, (log) => {
     const episodes = config.episodes ?? task?.train.count ?? 1000;
     hooks.onStart?.(episodes);
     let rewarded = 0;
@@ -112,7 +91,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
         rewarded += e.return;
         since++;
         const weights = e.episode % WEIGHTS_EVERY === 0 ? { weights: round(meanAbsWeight(agent.columns), 5) } : {};
-        if (!task) log?.writeLine(JSON.stringify({ event: 'episode', run, ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3), ...weights }));
+        if (!task) log.event('episode', { ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3), ...weights });
         hooks.onEpisode?.(e);
       },
       evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
@@ -122,7 +101,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
         const record: RlEvalRecord = { episode, steps, validationAccuracy, rewardRate: rewarded / Math.max(1, since) };
         rewarded = 0;
         since = 0;
-        log?.writeLine(JSON.stringify({ event: 'eval', run, ...record }));
+        log.event('eval', record);
         hooks.onEval?.(record);
       },
     });
@@ -132,13 +111,8 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       ? { episodes: task.test.count, mean: accuracy, min: accuracy === 1 ? 1 : 0 }
       : greedySummary(playGreedy(agent, buildEnv(config).env, encoding, GREEDY_EPISODES, envSeed(config.seed, GREEDY_SALT)));
     const summary: RlSummary = { ...result, greedy, weights: { start: weightsStart, end: meanAbsWeight(agent.columns) }, ...(task ? { accuracy, validationAccuracy } : {}) };
-    log?.writeLine(JSON.stringify({ event: 'end', run, ...summary }));
-    file?.close();
-    return { header, result: summary, returns, agent };
-  } catch (err) {
-    file?.abort();
-    throw err;
-  }
+    return { end: summary, value: { header, result: summary, returns, agent } };
+  });
 }
 
 export function greedySummary(returns: number[]): GreedySummary {
