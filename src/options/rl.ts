@@ -27,6 +27,7 @@ export const RL_OPTIONS = {
   double: choice(['none', 'double', 'clipped'], "the DQN agents' next-state value: none max of the target columns; double the target columns at the online argmax; clipped the lower of target and online there"),
   failShare: nonNegative('the DQN agents: share of each batch drawn from the memory of terminal transitions (0: off)', 1),
   failMemory: integer(1, 10_000_000, 'the DQN agents: terminal transitions the failure memory holds'),
+  anneal: integer(0, 1_000_000_000, 'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)'),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
   critic: flag("ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces (Barto, Sutton & Anderson 1983)"),
   trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),

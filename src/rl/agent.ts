@@ -69,7 +69,7 @@ export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: 
 export function createAgent(config: RlConfig, shape: AgentShape, backend: Backend): Agent {
   const rng = new Random(config.seed).fork(2);
   const columns = buildAgentColumns(config, shape, backend);
-  const head = new ValueHead(shape.valueMin ?? 0, shape.valueScale, (config.backprop?.loss as string | undefined) === 'huber');
+  const head = new ValueHead(shape.valueMin ?? 0, shape.valueScale, config.backprop?.loss === 'huber');
   if (config.agent === 'ed-columns') {
     const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
     return new ColumnAgent(config, columns, rng, critic, head);

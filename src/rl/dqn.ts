@@ -7,7 +7,8 @@
  * Q′(s′): 'none' max_a′ Q_target(s′, a′); 'double' Q_target(s′, a*), a* = argmax_a′ Q(s′, a′) (van Hasselt);
  * 'clipped' the lower of Q_target(s′, a*) and Q(s′, a*), which damps over-estimation further. It is the target of
  * the taken action's column only: with ED its amine is e = t − y; with backprop a step on the MSE (t − y)².
- * `decay` shrinks every weight by (1 − decay) per update (homeostasis: ED's weights otherwise only grow).
+ * Homeostasis (ED's weights otherwise only grow): `anneal` τ scales the amine of step t by τ / (τ + t), an α
+ * schedule; `decay` shrinks every weight by (1 − decay) per update.
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
@@ -30,6 +31,7 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly targets: Float32Array;
   private readonly byAction: Int32Array;
   private readonly sorted: Float32Array;
+  private readonly gains: Float32Array;
   private updates = 0;
 
   constructor(config: RlConfig, columns: Columns, private readonly target: Columns, readonly head: ValueHead, rng: Random) {
@@ -42,6 +44,7 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     this.targets = new Float32Array(config.batch);
     this.byAction = new Int32Array(config.batch);
     this.sorted = new Float32Array(config.batch);
+    this.gains = new Float32Array(config.batch);
     target.copyFrom(columns);
   }
 
@@ -83,7 +86,10 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
         this.byAction[n] = picks[b];
         this.sorted[n++] = this.targets[b];
       }
-      if (n > 0) this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted.subarray(0, n));
+      if (n === 0) continue;
+      // The α schedule scales ED's amine (bp-dqn's Adam has its own step sizes).
+      const anneal = this.config.anneal > 0 && this.name === 'ed-dqn' ? this.gains.subarray(0, n).fill(this.config.anneal / (this.config.anneal + this.steps)) : undefined;
+      this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted.subarray(0, n), anneal);
     }
     if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0) shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
   }

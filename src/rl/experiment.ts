@@ -1,6 +1,6 @@
 /**
- * `edlearn experiment rl`: the three agents on CartPole-v1, Acrobot-v1, MountainCar-v0 and the reward-only MNIST
- * task (one pass over the training images), on 10 reported seeds (11–20) that no setting was chosen on (the
+ * `edlearn experiment rl`: the three agents on CartPole-v1, Acrobot-v1, MountainCar-v0 (RL_EPISODES each) and the
+ * reward-only MNIST task (one pass over the training images), on 10 reported seeds (11–20) that no setting was chosen on (the
  * defaults in rl/config.ts were chosen on seeds 1–10), every setting at its default. One NDJSON log per
  * environment and agent, each written whole when its seeds are done: docs/results/logs/rl-<env>-<agent>.ndjson.
  */
@@ -14,6 +14,11 @@ import { runRl } from './run.js';
 /** Seeds no default was chosen on (rl/config.ts looked at seeds 1–10). */
 export const RL_SEEDS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 export const RL_EXPERIMENT_ENVS: readonly EnvName[] = ['cartpole', 'acrobot', 'mountaincar', 'mnist'];
+/**
+ * Episodes per run. The issue asks for 1,000 on CartPole; this session's shared 2 vCPUs fit 500 (the horizon of
+ * the "solved within 500 episodes" target) and 300 on Acrobot and MountainCar. The MNIST task: one pass.
+ */
+export const RL_EPISODES: Record<EnvName, number | undefined> = { cartpole: 500, acrobot: 300, mountaincar: 300, mnist: undefined };
 
 export interface RlExperimentHooks {
   onRunStart?: (label: string, index: number, total: number) => void;
@@ -32,7 +37,7 @@ export function runRlExperiment(logs: string, hooks: RlExperimentHooks = {}, see
       for (const seed of seeds) {
         const label = `${env} · ${agent} · seed ${seed}`;
         hooks.onRunStart?.(label, index++, total);
-        const o = runRl({ env, agent, seed }, {
+        const o = runRl({ env, agent, seed, episodes: RL_EPISODES[env] }, {
           writer, runId: `${env}-${agent}-${seed}`, onEpisode: hooks.onEpisode,
           experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
         });
