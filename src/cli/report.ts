@@ -1,7 +1,10 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
+import { RL_LOG_FORMAT } from '../log/events.js';
+import { logFormat } from '../log/read.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
@@ -19,11 +22,12 @@ export interface ReportCommandOptions {
 
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   if (options.markdown) {
-    const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
-      .sort((a, b) => rank(a.id) - rank(b.id));
-    out(markdownTables(experiments, ARTICLE_REPORT.conclude));
     const rl = readRlLogs(options.logs, { allowPartial: options.allowPartial });
-    if (rl.length > 0) out(`\n${rlMarkdown(rl)}`);
+    // RL logs alone (a directory of them, such as the RL tuning runs) print only their tables.
+    const experiments = rl.length > 0 && !hasClassifierLogs(options.logs) ? [] : readLogs(options.logs, { allowPartial: options.allowPartial })
+      .sort((a, b) => rank(a.id) - rank(b.id));
+    if (experiments.length > 0) out(markdownTables(experiments, ARTICLE_REPORT.conclude));
+    if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
     const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
     if (sessions) out(`\n${sessions}`);
     return;
@@ -32,6 +36,15 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`
     + (r.incompleteRuns > 0 ? `; ${plural(r.incompleteRuns, 'incomplete run')} marked as such` : ''));
+}
+
+/** Whether any log among `paths` (files, or directories of them) is not an RL log. */
+function hasClassifierLogs(paths: string[]): boolean {
+  return paths.some((p) => {
+    if (!existsSync(p)) return false;
+    const files = statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+    return files.some((f) => logFormat(readFileSync(f, 'utf8')) !== RL_LOG_FORMAT);
+  });
 }
 
 /** Experiments in the report's order. */

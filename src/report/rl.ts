@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../errors.js';
 import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
 import { logFormat, readEvents } from '../log/read.js';
+import { resolveRlConfig } from '../rl/config.js';
 import type { EpisodeRecord } from '../rl/loop.js';
 import { renderPng, renderSvg } from './figures.js';
 import { escapeHtml, figure, type ReportFigure } from './html.js';
@@ -61,7 +62,25 @@ function parseRlLog(text: string, name: string, allowPartial: boolean): RlRunLog
 }
 
 const AGENTS = ['ed-dqn', 'ed-columns', 'bp-dqn'];
-const byAgent = (runs: RlRunLog[]) => AGENTS.map((a) => ({ agent: a, runs: runs.filter((r) => r.start.config.agent === a) })).filter((g) => g.runs.length > 0);
+/** Settings a run may change from its agent's defaults: a run that does is its own row ("ed-dqn gamma 0.99"). */
+const VARIED = ['gamma', 'lr', 'double', 'failShare', 'anneal', 'decay', 'targetPeriod', 'batch', 'critic', 'success', 'trace', 'traceDecay'] as const;
+
+/** The agent and the settings in which a run differs from today's defaults (none: the agent's name alone). */
+export function variantLabel(config: RlStartEvent['config']): string {
+  const defaults = resolveRlConfig({ env: config.env, agent: config.agent });
+  const value = (c: RlStartEvent['config'], k: string) => (k === 'lr' ? (c.ed ?? c.backprop)?.lr : (c as unknown as Record<string, unknown>)[k]);
+  const diffs = VARIED.filter((k) => value(config, k) !== undefined && value(config, k) !== value(defaults, k)).map((k) => `${k} ${String(value(config, k))}`);
+  return [config.agent, ...diffs].join(' ');
+}
+
+const byAgent = (runs: RlRunLog[]) => {
+  // Runs of different budgets (tuning) are told apart by their episodes too.
+  const budgets = new Set(runs.map((r) => r.start.config.episodes));
+  const label = (r: RlRunLog) => variantLabel(r.start.config) + (budgets.size > 1 ? `, ${r.start.config.episodes} episodes` : '');
+  const labels = [...new Set(runs.map(label))]
+    .sort((a, b) => AGENTS.indexOf(a.split(' ')[0]) - AGENTS.indexOf(b.split(' ')[0]) || a.localeCompare(b));
+  return labels.map((l) => ({ agent: l, runs: runs.filter((r) => label(r) === l) }));
+};
 const ofEnv = (runs: RlRunLog[], env: string) => runs.filter((r) => r.start.config.env === env);
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const meanSd = (values: number[], digits = 1, unit = '') => {

@@ -12,7 +12,7 @@ import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
 import { DqnAgent } from './dqn.js';
-import { ValueHead } from './value-head.js';
+import { VALUE_MARGIN, ValueHead } from './value-head.js';
 
 /** One step as the agent sees it: encoded features before and after. */
 export interface Transition {
@@ -48,6 +48,8 @@ export interface AgentShape {
   valueScale: number;
   /** Bottom of the value range (valueScale(env.minReward, …) when rewards are negative); 0 if absent. */
   valueMin?: number;
+  /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
+  horizon?: number;
 }
 
 /** The rule of an agent's columns: backprop for bp-dqn, ED for the others, with their options. */
@@ -69,7 +71,7 @@ export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: 
 export function createAgent(config: RlConfig, shape: AgentShape, backend: Backend): Agent {
   const rng = new Random(config.seed).fork(2);
   const columns = buildAgentColumns(config, shape, backend);
-  const head = new ValueHead(shape.valueMin ?? 0, shape.valueScale, config.backprop?.loss === 'huber');
+  const head = new ValueHead(shape.valueMin ?? 0, shape.valueScale, config.backprop?.loss === 'huber', shape.horizon === 1 ? 0 : VALUE_MARGIN);
   if (config.agent === 'ed-columns') {
     const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
     return new ColumnAgent(config, columns, rng, critic, head);

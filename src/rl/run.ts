@@ -71,7 +71,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const backend = getBackend(config.backend);
   const { env, encoding, task } = buildEnv(config);
   const head = valueHeadOf(env, config.gamma);
-  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: head.max, valueMin: head.min }, backend);
+  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: head.max, valueMin: head.min, horizon: env.horizon }, backend);
   const weightsStart = meanAbsWeight(agent.columns);
   const header: RlStartEvent = {
     ...startFields(RL_LOG_FORMAT, hooks, 'rl'), config, backend: backend.name,

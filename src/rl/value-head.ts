@@ -6,6 +6,8 @@
  * it is mapped, so no target can ask the sigmoid for more than hi: the fixed point sits where σ′ is still
  * ≥ hi·(1 − hi) (0.09 for a margin of 0.1, against 0.0066 at 0.993), and the action gap stays visible.
  * A linear output (bp-dqn with the Huber loss) holds the value itself; targets are still clipped to the range.
+ * A one-step task (the MNIST task) never bootstraps, so it has no fixed point to exceed: its margin is 0 and the
+ * targets are the rewards 0 and 1 themselves, as a classifier's.
  */
 
 /** Share of the sigmoid's range left free at each end. */
@@ -16,10 +18,10 @@ export class ValueHead {
   readonly lo: number;
   readonly hi: number;
 
-  constructor(readonly min: number, readonly max: number, readonly linear = false) {
+  constructor(readonly min: number, readonly max: number, readonly linear = false, margin = VALUE_MARGIN) {
     if (!(max > min)) throw new RangeError(`ValueHead: the value range [${min}, ${max}] is empty`);
-    this.lo = linear ? min : VALUE_MARGIN;
-    this.hi = linear ? max : 1 - VALUE_MARGIN;
+    this.lo = linear ? min : margin;
+    this.hi = linear ? max : 1 - margin;
   }
 
   /**
@@ -30,7 +32,7 @@ export class ValueHead {
     const f = horizon === 1 ? 1 : 1 / (1 - gamma);
     const lo = Math.min(0, minReward) * f;
     const hi = Math.max(0, maxReward) * f;
-    return new ValueHead(lo, hi === lo ? lo + 1 : hi);
+    return new ValueHead(lo, hi === lo ? lo + 1 : hi, false, horizon === 1 ? 0 : VALUE_MARGIN);
   }
 
   /** The column output that stands for value q (q clipped to the range first). */
