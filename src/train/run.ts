@@ -13,7 +13,7 @@ import { AtomicLineWriter } from '../io.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
 import type { ExperimentTag } from '../report/types.js';
-import type { EdLayout } from '../rules/ed.js';
+import type { EdLayout } from '../engine/ed-engine.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
