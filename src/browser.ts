@@ -22,7 +22,7 @@ export { expected, validate, validateGiven, type OptionSpec, type OptionSpecs, t
 
 // A run: config → task + rule + loop options (the one builder), the loop, prediction.
 export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from './train/config.js';
-export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
+export { buildRule, buildRun, edClassifierOf, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
 export type { RunHeader } from './train/log.js';

@@ -51,16 +51,36 @@ export interface OutputUnit {
    * then every update; otherwise each network measures its own e = t − y.
    */
   coupled: boolean;
-  /** Turns a sample's K outputs into its class scores, in place. */
-  scores(row: Float32Array): void;
+  /** Turns a sample's K outputs into its class scores, in place (omitted: the outputs are the scores). */
+  scores?(row: Float32Array): void;
 }
 
 export const OUTPUT_UNITS = {
   /** Kaneko: a sigmoid output per network, one-vs-rest targets; the scores are the outputs. */
-  sigmoid: { linear: false, coupled: false, scores: () => {} },
+  sigmoid: { linear: false, coupled: false },
   /** Linear outputs coupled by a softmax: network k's amine is e_k = onehot_k − softmax_k. */
   softmax: { linear: true, coupled: true, scores: softmaxInPlace },
 } satisfies Record<EdOptions['output'], OutputUnit>;
+
+/**
+ * The class scores of a batch from the K networks' outputs (batch each): one network decides two classes (its
+ * output is P(class 1)); otherwise one score per class, as the output unit makes it.
+ */
+export function writeScores(outputs: Float32Array[], batch: number, scores: Float32Array, classes: number, unit: OutputUnit): void {
+  const C = classes;
+  if (outputs.length === 1) {
+    const y = outputs[0];
+    for (let b = 0; b < batch; b++) {
+      scores[b * C] = 1 - y[b];
+      scores[b * C + 1] = y[b];
+    }
+    return;
+  }
+  outputs.forEach((y, k) => {
+    for (let b = 0; b < batch; b++) scores[b * C + k] = y[b];
+  });
+  if (unit.scores) for (let b = 0; b < batch; b++) unit.scores(scores.subarray(b * C, (b + 1) * C));
+}
 
 function softmaxInPlace(row: Float32Array): void {
   const max = Math.max(...row);

@@ -23,7 +23,7 @@ import { Random } from '../random.js';
 import { carveEd, type EdNetworkView, type EdShared, type EdStorage, edStorageSize } from './ed-arrays.js';
 import { type EdLayerShape, edLayerShapes, edNetworkCount, edPlain } from './ed-shapes.js';
 import {
-  clampToSign, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise,
+  clampToSign, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
 } from './ed-variants.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
@@ -267,8 +267,9 @@ export class EdClassifier implements Rule {
       for (let b = 0; b < batch; b++) net.rowScale[b] = amine * net.error[b];
       // g = α'·e·s_k·f'(y): a linear output's derivative is 1.
       const g = net.grad[l];
-      if (l === last && this.output.linear) for (let b = 0; b < batch; b++) g[b] = net.rowScale[b] * s.outSign[l][0];
-      else be.sigmoidGrad(g, net.act[l], net.rowScale, s.outSign[l], batch, L.out);
+      const unit = this.unitFactor(k, l);
+      if (l === last && this.output.linear) for (let b = 0; b < batch; b++) g[b] = net.rowScale[b] * unit[0];
+      else be.sigmoidGrad(g, net.act[l], net.rowScale, unit, batch, L.out);
       if (l === 0) this.learnInputWeights(k, v, g);
       else this.learnDense(net.w[l], net.wInh[l], net.act[l - 1], g, r, L, L.srcExc + L.srcInh, L.srcExc);
       // The bias units: a source of value β in each family.
@@ -281,6 +282,14 @@ export class EdClassifier implements Rule {
       if (this.options.connectivity < 1) multiplyInPlace(net.w[l], net.mask[l]);
       this.weightsUpdated(k, l, v);
     }
+  }
+
+  /**
+   * Each unit's factor in g beyond the amine and f': its sign s_k (Kaneko: every unit of a layer receives the same
+   * amine). A rule built on this one may modulate it per unit (docs/extending.md).
+   */
+  protected unitFactor(_k: number, l: number): Float32Array {
+    return this.shared.outSign[l];
   }
 
   /** W⁺ (excitatory sources' rows) and W⁻ of the input layer learn a batch: sparse rows, or dense ones. */
@@ -327,23 +336,10 @@ export class EdClassifier implements Rule {
     if (L.paired) this.backend.add(net.weff, forward, forward.subarray(n), n);
   }
 
-  /** The class scores of a batch from the networks' outputs (one network: P(class 1) and its complement). */
+  /** The class scores of a batch from the networks' outputs. */
   protected writeScores(batch: number, scores: Float32Array): void {
-    const C = this.classes;
     const last = this.shapes.length - 1;
-    if (this.networks === 1) {
-      const y = this.nets[0].act[last];
-      for (let b = 0; b < batch; b++) {
-        scores[b * C] = 1 - y[b];
-        scores[b * C + 1] = y[b];
-      }
-      return;
-    }
-    for (let k = 0; k < C; k++) {
-      const y = this.nets[k].act[last];
-      for (let b = 0; b < batch; b++) scores[b * C + k] = y[b];
-    }
-    for (let b = 0; b < batch; b++) this.output.scores(scores.subarray(b * C, (b + 1) * C));
+    writeScores(this.nets.map((n) => n.act[last]), batch, scores, this.classes, this.output);
   }
 
   /**

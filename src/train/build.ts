@@ -14,7 +14,7 @@ import { Random } from '../random.js';
 import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
 import { EdEngine, type EdLayout } from '../engine/ed-engine.js';
 import { edStackable, StackedEd } from '../engine/ed-stacked.js';
-import { edParameterShapes, type EdStorage } from '../rules/ed.js';
+import { EdClassifier, edParameterShapes, type EdStorage } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
 import type { RunConfig } from './config.js';
 import type { TrainOptions } from './trainer.js';
@@ -95,6 +95,11 @@ export function buildColumns(spec: Omit<RuleSpec, 'classes'> & { columns: number
 export function parameterShapes(spec: RuleSpec): number[] {
   const { config, inputs, classes } = spec;
   return config.rule === 'backprop' ? backpropParameterShapes(config.backprop!, inputs, classes) : edParameterShapes(config.ed!, inputs, classes);
+}
+
+/** The rule as an ED classifier (the lab draws its input weights), or null for another rule. */
+export function edClassifierOf(rule: Rule | null | undefined): EdClassifier | null {
+  return rule instanceof EdClassifier ? rule : null;
 }
 
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */

@@ -6,7 +6,7 @@
  * is thrown to the page.
  */
 import {
-  type Backend, type BrowserBackendChoice, buildRun, createMemory, type Dataset, decodeModel, EdClassifier, encodeModel,
+  type Backend, type BrowserBackendChoice, buildRun, createMemory, type Dataset, decodeModel, edClassifierOf, type EdClassifier, encodeModel,
   loadBrowserBackend, loadRule, type ModelHeader, modelHeader, referenceBackend, resolveConfig, type Rule, type RunConfig,
   type Task, taskFor, TrainingSession, type TrainInput, type TrainResult, UserError, WasmBackend,
 } from 'edlearn/browser';
@@ -319,8 +319,10 @@ function postProgress(r: Run): void {
 
 /** The ED network whose weights are drawn: a loaded ED model, else the one in training. */
 function weightsRule(): { rule: EdClassifier; from: 'training' | 'file' } | null {
-  if (loaded?.rule instanceof EdClassifier) return { rule: loaded.rule, from: 'file' };
-  return run?.ed.rule instanceof EdClassifier ? { rule: run.ed.rule, from: 'training' } : null;
+  const file = edClassifierOf(loaded?.rule);
+  if (file) return { rule: file, from: 'file' };
+  const training = edClassifierOf(run?.ed.rule);
+  return training ? { rule: training, from: 'training' } : null;
 }
 
 function postView(): void {
