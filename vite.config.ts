@@ -8,14 +8,18 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
+// `vite build --mode dev` adds the dev page (dev.html: the browser test's hooks); the default build has only index.html.
+export default defineConfig(({ mode }) => ({
   root: 'web',
   base: './',
   resolve: {
     alias: { 'edlearn/browser': fileURLToPath(new URL('./src/browser.ts', import.meta.url)) },
   },
   worker: { format: 'es' },
-  build: { outDir: '../web-dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: '../web-dist', emptyOutDir: true, target: 'es2022',
+    rollupOptions: { input: mode === 'dev' ? { index: 'web/index.html', dev: 'web/dev.html' } : { index: 'web/index.html' } },
+  },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-});
+}));

@@ -4,7 +4,7 @@
  * carries it back.
  */
 
-import type { PresetName, RunConfig, TrainInput } from 'edlearn/browser';
+import type { PresetName } from 'edlearn/browser';
 
 /** What the form asks for; the worker turns it into the library's TrainInput (run-input.ts). */
 export interface Settings {
@@ -30,15 +30,11 @@ export const WATCH_SECONDS = 15;
 /** The panel whose action failed: its error box shows the message. */
 export type Panel = 'train' | 'data' | 'draw' | 'models';
 
-/** The checksums of one rule's weights (SHA-256 of the parameter arrays' bytes, in order). */
-export interface Checksums {
-  initial: string;
-  trained: string;
-}
-
 export interface Point {
   update: number;
   valAccuracy: number;
+  /** Accuracy on the training samples seen since the previous evaluation (measured before each update). */
+  trainAccuracy: number;
 }
 
 /** One rule's progress; accuracies are fractions 0…1. */
@@ -96,18 +92,24 @@ export type ToWorker =
   | { type: 'reset'; settings: Settings }
   | { type: 'start'; settings: Settings }
   | { type: 'pause' }
+  /** The pace applies to the run under way without rebuilding it. */
+  | { type: 'pace'; pace: Settings['pace'] }
+  /** One update of the paused run. */
+  | { type: 'step' }
   | { type: 'weights'; net: number; unit: number }
   | { type: 'predict'; id: number; images: Uint8Array[] }
   | { type: 'load-model'; id: number; name: string; bytes: Uint8Array }
-  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' }
-  /** For the browser test: the run `settings` give, built on `backend`, before and after `updates` updates. */
-  | { type: 'checksum'; id: number; settings: Settings; backend: 'wasm-simd' | 'reference'; updates: number };
+  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' };
 
 export type FromWorker =
   | { type: 'backend'; name: string; reason?: string }
+  /** Bytes of the bundled data received so far, of `total` (0 while unknown). */
+  | { type: 'data-progress'; loaded: number; total: number }
   | { type: 'data'; name: string; train: number; test: number; classes: number; side: number }
   | { type: 'files-loaded'; id: number }
-  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
+  /** A new model is being built (wide ones take seconds). */
+  | { type: 'building'; units: number; layers: number }
+  | { type: 'run'; settings: Settings; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
       /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
       train: number; validation: number }
   | { type: 'view'; view: ViewInfo }
@@ -116,6 +118,6 @@ export type FromWorker =
   | { type: 'weights'; net: number; unit: number; unitType: 'excitatory' | 'inhibitory'; side: number; values: Float32Array }
   | { type: 'predictions'; id: number; results: Prediction[] }
   | { type: 'model-loaded'; id: number; summary: ModelSummary }
-  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer>; fileName: string }
-  | { type: 'checksums'; id: number; backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: Checksums[] }
+  /** `update`: the validation-selected update whose weights the file holds. */
+  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer>; fileName: string; update: number }
   | { type: 'error'; id?: number; panel: Panel; message: string };
