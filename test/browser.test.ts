@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
@@ -280,6 +282,16 @@ test('reset clears a finished run; the downloads hold the validation-selected we
   const { accuracy } = evaluateRows(rule, rows);
   assert.ok(Math.abs(accuracy - bestAccuracy) < 1e-9, `validation accuracy of the file ${accuracy}, page's best ${bestAccuracy}`);
 
+  // The validation panel: a confusion matrix over every validation image, and digits that score with a click.
+  await page.waitForFunction(() => document.querySelectorAll('#confusion tr').length === 3, null, { timeout: 10000 });
+  const cells = await page.$$eval('#confusion td', (tds) => tds.map((td) => Number((td.textContent ?? '').replace(/,/g, ''))));
+  assert.equal(cells.reduce((a, b) => a + b, 0), task.validation.count, 'the matrix counts every validation image');
+  assert.equal(await page.locator('#samples button').count(), 2);
+  await page.locator('#samples button').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 10000 });
+  assert.match((await page.textContent('#draw-source')) ?? '', /^scoring validation digit 4/);
+
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
   await page.waitForTimeout(200);
@@ -331,6 +343,10 @@ test('the step button makes exactly one update of a paused run', { skip, timeout
   await page.click('#step');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '2', null, { timeout: 10000 });
   assert.equal((await state()).running, false);
+  assert.match((await page.textContent('#step-info')) ?? '', /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/);
+  // The receptive-field grid: one image per first-layer unit.
+  const units = await page.locator('#unit option').count();
+  assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
   assert.equal(await page.isEnabled('#download-model'), true, 'trained: the download is enabled');
 });
 
@@ -389,10 +405,41 @@ test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone w
   }
 });
 
+test('each 2-D dataset trains ED past 90 % validation, with a live decision heat map beside backprop\'s', { skip, timeout: 240000 }, async () => {
+  const reached: Record<string, number> = {};
+  try {
+    for (const task of ['circle', 'xor2d', 'gauss', 'spiral']) {
+      await page.selectOption('#task', task);
+      await setForm({ 'compare-bp': true, pace: 'full' });
+      assert.equal(await page.isVisible('#noise'), true, 'noise applies to 2-D datasets');
+      await page.click('#reset');
+      await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+      await page.click('#start');
+      await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
+      const s = await state();
+      reached[task] = s.bestAccuracy;
+      assert.ok(s.bestAccuracy > 0.9, `${task}: ED's best validation accuracy ${s.bestAccuracy}`);
+      assert.equal(await page.isVisible('#points-panel'), true);
+      assert.equal(await page.isVisible('#draw-panel'), false);
+      for (const id of ['#points-ed-canvas', '#points-bp-canvas']) {
+        assert.match((await page.getAttribute(id, 'aria-label')) ?? '', /puts \d+ of them on their own class's side/, `${task}: ${id} drawn`);
+      }
+    }
+    console.log(`# 2-D datasets, best validation accuracy of ED (kaneko preset, 16 units, 20 epochs, seed 1): ${Object.entries(reached).map(([t, a]) => `${t} ${(100 * a).toFixed(1)} %`).join(', ')}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await page.selectOption('#task', 'pair');
+    await setForm({ preset: 'seed', digits: '4,9', epochs: '1', 'compare-bp': false });
+  }
+});
+
 type CartpoleState = { ready: boolean; running: boolean; episodes: number; mean100: number; replays: number; framesDrawn: number; backend: string; error: string };
 const cartpole = () => page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
 
 test('the CartPole panel trains an agent live in its worker, draws the return chart and replays greedy episodes', { skip, timeout: 90000 }, async () => {
+  // It loads on first use: nothing of it (nor its worker) before its section is opened.
+  assert.equal(await page.evaluate(() => 'edlearnCartpole' in window), false);
+  await page.click('#rl-details > summary');
   await page.waitForFunction(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state().ready, null, { timeout: 30000 });
   await page.selectOption('#rl-agent', 'ed-dqn');
   await page.click('#rl-start');
@@ -410,4 +457,47 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   await page.waitForTimeout(300);
   assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
   assert.deepEqual(pageErrors, []);
+});
+
+/**
+ * A plain static server of web-dist (no headers but Content-Type), optionally with the headers web/public/_headers
+ * documents for hosts that read it.
+ */
+async function staticServer(withHeaders: boolean): Promise<{ url: string; close: () => void }> {
+  const root = join(ROOT, 'web-dist');
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/gzip' };
+  const extra: Record<string, string> = {};
+  if (withHeaders) {
+    for (const line of readFileSync(join(root, '_headers'), 'utf8').split('\n')) {
+      const m = /^\s+([\w-]+):\s*(.+)$/.exec(line);
+      if (m) extra[m[1]] = m[2].trim();
+    }
+  }
+  const server = createServer((req, res) => {
+    const path = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', ...extra }).end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
+test('the production build on a plain static server runs the WebAssembly backend, with the _headers file or through the service-worker fallback', { skip, timeout: 120000 }, async () => {
+  for (const withHeaders of [true, false]) {
+    const host = await staticServer(withHeaders);
+    // A fresh profile each time: no service worker left over from the other case.
+    const context = await browser!.newContext();
+    try {
+      const p = await context.newPage();
+      await p.goto(host.url);
+      await p.waitForFunction(() => /\S/.test(document.querySelector('#backend')?.textContent ?? '') && document.querySelector('#backend')?.textContent !== 'loading…', null, { timeout: 60000 });
+      const backend = (await p.textContent('#backend')) ?? '';
+      assert.match(backend, /^wasm-[\w-]+$/, `${withHeaders ? 'with' : 'without'} the headers: ${backend}`);
+      assert.equal(await p.evaluate(() => crossOriginIsolated), true);
+      assert.equal(await p.evaluate(() => 'edlearnLab' in window), false, 'the production page has no test hook');
+    } finally {
+      await context.close();
+      host.close();
+    }
+  }
 });

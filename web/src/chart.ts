@@ -21,7 +21,18 @@ export interface Marker {
 const PAD = { left: 48, right: 28, top: 44, bottom: 34 };
 
 export class LineChart {
+  /** The x range of the last drawing, to turn a pointer position into an update (hover read-outs). */
+  private xHi = 1;
+
   constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  /** The update under a pointer at `clientX`, or null outside the plot. */
+  updateAt(clientX: number): number | null {
+    const r = this.canvas.getBoundingClientRect();
+    const plotW = r.width - PAD.left - PAD.right;
+    const f = (clientX - r.left - PAD.left) / plotW;
+    return f < 0 || f > 1 ? null : f * this.xHi;
+  }
 
   /** `xMax`: the run's total updates, so the axis does not jump as the lines grow. */
   draw(series: Series[], xMax: number, marker?: Marker): void {
@@ -41,6 +52,7 @@ export class LineChart {
     const yMin = ys.length ? Math.max(0, Math.floor(Math.min(...ys) * 10) / 10) : 0;
     const yMax = 1;
     const xHi = Math.max(1, xMax);
+    this.xHi = xHi;
     const plotW = cssW - PAD.left - PAD.right;
     const plotH = cssH - PAD.top - PAD.bottom;
     const sx = (x: number) => PAD.left + (x / xHi) * plotW;

@@ -9,11 +9,14 @@ import { LabClient } from './client';
 import type { FromWorker, Settings } from './protocol';
 import { WATCH_SECONDS } from './protocol';
 import { $, clearError, guard, n, showError } from './page/dom';
-import { refreshSoon, showView, showWeights, startDrawing } from './page/draw-view';
+import { refreshSoon, showFields, showView, showWeights, startDrawing } from './page/draw-view';
 import { startModelFiles } from './page/model-files';
 import { lab } from './page/state';
-import { drawChart, modelKey, newRun, runUnderWay, showProgress, showState } from './page/train-view';
-import { applyQuery, buildForm, checkForm, describePreset, fillPreset, presetName, readSettings, settingsToQuery } from './settings';
+import { drawChart, modelKey, newRun, runUnderWay, showProgress, showState, startChartReadout } from './page/train-view';
+import { isPointTask } from './points';
+import { drawField, setPoints, showPointsPanel } from './page/points-view';
+import { showInspection } from './page/inspect-view';
+import { applyQuery, buildForm, checkForm, describePreset, fillPointDefaults, fillPreset, presetName, readSettings, settingsToQuery, showTaskFields } from './settings';
 
 export { lab };
 
@@ -31,9 +34,10 @@ export function startLab(worker: Worker): LabClient {
   startDrawing(client);
   startModelFiles(client);
   wireForm(client);
+  startChartReadout();
   guard('train', () => {
     buildForm($('number-fields'));
-    $<HTMLInputElement>('digits').disabled = $<HTMLSelectElement>('task').value === 'all';
+    showTaskFields();
     const linkNote = location.search ? applyQuery(location.search) : null;
     if (linkNote) showError(linkNote);
     showState();
@@ -47,6 +51,10 @@ export function startLab(worker: Worker): LabClient {
     client.send({ type: 'init', pageUrl: location.href, settings });
   });
   window.addEventListener('resize', () => guard('train', drawChart));
+  // The CartPole panel, its worker and kernels load on first use: when its section is opened.
+  $('rl-details').addEventListener('toggle', () => {
+    if ($<HTMLDetailsElement>('rl-details').open) import('./cartpole-panel').catch((err: unknown) => showError(err));
+  }, { once: true });
   return client;
 }
 
@@ -89,7 +97,18 @@ function onMessage(msg: FromWorker): void {
       $('run-length').textContent = `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates `
         + `on ${n(msg.validation)} validation images held out of them`;
       $('bp-stats').hidden = !msg.compareBp;
+      lab.points = isPointTask(msg.settings.task);
+      showPointsPanel(lab.points, msg.compareBp);
+      $('inspect-panel').hidden = true;
       drawChart();
+      return;
+    case 'inspection':
+      return showInspection(msg);
+    case 'points':
+      return setPoints(msg);
+    case 'field':
+      drawField('points-ed-canvas', msg.side, msg.ed);
+      if (msg.bp) drawField('points-bp-canvas', msg.side, msg.bp);
       return;
     case 'progress':
       showProgress(msg.ed, msg.bp);
@@ -103,6 +122,12 @@ function onMessage(msg: FromWorker): void {
       return showState();
     case 'weights':
       return showWeights(msg.values, msg.side, msg.unit, msg.unitType);
+    case 'fields':
+      return showFields(msg.values, msg.units, msg.outExc, msg.side);
+    case 'stepped':
+      $('step-info').textContent = `update ${n(msg.update)}: the input weights of ${msg.excitatory} excitatory and ${msg.inhibitory} inhibitory `
+        + `first-layer units of network ${msg.net} changed (the one amine reached them all; a unit whose output did not respond learns nothing).`;
+      return;
     case 'error':
       lab.building = false;
       if (msg.panel === 'train') lab.resets = 0;
@@ -118,9 +143,15 @@ function wireForm(client: LabClient): void {
   $('pace').querySelector('option[value="watch"]')!.textContent = `watchable (a run lasts ≥ ${WATCH_SECONDS} s)`;
   const form = $('settings');
   $<HTMLSelectElement>('preset').addEventListener('change', () => guard('train', () => fillPreset(presetName($<HTMLSelectElement>('preset').value))));
-  $<HTMLSelectElement>('task').addEventListener('change', () => {
-    $<HTMLInputElement>('digits').disabled = $<HTMLSelectElement>('task').value === 'all';
-  });
+  // A 2-D dataset gets settings that learn it (from MNIST's, they would take minutes); back to MNIST, the preset's.
+  let lastTask = $<HTMLSelectElement>('task').value;
+  $<HTMLSelectElement>('task').addEventListener('change', () => guard('train', () => {
+    const task = $<HTMLSelectElement>('task').value;
+    if (isPointTask(task) && !isPointTask(lastTask)) fillPointDefaults();
+    else if (!isPointTask(task) && isPointTask(lastTask)) fillPreset(presetName($<HTMLSelectElement>('preset').value));
+    lastTask = task;
+    showTaskFields();
+  }));
   // Every edit: mark invalid fields, keep the URL in step with a valid form, say whether a new run is needed.
   const edited = () => guard('train', () => {
     describePreset();
@@ -141,8 +172,8 @@ function wireForm(client: LabClient): void {
   };
   $('start').addEventListener('click', () => guard('train', () => {
     clearError('train');
-    if (!lab.dataReady) throw new Error('The data has not loaded yet; wait for it or load the IDX files from disk.');
     const settings = readSettings(lab.classes);
+    if (!lab.dataReady && !isPointTask(settings.task)) throw new Error('The data has not loaded yet; wait for it or load the IDX files from disk.');
     const run = lab.runSettings;
     // A run under way is never thrown away silently: other model settings need a yes first.
     if (run && lab.resets === 0 && runUnderWay() && modelKey(settings) !== modelKey(run)) {
@@ -160,7 +191,7 @@ function wireForm(client: LabClient): void {
     send({ ...run, pace: readSettings(lab.classes).pace });
   }));
   $('pause').addEventListener('click', () => guard('train', () => client.send({ type: 'pause' })));
-  $('step').addEventListener('click', () => guard('train', () => client.send({ type: 'step' })));
+  $('step').addEventListener('click', () => guard('train', () => client.send({ type: 'step', net: Number($<HTMLSelectElement>('net').value) || 0 })));
   $('reset').addEventListener('click', () => guard('train', () => {
     clearError('train');
     $('ask').hidden = true;

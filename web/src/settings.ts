@@ -6,6 +6,7 @@
 import {
   ED_OPTIONS, expected, type OptionSpec, PRESET_NAMES, PRESETS, type PresetName, RUN_DEFAULTS, RUN_OPTIONS, validateGiven,
 } from 'edlearn/browser';
+import { isPointTask, POINT_TASKS } from './points';
 import type { Settings } from './protocol';
 
 /** The number fields, each one of the library's options; the first five come from the preset. */
@@ -111,7 +112,7 @@ export function presetName(value: string): PresetName {
  */
 export function readSettings(classes = 10): Settings {
   const task = select('task').value;
-  if (task !== 'pair' && task !== 'all') throw new Error(`Task: unknown task '${task}'`);
+  if (task !== 'pair' && task !== 'all' && !isPointTask(task)) throw new Error(`Task: unknown task '${task}'`);
   const preset = presetName(select('preset').value);
   const digits = input('digits').value.trim();
   if (task === 'pair') {
@@ -122,7 +123,9 @@ export function readSettings(classes = 10): Settings {
   const numbers = {} as Record<NumberKey, number>;
   for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) numbers[key] = readNumber(key);
   const pace = select('pace').value === 'full' ? 'full' : 'watch';
-  return { task, digits, preset, ...numbers, compareBp: input('compare-bp').checked, pace };
+  const noise = readShare('noise', 'Noise', 0, 0.5);
+  const validation = readShare('validation', 'Validation share', 0.1, 0.9);
+  return { task, digits, preset, ...numbers, compareBp: input('compare-bp').checked, pace, noise, validation };
 }
 
 /** One number field, checked as the CLI checks the option; throws naming the field, and marks it invalid. */
@@ -163,12 +166,16 @@ export function checkForm(classes = 10): string | null {
 }
 
 /** The URL parameters of a form (`?task=all&preset=kaneko-mnist&units=64&…&seed=7`). */
-const URL_KEYS = ['task', 'digits', 'preset', ...Object.keys(NUMBER_FIELDS), 'bp', 'pace'] as const;
+const URL_KEYS = ['task', 'digits', 'preset', ...Object.keys(NUMBER_FIELDS), 'bp', 'pace', 'noise', 'validation'] as const;
 
 export function settingsToQuery(s: Settings): string {
   const params = new URLSearchParams();
   params.set('task', s.task);
   if (s.task === 'pair') params.set('digits', s.digits);
+  if (isPointTask(s.task)) {
+    params.set('noise', String(s.noise));
+    params.set('validation', String(s.validation));
+  }
   params.set('preset', s.preset);
   for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) params.set(key, String(s[key]));
   if (s.compareBp) params.set('bp', '1');
@@ -193,14 +200,45 @@ export function applyQuery(query: string): string | null {
   }
   const task = params.get('task');
   if (task !== null) {
-    if (task !== 'pair' && task !== 'all') throw new Error(`link: task '${task}' is not one of pair, all`);
+    if (task !== 'pair' && task !== 'all' && !isPointTask(task)) throw new Error(`link: task '${task}' is not one of pair, all, ${POINT_TASKS.join(', ')}`);
     select('task').value = task;
   }
   if (params.has('digits')) input('digits').value = params.get('digits') ?? '';
   for (const key of Object.keys(NUMBER_FIELDS)) if (params.has(key)) input(key).value = params.get(key) ?? '';
   if (params.has('bp')) input('compare-bp').checked = params.get('bp') === '1';
+  for (const key of ['noise', 'validation']) if (params.has(key)) input(key).value = params.get(key) ?? '';
   if (params.has('pace')) select('pace').value = params.get('pace') === 'full' ? 'full' : 'watch';
-  input('digits').disabled = select('task').value === 'all';
+  showTaskFields();
   describePreset();
   return unknown.length ? `link: ignored unknown setting(s) ${unknown.join(', ')}; known: ${URL_KEYS.join(', ')}` : null;
+}
+
+/** A share field (noise, validation share): a number lo…hi; throws naming the field, and marks it invalid. */
+function readShare(id: string, label: string, lo: number, hi: number): number {
+  const box = input(id);
+  const text = box.value.trim();
+  const value = text === '' ? NaN : Number(text);
+  if (!(value >= lo && value <= hi)) {
+    box.setAttribute('aria-invalid', 'true');
+    throw new Error(`${label}: expected a number ${lo}…${hi}; got ${box.validity.badInput ? 'text that is not a number' : `'${text}'`}`);
+  }
+  box.removeAttribute('aria-invalid');
+  return value;
+}
+
+/** Digits apply to a pair only; noise and the validation share to the 2-D datasets only. */
+export function showTaskFields(): void {
+  const task = select('task').value;
+  input('digits').disabled = task !== 'pair';
+  const points = isPointTask(task);
+  for (const id of ['noise-field', 'validation-field']) (document.getElementById(id) as HTMLElement).hidden = !points;
+}
+
+/** Switching to a 2-D dataset fills what learns it well (kaneko preset, 16 units, 20 epochs: see the page's note). */
+export function fillPointDefaults(): void {
+  select('preset').value = 'kaneko';
+  fillPreset('kaneko');
+  input('units').value = '16';
+  input('epochs').value = '20';
+  describePreset();
 }

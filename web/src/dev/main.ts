@@ -3,6 +3,7 @@
  * window.edlearnLab, the hook the browser test and bench/browser.ts drive: predictions of the current model, the
  * live numbers, and weight checksums of the run the form describes. The production page has neither.
  */
+import { isolateOrReload } from '../isolate';
 import { startLab, lab } from '../lab';
 import type { Prediction, Settings } from '../protocol';
 import { readSettings } from '../settings';
@@ -19,6 +20,8 @@ declare global {
   }
 }
 
+// Served without the isolation headers, the dev page too goes through the service worker (see isolate.ts).
+if (await isolateOrReload()) await new Promise(() => {});
 const client = startLab(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));
 
 window.edlearnLab = {

@@ -11,10 +11,21 @@ import { lab } from './state';
 
 let client: LabClient;
 let pad: DrawingPad;
+/** A validation digit clicked in the Validation panel: scored instead of the drawing until the pad is used. */
+let chosen: { image: Uint8Array; label: string } | null = null;
+
+export function scoreChosen(image: Uint8Array, label: string): void {
+  chosen = { image, label };
+  $('draw-source').textContent = `scoring ${label} (draw on the pad to score a drawing again)`;
+  refreshSoon();
+}
 
 export function startDrawing(c: LabClient): DrawingPad {
   client = c;
-  pad = new DrawingPad($<HTMLCanvasElement>('draw-canvas'), () => refreshSoon());
+  pad = new DrawingPad($<HTMLCanvasElement>('draw-canvas'), () => {
+    chosen = null;
+    refreshSoon();
+  });
   $('net').addEventListener('change', () => guard('train', requestWeights));
   $('unit').addEventListener('change', () => guard('train', requestWeights));
   $('clear').addEventListener('click', () => guard('draw', () => pad.clear()));
@@ -55,7 +66,30 @@ export function showView(view: ViewInfo): void {
 
 function requestWeights(): void {
   if (!lab.view?.weights) return;
-  client.send({ type: 'weights', net: Number($<HTMLSelectElement>('net').value) || 0, unit: Number($<HTMLSelectElement>('unit').value) || 0 });
+  const net = Number($<HTMLSelectElement>('net').value) || 0;
+  client.send({ type: 'weights', net, unit: Number($<HTMLSelectElement>('unit').value) || 0 });
+  client.send({ type: 'fields', net });
+}
+
+/** The receptive-field grid: one small image per first-layer unit; choosing one shows it large above. */
+export function showFields(values: Float32Array, units: number, outExc: number, side: number): void {
+  const grid = $('fields');
+  const N = side * side;
+  if (grid.children.length !== units) {
+    grid.replaceChildren(...Array.from({ length: units }, (_, u) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = `field ${u < outExc ? 'exc' : 'inh'}`;
+      button.setAttribute('aria-label', `show unit ${u} (${u < outExc ? 'excitatory' : 'inhibitory'})`);
+      button.append(document.createElement('canvas'));
+      button.addEventListener('click', () => {
+        $<HTMLSelectElement>('unit').value = String(u);
+        requestWeights();
+      });
+      return button;
+    }));
+  }
+  for (let u = 0; u < units; u++) drawWeights(grid.children[u].firstElementChild as HTMLCanvasElement, values.subarray(u * N, (u + 1) * N), side);
 }
 
 // Weights and drawing scores follow the model; refresh them at most once per frame.
@@ -76,16 +110,18 @@ export function refreshSoon(): void {
 let scoring = false;
 let rescore = false;
 function scoreDrawing(): void {
-  const image = pad.image();
+  const image = chosen?.image ?? pad.image();
+  if (!chosen) $('draw-source').textContent = '';
   showImage($<HTMLCanvasElement>('draw-preview'), image);
-  if (!image || !lab.view) return showScores(null);
+  // A 2-D run's model takes points, not drawings.
+  if (!image || !lab.view || (lab.points && lab.view.predictFrom === 'training')) return showScores(null);
   if (scoring) {
     rescore = true;
     return;
   }
   scoring = true;
   client.request('predictions', (id) => ({ type: 'predict', id, images: [image] }))
-    .then((answer) => showScores(pad.image() ? answer.results[0] : null))
+    .then((answer) => showScores(chosen || pad.image() ? answer.results[0] : null))
     .catch((err: unknown) => showError(err, 'draw'))
     .finally(() => {
       scoring = false;

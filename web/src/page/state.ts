@@ -25,6 +25,8 @@ export const lab = {
   series: { ed: [] as Series['points'], edTrain: [] as Series['points'], bp: [] as Series['points'] },
   ghosts: [] as Ghost[],
   compareBp: false,
+  /** The run is on a 2-D dataset (the Draw panel gives way to the decision heat maps). */
+  points: false,
   dataReady: false,
   /** Classes of the loaded data, which the digits must name. */
   classes: 10,

@@ -94,14 +94,14 @@ export function showState(): void {
   const pause = $<HTMLButtonElement>('pause');
   // Keep the keyboard focus on the pair: the button being disabled hands it to the other one.
   const focused = document.activeElement;
-  start.disabled = lab.running || !lab.dataReady;
+  start.disabled = lab.running || (!lab.dataReady && !lab.points);
   pause.disabled = !lab.running;
   if (focused === start && start.disabled) pause.focus();
   else if (focused === pause && pause.disabled) start.focus();
   $<HTMLButtonElement>('step').disabled = lab.running || !lab.ed || lab.done;
   const ed = lab.ed;
   let text: string;
-  if (!lab.dataReady) text = $('status').dataset.loading ?? 'loading data…';
+  if (!lab.dataReady && !lab.points) text = $('status').dataset.loading ?? 'loading data…';
   else if (lab.building) text = 'building the model…';
   else if (!ed) text = 'ready';
   else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of ${lab.epochs}`;
@@ -130,4 +130,24 @@ function showDownloads(): void {
   bp.disabled = !lab.bp || lab.bp.update === 0;
   $('download-note').textContent = lab.view?.predictFrom === 'file'
     ? 'The downloads save the run in training, not the loaded file that scores the drawing.' : '';
+}
+
+/** Hover read-outs: the evaluation nearest the pointer, every line's value there. */
+export function startChartReadout(): void {
+  const canvas = $<HTMLCanvasElement>('chart');
+  canvas.addEventListener('pointermove', (e) => {
+    chart ??= new LineChart(canvas);
+    const at = chart.updateAt(e.clientX);
+    const points = lab.series.ed;
+    if (at === null || points.length === 0) return;
+    const near = points.reduce((a, b) => (Math.abs(b.x - at) < Math.abs(a.x - at) ? b : a));
+    const value = (s: Series['points']) => s.find((p) => p.x === near.x);
+    const train = value(lab.series.edTrain);
+    const bp = value(lab.series.bp);
+    $('chart-readout').textContent = `update ${n(near.x)}: ED validation ${pct(near.y)} %`
+      + (train ? `, training ${pct(train.y)} %` : '') + (bp ? `; backprop validation ${pct(bp.y)} %` : '');
+  });
+  canvas.addEventListener('pointerleave', () => {
+    $('chart-readout').textContent = '';
+  });
 }

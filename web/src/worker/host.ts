@@ -5,16 +5,17 @@
  */
 import { type BrowserBackendChoice, type Dataset, loadBrowserBackend, referenceBackend, UserError } from 'edlearn/browser';
 import { datasetFromFiles, fetchDataset } from '../data';
+import { isPointTask } from '../points';
 import { Predictor } from '../predictor';
 import type { Panel, ToWorker } from '../protocol';
 import { loadModelFile, saveModel } from './models';
 import { advance, postProgress, rebuild, setPace, setRunning, start } from './runs';
 import { fail, post, scope, state } from './state';
-import { sendWeights } from './views';
+import { sendFields, sendWeights, unitsChangedBy } from './views';
 
 /** Which panel a failed request came from. */
 const PANEL_OF: Record<ToWorker['type'], Panel> = {
-  init: 'data', 'load-files': 'data', reset: 'train', start: 'train', pause: 'train', pace: 'train', step: 'train', weights: 'train',
+  init: 'data', 'load-files': 'data', reset: 'train', start: 'train', pause: 'train', pace: 'train', step: 'train', weights: 'train', fields: 'train',
   predict: 'draw', 'load-model': 'models', 'save-model': 'models',
 };
 
@@ -54,7 +55,7 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
     }
     case 'reset':
       state.latest = msg.settings;
-      if (state.dataset) rebuild(msg.settings);
+      if (state.dataset || isPointTask(msg.settings.task)) rebuild(msg.settings);
       return;
     case 'start':
       return start(msg.settings);
@@ -65,7 +66,9 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
       setPace(msg.pace);
       return;
     case 'step':
-      return step();
+      return step(msg.net);
+    case 'fields':
+      return sendFields(msg.net);
     case 'weights':
       return sendWeights(msg.net, msg.unit);
     case 'predict': {
@@ -87,12 +90,13 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
   }
 }
 
-/** One update of a paused run (ED and backprop alike), then the progress and the view. */
-function step(): void {
+/** One update of a paused run (ED and backprop alike), then what it changed, the progress and the view. */
+function step(net: number): void {
   const r = state.run;
   if (!r || r.ed.session.done) throw new UserError('step: the run has ended — start a new run first');
   setRunning(false);
-  advance(r, 1);
+  const changed = unitsChangedBy(net, () => advance(r, 1));
+  post({ type: 'stepped', update: r.ed.session.update, ...changed });
   postProgress(r);
   setRunning(false);
 }
@@ -106,6 +110,14 @@ async function init(pageUrl: URL): Promise<void> {
   }
   state.template = choice.backend;
   post({ type: 'backend', name: choice.backend.name, reason: choice.reason });
+  // A 2-D dataset needs no download: its run is built at once.
+  if (state.latest && isPointTask(state.latest.task)) {
+    try {
+      rebuild(state.latest);
+    } catch (err) {
+      fail(err, 'train');
+    }
+  }
   // The data loads after `ready` resolves, so that other messages are answered meanwhile.
   void fetchDataset(new URL('data/', pageUrl), (loaded, total) => post({ type: 'data-progress', loaded, total }))
     .then((ds) => useDataset(ds, 'mnist'))
@@ -122,7 +134,8 @@ function useDataset(ds: Dataset, source: string): void {
   state.dataSource = source;
   post({ type: 'data', name: ds.name, train: ds.train.count, test: ds.test.count, classes: ds.classes, side: ds.rows });
   try {
-    if (state.latest) rebuild(state.latest);
+    // A 2-D run under way is not replaced by the MNIST data arriving.
+    if (state.latest && !(isPointTask(state.latest.task) && state.run)) rebuild(state.latest);
   } catch (err) {
     fail(err, 'train');
   }

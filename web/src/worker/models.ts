@@ -53,8 +53,9 @@ export function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileNa
   return { bytes: encodeModel(header, selected.weights), fileName: modelFileName(t.config, r.task.classes), update: selected.update };
 }
 
-/** "edlearn-ed-4v9-seed1.edlearn", "edlearn-backprop-10class-seed7.edlearn": the two downloads never share a name. */
+/** "edlearn-ed-4v9-seed1.edlearn", "edlearn-backprop-10class-seed7.edlearn", "edlearn-ed-spiral-seed1.edlearn". */
 function modelFileName(config: RunConfig, classes: number): string {
-  const task = config.task.kind === 'pair' ? config.task.digits.split(',').map((d) => d.trim()).join('v') : `${classes}class`;
+  const points = /^points:(.+)$/.exec(config.task.data)?.[1];
+  const task = points ?? (config.task.kind === 'pair' ? config.task.digits.split(',').map((d) => d.trim()).join('v') : `${classes}class`);
   return `edlearn-${config.rule}-${task}-seed${config.seed}.edlearn`;
 }

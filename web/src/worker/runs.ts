@@ -5,7 +5,10 @@
  */
 import { buildRun, type Dataset, resolveConfig, taskFor, TrainingSession, type TrainInput, UserError } from 'edlearn/browser';
 import { type Progress, type Settings, WATCH_SECONDS } from '../protocol';
+import { gridImages, isPointTask, pointDataset } from '../points';
+import { Predictor } from '../predictor';
 import { runInputs } from '../run-input';
+import { postInspection } from './inspect';
 import { fail, freshBackend, post, type Run, state, type Trained } from './state';
 import { postView } from './views';
 
@@ -17,8 +20,8 @@ const CHUNK_MS = 10;
 export const modelKey = ({ pace: _pace, ...rest }: Settings) => JSON.stringify(rest);
 
 /** The inputs of a run on `backend`, built by the library's run builder: the same weights as in Node. */
-export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backend']): Run {
-  const place = { backend: backend.name as TrainInput['backend'], data: state.dataSource };
+export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backend'], data = state.dataSource): Run {
+  const place = { backend: backend.name as TrainInput['backend'], data };
   const inputs = runInputs(settings, place, (input) => taskFor(resolveConfig(input), ds).train.count);
   const trained = (input: TrainInput): Trained => {
     const config = resolveConfig(input);
@@ -33,11 +36,14 @@ export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backe
 /** A new run from `settings`; the current one is kept if the settings cannot be built. */
 export function rebuild(settings: Settings): void {
   state.latest = settings;
-  const { dataset } = state;
+  // A 2-D dataset is generated from the settings (its points seeded by the run's seed); MNIST is what was loaded.
+  const points = isPointTask(settings.task) ? pointDataset(settings.task, settings.noise, settings.seed) : null;
+  const dataset = points?.dataset ?? state.dataset;
   if (!dataset) throw new UserError('the data has not loaded yet; wait for it or load the IDX files from disk');
   // A wide network takes seconds to build: say so first.
   post({ type: 'building', units: settings.units, layers: settings.layers });
-  const next = buildLabRun(settings, dataset, freshBackend());
+  const next = buildLabRun(settings, dataset, freshBackend(), points ? `points:${settings.task}` : state.dataSource);
+  next.points = points !== null;
   // An evaluation before any update starts the chart at chance level.
   next.ed.session.evaluate();
   next.bp?.session.evaluate();
@@ -49,6 +55,10 @@ export function rebuild(settings: Settings): void {
     epochs, evalEvery, compareBp: next.bp !== null, train: next.task.train.count, validation: next.task.validation.count });
   // After setRunning(false), which spoke of the old run: the page must hear that this one is not done.
   postState();
+  if (points) {
+    const { train } = points;
+    post({ type: 'points', xs: Float32Array.from(train, (p) => p.x), ys: Float32Array.from(train, (p) => p.y), labels: Uint8Array.from(train, (p) => p.label) });
+  }
   postProgress(next);
   postView();
 }
@@ -141,6 +151,7 @@ function slice(): void {
       const ms = performance.now() - t0;
       if (count === r.chunk) r.chunk = ms < CHUNK_MS / 2 ? r.chunk * 2 : ms > CHUNK_MS && r.chunk > 1 ? r.chunk >> 1 : r.chunk;
     }
+    if (r.ed.session.done) state.running = false; // the last heat map is drawn at once
     postProgress(r);
     if (r.ed.session.done) setRunning(false);
     else {
@@ -169,4 +180,26 @@ export function postProgress(r: Run): void {
     };
   };
   post({ type: 'progress', ed: progress(r.ed), bp: r.bp ? progress(r.bp) : null });
+  if (r.points) postField(r);
+  else if (r.ed.session.update > 0) postInspection(r, !state.running || r.ed.session.done);
+}
+
+/** Cells per side of the decision heat maps. */
+const FIELD_SIDE = 48;
+let fieldImages: Uint8Array[] | null = null;
+let fieldAt = 0;
+
+/**
+ * The decision heat maps of a 2-D run: P(class 1) of ED and backprop over the plane, at most every 150 ms while
+ * it trains (each costs one prediction of 48² points), and always when it stops.
+ */
+function postField(r: Run): void {
+  const now = performance.now();
+  if (state.running && !r.ed.session.done && now - fieldAt < 150) return;
+  fieldAt = now;
+  fieldImages ??= gridImages(FIELD_SIDE);
+  const field = (t: Trained) => Float32Array.from(Predictor.for(t.rule).predict(fieldImages!), (p) => p.scores[1]);
+  const ed = field(r.ed);
+  const bp = r.bp ? field(r.bp) : null;
+  post({ type: 'field', side: FIELD_SIDE, ed, bp }, bp ? [ed.buffer, bp.buffer] : [ed.buffer]);
 }

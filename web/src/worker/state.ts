@@ -37,6 +37,8 @@ export interface Run {
    * engine whole runs of updates (one learnSequence call, as in Node) instead of one update per call.
    */
   chunk: number;
+  /** A run on a generated 2-D dataset: its heat maps are sent with the progress. */
+  points?: boolean;
 }
 
 export const state = {

@@ -56,3 +56,44 @@ export function sendWeights(net: number, unit: number): void {
   post({ type: 'weights', net: k, unit: u, unitType: u < shape.outExc ? 'excitatory' : 'inhibitory',
     side: Math.round(Math.sqrt(rule.inputs)), values }, [values.buffer]);
 }
+
+/** At most this many units in the receptive-field grid (the first ones; a wide layer would be a wall of noise). */
+export const GRID_UNITS = 64;
+
+/** The receptive fields of network `net`'s first-layer units (the first GRID_UNITS of them). */
+export function sendFields(net: number): void {
+  const w = weightsRule();
+  if (!w) return;
+  const { rule } = w;
+  const shape = rule.shapes[0];
+  const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
+  const units = Math.min(shape.out, GRID_UNITS);
+  const values = new Float32Array(units * rule.inputs);
+  for (let u = 0; u < units; u++) values.set(rule.unitInputWeights(k, u), u * rule.inputs);
+  post({ type: 'fields', net: k, units, outExc: shape.outExc, side: Math.round(Math.sqrt(rule.inputs)), values }, [values.buffer]);
+}
+
+/** Which first-layer units of network `net` had their input weights moved by `learn` (one update), by type. */
+export function unitsChangedBy(net: number, learn: () => void): { net: number; excitatory: number; inhibitory: number } {
+  const w = weightsRule();
+  if (!w || w.from !== 'training') {
+    learn();
+    return { net, excitatory: 0, inhibitory: 0 };
+  }
+  const { rule } = w;
+  const shape = rule.shapes[0];
+  const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
+  const before = Array.from({ length: shape.out }, (_, u) => rule.unitInputWeights(k, u));
+  learn();
+  rule.parametersChanged();
+  let excitatory = 0;
+  let inhibitory = 0;
+  for (let u = 0; u < shape.out; u++) {
+    const after = rule.unitInputWeights(k, u);
+    if (after.some((v, i) => v !== before[u][i])) {
+      if (u < shape.outExc) excitatory++;
+      else inhibitory++;
+    }
+  }
+  return { net: k, excitatory, inhibitory };
+}
