@@ -30,7 +30,7 @@ export function showInspection(msg: Inspection): void {
     return tr;
   });
   table.replaceChildren(head, ...rows);
-  $('wrong').replaceChildren(...msg.wrong.map((w) => digitButton(w.image, `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`, `${names[w.label]}→${names[w.predicted]}`)));
+  $('wrong').replaceChildren(...msg.wrong.map((w) => digitButton(w.image, `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`, `${names[w.label]} as ${names[w.predicted]}`)));
   $('wrong-none').hidden = msg.wrong.length > 0;
   $('samples').replaceChildren(...msg.samples.map((s) => digitButton(s.image, `validation digit ${names[s.label]}`, names[s.label])));
 }
@@ -46,7 +46,8 @@ function digitButton(image: Uint8Array, label: string, caption: string): HTMLBut
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'digit';
-  button.setAttribute('aria-label', `score ${label}`);
+  // The name starts with the visible caption (WCAG 2.5.3, label in name).
+  button.setAttribute('aria-label', `${caption}: score ${label}`);
   const canvas = document.createElement('canvas');
   showImage(canvas, image);
   const text = document.createElement('span');
