@@ -440,7 +440,7 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   // It loads on first use: nothing of it (nor its worker) before its section is opened.
   assert.equal(await page.evaluate(() => 'edlearnCartpole' in window), false);
   await page.click('#rl-details > summary');
-  await page.waitForFunction(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state().ready, null, { timeout: 30000 });
+  await page.waitForFunction(() => (window as unknown as { edlearnCartpole?: { state(): CartpoleState } }).edlearnCartpole?.state().ready, null, { timeout: 30000 });
   await page.selectOption('#rl-agent', 'ed-dqn');
   await page.click('#rl-start');
   // Episodes arrive while it trains; a greedy episode is replayed every few seconds.
