@@ -80,7 +80,7 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
       sections.push(section);
     }
     await new Promise((next) => setImmediate(next));
-    const rl = await renderRlSection(options.logs, tmp);
+    const rl = await renderRlSection(options.logs, tmp, { allowPartial: options.allowPartial });
     figures.push(...rl.figures.map((f) => join(options.out, f)));
     const html = buildHtml(sections, provenance(experiments), VERSION, rl.html);
     writeFileSync(join(tmp, 'index.html'), html);
