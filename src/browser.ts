@@ -10,7 +10,7 @@ export { UserError } from './errors.js';
 export { Random } from './random.js';
 
 // The model, shaped like TensorFlow.js's.
-export { createModel, loadModel, Model, type EpochLogs, type FitOptions, type History, type ModelOptions, type TrainedOn } from './api/model.js';
+export { createModel, loadModel, Model, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, EarlyStopping, earlyStopping, type FitOptions, type History, type Monitor, type ModelOptions, type TrainedOn } from './api/model.js';
 export type { Images, Labels } from './api/arrays.js';
 
 // Options, declared once: schemas (kind, range, help, label) and the presets.

@@ -9,7 +9,7 @@ import { EXPERIMENT_IDS } from '../experiments/grids.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { optionFlags, trainFlags } from './flags.js';
 import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
-import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions } from './model.js';
+import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions, summaryCommand, type SummaryCommandOptions } from './model.js';
 import { oracleCommand, type OracleCommandOptions } from './oracle.js';
 import { reportCommand } from './report.js';
 import { rlCommand, type RlCommandOptions } from './rl.js';
@@ -66,6 +66,13 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as one JSON object')
     .action((opts: EvalCommandOptions) => {
       evalCommand(opts);
+    });
+
+  program.command('summary')
+    .description("print a saved model's shape: each class network's layers (inputs, units, excitatory / inhibitory), the rule's options, the parameter counts")
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .action((opts: SummaryCommandOptions) => {
+      summaryCommand(opts);
     });
 
   program.command('predict')
