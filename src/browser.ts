@@ -38,6 +38,8 @@ export { loadBrowserBackend, type BrowserBackendChoice } from './kernels/browser
 
 // Data from IDX bytes, and tasks over it.
 export { parseIdx, type IdxArray } from './data/idx-parse.js';
+export { encodeNpy, parseNpy, type NpyArray, type NpyType } from './data/npy.js';
+export { parseCsv, type CsvImages } from './data/csv.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
 export { buildTask, parityTask, type Split, type Task, type TaskKind } from './data/tasks.js';
 export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js';

@@ -11,6 +11,9 @@ import { referenceBackend } from '../kernels/reference.js';
 import { encodeModel } from '../model/format.js';
 import { modelHeader, type ModelHeader } from '../model/header.js';
 import { summaryInput, summaryLines } from '../model/summary.js';
+import { forwardGraph } from '../export/forward.js';
+import { toOnnx } from '../export/onnx.js';
+import { type TfjsFiles, toTfjs } from '../export/tfjs.js';
 import { loadRule } from '../model/load.js';
 import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js';
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
@@ -229,6 +232,16 @@ export class Model implements Stoppable {
     const header: ModelHeader = modelHeader({ config: this.config, backend: this.backend.name, threads: 1, task }, accuracy, this.rule);
     header.task.classNames = this.classNames;
     return encodeModel(header, this.rule.parameters());
+  }
+
+  /** The model as an ONNX file (input `images`, n × inputs in 0…1; output `scores`, as predict gives them). */
+  toOnnx(): Uint8Array {
+    return toOnnx(forwardGraph(this.current, this.classNames, 'toOnnx'), `edlearn ${this.config.rule} model, preset ${this.config.preset}`);
+  }
+
+  /** The model in TF.js's Layers format: model.json's text (naming the weights file `weightsFile`) and the weights. */
+  toTfjs(weightsFile = 'weights.bin'): TfjsFiles {
+    return toTfjs(forwardGraph(this.current, this.classNames, 'toTfjs'), weightsFile);
   }
 
   /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */

@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { EXPERIMENT_IDS } from '../experiments/grids.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { optionFlags, trainFlags } from './flags.js';
+import { exportCommand, type ExportCommandOptions } from './export.js';
 import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
 import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions, summaryCommand, type SummaryCommandOptions } from './model.js';
 import { oracleCommand, type OracleCommandOptions } from './oracle.js';
@@ -62,7 +63,7 @@ export function buildProgram(): Command {
   program.command('eval')
     .description('evaluate a saved model on the held-out test split of the data it was trained on (or --data DIR): accuracy and confusion matrix')
     .requiredOption('--model <file>', 'model file written by edlearn train --save')
-    .option('--data <dir>', 'directory with the four IDX files to evaluate on (default: the dataset the model was trained on)')
+    .option('--data <dir>', 'directory with the four IDX files (or .npy pairs, or train.csv / test.csv) to evaluate on (default: the dataset the model was trained on)')
     .option('--json', 'print the result as one JSON object')
     .action((opts: EvalCommandOptions) => {
       evalCommand(opts);
@@ -73,6 +74,15 @@ export function buildProgram(): Command {
     .requiredOption('--model <file>', 'model file written by edlearn train --save')
     .action((opts: SummaryCommandOptions) => {
       summaryCommand(opts);
+    });
+
+  program.command('export')
+    .description('write a saved ED model for other runtimes: ONNX (one file; input "images" n × inputs in 0…1, output "scores") or TF.js Layers (a directory: model.json + weights.bin)')
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .requiredOption('--format <format>', 'onnx or tfjs')
+    .requiredOption('--out <path>', 'the .onnx file, or the directory for tfjs')
+    .action((opts: ExportCommandOptions) => {
+      exportCommand(opts);
     });
 
   program.command('predict')

@@ -5,7 +5,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
+import { type Dataset, loadDataDirectory, loadMnist } from '../data/dataset.js';
 import { mergeSplits } from '../data/holdout.js';
 import { emptySplit, type Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
@@ -63,7 +63,7 @@ export function loadDataset(config: { task: Pick<RunConfig['task'], 'kind' | 'da
   if (kind === 'xor' || kind === 'parity') return undefined;
   let ds = datasets.get(data);
   if (!ds) {
-    ds = data === 'mnist' ? loadMnist() : loadIdxDataset(data);
+    ds = data === 'mnist' ? loadMnist() : loadDataDirectory(data);
     datasets.set(data, ds);
   }
   return ds;
