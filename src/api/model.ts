@@ -21,8 +21,8 @@ import { BackpropClassifier } from '../rules/backprop.js';
 import { EdClassifier } from '../rules/ed.js';
 import type { LearnStats, Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
-import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
-import type { RunHeader } from '../train/log.js';
+import { resolveConfig, type RuleChoice, type RunConfig, type TrainInput } from '../train/config.js';
+import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { type BatchLogs, type Callback, callbackList, type EpochLogs, fire, type Stoppable } from './callbacks.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
@@ -200,7 +200,7 @@ export class Model implements Stoppable {
       return finished;
     });
     this.trained = {
-      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, validation: validation.count, test: 0, dataset: 'arrays', fingerprint: task.source.fingerprint },
+      task: taskSummary(task),
       accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
     };
     return history;
@@ -310,10 +310,10 @@ function heldOut(count: number, split: number): number {
 
 /** The same rule and weights, built for batches up to maxBatch. */
 function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
-  const ed = rule instanceof EdClassifier ? rule.options : config.ed;
-  const backprop = rule instanceof BackpropClassifier ? rule.options : config.backprop;
+  // The rule's own options: a loaded file's config may predate options that took their defaults.
+  const choice: RuleChoice = rule instanceof EdClassifier ? { rule: 'ed', ed: rule.options } : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
   const layout = rule instanceof EdClassifier ? rule.layout : undefined;
-  const grown = buildRule({ config: { ...config, ed, backprop }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
+  const grown = buildRule({ config: { ...choice, seed: config.seed, train: config.train }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
   const from = rule.parameters();
   grown.parameters().forEach((p, i) => p.set(from[i]));
   grown.parametersChanged();

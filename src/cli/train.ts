@@ -75,7 +75,7 @@ function printRun({ header: h, result: r, rule: built }: RunOutcome, verbose: bo
     out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
     for (const line of summaryLines(summaryInput(h.config, built, h.task.inputs, h.task.classes, classNames(h.config.task, h.task.classes)))) out(line);
   }
-  const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop!.activation}, ${h.config.backprop!.optimizer})`;
+  const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop.activation}, ${h.config.backprop.optimizer})`;
   out(`edlearn ${h.version} · ${rule} · ${h.task.name} · ${h.task.train} train / ${h.task.validation} validation / ${h.task.test} test · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
   const s = r.selected;
   if (s.on === 'validation') {

@@ -22,11 +22,11 @@ export interface SummaryInput {
 }
 
 /** What a summary needs from a config and its rule (the rule's own options: a loaded file's take defaults). */
-export function summaryInput(config: Pick<RunConfig, 'rule' | 'preset' | 'ed' | 'backprop'>, rule: Rule, inputs: number, classes: number, classNames: string[]): SummaryInput {
-  return {
-    rule: config.rule, preset: config.preset, inputs, classes, classNames, backend: rule.backend.name,
-    ed: rule instanceof EdClassifier ? rule.options : config.ed, backprop: rule instanceof BackpropClassifier ? rule.options : config.backprop,
-  };
+export function summaryInput(config: Pick<RunConfig, 'preset'>, rule: Rule, inputs: number, classes: number, classNames: string[]): SummaryInput {
+  const common = { preset: config.preset, inputs, classes, classNames, backend: rule.backend.name };
+  if (rule instanceof EdClassifier) return { ...common, rule: 'ed', ed: rule.options };
+  if (rule instanceof BackpropClassifier) return { ...common, rule: 'backprop', backprop: rule.options };
+  throw new Error('summary: a rule of an unknown kind');
 }
 
 /** The summary table as lines of text. */
