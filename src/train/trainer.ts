@@ -246,6 +246,14 @@ export class TrainingSession {
     };
   }
 
+  /**
+   * The weights at the best validation evaluation so far (copies, in parameters() order) and that update, or null
+   * before any evaluation with a validation split: what a page saves as "the selected model" mid-run or at the end.
+   */
+  selectedWeights(): { update: number; accuracy: number; weights: Float32Array[] } | null {
+    return this.snapshot && { update: this.best.update, accuracy: this.best.acc, weights: this.snapshot.map((w) => Float32Array.from(w)) };
+  }
+
   /** Puts `weights` back and rebuilds what derives from them. */
   private restore(weights: Float32Array[]): void {
     this.rule.parameters().forEach((p, i) => p.set(weights[i]));
