@@ -348,7 +348,7 @@ test('the step button makes exactly one update of a paused run', { skip, timeout
   assert.equal((await state()).running, false);
   assert.match((await page.textContent('#step-info')) ?? '', /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/);
   // The network drawn with its excitatory and inhibitory units and signed synapses.
-  assert.match((await page.getAttribute('#network-canvas', 'aria-label')) ?? '', /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\), one output; \d+ synapses drawn, \d+ positive and \d+ negative/);
+  assert.match((await page.getAttribute('#network-canvas', 'aria-label')) ?? '', /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/);
   // The receptive-field grid: one image per first-layer unit.
   const units = await page.locator('#unit option').count();
   assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
