@@ -97,7 +97,7 @@ export function drawNetwork(d: NetworkDrawing): void {
   ctx.textAlign = 'left';
   ctx.fillText('inputs', 20, 12);
   ctx.textAlign = 'right';
-  ctx.fillText(amineText(), W - 4, ay + 22);
+  ctx.fillText('amine', ax - 12, ay + 4);
   const hidden = d.layers.slice(0, -1);
   const positive = d.edges.filter((e) => e.w >= 0).length;
   canvas.setAttribute('aria-label', `Network ${d.net}: ${d.inputs} inputs (the ${d.inputIds.length} strongest drawn), `
