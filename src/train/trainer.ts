@@ -29,8 +29,8 @@ export interface TrainOptions {
   onEval?: (e: EvalRecord) => void;
   /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
   batchAtATime?: boolean;
-  /** Called after every update, for progress bars. */
-  onUpdate?: (update: number, totalUpdates: number) => void;
+  /** Called after every update (progress bars; fit's onBatchEnd), with what the update saw and its sample count. */
+  onUpdate?: (update: number, totalUpdates: number, stats: LearnStats, size: number) => void;
 }
 
 export interface EvalRecord {
@@ -88,7 +88,7 @@ export class TrainingSession {
   readonly validationRows: SparseRows;
   /** The test split's rows, built when the run ends (never before). */
   private testRows: SparseRows | null = null;
-  private readonly batch: SampleBatch;
+  private readonly batch: SampleBatch & { labels: Int32Array };
   /** Runs of batches for rules that learn a whole run at once (learnSequence), in the rule's memory. */
   private readonly sequence: SampleSequence | null;
   private readonly started = performance.now();
@@ -178,7 +178,7 @@ export class TrainingSession {
     this.since.correct += stats.correct;
     this.since.error += stats.absError;
     this.since.samples += n;
-    o.onUpdate?.(this.update, this.totalUpdates);
+    o.onUpdate?.(this.update, this.totalUpdates, stats, n);
     if (this.cursor >= task.train.count) {
       this.epochsDone++;
       rule.epochEnded?.();
@@ -276,13 +276,14 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   return session.finish();
 }
 
-function emptyBatch(rows: SparseRows, size: number): SampleBatch {
-  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Uint8Array(size) };
+/** Labels as Int32Array like a sequence's, so that pick and the rules' loops over labels see one kind of typed array. */
+function emptyBatch(rows: SparseRows, size: number): SampleBatch & { labels: Int32Array } {
+  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Int32Array(size) };
 }
 
 /** Points the batch (or sequence) at samples order[from .. from+n) of `rows` (no data is copied). */
-function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch): void {
-  const labels = batch.labels as Uint8Array | Int32Array;
+function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch & { labels: Int32Array }): void {
+  const labels = batch.labels;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
     batch.start[i] = rows.rowStart[s];
