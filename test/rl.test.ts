@@ -206,7 +206,7 @@ test('the environments, agents and loop are in the public API, Node and browser'
   const node = await import('../src/index.js');
   const browser = await import('../src/browser.js');
   for (const api of [node, browser]) {
-    for (const name of ['CartPole', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
+    for (const name of ['CartPole', 'Acrobot', 'MountainCar', 'ValueHead', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
       assert.equal(typeof (api as Record<string, unknown>)[name], 'function', name);
     }
   }
