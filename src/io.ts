@@ -2,7 +2,7 @@
  * File output that never leaves a half-written or stray file behind: every output is written to a temp file
  * beside its target and renamed onto it. One helper for every writer (models, logs, bench JSON, report files).
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { registerTemp, releaseTemp, removeTemp } from './temp-files.js';
@@ -234,4 +234,25 @@ function cannotWrite(path: string, err: unknown): unknown {
   if (err instanceof UserError || typeof code !== 'string') return err;
   const reason = REASONS[code] ?? 'check that its directory exists and is writable';
   return new UserError(`cannot write ${path} (${code}): ${reason}`);
+}
+
+/**
+ * Reads an input file whole. A directory, FIFO, device or socket is refused with one line (checked on the open
+ * file, so nothing can swap it in between): reading /dev/zero or a pipe would never end. System errors keep
+ * their code for the caller's message.
+ */
+export function readInputFile(path: string, what = 'input'): Buffer {
+  if (path === '') throw new UserError(`${what}: the path is empty; give a file name`);
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${what} ${path}: it is ${kindOf(st)}, not a regular file; give the path of a file`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function kindOf(st: Stats): string {
+  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
 }

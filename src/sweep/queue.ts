@@ -76,8 +76,11 @@ export class QueueExecutor implements Executor {
   readonly kind = 'queue';
   private stopping: (() => void) | null = null;
   private seen = new Set<string>();
+  /** Jobs found missing from Redis (a restart without persistence) and enqueued again. */
+  reenqueued = 0;
 
-  constructor(private readonly target: RedisTarget) {}
+  /** `pollMs`: how often the states of open jobs are read again (events are not enough across a Redis restart). */
+  constructor(private readonly target: RedisTarget, private readonly pollMs = 3000) {}
 
   get workers(): number {
     return Math.max(1, this.seen.size);
@@ -100,13 +103,18 @@ export class QueueExecutor implements Executor {
     const byId = new Map(jobs.map((j) => [j.runId, j]));
     const open = new Set(byId.keys());
     const failures: string[] = [];
+    let done = false;
     await new Promise<void>((resolve, reject) => {
       const settle = () => {
         if (open.size > 0) return;
+        done = true;
         if (failures.length) reject(new UserError(`sweep: ${failures.length} run${failures.length > 1 ? 's' : ''} failed; the first: ${failures[0]}`));
         else resolve();
       };
-      this.stopping = () => resolve();
+      this.stopping = () => {
+        done = true;
+        resolve();
+      };
       const finish = async (id: string) => {
         const job = await Job.fromId<SweepJob, RunEvents>(queue, id);
         if (!job || !open.delete(id)) return;
@@ -120,7 +128,10 @@ export class QueueExecutor implements Executor {
         failures.push(`run ${byId.get(id)!.label} (${id}): ${reason}`);
         settle();
       };
-      const guard = (p: Promise<void>) => p.catch(reject);
+      const guard = (p: Promise<void>) => p.catch((err) => {
+        done = true;
+        reject(err);
+      });
       events.on('active', ({ jobId }) => {
         const job = byId.get(jobId);
         if (job && open.has(jobId)) on.started(job);
@@ -131,20 +142,40 @@ export class QueueExecutor implements Executor {
       events.on('failed', ({ jobId, failedReason }) => {
         if (byId.has(jobId)) void guard(fail(jobId, failedReason));
       });
-      void guard((async () => {
-        await queue.addBulk(jobs.map((j) => ({
-          name: 'run', data: j,
-          opts: { jobId: j.runId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: false, removeOnFail: false },
-        })));
-        // Jobs already in Redis keep their state: collect the finished ones, give failed ones one more chance.
-        for (const j of jobs) {
-          const job = await Job.fromId(queue, j.runId);
-          const state = await job?.getState();
-          if (state === 'completed') await finish(j.runId);
-          else if (state === 'failed') await job!.retry('failed');
+      const enqueue = (list: SweepJob[]) => queue.addBulk(list.map((j) => ({
+        name: 'run', data: j,
+        opts: { jobId: j.runId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: false, removeOnFail: false },
+      })));
+      /**
+       * Jobs already in Redis keep their state: collect the finished ones, give failed ones one more chance. Run
+       * again every few seconds: events are lost while Redis restarts, and a Redis restarted without persistence
+       * has lost the jobs themselves, which are then enqueued again by run id.
+       */
+      const sweepStates = async (first: boolean) => {
+        const missing: SweepJob[] = [];
+        for (const id of [...open]) {
+          const job = await Job.fromId(queue, id);
+          const state = job ? await job.getState() : 'unknown';
+          if (state === 'completed') await finish(id);
+          else if (state === 'failed') {
+            if (first) await job!.retry('failed');
+            else await fail(id, job!.failedReason);
+          } else if (state === 'unknown') missing.push(byId.get(id)!);
         }
+        if (missing.length && !first) {
+          this.reenqueued += missing.length;
+          await enqueue(missing);
+        }
+      };
+      void guard((async () => {
+        await enqueue(jobs);
+        await sweepStates(true);
         for (const w of await queue.getWorkers()) this.seen.add(String(w.id ?? w.name));
         settle();
+        while (open.size > 0 && !done) {
+          await new Promise((r) => setTimeout(r, this.pollMs));
+          if (open.size > 0 && !done) await sweepStates(false);
+        }
       })());
     });
   }
