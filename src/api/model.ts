@@ -16,7 +16,7 @@ import { fraction, integer, validateGiven } from '../options/spec.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
 import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
-import type { RunHeader } from '../train/log.js';
+import type { RunHeader } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
 import { bytesOf, checkArgument, checkOptions, checkOptionTypes, isBinary } from '../args.js';
