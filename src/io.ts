@@ -91,6 +91,28 @@ export function checkDistinctOutputs(outputs: Record<string, string | undefined>
 }
 
 /**
+ * Refuses an output that is one of the command's inputs (by real path: also through a symlink, a hard link or
+ * "..") — writing it would destroy what the command reads. `what` names the input ("the sweep file").
+ */
+export function checkNotInput(output: string, input: string, what: string, flag = '--log'): void {
+  if (output.trim() === '' || input.trim() === '') return;
+  if (fileIdentity(output) === fileIdentity(input)) {
+    throw new UserError(`${flag} ${output} is ${what} (${input}); writing it would destroy an input — give another file`);
+  }
+}
+
+/**
+ * Refuses outputs inside an input directory's files: `inputs` are the files read, `outputs` the flags and paths
+ * written (undefined skipped).
+ */
+export function checkOutputsNotInputs(outputs: Record<string, string | undefined>, inputs: string[], what: string): void {
+  for (const [flag, path] of Object.entries(outputs)) {
+    if (path === undefined || path.trim() === '') continue;
+    for (const input of inputs) if (existsSync(input)) checkNotInput(path, input, what, `--${flag}`);
+  }
+}
+
+/**
  * A file written line by line that appears under its name, whole, only when closed; abort() drops it.
  * Lines are kept in memory (logs are at most a few MB): a long synchronous run then holds no temp file that an
  * interrupt could leave behind, and Ctrl-C keeps its immediate effect. The path is checked when the writer is

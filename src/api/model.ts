@@ -197,9 +197,10 @@ export class Model {
           break;
         }
         const until = performance.now() + yieldEvery;
-        while (!session.done && !o.signal?.aborted && performance.now() < until) {
+        // At least one step per slice: yieldEvery 0 yields after every update rather than never training.
+        do {
           for (const e of session.step(1)) await record(e);
-        }
+        } while (!session.done && !o.signal?.aborted && performance.now() < until);
         await nextMacrotask();
       }
       return session.finish();
