@@ -102,17 +102,6 @@ export function checkNotInput(output: string, input: string, what: string, flag 
 }
 
 /**
- * Refuses outputs inside an input directory's files: `inputs` are the files read, `outputs` the flags and paths
- * written (undefined skipped).
- */
-export function checkOutputsNotInputs(outputs: Record<string, string | undefined>, inputs: string[], what: string): void {
-  for (const [flag, path] of Object.entries(outputs)) {
-    if (path === undefined || path.trim() === '') continue;
-    for (const input of inputs) if (existsSync(input)) checkNotInput(path, input, what, `--${flag}`);
-  }
-}
-
-/**
  * A file written line by line that appears under its name, whole, only when closed; abort() drops it.
  * Lines are kept in memory (logs are at most a few MB): a long synchronous run then holds no temp file that an
  * interrupt could leave behind, and Ctrl-C keeps its immediate effect. The path is checked when the writer is
@@ -166,15 +155,21 @@ export { releaseTemp, removeTemp } from './temp-files.js';
 
 /** Where a write to `path` lands: `path`, or the end of its chain of symlinks; refuses what is not a regular file. */
 function outputTarget(path: string): string {
-  if (path === '') throw new UserError('cannot write to an empty path; give a file name');
+  if (path.trim() === '') throw new UserError('cannot write to an empty path; give a file name');
+  // "newdir/" names a directory: writing a file called "newdir" instead would surprise.
+  if (/[/\\]$/.test(path)) throw new UserError(`cannot write ${path}: a trailing slash names a directory; give a file name, e.g. ${join(path, 'out')}`);
   let target = resolve(path);
   for (let links = 0; ; links++) {
     let st: Stats;
     try {
       st = lstatSync(target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return target;
-      throw cannotWrite(path, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(path, err);
+      // The end of a dangling symlink: written only into a directory that exists (never made through a link).
+      if (links > 0 && !existsSync(dirname(target))) {
+        throw new UserError(`cannot write ${path}: it is a symlink to ${target}, whose directory does not exist; fix or remove the link`);
+      }
+      return target;
     }
     if (st.isFile()) return target;
     if (!st.isSymbolicLink()) throw notAFile(path, st);

@@ -1,4 +1,6 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
+import { UserError } from '../errors.js';
+import { checkDirFlag } from '../outputs.js';
 import { join } from 'node:path';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
@@ -18,6 +20,8 @@ export interface ReportCommandOptions {
 }
 
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  checkDirFlag('out', options.out);
+  for (const log of options.logs) if (log.trim() === '') throw new UserError('report: a log path is empty; give NDJSON log files or directories of them');
   if (options.markdown) {
     const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
