@@ -55,11 +55,11 @@ export { createAgent, valueScale, type Agent, type AgentShape, type Transition }
 export { Columns } from './rl/columns.js';
 export { RlSession, trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
 export { agentToBytes, agentFromBytes } from './rl/agent-file.js';
-export { type AgentHeader } from './model/agent.js';
+export { type AgentHeader } from './rl/agent-file.js';
 export { buildColumns } from './train/build.js';
 
 // Model files.
 export { encodeModel, decodeModel } from './model/format.js';
 export { loadRule } from './model/load.js';
 export { modelHeader, type ModelHeader } from './model/header.js';
-export { crc32 } from './model/crc32.js';
+export { crc32 } from './crc32.js';

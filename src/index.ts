@@ -12,7 +12,8 @@ export { getBackend, type BackendName } from './kernels/index.js';
 export { loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory } from './data/dataset.js';
 export { readIdxFile } from './data/idx.js';
 
-export { runTraining, resolveRunConfig, loadTask, loadDataset, type RunOutcome, type RunHooks } from './train/run.js';
+export { runTraining, resolveRunConfig, loadTask, type RunOutcome, type RunHooks } from './train/run.js';
+export { loadDataset } from './data/cache.js';
 export { spreadNetworks, type NetworkThreads } from './engine/threads.js';
 export { saveModel, readModelFile } from './model/file.js';
 

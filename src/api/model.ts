@@ -16,7 +16,7 @@ import { fraction, integer, validateGiven } from '../options/spec.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
 import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
-import type { RunHeader } from '../log/events.js';
+import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
 import { bytesOf, checkArgument, checkOptions, checkOptionTypes, isBinary } from '../args.js';
@@ -206,7 +206,7 @@ export class Model {
       return session.finish();
     });
     this.trained = {
-      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, validation: validation.count, test: 0, dataset: 'arrays', fingerprint: task.source.fingerprint },
+      task: taskSummary(task),
       accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
     };
     return history;

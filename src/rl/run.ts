@@ -5,12 +5,12 @@
  * It never prints.
  */
 import { resolve } from 'node:path';
+import { datasetAt } from '../data/cache.js';
 import { holdOut } from '../data/holdout.js';
 import { buildTask, type Task } from '../data/tasks.js';
 import { getBackend } from '../kernels/index.js';
 import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
 import { type LogTarget, startFields, withRunLog } from '../log/write.js';
-import { loadDataset } from '../train/run.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { type Agent, createAgent, valueScale } from './agent.js';
 import { CartPole } from './cartpole.js';
@@ -39,7 +39,7 @@ export interface RlOutcome {
 /** The environment, encoding and (MNIST) task of a config. */
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
-  const ds = loadDataset({ task: { kind: 'all', data: config.data } })!;
+  const ds = datasetAt(config.data);
   const files = buildTask(ds, 'all', []);
   // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
   const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed) : { train: files.train, validation: files.validation };

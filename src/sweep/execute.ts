@@ -5,7 +5,8 @@
  */
 import { UserError } from '../errors.js';
 import type { EndEvent, EvalEvent, StartEvent } from '../log/events.js';
-import { loadDataset, resolveRunConfig, runTraining } from '../train/run.js';
+import { loadDataset } from '../data/cache.js';
+import { resolveRunConfig, runTraining } from '../train/run.js';
 import type { SweepJob } from './plan.js';
 
 export interface RunEvents {

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
+import { loadDataset } from '../data/cache.js';
 import { mergeSplits } from '../data/holdout.js';
 import { emptySplit, type Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
@@ -41,21 +41,6 @@ export interface RunOutcome {
   result: TrainResult & { retrained?: Retrained };
   /** The trained rule (model files save its parameters); its thread pool is closed. */
   rule: Rule;
-}
-
-/** Datasets read in this process, so that a grid of runs reads and checks its files once. */
-const datasets = new Map<string, Dataset>();
-
-/** The dataset a config names ('mnist' or a directory), read once per process; none for generated tasks. */
-export function loadDataset(config: { task: Pick<RunConfig['task'], 'kind' | 'data'> }): Dataset | undefined {
-  const { kind, data } = config.task;
-  if (kind === 'xor' || kind === 'parity') return undefined;
-  let ds = datasets.get(data);
-  if (!ds) {
-    ds = data === 'mnist' ? loadMnist() : loadIdxDataset(data);
-    datasets.set(data, ds);
-  }
-  return ds;
 }
 
 export function loadTask(config: RunConfig): Task {

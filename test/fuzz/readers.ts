@@ -8,7 +8,7 @@ import { decodeIdxFile, parseIdx } from '../../src/data/idx.js';
 import { decodePng, MAX_PNG_PIXELS, MAX_PNG_SIDE } from '../../src/data/png.js';
 import { UserError } from '../../src/errors.js';
 import { conclude } from '../../src/experiments/conclusions.js';
-import { crc32 } from '../../src/model/crc32.js';
+import { crc32 } from '../../src/crc32.js';
 import { decodeModel, encodeModel } from '../../src/model/format.js';
 import { loadRule } from '../../src/model/load.js';
 import { BACKPROP_DEFAULTS } from '../../src/options/backprop.js';
