@@ -40,14 +40,17 @@ seeds: [${[1, 2, 3, 4].map((s) => s + 4 * r).join(', ')}]
 const counts = { workerKills: 0, workerStops: 0, stopFailures: 0, coordinatorKills: 0, redisRestarts: 0, rounds: 0, runs: 0, stopExitCodes: new Map<string, number>() };
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
+/** Workers that have installed their signal handlers (a SIGTERM before that is the default: immediate death). */
+const ready = new WeakSet<ChildProcess>();
 const t0 = performance.now();
 
 function startWorkerProcess(i: number): void {
-  const [node, args] = cli(['worker', '--queue', redis.url, '--lock-seconds', '5', '--quiet']);
+  const [node, args] = cli(['worker', '--queue', redis.url, '--lock-seconds', '5']);
   const child = spawn(node, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
-    err += d;
+    err = (err + d).slice(-4000);
+    if (err.includes('waiting for jobs')) ready.add(child);
   });
   child.once('exit', (code, signal) => {
     const key = String(code ?? signal);
@@ -87,7 +90,7 @@ async function chaos(): Promise<void> {
     if (stopping) return;
     const x = random();
     const i = Math.floor(random() * WORKERS);
-    if (x < 0.4) {
+    if (x < 0.4 || (x < 0.75 && !ready.has(workers[i]))) {
       counts.workerKills++;
       log(`SIGKILL worker ${i}`);
       const w = workers[i];

@@ -100,3 +100,31 @@ test('devices are refused as inputs; bounds and output paths are checked before 
   assertUserError(['bench', '--quick', '--json', '/dev/null/b.json'], /cannot write \/dev\/null\/b\.json \(ENOTDIR\)/);
   assert.ok(Date.now() - started < 30_000, 'refused before measuring');
 });
+
+test('smaller items: NUL bytes in an error are escaped; --validation 1 warns; SIGTERM ends a sweep with 143', async () => {
+  const dir = tempDir();
+  const bad = join(dir, 'bad.ndjson');
+  writeFileSync(bad, '{"event":"start"}\n\u0000\u001b[2Jjunk\n');
+  const r = runCli(['report', bad, '--out', join(dir, 'out')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /[\u0000\u001b]/, 'no raw control characters on the terminal');
+  const warned = runCli(['train', '--task', 'pair', '--digits', '4,9', '--validation', '1', '--updates', '20', '--quiet']);
+  assert.match(warned.stderr, /warning: option validation 1 holds out one sample/);
+  const { spawnCli } = await import('./sweep-helpers.js');
+  const file = join(dir, 'long.yaml');
+  writeFileSync(file, 'base: { task: pair, digits: "4,9", updates: 200000, evalEvery: 100000 }\nseeds: [1]\n');
+  const sweep = spawnCli(['sweep', file, '--workers', '1', '--log', join(dir, 'long.ndjson')]);
+  // Its training process is forked after the signal handlers are installed.
+  const { execFileSync } = await import('node:child_process');
+  const forked = () => {
+    try {
+      return execFileSync('pgrep', ['-P', String(sweep.child.pid)], { encoding: 'utf8' }).trim() !== '';
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 300 && !forked(); i++) await new Promise((res) => setTimeout(res, 200));
+  sweep.child.kill('SIGTERM');
+  assert.equal(await sweep.exited, 143, sweep.stderr());
+  assert.ok(!existsSync(join(dir, 'long.ndjson.lock')));
+});

@@ -153,9 +153,16 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`edlearn: ${err.message}\n`);
+      // Control characters from a file name or a file's content (NUL, escapes) are shown escaped, never sent raw.
+      process.stderr.write(`edlearn: ${escapeControls(err.message)}\n`);
       return err.exitCode;
     }
     throw err;
   }
+}
+
+/** "\u0000" for a NUL, and so on: a message stays one printable line whatever file it quotes. */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n(?!$)/g, ' ');
 }

