@@ -130,6 +130,10 @@ test('wrong argument types, unknown keys and a second fit at once are UserErrors
   await assert.rejects(model.fit(x, y, { epoch: 5 } as never), userError(/fit: unknown option 'epoch' — did you mean epochs\?/));
   await assert.rejects(model.fit(x, y, { signal: 'yes' } as never), userError(/fit: option signal: expected an AbortSignal, got the string "yes"/));
   await assert.rejects(model.fit(x, y, null as never), userError(/fit: expected an object of options, got null/));
+  // A model file whose class names hold terminal escapes (forged, not made by edlearn) is refused when read.
+  const forged = createModel({ classes: 2, inputs: 4 });
+  (forged as unknown as { classNames: string[] }).classNames = ['0', '1\u001b]0;owned\u0007'];
+  assert.throws(() => loadModel(forged.toBytes()), userError(/task\.classNames \(printable text, no control characters\)/));
   // An ArrayBuffer of a model file loads like its Uint8Array.
   const bytes = model.toBytes();
   const copy = loadModel(bytes.slice().buffer);

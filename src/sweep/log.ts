@@ -46,7 +46,7 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
     throw new UserError(`sweep: ${path}: not a sweep log (no complete event line); give another --log or remove the file`);
   }
   const first = events[0]?.fields;
-  if (first && first.event !== 'sweep' && !(first.event === 'start' && typeof first.format === 'string')) {
+  if (first && first.event !== 'sweep' && first.event !== 'start') {
     throw new UserError(`sweep: ${path}:${events[0].line}: not a sweep log (its first line is not a run's start event); give another --log or remove the file`);
   }
   const kept: string[] = [];
