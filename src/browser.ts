@@ -25,7 +25,7 @@ export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from '.
 export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
-export type { RunHeader } from './log/events.js';
+export { taskSummary, type RunHeader, type TaskSummary } from './log/events.js';
 
 // The rules and the kernels they run on.
 export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';

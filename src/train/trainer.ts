@@ -88,7 +88,7 @@ export class TrainingSession {
   readonly validationRows: SparseRows;
   /** The test split's rows, built when the run ends (never before). */
   private testRows: SparseRows | null = null;
-  private readonly batch: SampleBatch;
+  private readonly batch: SampleBatch & { labels: Int32Array };
   /** Runs of batches for rules that learn a whole run at once (learnSequence), in the rule's memory. */
   private readonly sequence: SampleSequence | null;
   private readonly started = performance.now();
@@ -246,6 +246,14 @@ export class TrainingSession {
     };
   }
 
+  /**
+   * The weights at the best validation evaluation so far (copies, in parameters() order) and that update, or null
+   * before any evaluation with a validation split: what a page saves as "the selected model" mid-run or at the end.
+   */
+  selectedWeights(): { update: number; accuracy: number; weights: Float32Array[] } | null {
+    return this.snapshot && { update: this.best.update, accuracy: this.best.acc, weights: this.snapshot.map((w) => Float32Array.from(w)) };
+  }
+
   /** Puts `weights` back and rebuilds what derives from them. */
   private restore(weights: Float32Array[]): void {
     this.rule.parameters().forEach((p, i) => p.set(weights[i]));
@@ -268,13 +276,14 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   return session.finish();
 }
 
-function emptyBatch(rows: SparseRows, size: number): SampleBatch {
-  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Uint8Array(size) };
+/** Labels as Int32Array like a sequence's, so that pick and the rules' loops over labels see one kind of typed array. */
+function emptyBatch(rows: SparseRows, size: number): SampleBatch & { labels: Int32Array } {
+  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Int32Array(size) };
 }
 
 /** Points the batch (or sequence) at samples order[from .. from+n) of `rows` (no data is copied). */
-function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch): void {
-  const labels = batch.labels as Uint8Array | Int32Array;
+function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch & { labels: Int32Array }): void {
+  const labels = batch.labels;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
     batch.start[i] = rows.rowStart[s];
