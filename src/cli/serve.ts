@@ -8,6 +8,7 @@ import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompressed } from './serve-encoding.js';
 import { UserError } from '../errors.js';
 
 const TYPES: Record<string, string> = {
@@ -111,9 +112,14 @@ function answer(req: IncomingMessage, res: ServerResponse, root: string, hosts: 
     return plain(res, 301, 'moved', { Location: `${encodeURI(path)}/${query}` });
   }
   if (!st.isFile()) return plain(res, 404, 'not found');
+  // The build's precompressed sibling when the client accepts it (serve-encoding.ts); the type stays the file's.
+  const variant = precompressed(req.headers['accept-encoding'], real);
+  const sent = variant?.file ?? real;
   res.writeHead(200, {
     'Content-Type': TYPES[extname(real)] ?? 'application/octet-stream',
-    'Content-Length': st.size,
+    'Content-Length': variant ? statSync(sent).size : st.size,
+    ...(variant ? { 'Content-Encoding': variant.encoding } : {}),
+    Vary: 'Accept-Encoding',
     'X-Content-Type-Options': 'nosniff',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -121,7 +127,7 @@ function answer(req: IncomingMessage, res: ServerResponse, root: string, hosts: 
   });
   if (req.method === 'HEAD') return void res.end();
   // Streamed: a large file is read in chunks as the client takes them, never whole into memory.
-  const stream = createReadStream(real);
+  const stream = createReadStream(sent);
   stream.once('error', () => res.destroy());
   res.once('close', () => stream.destroy());
   stream.pipe(res);
