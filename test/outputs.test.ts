@@ -128,3 +128,13 @@ test('smaller items: NUL bytes in an error are escaped; --validation 1 warns; SI
   assert.equal(await sweep.exited, 143, sweep.stderr());
   assert.ok(!existsSync(join(dir, 'long.ndjson.lock')));
 });
+
+test('report on a log a sweep is still writing says so', () => {
+  const dir = tempDir();
+  const log = join(dir, 'live.ndjson');
+  writeFileSync(log, readFileSync('test/fixtures/report-small.ndjson'));
+  writeFileSync(`${log}.lock`, '{}');
+  const r = runCli(['report', dir, '--out', join(dir, 'out')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: .*live\.ndjson is being written by a running sweep .*runs still training are missing/);
+});

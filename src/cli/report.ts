@@ -1,7 +1,9 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
 import { UserError } from '../errors.js';
 import { checkDirFlag } from '../outputs.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockPathOf } from '../log/lock.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
@@ -22,6 +24,9 @@ export interface ReportCommandOptions {
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   checkDirFlag('out', options.out);
   for (const log of options.logs) if (log.trim() === '') throw new UserError('report: a log path is empty; give NDJSON log files or directories of them');
+  for (const log of lockedLogs(options.logs)) {
+    process.stderr.write(`edlearn: warning: ${log} is being written by a running sweep (${lockPathOf(log)} is there): the report is of the runs finished so far; runs still training are missing\n`);
+  }
   if (options.markdown) {
     const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
@@ -42,4 +47,16 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
 function rank(id: string): number {
   const i = ARTICLE_REPORT.order.indexOf(id);
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+/** The logs among `paths` (files, or .ndjson files in directories) that a sweep holds the lock of right now. */
+function lockedLogs(paths: string[]): string[] {
+  const files = paths.flatMap((p) => {
+    try {
+      return statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+    } catch {
+      return [];
+    }
+  });
+  return files.filter((f) => existsSync(lockPathOf(f)));
 }
