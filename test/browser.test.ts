@@ -462,6 +462,11 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   const paused = (await cartpole()).episodes;
   await page.waitForTimeout(300);
   assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
+  // Reset leaves nothing of the old run: its status goes, and nothing it sent late is drawn.
+  await page.click('#rl-reset');
+  await page.waitForTimeout(300);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^ready: a new ed-dqn run \(seed 1\) begins at start$/);
+  assert.equal((await cartpole()).episodes, 0);
   assert.deepEqual(pageErrors, []);
 });
 

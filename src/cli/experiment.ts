@@ -2,6 +2,7 @@
  * `edlearn experiment <id>`: a shortcut for the article's sweep files (sweeps/article/<id>.yaml) run through the
  * local executor on every core into docs/results/logs/<id>.ndjson (a rerun resumes), then the report.
  */
+import { checkDirFlag } from '../outputs.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -31,6 +32,8 @@ export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOption
 };
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  checkDirFlag('logs', options.logs);
+  checkDirFlag('out', options.out);
   if (Object.hasOwn(OTHER_EXPERIMENTS, id)) return OTHER_EXPERIMENTS[id](options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
   const known = [...EXPERIMENT_IDS, ...Object.keys(OTHER_EXPERIMENTS)];

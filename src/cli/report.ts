@@ -1,6 +1,9 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
+import { UserError } from '../errors.js';
+import { checkDirFlag } from '../outputs.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockPathOf } from '../log/lock.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
 import { RL_LOG_FORMAT } from '../log/events.js';
@@ -21,6 +24,11 @@ export interface ReportCommandOptions {
 }
 
 export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  checkDirFlag('out', options.out);
+  for (const log of options.logs) if (log.trim() === '') throw new UserError('report: a log path is empty; give NDJSON log files or directories of them');
+  for (const log of lockedLogs(options.logs)) {
+    process.stderr.write(`edlearn: warning: ${log} is being written by a running sweep (${lockPathOf(log)} is there): the report is of the runs finished so far; runs still training are missing\n`);
+  }
   if (options.markdown) {
     const rl = readRlLogs(options.logs, { allowPartial: options.allowPartial });
     // RL logs alone (a directory of them, such as the RL tuning runs) print only their tables.
@@ -51,4 +59,16 @@ function hasClassifierLogs(paths: string[]): boolean {
 function rank(id: string): number {
   const i = ARTICLE_REPORT.order.indexOf(id);
   return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+/** The logs among `paths` (files, or .ndjson files in directories) that a sweep holds the lock of right now. */
+function lockedLogs(paths: string[]): string[] {
+  const files = paths.flatMap((p) => {
+    try {
+      return statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+    } catch {
+      return [];
+    }
+  });
+  return files.filter((f) => existsSync(lockPathOf(f)));
 }
