@@ -28,7 +28,7 @@ export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predi
 export { taskSummary, type RunHeader, type TaskSummary } from './log/events.js';
 
 // The rules and the kernels they run on.
-export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';
+export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp } from './rules/ed.js';
 export { BackpropClassifier } from './rules/backprop.js';
 export type { LearnStats, Rule, SampleBatch } from './rules/rule.js';
 export { BACKEND_NAMES, type Backend } from './kernels/backend.js';

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompressed } from './serve-encoding.js';
 import { UserError } from '../errors.js';
 
 const TYPES: Record<string, string> = {
@@ -83,10 +84,14 @@ function answer(req: IncomingMessage, res: ServerResponse, root: string): void {
   const real = realpathSync(file);
   if (!inside(root, real)) return plain(res, 403, 'forbidden');
   if (!statSync(real).isFile()) return plain(res, 404, 'not found');
-  const body = readFileSync(real);
+  // The build's precompressed sibling when the client accepts it (serve-encoding.ts); the type stays the file's.
+  const variant = precompressed(req.headers['accept-encoding'], real);
+  const body = readFileSync(variant?.file ?? real);
   res.writeHead(200, {
     'Content-Type': TYPES[extname(real)] ?? 'application/octet-stream',
     'Content-Length': body.length,
+    ...(variant ? { 'Content-Encoding': variant.encoding } : {}),
+    Vary: 'Accept-Encoding',
     'X-Content-Type-Options': 'nosniff',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
