@@ -361,7 +361,7 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   const s = await cartpole();
   assert.match(s.backend, /wasm/);
   assert.equal(s.error, '');
-  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · mean return of the last 100: \d+\.\d/);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · solved at \S+ · mean of the last 100 \d+\.\d/);
   await page.click('#rl-start');
   const paused = (await cartpole()).episodes;
   await page.waitForTimeout(300);
