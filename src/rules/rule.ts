@@ -23,6 +23,12 @@ export interface Rule {
    * after every batch.
    */
   learnSequence?(seq: SampleSequence): LearnStats[];
+  /**
+   * Optional: regression targets instead of labels (the RL agents, src/rl/). Output k of sample b moves towards
+   * targets[b·K + k], each sample's error weighted by weights[b·K + k] (omitted: 1; 0 leaves that output as it
+   * is), for K outputs. Returns the outputs the errors were measured on, (batch, K).
+   */
+  learnTargets?(batch: SampleBatch, targets: ArrayLike<number>, weights?: ArrayLike<number>): Float32Array;
   /** Trainable parameter count (for logs). */
   parameterCount(): number;
   /**

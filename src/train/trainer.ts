@@ -29,8 +29,8 @@ export interface TrainOptions {
   onEval?: (e: EvalRecord) => void;
   /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
   batchAtATime?: boolean;
-  /** Called after every update, for progress bars. */
-  onUpdate?: (update: number, totalUpdates: number) => void;
+  /** Called after every update (progress bars; fit's onBatchEnd), with what the update saw and its sample count. */
+  onUpdate?: (update: number, totalUpdates: number, stats: LearnStats, size: number) => void;
 }
 
 export interface EvalRecord {
@@ -178,7 +178,7 @@ export class TrainingSession {
     this.since.correct += stats.correct;
     this.since.error += stats.absError;
     this.since.samples += n;
-    o.onUpdate?.(this.update, this.totalUpdates);
+    o.onUpdate?.(this.update, this.totalUpdates, stats, n);
     if (this.cursor >= task.train.count) {
       this.epochsDone++;
       rule.epochEnded?.();
