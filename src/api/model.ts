@@ -19,6 +19,7 @@ import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js'
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
 import { BackpropClassifier } from '../rules/backprop.js';
 import { EdClassifier } from '../rules/ed.js';
+import { EdEngine } from '../engine/ed-engine.js';
 import type { LearnStats, Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
 import { resolveConfig, type RuleChoice, type RunConfig, type TrainInput } from '../train/config.js';
@@ -312,7 +313,7 @@ function heldOut(count: number, split: number): number {
 function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
   // The rule's own options: a loaded file's config may predate options that took their defaults.
   const choice: RuleChoice = rule instanceof EdClassifier ? { rule: 'ed', ed: rule.options } : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
-  const layout = rule instanceof EdClassifier ? rule.layout : undefined;
+  const layout = rule instanceof EdEngine ? rule.layout : undefined;
   const grown = buildRule({ config: { ...choice, seed: config.seed, train: config.train }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
   const from = rule.parameters();
   grown.parameters().forEach((p, i) => p.set(from[i]));
