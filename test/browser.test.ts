@@ -457,11 +457,16 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   const s = await cartpole();
   assert.match(s.backend, /wasm/);
   assert.equal(s.error, '');
-  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · mean return of the last 100: \d+\.\d/);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · solved at \S+ · mean of the last 100 \d+\.\d/);
   await page.click('#rl-start');
   const paused = (await cartpole()).episodes;
   await page.waitForTimeout(300);
   assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
+  // Reset leaves nothing of the old run: its status goes, and nothing it sent late is drawn.
+  await page.click('#rl-reset');
+  await page.waitForTimeout(300);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^ready: a new ed-dqn run \(seed 1\) begins at start$/);
+  assert.equal((await cartpole()).episodes, 0);
   assert.deepEqual(pageErrors, []);
 });
 
