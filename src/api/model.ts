@@ -4,6 +4,7 @@
  * built by train/build, the loop is train/trainer's TrainingSession, the bytes are model/format's.
  */
 import { toSparseRows, type SparseRows } from '../data/sparse.js';
+import { Arena } from '../data/arena.js';
 import { emptySplit, type Split, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
 import type { Backend } from '../kernels/backend.js';
@@ -89,6 +90,9 @@ const FIT_OPTIONS = {
 /** A Model over rules that run on this thread; the Node API adds worker threads (api/node.ts). */
 export class Model {
   private fits = 0;
+  /** The memory every fit's rows are built in, taken again by the next fit (a WebAssembly memory cannot free). */
+  private arena: Arena | null = null;
+  private fitting = false;
   /** Sparse rows of arrays already seen, so that evaluating the same data again allocates nothing. */
   private readonly rows = new WeakMap<object, { key: string; rows: SparseRows }>();
 
@@ -132,10 +136,14 @@ export class Model {
       name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
       scale: scaleOf(x), train, validation, test: emptySplit(this.inputs), source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
     };
+    if (this.fitting) throw new UserError('fit: this model is already fitting; await the first fit before starting another');
+    this.arena ??= new Arena(this.backend);
+    this.arena.reset();
     // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
     const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
-      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0 };
+      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0, memory: this.arena };
     this.fits++;
+    this.fitting = true;
     const history: History = { epoch: [], history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] }, stopped: false };
     const result = await this.runLoop(batch, async () => {
       const session = new TrainingSession(this.rule, task, loop);
@@ -158,6 +166,9 @@ export class Model {
         await o.onEpochEnd?.(epoch, logs);
       };
       const yieldEvery = o.yieldEvery ?? 50;
+      // Updates per step, grown while a step takes less than a slice: long runs reach the rule's fast path
+      // (learnSequence over a whole epoch or evaluation interval), as in the CLI, with the same weights.
+      let chunk = 16;
       while (!session.done) {
         if (o.signal?.aborted) {
           history.stopped = true;
@@ -165,11 +176,17 @@ export class Model {
         }
         const until = performance.now() + yieldEvery;
         while (!session.done && !o.signal?.aborted && performance.now() < until) {
-          for (const e of session.step(1)) await record(e);
+          const t0 = performance.now();
+          for (const e of session.step(chunk)) await record(e);
+          const ms = performance.now() - t0;
+          if (ms * 4 < yieldEvery) chunk = Math.min(chunk * 2, 1 << 30);
+          else if (ms > yieldEvery * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
         }
         await nextMacrotask();
       }
       return session.finish();
+    }).finally(() => {
+      this.fitting = false;
     });
     this.trained = {
       task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, validation: validation.count, test: 0, dataset: 'arrays', fingerprint: task.source.fingerprint },

@@ -20,6 +20,7 @@ import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
 import { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
+import { trainEnsemble } from './ensemble.js';
 
 export { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 
@@ -85,7 +86,12 @@ export function resolveRunConfig(input: TrainInput): RunConfig {
 
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {
   const config = resolveRunConfig(input);
-  const backend = getBackend(config.backend);
+  if ((config.ensemble ?? 1) > 1) return trainEnsemble(config, hooks, trainOne);
+  return trainOne(config, hooks, getBackend(config.backend));
+}
+
+/** One model of a resolved config, on `backend` (an ensemble's members share one, so that they predict together). */
+function trainOne(config: RunConfig, hooks: RunHooks, backend: Backend): RunOutcome {
   const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend, hooks.layout);
   const pool = spreadNetworks(rule, config.threads, config.train.batch);
   const run = hooks.runId ?? 'train';
