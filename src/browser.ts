@@ -25,7 +25,7 @@ export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from '.
 export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
-export type { RunHeader } from './train/log.js';
+export type { RunHeader } from './log/events.js';
 
 // The rules and the kernels they run on.
 export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';
@@ -55,11 +55,11 @@ export { createAgent, valueScale, type Agent, type AgentShape, type Transition }
 export { Columns } from './rl/columns.js';
 export { RlSession, trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
 export { agentToBytes, agentFromBytes } from './rl/agent-file.js';
-export { type AgentHeader } from './model/agent.js';
+export { type AgentHeader } from './rl/agent-file.js';
 export { buildColumns } from './train/build.js';
 
 // Model files.
 export { encodeModel, decodeModel } from './model/format.js';
 export { loadRule } from './model/load.js';
 export { modelHeader, type ModelHeader } from './model/header.js';
-export { crc32 } from './model/crc32.js';
+export { crc32 } from './crc32.js';

@@ -12,11 +12,14 @@ export { getBackend, type BackendName } from './kernels/index.js';
 export { loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory } from './data/dataset.js';
 export { readIdxFile } from './data/idx.js';
 
-export { runTraining, resolveRunConfig, loadTask, loadDataset, LOG_FORMAT, LOG_FORMAT_VERSION, type RunOutcome, type RunHooks } from './train/run.js';
+export { runTraining, resolveRunConfig, loadTask, type RunOutcome, type RunHooks } from './train/run.js';
+export { loadDataset } from './data/cache.js';
 export { spreadNetworks, type NetworkThreads } from './engine/threads.js';
 export { saveModel, readModelFile } from './model/file.js';
 
-export { runRl, buildEnv, RL_LOG_FORMAT, type RlOutcome, type RlHooks, type RlStartEvent, type RlEvalRecord } from './rl/run.js';
+export { runRl, buildEnv, type RlOutcome, type RlHooks } from './rl/run.js';
+export { LOG_FORMAT, LOG_FORMAT_VERSION, RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlStartEvent, type RlEvalRecord } from './log/events.js';
+export { readEvents, type LogLine, type ReadEventsOptions } from './log/read.js';
 
 export { runBench, formatBenchReport, formatSpeedMarkdown, type BenchReport, type BenchOptions } from './bench/index.js';
 export { renderReport, readLogs, type ReportOptions, type ReportResult } from './report/index.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readBenchReport } from '../src/cli/bench.js';
 import { formatSpeedMarkdown } from '../src/bench/index.js';
+import { benchTargets } from '../src/bench/targets.js';
 import { formatBrowserLine, readBrowserReport } from '../src/bench/browser-report.js';
 import { ROOT, runCli, tempDir } from './helpers.js';
 
@@ -38,4 +39,26 @@ test('edlearn bench --markdown: a missing, non-JSON or foreign file exits 2 with
     assert.match(r.stderr, pattern);
     assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
   }
+});
+
+test('the start-up rows, the seed limit and the measured cut-over are printed with their targets', () => {
+  const base = readBenchReport(join(ROOT, 'bench/results.json'));
+  const training = (ms: number) => ({ epochs: 10, samplesPerEpoch: 9826, usPerSample: ms, firstEpochUsPerSample: 2 * ms, steadyUsPerSample: ms / 2 });
+  const startup = {
+    rounds: 9,
+    rows: [
+      { command: 'node -e 0', wallMs: 40, allMs: [40] },
+      { command: 'edlearn --help', wallMs: 120, allMs: [120] },
+      { command: 'edlearn train --epochs 1', wallMs: 320, allMs: [320], training: training(1.5) },
+      { command: 'npm start (edlearn train: 4 vs 9, 10 epochs)', wallMs: 480, allMs: [480], training: training(0.8) },
+    ],
+  };
+  const cutover = { backend: 'wasm-simd', rows: [], crossings: [{ shape: '64×784×16', density: 0.8, topDensity: 0.9 }, { shape: '1×784×640', density: null, topDensity: 0.9 }] };
+  const report = { ...base, startup, cutover, training: base.training.map((t) => ({ ...t, limitFlops: 1e8 })) };
+  const text = formatSpeedMarkdown({ ...report, targets: benchTargets(report) });
+  assert.match(text, /\| edlearn --help: ≤ 150 ms wall, fresh process \(median of 9\) \| 120 ms \(node -e 0: 40 ms\) \| yes \|/);
+  assert.match(text, /\| edlearn train --epochs 1: ≤ 300 ms wall[^|]*\| 320 ms[^|]*\| NO \|/);
+  assert.match(text, /from the CLI \(10 epochs, fresh process\): ≤ 0\.9 µs of training per sample \| 0\.80 µs \(first epoch 1\.60 µs, last epochs 0\.40 µs\) \| yes \|/);
+  assert.match(text, /64×784×16: dense as fast from 80 % non-zero; 1×784×640: sparse faster at every density up to 90 %/);
+  assert.match(text, /% of the limit/);
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXPERIMENTS } from '../src/experiments/grids.js';
+import { EXPERIMENT_IDS } from '../src/experiments/ids.js';
 import { resolveConfig } from '../src/train/config.js';
 
 const get = (id: string) => {
@@ -11,6 +12,10 @@ const get = (id: string) => {
 };
 const configs = (id: string) => get(id).curves.map((c) => ({ c, cfg: resolveConfig({ ...c.input, seed: 1 }) }));
 const hidden = (cfg: ReturnType<typeof resolveConfig>) => cfg.ed ?? cfg.backprop!;
+
+test("the help's experiment ids (ids.ts, read without the sweep files) are the sweep files' ids", () => {
+  assert.deepEqual(EXPERIMENTS.map((e) => e.id), [...EXPERIMENT_IDS]);
+});
 
 test('every experiment of the article is defined, on MNIST 4 vs 9, with ≥ 3 seeds and both rules', () => {
   for (const id of ['baseline', 'units', 'layers', 'lr', 'batch', 'speed-impl', 'speed-units', 'speed-layers']) {

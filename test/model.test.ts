@@ -10,7 +10,7 @@ import type { Task } from '../src/data/tasks.js';
 import { UserError } from '../src/errors.js';
 import type { Backend } from '../src/kernels/backend.js';
 import { getBackend, referenceBackend } from '../src/kernels/index.js';
-import { crc32 } from '../src/model/crc32.js';
+import { crc32 } from '../src/crc32.js';
 import { saveModel } from '../src/model/file.js';
 import { decodeModel, encodeModel } from '../src/model/format.js';
 import { classNames, modelHeader, type ModelHeader } from '../src/model/header.js';
@@ -20,7 +20,8 @@ import { evaluateRows, predictRows } from '../src/train/predict.js';
 import { train } from '../src/train/trainer.js';
 import type { Rule } from '../src/rules/rule.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
-import { loadDataset, loadTask, resolveRunConfig, runTraining } from '../src/train/run.js';
+import { loadDataset } from '../src/data/cache.js';
+import { loadTask, resolveRunConfig, runTraining } from '../src/train/run.js';
 import { assertAllClose, ROOT, tempDir } from './helpers.js';
 
 interface Trained {

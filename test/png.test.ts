@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { predictCommand } from '../src/cli/model.js';
 import { decodePng } from '../src/data/png.js';
 import { UserError } from '../src/errors.js';
-import { crc32 } from '../src/model/crc32.js';
+import { crc32 } from '../src/crc32.js';
 import { saveModel } from '../src/model/file.js';
 import { modelHeader } from '../src/model/header.js';
 import { Random } from '../src/random.js';

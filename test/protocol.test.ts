@@ -8,7 +8,7 @@ import { getBackend } from '../src/kernels/index.js';
 import type { LearnStats } from '../src/rules/rule.js';
 import { buildRun, taskFor } from '../src/train/build.js';
 import { resolveConfig } from '../src/train/config.js';
-import { loadDataset } from '../src/train/run.js';
+import { loadDataset } from '../src/data/cache.js';
 import { TrainingSession } from '../src/train/trainer.js';
 import { runCli } from './helpers.js';
 

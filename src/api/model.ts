@@ -17,7 +17,7 @@ import { fraction, integer, validateGiven } from '../options/spec.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
 import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
-import type { RunHeader } from '../train/log.js';
+import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
 
@@ -189,7 +189,7 @@ export class Model {
       this.fitting = false;
     });
     this.trained = {
-      task: { name: task.name, inputs: this.inputs, classes: this.classes, train: train.count, validation: validation.count, test: 0, dataset: 'arrays', fingerprint: task.source.fingerprint },
+      task: taskSummary(task),
       accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
     };
     return history;

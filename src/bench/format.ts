@@ -1,7 +1,8 @@
 /** A bench report as the tables `edlearn bench` prints, and as the README's speed section (Markdown). */
 import type { BenchReport } from './index.js';
 import { table } from './stats.js';
-import { rows } from './targets.js';
+import { limitShare, rows } from './targets.js';
+import { TRAINING_CASES } from './training.js';
 
 /** One row per training result, with the per-thread rate, the share of the best GEMM and the scaling. */
 function trainingRows(r: BenchReport) {
@@ -33,6 +34,31 @@ function memoryBoundLine(r: BenchReport): string {
   return `Weight traffic of the online first layer (forward read, update read and write): ${parts.join('; ')}, of a streaming x += y over one band's ${r.stream.megabytes.toFixed(1)} MB arrays on one thread (${rate.toFixed(1)} GB/s).`;
 }
 
+/** Fresh processes: one row per command, with the train runs' µs of training per sample. */
+function startupRows(r: BenchReport) {
+  return (r.startup?.rows ?? []).map((s) => ({
+    command: s.command, [`wall ms (median of ${r.startup!.rounds})`]: Math.round(s.wallMs),
+    'training µs/sample: run · first epoch · last epochs': s.training ? `${s.training.usPerSample.toFixed(2)} · ${s.training.firstEpochUsPerSample.toFixed(2)} · ${s.training.steadyUsPerSample.toFixed(2)}` : '-',
+  }));
+}
+
+/** The seed baseline's executed rate and its share of the sparse limit. */
+function seedLimitLine(r: BenchReport): string {
+  const pair = TRAINING_CASES[0];
+  const t = rows(r).find(pair.name, 'current', 'one');
+  const limit = t && limitShare(r, t, '64×');
+  if (!t || !limit) return '';
+  return `Seed baseline (${pair.name}, ${t.backend}, 1 thread): ${t.gflops.toFixed(1)} GFLOP/s executed, ${(t.secondsPerEpoch * 1000).toFixed(1)} ms per epoch; its sparse limit (the forward pass and the learning sign family over the non-zero inputs only, at the sparse kernels' measured rate at its shape) is ${(limit.seconds * 1000).toFixed(1)} ms: ${(100 * limit.share).toFixed(0)} % of the limit.`;
+}
+
+/** Where the first layer's dense kernels catch up with the sparse ones. */
+function cutoverLine(r: BenchReport): string {
+  const c = r.cutover;
+  if (!c) return '';
+  const parts = c.crossings.map((x) => `${x.shape}: ${x.density === null ? `sparse faster at every density up to ${(100 * x.topDensity).toFixed(0)} %` : `dense as fast from ${(100 * x.density).toFixed(0)} % non-zero`}`);
+  return `First layer, sparse against dense kernels (forward and update, real images thickened to each density, ${c.backend}): ${parts.join('; ')}.`;
+}
+
 const met = (m: boolean | null) => (m === null ? 'n/a' : m ? 'yes' : 'NO');
 
 export function formatBenchReport(report: BenchReport): string {
@@ -49,8 +75,8 @@ export function formatBenchReport(report: BenchReport): string {
     table(report.evaluation.map((e) => ({ model: e.model, backend: e.backend, threads: e.threads, images: e.images, ms: e.milliseconds, 'images/s': Math.round(e.imagesPerSecond) }))),
   ];
   if (report.memory) lines.push(`\nMemory: ${report.memory.case}: peak RSS ${report.memory.peakRssMB.toFixed(0)} MB`);
-  const bound = memoryBoundLine(report);
-  if (bound) lines.push(`\n${bound}`);
+  if (report.startup) lines.push('\nStart-up (fresh processes, in turn; train runs with --json)', table(startupRows(report)));
+  for (const line of [memoryBoundLine(report), seedLimitLine(report), cutoverLine(report)]) if (line) lines.push(`\n${line}`);
   lines.push('\nTargets', table(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))));
   return lines.join('\n');
 }
@@ -75,8 +101,9 @@ export function formatSpeedMarkdown(report: BenchReport): string {
     `Best GEMM (GFLOP/s): ${gemm.join(', ')}. Parallel ceiling: ${report.ceilings.map((c) => `${c.case}: ${c.threads} copies of its kernels at once run ${c.speedup.toFixed(2)}× one copy alone`).join('; ') || 'not measured'}.`,
     `Evaluation of the ${report.evaluation[0]?.images.toLocaleString('en') ?? '?'} test images: ${report.evaluation.map((e) => `${e.milliseconds.toFixed(1)} ms (${e.backend}, ${e.threads} thread${e.threads > 1 ? 's' : ''})`).join(', ')}.`,
     report.memory ? `Peak RSS of ${report.memory.case}: ${report.memory.peakRssMB.toFixed(0)} MB.` : '',
-    ...[memoryBoundLine(report)].filter(Boolean),
+    ...[memoryBoundLine(report), seedLimitLine(report), cutoverLine(report)].filter(Boolean),
     '',
+    ...(report.startup ? [`Start-up: fresh processes, the commands in turn, round after round (the train runs with --json, whose training times they print):`, '', markdownTable(startupRows(report)), ''] : []),
     markdownTable(report.targets.map((t) => ({ target: t.target, measured: t.value, met: met(t.met) }))),
   ].join('\n');
 }

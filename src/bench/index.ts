@@ -22,6 +22,8 @@ import { machine } from './stats.js';
 import { benchTraining, type Engine, TRAINING_CASES, type TrainingResult } from './training.js';
 import { benchTargets, type Target } from './targets.js';
 import { benchStream, type StreamResult } from './stream.js';
+import { benchStartup, type StartupResult } from './startup.js';
+import { benchCutover, type Cutover, denserTask } from './density.js';
 
 export { formatBenchReport, formatSpeedMarkdown } from './format.js';
 
@@ -47,6 +49,10 @@ export interface BenchReport {
   /** The streaming rate over one band's working set (the online stacked path's bound, see stream.ts); older reports lack it. */
   stream?: StreamResult;
   memory: { case: string; peakRssMB: number } | null;
+  /** Fresh `edlearn` processes beside `node -e 0` (startup.ts); older reports lack it. */
+  startup?: StartupResult | null;
+  /** The first layer's sparse against its dense kernels along a ladder of input densities (density.ts); older reports lack it. */
+  cutover?: Cutover;
   targets: Target[];
 }
 
@@ -67,7 +73,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const backends = ['reference', ...wasm];
   const best = wasm[wasm.length - 1];
   const mnist = loadMnist();
-  const tasks = { pair: buildTask(mnist, 'pair', [4, 9]), all: buildTask(mnist, 'all', []) };
+  const all = buildTask(mnist, 'all', []);
+  const tasks = { pair: buildTask(mnist, 'pair', [4, 9]), all, dense: denserTask(all) };
+
+  // First, while nothing of this process competes with them: fresh processes, as a user starts them.
+  const startup = benchStartup(options.quick ? 3 : 9, log);
 
   const kernels: KernelResult[] = [];
   for (const name of backends) {
@@ -91,10 +101,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   for (const c of TRAINING_CASES) {
     const task = tasks[c.task];
     for (const name of backends) {
+      if (c.only && name !== best) continue;
       // The reference backend is timed on part of an epoch and scaled: a whole 10-class epoch takes minutes.
       const slow = name === 'reference';
       const threadCounts = c.task === 'all' && !slow ? [1, many] : [1];
-      const engines: Engine[] = name === best ? ['current', 'baseline'] : ['current'];
+      const engines: Engine[] = name === best && !c.only ? ['current', 'baseline'] : ['current'];
       for (const engine of engines) {
         for (const threads of threadCounts) {
           // The baseline spread its networks only over batches big enough to pay for a meeting after each.
@@ -127,11 +138,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   log(`stream: x += y over ${(bandFloats * 4 / 2 ** 20).toFixed(1)} MB arrays · ${best}`);
   const stream = benchStream(getBackend(best), bandFloats);
 
+  log(`cut-over: sparse against dense first-layer kernels along a ladder of densities · ${best}`);
+  const cutover = benchCutover(getBackend(best), tasks.all.train, tasks.all.inputs, tasks.all.scale, K * kanekoCase.rule.units);
+
   log('memory: 10-class training in a child process');
   const memory = measureMemory();
   const report: BenchReport = {
     format: 'edlearn-bench', version: VERSION, time: new Date().toISOString(), machineBefore: before, machineAfter: machine(),
-    backends, kernels, training, ceilings, evaluation, stream, memory, targets: [],
+    backends, kernels, training, ceilings, evaluation, stream, memory, startup, cutover, targets: [],
   };
   report.targets = benchTargets(report);
   return report;

@@ -1,5 +1,6 @@
 /** Timing helpers for the benchmarks: medians over repeats, and the machine's load next to the numbers. */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
+import { machine as logMachine } from '../log/machine.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,8 +27,10 @@ export function timeIt(fn: () => void, { repeats = 7, warmup = 2, minSeconds = 0
   return { seconds: median(all), all };
 }
 
+/** The machine as every log records it, with its load averages. */
 export function machine() {
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, load: loadavg().map((v) => Number(v.toFixed(2))), node: process.version };
+  const { cpu, cores, node } = logMachine();
+  return { cpu, cores, load: loadavg().map((v) => Number(v.toFixed(2))), node };
 }
 
 export function table(rows: Record<string, string | number>[]): string {

@@ -16,11 +16,14 @@ import { median } from './stats.js';
 
 export interface TrainingCase {
   name: string;
-  task: 'pair' | 'all';
+  /** dense: the 10 classes with strokes thickened to Fashion-MNIST's density (density.ts). */
+  task: 'pair' | 'all' | 'dense';
   rule: EdOptions;
   batch: number;
   /** Samples per block (default: one epoch); the TIMED_BLOCK-th block of each run is timed and scaled to an epoch. */
   block?: number;
+  /** Timed on the best backend, current engine, one thread only (a comparison with another case's row). */
+  only?: boolean;
 }
 
 export const TRAINING_CASES: TrainingCase[] = [
@@ -28,6 +31,7 @@ export const TRAINING_CASES: TrainingCase[] = [
   { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512, block: 15360 },
   { name: '4 vs 9, kaneko 64 hidden, online', task: 'pair', rule: { ...PRESETS.kaneko.rule, units: 64 }, batch: 1 },
   { name: '10-class, kaneko-mnist 64 per class, online', task: 'all', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000 },
+  { name: '10-class at Fashion-MNIST density (≈ 50 % non-zero), kaneko-mnist 64 per class, online', task: 'dense', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000, only: true },
 ];
 
 /**
@@ -51,6 +55,8 @@ export interface TrainingResult {
   gflopsPerThread: number;
   /** Online stacked only: bytes of first-layer weights read and written per second per thread (see executedBytes). */
   gbPerSecondPerThread?: number;
+  /** The sparse limit: multiply-adds × 2 per epoch of the forward pass and the one learning sign family over the non-zero inputs only. */
+  limitFlops: number;
   /** Samples actually trained per repeat (a partial epoch for slow backends, then scaled to one epoch). */
   samplesTimed: number;
   repeats: number;
@@ -91,6 +97,16 @@ export function executedFlops(c: TrainingCase, task: Task, layout: EdLayout): nu
  * writes W⁺ of the networks with e > 0 (one-vs-rest: the label's). Other cases (batches reuse each row for many
  * samples): undefined.
  */
+/**
+ * The sparse limit of a case: per sample and network, one pass over the first layer's non-zero rows forward and
+ * one for the sign family that learns (nothing else: no W⁺ + W⁻ upkeep, no upper layers).
+ */
+export function sparseLimitFlops(c: TrainingCase, task: Task): number {
+  const networks = edNetworkCount(c.rule, task.classes);
+  const { nonZero } = trainingCounts(task, networks);
+  return 2 * (2 * nonZero * c.rule.units) * networks;
+}
+
 export function executedBytes(c: TrainingCase, task: Task, layout: EdLayout): number | undefined {
   if (layout !== 'stacked' || c.batch !== 1) return undefined;
   const H = c.rule.units;
@@ -140,6 +156,6 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
     case: c.name, backend: backendName, engine: opts.engine, layout, threads: used, secondsPerEpoch,
     samplesPerSecond: task.train.count / secondsPerEpoch, gflops, gflopsPerThread: gflops / used,
     ...(bytes === undefined ? {} : { gbPerSecondPerThread: bytes / secondsPerEpoch / used / 1e9 }),
-    samplesTimed: samples, repeats: opts.repeats,
+    limitFlops: sparseLimitFlops(c, task), samplesTimed: samples, repeats: opts.repeats,
   };
 }

@@ -5,20 +5,21 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { EXPERIMENT_IDS } from '../experiments/grids.js';
-import { benchCommand, type BenchCommandOptions } from './bench.js';
+import { EXPERIMENT_IDS } from '../experiments/ids.js';
 import { optionFlags, trainFlags } from './flags.js';
-import { experimentCommand, type ExperimentCommandOptions } from './experiment.js';
-import { evalCommand, type EvalCommandOptions, predictCommand, type PredictCommandOptions } from './model.js';
-import { oracleCommand, type OracleCommandOptions } from './oracle.js';
-import { reportCommand } from './report.js';
-import { rlCommand, type RlCommandOptions } from './rl.js';
 import { RL_OPTIONS } from '../options/rl.js';
 import { ENV_NAMES } from '../rl/env.js';
 import { rlDefaultText } from '../rl/config.js';
-import { serveCommand, type ServeOptions } from './serve.js';
-import { sweepCommand, type SweepCommandOptions, workerCommand, type WorkerCommandOptions } from './sweep.js';
-import { trainCommand, type TrainCommandOptions } from './train.js';
+// Types only: each command's module (and what it needs: the engine, the sweep queue, YAML, plotting) is imported
+// when that command runs, so that --help and every other command do not pay for loading them.
+import type { BenchCommandOptions } from './bench.js';
+import type { ExperimentCommandOptions } from './experiment.js';
+import type { EvalCommandOptions, PredictCommandOptions } from './model.js';
+import type { OracleCommandOptions } from './oracle.js';
+import type { RlCommandOptions } from './rl.js';
+import type { ServeOptions } from './serve.js';
+import type { SweepCommandOptions, WorkerCommandOptions } from './sweep.js';
+import type { TrainCommandOptions } from './train.js';
 
 const count = (text: string): number => {
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError('expected an integer ≥ 1.');
@@ -42,8 +43,8 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary and history as one JSON object on stdout')
     .option('--verbose', 'print the resolved config and the backend chosen')
     .option('--quiet', 'no progress output')
-    .action((opts: TrainCommandOptions) => {
-      trainCommand(opts);
+    .action(async (opts: TrainCommandOptions) => {
+      (await import('./train.js')).trainCommand(opts);
     });
 
   const rl = program.command('rl')
@@ -57,15 +58,15 @@ export function buildProgram(): Command {
     .option('--greedy', 'with --load: act on the highest column, no exploration, no learning; cartpole reports the mean return over --episodes (default 100), mnist the test accuracy')
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('--quiet', 'no progress output')
-    .action((env: string, opts: RlCommandOptions) => rlCommand(env, opts));
+    .action(async (env: string, opts: RlCommandOptions) => (await import('./rl.js')).rlCommand(env, opts));
 
   program.command('eval')
     .description('evaluate a saved model on the held-out test split of the data it was trained on (or --data DIR): accuracy and confusion matrix')
     .requiredOption('--model <file>', 'model file written by edlearn train --save')
     .option('--data <dir>', 'directory with the four IDX files to evaluate on (default: the dataset the model was trained on)')
     .option('--json', 'print the result as one JSON object')
-    .action((opts: EvalCommandOptions) => {
-      evalCommand(opts);
+    .action(async (opts: EvalCommandOptions) => {
+      (await import('./model.js')).evalCommand(opts);
     });
 
   program.command('predict')
@@ -74,8 +75,8 @@ export function buildProgram(): Command {
     .requiredOption('--model <file>', 'model file written by edlearn train --save')
     .option('--invert', 'the images are dark strokes on a light background (drawings); MNIST digits are light on dark')
     .option('--json', 'print one JSON array of { file, index, predicted, scores }')
-    .action((images: string[], opts: PredictCommandOptions) => {
-      predictCommand(images, opts);
+    .action(async (images: string[], opts: PredictCommandOptions) => {
+      (await import('./model.js')).predictCommand(images, opts);
     });
 
   program.command('experiment')
@@ -85,7 +86,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
     .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
-    .action((id: string, opts: ExperimentCommandOptions) => experimentCommand(id, opts));
+    .action(async (id: string, opts: ExperimentCommandOptions) => (await import('./experiment.js')).experimentCommand(id, opts));
 
   program.command('sweep')
     .description('run a sweep file (YAML or JSON: base config, axes, random draws, seeds, protocol) in worker processes here, or through a Redis queue; a rerun resumes')
@@ -95,14 +96,14 @@ export function buildProgram(): Command {
     .option('--queue <url>', 'redis://HOST:PORT[/DB]: enqueue the runs for edlearn worker processes and collect their results')
     .option('--status', 'with --queue: print how many runs are queued, active, done and failed, then exit')
     .option('--quiet', 'no progress output')
-    .action((file: string, opts: SweepCommandOptions) => sweepCommand(file, opts));
+    .action(async (file: string, opts: SweepCommandOptions) => (await import('./sweep.js')).sweepCommand(file, opts));
 
   program.command('worker')
     .description('take sweep runs from a Redis queue (edlearn sweep --queue) and train them, one at a time, until stopped')
     .requiredOption('--queue <url>', 'redis://HOST:PORT[/DB], the same as the sweep\'s')
     .option('--lock-seconds <n>', 'seconds before the run of a worker that stopped answering goes to another (default: 30)', count)
     .option('--quiet', 'no progress output')
-    .action((opts: WorkerCommandOptions) => workerCommand(opts));
+    .action(async (opts: WorkerCommandOptions) => (await import('./sweep.js')).workerCommand(opts));
 
   program.command('report')
     .description('render experiment logs (NDJSON) into figures (SVG, PNG), summary.json and one self-contained HTML page')
@@ -110,13 +111,13 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'report directory: index.html, summary.json and figures/ are replaced, anything else is kept', 'docs/results')
     .option('--allow-partial', 'report logs whose runs did not finish (no end event, or cut mid-line), marking those runs incomplete')
     .option('--markdown', "print the README's tables (verdicts; each curve's test accuracy with its 95 % interval) instead of rendering")
-    .action((logs: string[], opts: { out: string; allowPartial?: boolean; markdown?: boolean }) => reportCommand({ logs, ...opts }));
+    .action(async (logs: string[], opts: { out: string; allowPartial?: boolean; markdown?: boolean }) => (await import('./report.js')).reportCommand({ logs, ...opts }));
 
   program.command('serve')
     .description('serve the browser lab (built by npm run web:build) on localhost, cross-origin isolated')
     .option('--port <n>', 'port (default: 5173)', count)
     .option('--dir <dir>', 'directory of the built lab (default: web-dist)')
-    .action((opts: ServeOptions) => serveCommand(opts));
+    .action(async (opts: ServeOptions) => (await import('./serve.js')).serveCommand(opts));
 
   program.command('oracle')
     .description("run Kaneko's XOR / parity protocol (preset kaneko, fixed order, stop at Σ|e| < 0.1, ≤ 10000 epochs) for 2…128 hidden units and print it beside his published table")
@@ -124,8 +125,8 @@ export function buildProgram(): Command {
     .option('--task <name>', 'xor, or parity (default: xor)')
     .option('--bits <n>', 'bits of the parity task (default: 4; xor is 2)', count)
     .option('--json', 'print every row, with the epochs of each seed, as one JSON object')
-    .action((opts: OracleCommandOptions) => {
-      oracleCommand(opts);
+    .action(async (opts: OracleCommandOptions) => {
+      (await import('./oracle.js')).oracleCommand(opts);
     });
 
   program.command('bench')
@@ -133,7 +134,7 @@ export function buildProgram(): Command {
     .option('--json <file>', 'also write every number to this JSON file')
     .option('--quick', 'fewer repeats')
     .option('--markdown <file>', 'print the README\'s speed tables from a results file (bench/results.json) instead of running')
-    .action((opts: BenchCommandOptions) => benchCommand(opts));
+    .action(async (opts: BenchCommandOptions) => (await import('./bench.js')).benchCommand(opts));
 
   return program;
 }

@@ -1,7 +1,7 @@
 /** Progress on stderr: a bar on a terminal, one plain line per evaluation otherwise (logs, CI). */
 import { SingleBar } from 'cli-progress';
 import type { EpisodeRecord } from '../rl/loop.js';
-import type { RlEvalRecord } from '../rl/log.js';
+import type { RlEvalRecord } from '../log/events.js';
 import type { EvalRecord } from '../train/trainer.js';
 
 export interface Progress {

@@ -22,7 +22,7 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
     out(markdownTables(experiments, ARTICLE_REPORT.conclude));
-    const rl = readRlLogs(options.logs);
+    const rl = readRlLogs(options.logs, { allowPartial: options.allowPartial });
     if (rl.length > 0) out(`\n${rlMarkdown(rl)}`);
     const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
     if (sessions) out(`\n${sessions}`);

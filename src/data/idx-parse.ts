@@ -40,7 +40,9 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     const verb = bytes.length < expected ? 'truncated' : 'longer than its header says';
     throw fail(`file is ${verb}: dimensions ${dims.join('×')} need ${expected} bytes, found ${bytes.length}`);
   }
-  return { dims, data: bytes.subarray(headerBytes), bytes };
+  // A plain Uint8Array, not a Node Buffer view: every split's images are then one kind of typed array, which keeps
+  // the sites that read them monomorphic (and copies made with x.constructor are not deprecated Buffer() calls).
+  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, bytes.length - headerBytes), bytes };
 }
 
 /** Bytes of a whole IDX file with these dimensions (header included); may exceed 2^53 for hostile headers. */

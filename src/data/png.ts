@@ -4,7 +4,7 @@
  * ignored). Browser-safe: decompression is the caller's (zlib.inflateSync in Node, a wasm or JS inflate in a page).
  */
 import { UserError } from '../errors.js';
-import { crc32 } from '../model/crc32.js';
+import { crc32 } from '../crc32.js';
 import { concatBytes } from './bytes.js';
 
 export interface GreyImage {

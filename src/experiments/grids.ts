@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSweepFile, type SweepSpec } from '../sweep/file.js';
 import type { TrainInput } from '../train/config.js';
+import { EXPERIMENT_IDS as IDS } from './ids.js';
 
 export interface ExperimentCurve {
   curve: string;
@@ -39,9 +40,6 @@ export interface Experiment {
 /** Where the article's sweep files are: the same relative place from src/ and from dist/. */
 export const ARTICLE_SWEEPS = fileURLToPath(new URL('../../sweeps/article/', import.meta.url));
 
-/** The experiments in the report's order. */
-const IDS = ['baseline', 'units', 'layers', 'lr', 'batch', 'speed-impl', 'speed-units', 'speed-layers', 'ablations',
-  'kaneko-mnist-search', 'kaneko-mnist-search-2', 'kaneko-mnist'];
 
 function experimentOf(spec: SweepSpec): Experiment {
   return {

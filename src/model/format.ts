@@ -9,11 +9,11 @@
  *   parameters             float32, the arrays of rule.parameters() concatenated; lengths in header.parameterShapes
  *   checksum               u32, CRC-32 of every preceding byte
  *
- * Browser-safe: bytes in, bytes out.
+ * The container holds two kinds of file, told apart by the header's `format`: classifier models (header.ts) and
+ * RL agents (rl/agent-file.ts, which brings its own header check). Browser-safe: bytes in, bytes out.
  */
 import { UserError } from '../errors.js';
-import { crc32 } from './crc32.js';
-import { AGENT_FORMAT_VERSION, type AgentHeader, isAgentHeader, missingAgentField } from './agent.js';
+import { crc32 } from '../crc32.js';
 import { MODEL_FORMAT_VERSION, missingField, type ModelHeader } from './header.js';
 
 const MAGIC = new TextEncoder().encode('EDLEARN\0');
@@ -21,7 +21,17 @@ const MAGIC = new TextEncoder().encode('EDLEARN\0');
 const PREFIX = MAGIC.length + 8;
 const CHECKSUM = 4;
 
-export function encodeModel(header: ModelHeader | AgentHeader, params: Float32Array[]): Uint8Array {
+/** The header's kind: an RL agent's is the one other kind this container holds (rl/agent-file.ts). */
+export const AGENT_FORMAT = 'edlearn-agent';
+const formatOf = (h: unknown) => (typeof h === 'object' && h !== null ? (h as { format?: unknown }).format : undefined);
+
+/** What a header must have to be stored: the length of each parameter array, and its kind's format version. */
+interface StoredHeader {
+  formatVersion: number;
+  parameterShapes: number[];
+}
+
+export function encodeModel(header: StoredHeader, params: Float32Array[]): Uint8Array {
   const shapes = params.map((p) => p.length);
   if (shapes.length !== header.parameterShapes.length || shapes.some((n, i) => n !== header.parameterShapes[i])) {
     throw new Error(`encodeModel: header.parameterShapes [${header.parameterShapes.join(', ')}] ≠ the arrays given [${shapes.join(', ')}]`);
@@ -32,7 +42,7 @@ export function encodeModel(header: ModelHeader | AgentHeader, params: Float32Ar
   const bytes = new Uint8Array(paramsAt + 4 * floats + CHECKSUM);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
-  view.setUint32(MAGIC.length, isAgentHeader(header) ? AGENT_FORMAT_VERSION : MODEL_FORMAT_VERSION, true);
+  view.setUint32(MAGIC.length, header.formatVersion, true);
   view.setUint32(MAGIC.length + 4, json.length, true);
   bytes.set(json, PREFIX);
   let at = paramsAt;
@@ -45,20 +55,18 @@ export function encodeModel(header: ModelHeader | AgentHeader, params: Float32Ar
 
 /** Reads a model file; `name` (its path) appears in every error, each of which says what to do. */
 export function decodeModel(bytes: Uint8Array, name: string): { header: ModelHeader; params: Float32Array[] } {
-  const file = decodeFile(bytes, name);
-  if (isAgentHeader(file.header)) throw new UserError(`${name} is an RL agent (written by edlearn rl --save), not a classifier; play it with edlearn rl ${(file.header as AgentHeader).config.env} --load ${name} --greedy`);
-  return file as { header: ModelHeader; params: Float32Array[] };
+  const agent = (h: unknown) => {
+    const env = (h as { config?: { env?: unknown } }).config?.env;
+    return `is an RL agent (written by edlearn rl --save), not a classifier; play it with edlearn rl ${typeof env === 'string' ? env : '<env>'} --load ${name} --greedy`;
+  };
+  return decodeFile(bytes, name, (h) => (formatOf(h) === AGENT_FORMAT ? { refuse: agent(h) } : missingField(h)));
 }
 
-/** Reads an RL agent file (edlearn rl --save), with the same checks as a model file. */
-export function decodeAgent(bytes: Uint8Array, name: string): { header: AgentHeader; params: Float32Array[] } {
-  const file = decodeFile(bytes, name);
-  if (!isAgentHeader(file.header)) throw new UserError(`${name} is a classifier model (edlearn train --save), not an RL agent; give a file written by edlearn rl --save`);
-  return file as { header: AgentHeader; params: Float32Array[] };
-}
-
-/** A model or agent file: the container's checks, then the header of either kind. */
-function decodeFile(bytes: Uint8Array, name: string): { header: ModelHeader | AgentHeader; params: Float32Array[] } {
+/**
+ * A model file, or with the caller's header check another kind (an agent): the container's checks, then the
+ * header's. `check` gives the first missing field, null, or `{ refuse }` for a file of another kind.
+ */
+export function decodeFile<H extends { parameterShapes: number[] }>(bytes: Uint8Array, name: string, check: HeaderCheck): { header: H; params: Float32Array[] } {
   const fail = (what: string) => new UserError(`model ${name} ${what}`);
   const minimum = PREFIX + CHECKSUM;
   if (bytes.length < minimum) throw fail(`is ${bytes.length} bytes long, too short for a model file (at least ${minimum}); it was not fully written — save it again`);
@@ -76,8 +84,8 @@ function decodeFile(bytes: Uint8Array, name: string): { header: ModelHeader | Ag
   if (paramsAt + CHECKSUM > bytes.length) throw fail(`is truncated: ${bytes.length} bytes, but its header alone needs ${PREFIX + headerLength}; save or copy it again`);
 
   // Read the header before checking the checksum only to tell a truncated file from a corrupted one.
-  const header = parseHeader(bytes.subarray(PREFIX, PREFIX + headerLength));
-  const expected = typeof header === 'string' ? -1 : paramsAt + 4 * header.parameterShapes.reduce((a, b) => a + b, 0) + CHECKSUM;
+  const header = parseHeader<H>(bytes.subarray(PREFIX, PREFIX + headerLength), check);
+  const expected = typeof header === 'string' || 'refuse' in header ? -1 : paramsAt + 4 * header.parameterShapes.reduce((a, b) => a + b, 0) + CHECKSUM;
   const stored = view.getUint32(bytes.length - CHECKSUM, true);
   const actual = crc32(bytes.subarray(0, bytes.length - CHECKSUM));
   if (stored !== actual) {
@@ -85,6 +93,7 @@ function decodeFile(bytes: Uint8Array, name: string): { header: ModelHeader | Ag
     throw fail(`is corrupted or was modified (checksum 0x${hex(actual)}, file says 0x${hex(stored)}); re-save it`);
   }
   if (typeof header === 'string') throw fail(`${header}; re-save it with edlearn train --save`);
+  if ('refuse' in header) throw new UserError(`${name} ${header.refuse}`);
   if (bytes.length !== expected) {
     throw fail(`holds ${bytes.length} bytes, but the parameter sizes in its header need ${expected}; re-save it with edlearn train --save`);
   }
@@ -97,8 +106,10 @@ function decodeFile(bytes: Uint8Array, name: string): { header: ModelHeader | Ag
   return { header, params };
 }
 
-/** The header, or what is wrong with it. */
-function parseHeader(json: Uint8Array): ModelHeader | AgentHeader | string {
+type HeaderCheck = (header: unknown) => string | null | { refuse: string };
+
+/** The header, what is wrong with it, or why it is refused. */
+function parseHeader<H>(json: Uint8Array, check: HeaderCheck): H | string | { refuse: string } {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
@@ -106,8 +117,9 @@ function parseHeader(json: Uint8Array): ModelHeader | AgentHeader | string {
     // The parser quotes the text around the error, which may hold any byte: keep the message on one line.
     return `has a header that is not JSON (${(err as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)})`;
   }
-  const missing = isAgentHeader(value) ? missingAgentField(value) : missingField(value);
-  return missing ? `has a header without a valid ${missing}` : (value as ModelHeader | AgentHeader);
+  const missing = check(value);
+  if (missing === null) return value as H;
+  return typeof missing === 'string' ? `has a header without a valid ${missing}` : missing;
 }
 
 const align4 = (n: number) => Math.ceil(n / 4) * 4;

@@ -5,7 +5,7 @@
  */
 import { TASK_NAMES, type TaskName } from '../options/run.js';
 import type { RunConfig } from '../train/config.js';
-import type { RunHeader } from '../train/log.js';
+import type { RunHeader } from '../log/events.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';

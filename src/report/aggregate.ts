@@ -1,6 +1,7 @@
 /** Numbers over the seeds of a curve, from the logs alone: pure functions, no I/O, nothing recomputed from training. */
 import { type Summary, summarize } from './stats.js';
-import type { CurveData, EvalEvent, ExperimentData, RunRecord } from './types.js';
+import type { EvalEvent } from '../log/events.js';
+import type { CurveData, ExperimentData, RunRecord } from './types.js';
 
 /** Mean ± sample standard deviation over n values; sd is null below two values. */
 export interface Stat {

@@ -18,6 +18,7 @@ import type { Conclusion, ExperimentData } from './types.js';
 
 export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
 export type * from './types.js';
+export type { EndEvent, EvalEvent, ExperimentTag, StartEvent } from '../log/events.js';
 export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
 export type { Figure } from './figures.js';
 
@@ -80,7 +81,7 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
       sections.push(section);
     }
     await new Promise((next) => setImmediate(next));
-    const rl = await renderRlSection(options.logs, tmp);
+    const rl = await renderRlSection(options.logs, tmp, { allowPartial: options.allowPartial });
     figures.push(...rl.figures.map((f) => join(options.out, f)));
     const html = buildHtml(sections, provenance(experiments), VERSION, rl.html);
     writeFileSync(join(tmp, 'index.html'), html);

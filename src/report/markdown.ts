@@ -4,12 +4,12 @@
  */
 import { summarizeExperiment } from './aggregate.js';
 import { interval } from './html.js';
-import type { SweepSession } from './read.js';
+import type { SessionEvent } from '../log/events.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
 /** "Run as sweeps: baseline 15 runs in 20.8 s, … — 397 runs in 331.2 s on 2 worker processes" from the logs' session events. */
-export function sessionLine(sessions: Map<string, SweepSession>, ids: string[]): string {
-  const shown = ids.map((id) => sessions.get(id)).filter((s): s is SweepSession => !!s);
+export function sessionLine(sessions: Map<string, SessionEvent>, ids: string[]): string {
+  const shown = ids.map((id) => sessions.get(id)).filter((s): s is SessionEvent => !!s);
   if (shown.length === 0) return '';
   const total = shown.reduce((t, s) => t + s.seconds, 0);
   const runs = shown.reduce((n, s) => n + s.points, 0);

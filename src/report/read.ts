@@ -5,13 +5,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { type EndEvent, type EvalEvent, LOG_FORMAT, LOG_FORMAT_VERSION, RL_LOG_FORMAT, type SessionEvent, type StartEvent } from '../log/events.js';
+import { type LogLine, logFormat, readEvents } from '../log/read.js';
 import { seedOf } from './aggregate.js';
-import { isRlLog } from './rl.js';
-import type { CurveData, EndEvent, EvalEvent, ExperimentData, RunRecord, StartEvent } from './types.js';
-
-/** The log format this reader understands; newer files need a newer edlearn. */
-const FORMAT = 'edlearn-log';
-const MAX_FORMAT_VERSION = 1;
+import type { CurveData, ExperimentData, RunRecord } from './types.js';
 /** Experiment id of runs made by a plain `edlearn train --log`, which carry no experiment tag. */
 export const UNTAGGED_EXPERIMENT = 'train';
 
@@ -36,34 +33,20 @@ export function readLogs(paths: string[], options: ReadLogOptions = {}): Experim
   return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
 }
 
-/** A sweep's session as its log records it (src/sweep/log.ts): how many runs it trained, in how many seconds. */
-export interface SweepSession {
-  sweep: string;
-  executor: string;
-  workers: number;
-  points: number;
-  trained: number;
-  seconds: number;
-  time: string;
-}
-
 /** The last session of each sweep in the logs (the one that completed it), by sweep id. */
-export function sweepSessions(paths: string[]): Map<string, SweepSession> {
-  const sessions = new Map<string, SweepSession>();
+export function sweepSessions(paths: string[]): Map<string, SessionEvent> {
+  const sessions = new Map<string, SessionEvent>();
   for (const file of paths.flatMap(logFiles)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.startsWith('{"event":"sweep"')) continue;
-      const s = JSON.parse(line) as SweepSession;
-      sessions.set(s.sweep, s);
-    }
+    const { events } = readEvents(readFileSync(file, 'utf8'), { where: `report: ${file}`, fix: CORRUPT, allowPartial: true });
+    for (const { fields } of events) if (fields.event === 'sweep') sessions.set(String(fields.sweep), fields as unknown as SessionEvent);
   }
   return sessions;
 }
 
 /** readLogs without the file system: the texts of log files, each with the name errors show. */
 export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
-  // RL logs have their own reader (report/rl.ts).
-  const runs = files.filter(({ text }) => !isRlLog(text)).flatMap(({ text, name }) => parseLog(text, name, options));
+  // RL logs have their own report (report/rl.ts).
+  const runs = files.filter(({ text }) => logFormat(text) !== RL_LOG_FORMAT).flatMap(({ text, name }) => parseLog(text, name, options));
   if (runs.length === 0) fail(what, 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
   return groupRuns(runs);
 }
@@ -93,40 +76,33 @@ function shownPath(abs: string, given: string[]): string {
  */
 export function parseLog(text: string, shown: string, options: ReadLogOptions = {}): RunRecord[] {
   if (text.trim() === '') fail(shown, 'empty file; the experiment did not finish — re-run it or remove the file');
-  const lines = text.split('\n');
-  // Every event ends with a newline; a last line without one that is not JSON was cut mid-way.
-  if (!text.endsWith('\n') && lines[lines.length - 1].trim() !== '' && !isJson(lines[lines.length - 1])) {
-    if (!options.allowPartial) fail(`${shown}:${lines.length}`, `the last line is cut off mid-way: the log is incomplete (an interrupted run or a truncated copy); ${PARTIAL_FIX}`);
-    lines.pop();
-  }
+  const { events } = readEvents(text, { where: `report: ${shown}`, fix: CORRUPT, events: EVENTS, allowPartial: options.allowPartial, partialFix: PARTIAL_FIX });
   const runs: RunRecord[] = [];
   const startLines = new Map<RunRecord, number>();
   // Events find their run by id; an id may start again once its run has ended (concatenated `edlearn train`
   // logs all say run 'train'), and logs without ids belong to the last start without one.
   const open = new Map<string, RunRecord>();
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    const where = `${shown}:${i + 1}`;
-    const event = parseLine(line, where);
+  for (const { fields: event, line } of events) {
+    const where = `${shown}:${line}`;
     // A sweep's session summary (src/sweep/log.ts) belongs to no run.
-    if (event.event === 'sweep') return;
+    if (event.event === 'sweep') continue;
     const id = typeof event.run === 'string' ? event.run : '';
     const current = open.get(id);
     if (event.event === 'start') {
-      if (current && !current.end) fail(where, `second start header for run '${current.start.run}' before its end event; the log is corrupt — re-run the experiment`);
-      const start = checkStart({ ...event, run: id || `${basename(shown)}:${i + 1}` }, where);
+      if (current && !current.end) fail(where, `second start header for run '${current.start.run}' before its end event; ${CORRUPT}`);
+      const start = checkStart({ ...event, run: id || `${basename(shown)}:${line}` }, where);
       const record: RunRecord = { start, evals: [], end: null, source: shown };
       open.set(id, record);
       runs.push(record);
-      startLines.set(record, i + 1);
-      return;
+      startLines.set(record, line);
+      continue;
     }
     const name = id || '(no id)';
-    if (!current) fail(where, `${event.event} event for run '${name}' before its start header; the log is corrupt — re-run the experiment`);
-    if (current.end) fail(where, `${event.event} event for run '${name}' after its end event; the log is corrupt — re-run the experiment`);
+    if (!current) fail(where, `${event.event} event for run '${name}' before its start header; ${CORRUPT}`);
+    if (current.end) fail(where, `${event.event} event for run '${name}' after its end event; ${CORRUPT}`);
     if (event.event === 'eval') current.evals.push(checkEval(event, where));
     else current.end = checkEnd(event, where);
-  });
+  }
   const unfinished = runs.find((r) => !r.end);
   if (unfinished && !options.allowPartial) {
     fail(`${shown}:${startLines.get(unfinished)}`, `run '${unfinished.start.run}' has no end event: the log stops before it finished; ${PARTIAL_FIX}`);
@@ -134,40 +110,18 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
   return runs;
 }
 
-/** Whether a line is one JSON value (a log line cut in the middle is not). */
-export function isJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-type Fields = Record<string, unknown> & { event: 'start' | 'eval' | 'end' | 'sweep'; run?: unknown };
-
-function parseLine(line: string, where: string): Fields {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    fail(where, `not JSON (${(err as Error).message}); the log is corrupt — re-run the experiment`);
-  }
-  const event = (value as { event?: unknown } | null)?.event;
-  if (typeof value !== 'object' || value === null || (event !== 'start' && event !== 'eval' && event !== 'end' && event !== 'sweep')) {
-    fail(where, `not an edlearn log event (expected "event": "start", "eval" or "end"); is this an edlearn log?`);
-  }
-  return value as Fields;
-}
+const EVENTS = ['start', 'eval', 'end', 'sweep'] as const;
+const CORRUPT = 'the log is corrupt — re-run the experiment';
+type Fields = LogLine['fields'];
 
 function checkStart(e: Fields, where: string): StartEvent {
-  if (e.format !== FORMAT) fail(where, `format ${JSON.stringify(e.format)} is not ${FORMAT}; is this an edlearn log?`);
+  if (e.format !== LOG_FORMAT) fail(where, `format ${JSON.stringify(e.format)} is not ${LOG_FORMAT}; is this an edlearn log?`);
   const version = e.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     fail(where, `formatVersion ${JSON.stringify(version)} is not a version number; the log is corrupt — re-run the experiment`);
   }
-  if ((version as number) > MAX_FORMAT_VERSION) {
-    fail(where, `log format version ${version} is newer than this edlearn reads (${MAX_FORMAT_VERSION}); update edlearn`);
+  if ((version as number) > LOG_FORMAT_VERSION) {
+    fail(where, `log format version ${version} is newer than this edlearn reads (${LOG_FORMAT_VERSION}); update edlearn`);
   }
   if (typeof e.config !== 'object' || e.config === null) fail(where, 'start event without a config; the log is corrupt — re-run the experiment');
   // The fields the report prints must be what edlearn writes, or the page would show (or choke on) anything.

@@ -7,8 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../errors.js';
-import type { EpisodeRecord, RlResult } from '../rl/loop.js';
-import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent } from '../rl/log.js';
+import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
+import { logFormat, readEvents } from '../log/read.js';
+import type { EpisodeRecord } from '../rl/loop.js';
 import { renderPng, renderSvg } from './figures.js';
 import { escapeHtml, figure, type ReportFigure } from './html.js';
 import { summarize, welch } from './stats.js';
@@ -17,11 +18,14 @@ export interface RlRunLog {
   start: RlStartEvent;
   episodes: EpisodeRecord[];
   evals: RlEvalRecord[];
-  end: RlResult & { accuracy?: number; validationAccuracy?: number };
+  end: RlSummary;
 }
 
-/** The runs of every RL log among `paths` (files, or directories of them: their rl-*.ndjson files). */
-export function readRlLogs(paths: string[]): RlRunLog[] {
+/**
+ * The runs of every RL log among `paths` (files, or directories of them: their rl-*.ndjson files). With
+ * allowPartial, a cut last line is dropped and runs without an end event are left out (the tables need it).
+ */
+export function readRlLogs(paths: string[], options: { allowPartial?: boolean } = {}): RlRunLog[] {
   const files = paths.flatMap((p) => {
     if (!existsSync(p)) return [];
     if (!statSync(p).isDirectory()) return [p];
@@ -29,35 +33,30 @@ export function readRlLogs(paths: string[]): RlRunLog[] {
   });
   return files.flatMap((f) => {
     const text = readFileSync(f, 'utf8');
-    return isRlLog(text) ? parseRlLog(text, f) : [];
+    return logFormat(text) === RL_LOG_FORMAT ? parseRlLog(text, f, options.allowPartial ?? false) : [];
   });
 }
 
-/** Whether a log's first event is an RL start event (the classifier report skips those files). */
-export function isRlLog(text: string): boolean {
-  return text.slice(0, 200).includes(`"format":"${RL_LOG_FORMAT}"`);
-}
+const RERUN = 're-run edlearn experiment rl';
+const PARTIAL_FIX = `${RERUN}, or pass --allow-partial to report the finished runs only`;
 
-function parseRlLog(text: string, name: string): RlRunLog[] {
+function parseRlLog(text: string, name: string, allowPartial: boolean): RlRunLog[] {
   const runs = new Map<string, Partial<RlRunLog> & { episodes: EpisodeRecord[]; evals: RlEvalRecord[] }>();
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let e: Record<string, unknown>;
-    try {
-      e = JSON.parse(line);
-    } catch {
-      throw new UserError(`report: ${name}:${i + 1}: not JSON; the RL log is corrupt — re-run edlearn experiment rl`);
-    }
-    const id = String(e.run);
-    if (e.event === 'start') runs.set(id, { start: e as unknown as RlStartEvent, episodes: [], evals: [] });
-    else if (!runs.has(id)) throw new UserError(`report: ${name}:${i + 1}: ${String(e.event)} event for run '${id}' before its start; re-run edlearn experiment rl`);
-    else if (e.event === 'episode') runs.get(id)!.episodes.push(e as unknown as EpisodeRecord);
-    else if (e.event === 'eval') runs.get(id)!.evals.push(e as unknown as RlEvalRecord);
-    else if (e.event === 'end') runs.get(id)!.end = e as unknown as RlRunLog['end'];
+  const { events } = readEvents(text, {
+    where: `report: ${name}`, fix: `the RL log is corrupt — ${RERUN}`, events: ['start', 'episode', 'eval', 'end'], allowPartial, partialFix: PARTIAL_FIX,
   });
+  for (const { fields: e, line } of events) {
+    const id = String(e.run);
+    const run = runs.get(id);
+    if (e.event === 'start') runs.set(id, { start: e as unknown as RlStartEvent, episodes: [], evals: [] });
+    else if (!run) throw new UserError(`report: ${name}:${line}: ${e.event} event for run '${id}' before its start; ${RERUN}`);
+    else if (e.event === 'episode') run.episodes.push(e as unknown as EpisodeRecord);
+    else if (e.event === 'eval') run.evals.push(e as unknown as RlEvalRecord);
+    else run.end = e as unknown as RlSummary;
+  }
   const unfinished = [...runs.values()].find((r) => !r.end);
-  if (unfinished) throw new UserError(`report: ${name}: run '${unfinished.start!.run}' has no end event (an interrupted run); re-run edlearn experiment rl`);
-  return [...runs.values()] as RlRunLog[];
+  if (unfinished && !allowPartial) throw new UserError(`report: ${name}: run '${unfinished.start?.run}' has no end event (an interrupted run); ${PARTIAL_FIX}`);
+  return [...runs.values()].filter((r) => r.end) as RlRunLog[];
 }
 
 const AGENTS = ['ed-dqn', 'ed-columns', 'bp-dqn'];
@@ -179,8 +178,8 @@ export function rlFigures(runs: RlRunLog[]): { caption: string; spec: TopLevelSp
 }
 
 /** Renders the RL section into `dir` (figures/rl-*.svg and .png) and returns its HTML; empty without RL logs. */
-export async function renderRlSection(logs: string[], dir: string): Promise<{ html: string; figures: string[] }> {
-  const runs = readRlLogs(logs);
+export async function renderRlSection(logs: string[], dir: string, options: { allowPartial?: boolean } = {}): Promise<{ html: string; figures: string[] }> {
+  const runs = readRlLogs(logs, options);
   if (runs.length === 0) return { html: '', figures: [] };
   const figures: ReportFigure[] = [];
   for (const f of rlFigures(runs)) {

@@ -1,60 +1,11 @@
-import type { EvalRecord, TrainResult } from '../train/trainer.js';
+import type { EndEvent, EvalEvent, StartEvent } from '../log/events.js';
 
 /**
- * What the report reads. Experiment logs are NDJSON files: each run is a `start` event (with an `experiment`
- * block), its `eval` events, and an `end` event, all carrying the same `run` id. Runs of several experiments
- * may share a file, and a report may read several files.
+ * What the report makes of the logs (the events themselves are declared in src/log/events.ts). Experiment logs
+ * are NDJSON files: each run is a `start` event (with an `experiment` block), its `eval` events, and an `end`
+ * event, all carrying the same `run` id. Runs of several experiments may share a file, and a report may read
+ * several files.
  */
-
-/** The `experiment` block of a start event. */
-export interface ExperimentTag {
-  /** Experiment id: baseline, units, layers, lr, batch, speed-impl, speed-units, speed-layers, ablations, … */
-  id: string;
-  /** Curve label within the experiment, e.g. "ED (16)", "BP sigmoid (8 layers)". Seeds of one curve share it. */
-  curve: string;
-  /** 'ed' or 'backprop'. */
-  rule: 'ed' | 'backprop';
-  seed: number;
-  /** The swept parameter and its value for this curve, when the experiment sweeps one (units, layers, lr, batch, backend…). */
-  param?: { name: string; value: number | string };
-  /** Panel of the figure this curve belongs to (e.g. the width sweep draws ED and BP separately). */
-  panel?: string;
-  /** A sweep's cell: the value of each of its axes and random draws (the report's heatmap reads these). */
-  cell?: Record<string, number | string | boolean>;
-}
-
-export interface StartEvent {
-  event: 'start';
-  format: 'edlearn-log';
-  formatVersion: number;
-  version: string;
-  time: string;
-  run: string;
-  experiment?: ExperimentTag;
-  /** The resolved run config (rule options, task, training settings, seed, backend). */
-  config: Record<string, unknown>;
-  backend: string;
-  threads: number;
-  /** validation: absent in logs written before the validation split existed. */
-  task: { name: string; inputs: number; classes: number; train: number; validation?: number; test: number; dataset: string; fingerprint: string };
-  parameters: number;
-  /** Machine the run was made on. */
-  machine?: { cpu: string; cores: number; node: string };
-}
-
-/** One evaluation: the trainer's EvalRecord with the run it belongs to. */
-export interface EvalEvent extends EvalRecord {
-  event: 'eval';
-  run: string;
-}
-
-/** The end of a run: the trainer's summary (everything but the history) with the run it belongs to. */
-export interface EndEvent extends Omit<TrainResult, 'history'> {
-  event: 'end';
-  run: string;
-}
-
-export type LogEvent = StartEvent | EvalEvent | EndEvent;
 
 /** One run, reassembled from its events. */
 export interface RunRecord {

@@ -1,12 +1,15 @@
 /**
- * Agents to and from agent files (model/agent.ts). Loading checks the header's options against the schemas and
- * the stored array lengths against the layout they imply before building anything. Browser-safe: bytes in,
- * bytes out.
+ * RL agent files (`edlearn rl --save`): the same container as a model file (model/format.ts: magic, JSON
+ * header, float32 parameters, CRC-32) with a header of its own, so that model files keep loading as they were
+ * and each kind of file refuses to be read as the other. Loading checks the header's fields, then its options
+ * against the schemas and the stored array lengths against the layout they imply, before building anything.
+ * Browser-safe: bytes in, bytes out.
  */
 import { UserError } from '../errors.js';
 import type { Backend } from '../kernels/backend.js';
-import { type AgentHeader, agentHeader } from '../model/agent.js';
-import { decodeAgent, encodeModel } from '../model/format.js';
+import type { EnvSummary } from '../log/events.js';
+import { AGENT_FORMAT, decodeFile, encodeModel } from '../model/format.js';
+import { MODEL_FORMAT, type ModelHeader } from '../model/header.js';
 import { validateBackpropOptions } from '../options/backprop.js';
 import { validateEdOptions } from '../options/ed.js';
 import { AGENT_NAMES } from '../options/rl.js';
@@ -15,6 +18,45 @@ import { type Agent, createAgent } from './agent.js';
 import type { RlConfig } from './config.js';
 import { ENV_NAMES } from './env.js';
 import type { RlResult } from './loop.js';
+import { VERSION } from '../version.js';
+
+const AGENT_FORMAT_VERSION = 1;
+const MAX_FEATURES = 1 << 24;
+const MAX_ACTIONS = 256;
+
+/** A model file's header fields (version, time, seed, backend, parameterShapes) with the agent's config and environment. */
+export interface AgentHeader extends Pick<ModelHeader, 'version' | 'time' | 'seed' | 'backend' | 'parameterShapes'> {
+  format: typeof AGENT_FORMAT;
+  formatVersion: typeof AGENT_FORMAT_VERSION;
+  config: RlConfig;
+  env: EnvSummary;
+  /** How training went, and the greedy test accuracy of the MNIST task. */
+  result: RlResult & { accuracy?: number };
+}
+
+function agentHeader(parts: Omit<AgentHeader, 'format' | 'formatVersion' | 'version' | 'time' | 'seed'>): AgentHeader {
+  return { format: AGENT_FORMAT, formatVersion: AGENT_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(), seed: parts.config.seed, ...parts };
+}
+
+/** The first required field that is missing or of the wrong type, or null (the options are checked when loading). */
+function missingAgentField(h: unknown): string | null {
+  const count = (max: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
+  const fields: [string, (v: unknown) => boolean][] = [
+    ['version', (v) => typeof v === 'string'],
+    ['config', isObject],
+    ['config.agent', (v) => typeof v === 'string'],
+    ['config.env', (v) => typeof v === 'string'],
+    ['env', isObject],
+    ['env.actions', count(MAX_ACTIONS)],
+    ['env.observationSize', count(MAX_FEATURES)],
+    ['env.features', count(MAX_FEATURES)],
+    ['parameterShapes', (v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0)],
+  ];
+  for (const [path, ok] of fields) if (!ok(path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), h))) return path;
+  return null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function agentToBytes(agent: Agent, config: RlConfig, backend: string, env: AgentHeader['env'], result: AgentHeader['result']): Uint8Array {
   const params = agent.columns.parameters();
@@ -23,7 +65,11 @@ export function agentToBytes(agent: Agent, config: RlConfig, backend: string, en
 
 /** A loaded agent plays only (its replay memory is not stored): the DQN agents get a memory of one transition. */
 export function agentFromBytes(bytes: Uint8Array, name: string, backend: Backend): { header: AgentHeader; agent: Agent } {
-  const { header, params } = decodeAgent(bytes, name);
+  const { header, params } = decodeFile<AgentHeader>(bytes, name, (h) => {
+    const format = (h as { format?: unknown } | null)?.format;
+    if (format === MODEL_FORMAT) return { refuse: 'is a classifier model (edlearn train --save), not an RL agent; give a file written by edlearn rl --save' };
+    return format === AGENT_FORMAT ? missingAgentField(h) : 'format';
+  });
   const config = checkedConfig(header, name);
   const { actions, features, valueScale } = header.env;
   const column = parameterShapes({ config: { rule: config.agent === 'bp-dqn' ? 'backprop' : 'ed', ed: config.ed, backprop: config.backprop, seed: 0 }, inputs: features, classes: 2, maxBatch: 1 });

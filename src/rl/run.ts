@@ -4,42 +4,34 @@
  * MNIST task: one per evaluation), read the test images once at the end, and play a loaded agent greedily.
  * It never prints.
  */
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { datasetAt } from '../data/cache.js';
 import { holdOut } from '../data/holdout.js';
 import { buildTask, type Task } from '../data/tasks.js';
-import { AtomicLineWriter } from '../io.js';
 import { getBackend } from '../kernels/index.js';
-import type { ExperimentTag } from '../report/types.js';
-import { loadDataset } from '../train/run.js';
+import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
+import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import { RUN_DEFAULTS } from '../options/run.js';
-import { VERSION } from '../version.js';
 import { type Agent, createAgent, valueScale } from './agent.js';
 import { CartPole } from './cartpole.js';
 import { type RlConfig, type RlInput, resolveRlConfig } from './config.js';
 import { type Encoding, pixelEncoding, rbfEncoding } from './encoding.js';
 import type { Env } from './env.js';
-import { envSeed, type EpisodeRecord, greedyAccuracy, type RlResult, trainAgent } from './loop.js';
+import { envSeed, type EpisodeRecord, greedyAccuracy, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
-import { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
 
-export { RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlEvalRecord, type RlStartEvent } from './log.js';
-
-export interface RlHooks {
+/** Where the run logs (run id "rl" by default), and what it reports as it goes. */
+export interface RlHooks extends LogTarget {
   /** Called once the episodes to run are known (the MNIST task: one pass over the training images). */
   onStart?: (episodes: number) => void;
   onEpisode?: (e: EpisodeRecord) => void;
   onEval?: (e: RlEvalRecord) => void;
-  log?: string;
-  writer?: { writeLine(line: string): void };
-  runId?: string;
-  experiment?: ExperimentTag;
 }
 
 export interface RlOutcome {
   header: RlStartEvent;
   /** accuracy: greedy accuracy on the test images, read once after training (MNIST task). */
-  result: RlResult & { accuracy?: number; validationAccuracy?: number };
+  result: RlSummary;
   returns: Float32Array;
   agent: Agent;
 }
@@ -47,7 +39,7 @@ export interface RlOutcome {
 /** The environment, encoding and (MNIST) task of a config. */
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
-  const ds = loadDataset({ task: { kind: 'all', data: config.data } })!;
+  const ds = datasetAt(config.data);
   const files = buildTask(ds, 'all', []);
   // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
   const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed) : { train: files.train, validation: files.validation };
@@ -68,19 +60,13 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const { env, encoding, task } = buildEnv(config);
   const scale = valueScale(env.maxReward, env.horizon, config.gamma);
   const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: scale }, backend);
-  const run = hooks.runId ?? 'rl';
   const header: RlStartEvent = {
-    event: 'start', format: RL_LOG_FORMAT, formatVersion: RL_LOG_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(), run,
-    experiment: hooks.experiment, machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-    config, backend: backend.name,
+    ...startFields(RL_LOG_FORMAT, hooks, 'rl'), config, backend: backend.name,
     env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: scale,
       ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}) },
     parameters: agent.columns.parameters().reduce((n, p) => n + p.length, 0),
   };
-  const file = hooks.log ? new AtomicLineWriter(hooks.log) : null;
-  const log = file ?? hooks.writer ?? null;
-  log?.writeLine(JSON.stringify(header));
-  try {
+  return withRunLog(hooks, header, (log) => {
     const episodes = config.episodes ?? task?.train.count ?? 1000;
     hooks.onStart?.(episodes);
     let rewarded = 0;
@@ -91,7 +77,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       onEpisode: (e) => {
         rewarded += e.return;
         since++;
-        if (!task) log?.writeLine(JSON.stringify({ event: 'episode', run, ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3) }));
+        if (!task) log.event('episode', { ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3) });
         hooks.onEpisode?.(e);
       },
       evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
@@ -101,20 +87,15 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
         const record: RlEvalRecord = { episode, steps, validationAccuracy, rewardRate: rewarded / Math.max(1, since) };
         rewarded = 0;
         since = 0;
-        log?.writeLine(JSON.stringify({ event: 'eval', run, ...record }));
+        log.event('eval', record);
         hooks.onEval?.(record);
       },
     });
     // The test images, read once, after training.
     const accuracy = task ? greedyAccuracy(agent.columns, task.test, task.scale) : undefined;
-    const summary = { ...result, ...(task ? { accuracy, validationAccuracy } : {}) };
-    log?.writeLine(JSON.stringify({ event: 'end', run, ...summary }));
-    file?.close();
-    return { header, result: summary, returns, agent };
-  } catch (err) {
-    file?.abort();
-    throw err;
-  }
+    const summary: RlSummary = { ...result, ...(task ? { accuracy, validationAccuracy } : {}) };
+    return { end: summary, value: { header, result: summary, returns, agent } };
+  });
 }
 
 /** Rounded for the log (15,000 episode events stay small); the run itself keeps full precision. */

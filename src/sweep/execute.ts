@@ -4,8 +4,9 @@
  * executor ends here, in a worker process, so that results cannot depend on which executor ran them.
  */
 import { UserError } from '../errors.js';
-import type { EndEvent, EvalEvent, StartEvent } from '../report/types.js';
-import { loadDataset, resolveRunConfig, runTraining } from '../train/run.js';
+import type { EndEvent, EvalEvent, StartEvent } from '../log/events.js';
+import { loadDataset } from '../data/cache.js';
+import { resolveRunConfig, runTraining } from '../train/run.js';
 import type { SweepJob } from './plan.js';
 
 export interface RunEvents {

@@ -1,5 +1,5 @@
 /**
- * The sweep log: the existing NDJSON format (src/train/log.ts, read by src/report/read.ts), appended one whole
+ * The sweep log: the classifier's NDJSON format (src/log/), appended one whole
  * run at a time so that a sweep can resume. Each point of the sweep is a block: its start event, its evals and
  * its end event, all with the point's `run` label and the content-addressed `runId`; the end event holds the same
  * fields as `result` in `edlearn train --json`. A `sweep` event closes each session (its runs and seconds).
@@ -12,6 +12,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, wr
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkOutputPath, writeFileAtomic } from '../io.js';
+import { type LogLine, readEvents } from '../log/read.js';
 import type { RunEvents } from './execute.js';
 import type { SweepPoint } from './plan.js';
 
@@ -25,22 +26,7 @@ export interface LogState {
   dropped: number;
 }
 
-export interface SessionEvent {
-  event: 'sweep';
-  sweep: string;
-  executor: 'local' | 'queue';
-  workers: number;
-  /** Points of the sweep, runs trained in this session, points found in the log, points copied from a twin. */
-  points: number;
-  trained: number;
-  resumed: number;
-  copied: number;
-  seconds: number;
-  time: string;
-  version: string;
-}
-
-type Line = Record<string, unknown> & { event?: unknown; run?: unknown; runId?: unknown };
+type Line = LogLine['fields'] & { runId?: unknown };
 
 /**
  * Reads (and repairs) the log at `path`; a missing file is an empty log. Runs without a runId are accepted only
@@ -51,25 +37,20 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
   const state: LogState = { done: new Set(), results: new Map(), dropped: 0 };
   if (!existsSync(path)) return state;
   const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  // The text after the last newline is a line the interruption cut.
-  const cut = lines.pop() ?? '';
+  // A cut last line is what an interruption leaves: dropped, like a block without its end.
+  const { events, cut } = readEvents(text, {
+    where: `sweep: ${path}`, fix: 'it is not a sweep log, or was edited — give another --log or remove the file', allowPartial: true,
+  });
   const kept: string[] = [];
   let block = null as { lines: string[]; start: Line; evals: Line[] } | null;
-  for (const [i, raw] of lines.entries()) {
-    if (raw.trim() === '') continue;
-    let e: Line;
-    try {
-      e = JSON.parse(raw) as Line;
-    } catch {
-      throw new UserError(`sweep: ${path}:${i + 1}: not JSON in the middle of the log; it is not a sweep log, or was edited — give another --log or remove the file`);
-    }
+  for (const { fields, line, text: raw } of events) {
+    const e = fields as Line;
     if (e.event === 'sweep') {
       kept.push(raw);
       continue;
     }
     if (typeof e.runId !== 'string' && !labels.has(String(e.run))) {
-      throw new UserError(`sweep: ${path}:${i + 1}: a run without a runId that is not one of this sweep's; this is not its log — give another --log or remove the file`);
+      throw new UserError(`sweep: ${path}:${line}: a run without a runId that is not one of this sweep's; this is not its log — give another --log or remove the file`);
     }
     if (e.event === 'start') {
       if (block) state.dropped += block.lines.length;
@@ -86,8 +67,9 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
       state.dropped += 1;
     }
   }
-  state.dropped += (block?.lines.length ?? 0) + (cut.trim() === '' ? 0 : 1);
-  if (state.dropped > 0) writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
+  state.dropped += (block?.lines.length ?? 0) + (cut === null ? 0 : 1);
+  // A last line without its newline is rewritten too, so that the next block starts on a line of its own.
+  if (state.dropped > 0 || !text.endsWith('\n')) writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
   return state;
 }
 

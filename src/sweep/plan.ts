@@ -8,9 +8,10 @@ import { UserError } from '../errors.js';
 import { BACKPROP_OPTIONS } from '../options/backprop.js';
 import { ED_OPTIONS } from '../options/ed.js';
 import { Random } from '../random.js';
-import type { ExperimentTag } from '../report/types.js';
+import type { ExperimentTag } from '../log/events.js';
 import type { RunConfig, TrainInput } from '../train/config.js';
-import { loadDataset, resolveRunConfig } from '../train/run.js';
+import { loadDataset } from '../data/cache.js';
+import { resolveRunConfig } from '../train/run.js';
 import type { Draw, SweepSpec } from './file.js';
 import { runId } from './run-id.js';
 

@@ -6,7 +6,8 @@
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { RunEvents } from './execute.js';
-import { appendToLog, blockOf, openSweepLog, type SessionEvent } from './log.js';
+import type { SessionEvent } from '../log/events.js';
+import { appendToLog, blockOf, openSweepLog } from './log.js';
 import type { SweepJob, SweepPlan, SweepPoint } from './plan.js';
 
 export interface JobCallbacks {

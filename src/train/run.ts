@@ -3,38 +3,27 @@
  * build the run (train/build.ts), spread its networks over the cores, train, optionally retrain on every training
  * file, and log. It never prints.
  */
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
+import { loadDataset } from '../data/cache.js';
 import { mergeSplits } from '../data/holdout.js';
 import { emptySplit, type Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
-import { AtomicLineWriter } from '../io.js';
+import { LOG_FORMAT, type RunHeader, taskSummary } from '../log/events.js';
+import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
-import type { ExperimentTag } from '../report/types.js';
 import type { EdLayout } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
-import { VERSION } from '../version.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
-import { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
 import { trainEnsemble } from './ensemble.js';
 
-export { LOG_FORMAT, LOG_FORMAT_VERSION, type RunHeader } from './log.js';
-
-export interface RunHooks {
+/** Where the run logs (log: a start event with the resolved config, one event per evaluation, an end event; run id "train" by default). */
+export interface RunHooks extends LogTarget {
   onEval?: (e: EvalRecord) => void;
   onUpdate?: (update: number, total: number) => void;
-  /** NDJSON log path: one event per evaluation, after a header with the resolved config. */
-  log?: string;
-  /** Or an open NDJSON stream shared by several runs (experiments); the caller closes it. */
-  writer?: { writeLine(line: string): void };
-  /** Id of the run in the log (default: "train"). */
-  runId?: string;
-  /** Experiment block recorded in the start event. */
-  experiment?: ExperimentTag;
   /** The engine's ED first-layer layout instead of its own choice (tests and the bench compare the two). */
   layout?: EdLayout;
 }
@@ -53,21 +42,6 @@ export interface RunOutcome {
   result: TrainResult & { retrained?: Retrained };
   /** The trained rule (model files save its parameters); its thread pool is closed. */
   rule: Rule;
-}
-
-/** Datasets read in this process, so that a grid of runs reads and checks its files once. */
-const datasets = new Map<string, Dataset>();
-
-/** The dataset a config names ('mnist' or a directory), read once per process; none for generated tasks. */
-export function loadDataset(config: { task: Pick<RunConfig['task'], 'kind' | 'data'> }): Dataset | undefined {
-  const { kind, data } = config.task;
-  if (kind === 'xor' || kind === 'parity') return undefined;
-  let ds = datasets.get(data);
-  if (!ds) {
-    ds = data === 'mnist' ? loadMnist() : loadIdxDataset(data);
-    datasets.set(data, ds);
-  }
-  return ds;
 }
 
 export function loadTask(config: RunConfig): Task {
@@ -94,36 +68,25 @@ export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome
 function trainOne(config: RunConfig, hooks: RunHooks, backend: Backend): RunOutcome {
   const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend, hooks.layout);
   const pool = spreadNetworks(rule, config.threads, config.train.batch);
-  const run = hooks.runId ?? 'train';
   const header: RunHeader = {
-    event: 'start', format: LOG_FORMAT, formatVersion: LOG_FORMAT_VERSION, version: VERSION,
-    time: new Date().toISOString(), run, experiment: hooks.experiment,
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version }, config, backend: backend.name, threads: pool?.threads ?? 1,
-    task: { name: task.name, inputs: task.inputs, classes: task.classes, train: task.train.count, validation: task.validation.count,
-      test: task.test.count, dataset: task.source.dataset, fingerprint: task.source.fingerprint },
-    parameters: rule.parameterCount(),
+    ...startFields(LOG_FORMAT, hooks, 'train'), config, backend: backend.name, threads: pool?.threads ?? 1,
+    task: taskSummary(task), parameters: rule.parameterCount(),
   };
-  const file = hooks.log ? new AtomicLineWriter(hooks.log) : null;
-  const log = file ?? hooks.writer ?? null;
-  log?.writeLine(JSON.stringify(header));
   try {
-    const chosen = train(rule, task, {
-      ...trainOptions,
-      onUpdate: hooks.onUpdate,
-      onEval: (e) => {
-        log?.writeLine(JSON.stringify({ event: 'eval', run, ...e }));
-        hooks.onEval?.(e);
-      },
+    return withRunLog(hooks, header, (log) => {
+      const chosen = train(rule, task, {
+        ...trainOptions,
+        onUpdate: hooks.onUpdate,
+        onEval: (e) => {
+          log.event('eval', e);
+          hooks.onEval?.(e);
+        },
+      });
+      const full = config.train.retrainFull ? retrainFull(config, task, backend, chosen) : null;
+      const result = full ? { ...chosen, retrained: full.retrained } : chosen;
+      const { history: _history, ...summary } = result;
+      return { end: summary, value: { header, result, rule: full?.rule ?? rule } };
     });
-    const full = config.train.retrainFull ? retrainFull(config, task, backend, chosen) : null;
-    const result = full ? { ...chosen, retrained: full.retrained } : chosen;
-    const { history: _history, ...summary } = result;
-    log?.writeLine(JSON.stringify({ event: 'end', run, ...summary }));
-    file?.close();
-    return { header, result, rule: full?.rule ?? rule };
-  } catch (err) {
-    file?.abort();
-    throw err;
   } finally {
     void pool?.close();
   }
