@@ -20,6 +20,10 @@ export interface ExperimentCommandOptions {
   report?: boolean;
   /** Worker processes (default: every core). */
   workers?: number;
+  /** Member experiments (mnist-frontier, fashion): where their model files and run logs are kept between reruns. */
+  work?: string;
+  /** fashion: the directory of Fashion-MNIST's four IDX files. */
+  data?: string;
 }
 
 /**
@@ -30,7 +34,20 @@ export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOption
   rl: (options, out) => rlExperimentCommand('rl', options, out),
   'rl-cartpole': (options, out) => rlExperimentCommand('rl-cartpole', options, out),
   'rl-mnist': (options, out) => rlExperimentCommand('rl-mnist', options, out),
+  'mnist-frontier': (options, out) => memberExperimentCommand('mnist-frontier', options, out),
+  fashion: (options, out) => memberExperimentCommand('fashion', options, out),
 };
+
+/** An experiment of trained members (experiments/members.ts): train what is missing, gather the log, print where. */
+async function memberExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void): Promise<void> {
+  const { MEMBER_EXPERIMENTS } = await import('../experiments/frontier.js');
+  const { runMemberExperiment } = await import('../experiments/members.js');
+  const base = MEMBER_EXPERIMENTS[id];
+  if (id === 'fashion' && !options.data) throw new UserError("experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says how to make them)");
+  const e = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  const path = await runMemberExperiment(e, { logs: options.logs, work: options.work ?? join('.edlearn-work', id), workers: options.workers ?? availableParallelism() }, out);
+  out(`${id}: log ${path}; the README's tables: npx edlearn report ${options.logs} --markdown`);
+}
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   if (Object.hasOwn(OTHER_EXPERIMENTS, id)) return OTHER_EXPERIMENTS[id](options, out);

@@ -80,12 +80,14 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them); mnist-frontier, fashion (trained as model files in --work, then gathered into the log; not part of all)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
     .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
+    .option('--work <dir>', 'mnist-frontier, fashion: where the runs\' model files and logs are kept between reruns (default: .edlearn-work/<id>)')
+    .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files")
     .action(async (id: string, opts: ExperimentCommandOptions) => (await import('./experiment.js')).experimentCommand(id, opts));
 
   program.command('sweep')
