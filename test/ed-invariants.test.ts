@@ -1,4 +1,4 @@
-// The sign and monotonicity invariants of the ED rule (shared/docs/ed-spec.md §2), on every backend.
+// The sign and monotonicity invariants of the ED rule (docs/ed-method.md, Invariants), on every backend.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getBackend } from '../src/kernels/index.js';

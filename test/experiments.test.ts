@@ -1,4 +1,4 @@
-// The experiment grids carry the article's fixed settings (shared/docs/seed-experiments.md), ≥ 3 seeds per curve.
+// The experiment grids carry the seed article's fixed settings (each experiment's `fixed` block), ≥ 3 seeds per curve.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXPERIMENTS } from '../src/experiments/grids.js';

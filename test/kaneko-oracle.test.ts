@@ -1,4 +1,4 @@
-// Kaneko's published XOR / parity tables (shared/docs/ed-spec.md §3) as oracles for the `kaneko` preset: fixed
+// Kaneko's published XOR / parity tables (docs/ed-method.md, Oracles) as oracles for the `kaneko` preset: fixed
 // pattern order, online updates, convergence when an epoch's Σ|e| < 0.1, at most 10,000 epochs. `edlearn oracle`
 // prints the whole table over 100 seeds; here every XOR row is checked on fewer seeds, to keep npm test fast.
 import assert from 'node:assert/strict';

@@ -126,8 +126,8 @@ function checkSize(path: string, kind: 'png' | 'idx', width: number, height: num
 
 function describeRule(h: ModelHeader): string {
   const c = h.config;
-  if (c.backprop) return `backprop ${c.backprop.layers} × ${c.backprop.units} (${c.backprop.activation}, ${c.backprop.optimizer})`;
-  return `ED (${c.preset}) ${c.ed!.layers} × ${c.ed!.units}`;
+  if (c.rule === 'backprop') return `backprop ${c.backprop.layers} × ${c.backprop.units} (${c.backprop.activation}, ${c.backprop.optimizer})`;
+  return `ED (${c.preset}) ${c.ed.layers} × ${c.ed.units}`;
 }
 
 /** Rows = true class, columns = predicted, right-aligned. */

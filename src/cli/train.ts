@@ -72,7 +72,7 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)} %` : '
 
 function printRun({ header: h, result: r }: RunOutcome, verbose: boolean | undefined, out: (text: string) => void): void {
   if (verbose) out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
-  const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop!.activation}, ${h.config.backprop!.optimizer})`;
+  const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop.activation}, ${h.config.backprop.optimizer})`;
   out(`edlearn ${h.version} · ${rule} · ${h.task.name} · ${h.task.train} train / ${h.task.validation} validation / ${h.task.test} test · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
   const s = r.selected;
   const ens = (r as { ensemble?: EnsembleSummary }).ensemble;

@@ -23,7 +23,7 @@ export interface ExperimentCurve {
 export interface Experiment {
   id: string;
   title: string;
-  /** The article's conclusion, word for word from seed-experiments.md. */
+  /** The seed article's conclusion, word for word (the report prints it beside ours). */
   claim: string;
   /** Settings the article fixes (the sweep's base). */
   fixed: TrainInput;

@@ -25,13 +25,8 @@ const CHECKSUM = 4;
 export const AGENT_FORMAT = 'edlearn-agent';
 const formatOf = (h: unknown) => (typeof h === 'object' && h !== null ? (h as { format?: unknown }).format : undefined);
 
-/** What a header must have to be stored: the length of each parameter array, and its kind's format version. */
-interface StoredHeader {
-  formatVersion: number;
-  parameterShapes: number[];
-}
-
-export function encodeModel(header: StoredHeader, params: Float32Array[]): Uint8Array {
+/** A model file, or with its kind's version another kind of file (an agent); the header lists the array lengths. */
+export function encodeModel(header: { parameterShapes: number[] }, params: Float32Array[], version = MODEL_FORMAT_VERSION): Uint8Array {
   const shapes = params.map((p) => p.length);
   if (shapes.length !== header.parameterShapes.length || shapes.some((n, i) => n !== header.parameterShapes[i])) {
     throw new Error(`encodeModel: header.parameterShapes [${header.parameterShapes.join(', ')}] ≠ the arrays given [${shapes.join(', ')}]`);
@@ -42,7 +37,7 @@ export function encodeModel(header: StoredHeader, params: Float32Array[]): Uint8
   const bytes = new Uint8Array(paramsAt + 4 * floats + CHECKSUM);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC, 0);
-  view.setUint32(MAGIC.length, header.formatVersion, true);
+  view.setUint32(MAGIC.length, version, true);
   view.setUint32(MAGIC.length + 4, json.length, true);
   bytes.set(json, PREFIX);
   let at = paramsAt;

@@ -12,6 +12,7 @@ import { validateEdOptions } from '../options/ed.js';
 import { getPreset } from '../options/presets.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, parameterShapes, type RuleSpec } from '../train/build.js';
+import type { RuleChoice } from '../train/config.js';
 import { decodeModel } from './format.js';
 import { EnsembleRule } from './ensemble.js';
 import type { ModelHeader } from './header.js';
@@ -46,7 +47,7 @@ function ruleSpec(header: ModelHeader, name: string): RuleSpec {
   const { config, task } = header;
   const what = `model ${name}: config`;
   try {
-    const rule = config.rule === 'backprop'
+    const rule: RuleChoice = config.rule === 'backprop'
       ? { rule: config.rule, backprop: validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...config.backprop }, `${what}.backprop`) }
       : { rule: config.rule, ed: validateEdOptions({ ...getPreset(config.preset).rule, ...config.ed }, `${what}.ed`) };
     return { config: { ...rule, seed: 0 }, inputs: task.inputs, classes: task.classes, maxBatch: MAX_BATCH };

@@ -1,5 +1,5 @@
 /**
- * Kaneko's published XOR and parity tables (shared/docs/ed-spec.md §3) and the runs that reproduce them: the
+ * Kaneko's published XOR and parity tables (docs/ed-method.md, Oracles) and the runs that reproduce them: the
  * `kaneko` preset on task xor / parity (fixed pattern order, online, stop when an epoch's Σ|e| < 0.1, at most
  * 10,000 epochs), one run per seed, for each hidden width. Kaneko's mean is over the runs that converged; the
  * timed-out runs are counted apart. We report both that mean and one with every timeout counted as the maximum.

@@ -14,7 +14,7 @@ import { validateBackpropOptions } from '../options/backprop.js';
 import { validateEdOptions } from '../options/ed.js';
 import { AGENT_NAMES } from '../options/rl.js';
 import { parameterShapes } from '../train/build.js';
-import { type Agent, createAgent } from './agent.js';
+import { type Agent, columnRule, createAgent } from './agent.js';
 import type { RlConfig } from './config.js';
 import { ENV_NAMES } from './env.js';
 import type { RlResult } from './loop.js';
@@ -60,7 +60,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function agentToBytes(agent: Agent, config: RlConfig, backend: string, env: AgentHeader['env'], result: AgentHeader['result']): Uint8Array {
   const params = agent.columns.parameters();
-  return encodeModel(agentHeader({ config, backend, env, result, parameterShapes: params.map((p) => p.length) }), params);
+  return encodeModel(agentHeader({ config, backend, env, result, parameterShapes: params.map((p) => p.length) }), params, AGENT_FORMAT_VERSION);
 }
 
 /** A loaded agent plays only (its replay memory is not stored): the DQN agents get a memory of one transition. */
@@ -72,7 +72,7 @@ export function agentFromBytes(bytes: Uint8Array, name: string, backend: Backend
   });
   const config = checkedConfig(header, name);
   const { actions, features, valueScale } = header.env;
-  const column = parameterShapes({ config: { rule: config.agent === 'bp-dqn' ? 'backprop' : 'ed', ed: config.ed, backprop: config.backprop, seed: 0 }, inputs: features, classes: 2, maxBatch: 1 });
+  const column = parameterShapes({ config: { ...columnRule(config), seed: 0 }, inputs: features, classes: 2, maxBatch: 1 });
   const need = Array.from({ length: actions }, () => column).flat();
   if (need.length !== params.length || need.some((n, i) => n !== params[i].length)) {
     throw new UserError(`agent ${name} does not match this edlearn's network layout (${params.length} arrays stored, its config needs ${need.length} for ${actions} columns); save it again with this edlearn`);

@@ -6,6 +6,7 @@
 import type { Backend } from '../kernels/backend.js';
 import { Random } from '../random.js';
 import { buildColumns } from '../train/build.js';
+import type { RuleChoice } from '../train/config.js';
 import type { AgentName } from '../options/rl.js';
 import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
@@ -46,11 +47,17 @@ export interface AgentShape {
   valueScale: number;
 }
 
+/** The rule of an agent's columns: backprop for bp-dqn, ED for the others, with their options. */
+export function columnRule(config: RlConfig): RuleChoice {
+  if (config.agent === 'bp-dqn' && config.backprop) return { rule: 'backprop', backprop: config.backprop };
+  if (config.agent !== 'bp-dqn' && config.ed) return { rule: 'ed', ed: config.ed };
+  throw new Error(`columnRule: agent ${config.agent} has no options for its rule; resolve the config with resolveRlConfig`);
+}
+
 /** The columns of an agent (one network per action), built through train/build.ts from the config's seed. */
 export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: Backend): Columns {
-  const rule = config.agent === 'bp-dqn' ? 'backprop' : 'ed';
   const rules = buildColumns({
-    config: { rule, ed: config.ed, backprop: config.backprop, seed: config.seed }, inputs: shape.features,
+    config: { ...columnRule(config), seed: config.seed }, inputs: shape.features,
     columns: shape.actions, maxBatch: Math.max(AGENT_MAX_BATCH, config.batch, config.trace),
   }, backend);
   return new Columns(rules, shape.features, Math.max(AGENT_MAX_BATCH, config.batch, config.trace), backend);

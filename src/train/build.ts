@@ -15,13 +15,13 @@ import { Random } from '../random.js';
 import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
 import { EdClassifier, type EdLayout, edParameterShapes, edStackable, type EdStorage } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
-import type { RunConfig } from './config.js';
+import type { RuleChoice, RunConfig } from './config.js';
 import type { TrainOptions } from './trainer.js';
 
 /** The rule part of a config, with the shape of the data it takes. */
 export interface RuleSpec {
   /** With the training batch when known: it decides the ED first layer's layout (edLayoutFor). */
-  config: Pick<RunConfig, 'rule' | 'ed' | 'backprop' | 'seed'> & { train?: Pick<RunConfig['train'], 'batch'> };
+  config: RuleChoice & Pick<RunConfig, 'seed'> & { train?: Pick<RunConfig['train'], 'batch'> };
   inputs: number;
   classes: number;
   /** Largest batch the rule learns or predicts at once (default: maxBatchFor of the training batch). */
@@ -67,9 +67,9 @@ export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   const { config, inputs, classes, maxBatch } = spec;
   const rng = initialWeightStream(config.seed);
   try {
-    if (config.rule === 'backprop') return new BackpropClassifier(config.backprop!, inputs, classes, backend, rng, maxBatch);
-    const layout = spec.layout ?? edLayoutFor(config.ed!, config.train?.batch);
-    return new EdClassifier(config.ed!, inputs, classes, backend, rng, maxBatch, layout);
+    if (config.rule === 'backprop') return new BackpropClassifier(config.backprop, inputs, classes, backend, rng, maxBatch);
+    const layout = spec.layout ?? edLayoutFor(config.ed, config.train?.batch);
+    return new EdClassifier(config.ed, inputs, classes, backend, rng, maxBatch, layout);
   } catch (err) {
     // The allocators throw RangeError when the arrays do not fit (WebAssembly memory stops at 2 GiB).
     if (!(err instanceof RangeError)) throw err;
@@ -91,7 +91,7 @@ export function buildColumns(spec: Omit<RuleSpec, 'classes'> & { columns: number
 /** Lengths of the rule's parameter arrays, without building it (to check a model file before allocating). */
 export function parameterShapes(spec: RuleSpec): number[] {
   const { config, inputs, classes } = spec;
-  return config.rule === 'backprop' ? backpropParameterShapes(config.backprop!, inputs, classes) : edParameterShapes(config.ed!, inputs, classes);
+  return config.rule === 'backprop' ? backpropParameterShapes(config.backprop, inputs, classes) : edParameterShapes(config.ed, inputs, classes);
 }
 
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */

@@ -7,7 +7,7 @@ import { check } from '../errors.js';
 import { BACKPROP_DEFAULTS, BACKPROP_OPTIONS, type BackpropOptions, validateBackpropOptions } from '../options/backprop.js';
 import { ED_OPTIONS, type EdOptions, validateEdOptions } from '../options/ed.js';
 import { getPreset, type PresetName } from '../options/presets.js';
-import { RUN_DEFAULTS, RUN_OPTIONS, type RuleName, type TaskName } from '../options/run.js';
+import { RUN_DEFAULTS, RUN_OPTIONS, type TaskName } from '../options/run.js';
 import { pick, shareValue, validateGiven, type Values } from '../options/spec.js';
 
 export { TASK_NAMES, type RuleName, type TaskName } from '../options/run.js';
@@ -20,13 +20,15 @@ export interface TrainInput extends Partial<EdOptions>, Partial<Omit<BackpropOpt
   digits?: string | number[];
 }
 
-export interface RunConfig {
-  rule: RuleName;
+/** The rule that runs, with its resolved options (the other rule's are absent). */
+export type RuleChoice = { rule: 'ed'; ed: EdOptions } | { rule: 'backprop'; backprop: BackpropOptions };
+
+/** A resolved run: the rule (a union on `rule`, so that its options need no `!`) and the run's settings. */
+export type RunConfig = RuleChoice & RunSettings;
+
+interface RunSettings {
   /** ED preset the ED options started from (also the source of batch and order defaults for backprop). */
   preset: PresetName;
-  /** Resolved options of the rule that runs (the other one is absent). */
-  ed?: EdOptions;
-  backprop?: BackpropOptions;
   /** validation: 0 = none, a fraction, or a count held out of the training files (seeded by splitSeed). */
   task: { kind: TaskName; digits: string; bits: number; data: string; imbalance: number; validation: number; splitSeed: number };
   train: {
@@ -63,8 +65,10 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
   const preset = getPreset(presetName);
   const kind = input.task ?? RUN_DEFAULTS.task;
   const rule = input.rule ?? RUN_DEFAULTS.rule;
-  const ed = rule === 'ed' ? validateEdOptions({ ...preset.rule, ...pick(ED_OPTIONS, input) }) : undefined;
-  const backprop = rule === 'backprop' ? validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...pick(BACKPROP_OPTIONS, input) }) : undefined;
+  // Rule, preset and the rule's options first: the order they appear in logs and model files.
+  const head = rule === 'ed'
+    ? { rule, preset: presetName, ed: validateEdOptions({ ...preset.rule, ...pick(ED_OPTIONS, input) }) }
+    : { rule, preset: presetName, backprop: validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...pick(BACKPROP_OPTIONS, input) }) };
   check(input.epochs === undefined || input.updates === undefined, 'options epochs and updates: give one, not both');
   // Logic tasks follow Kaneko's protocol: fixed pattern order, stop when the epoch's Σ|e| < 0.1, at most 10,000 epochs.
   const logic = isLogic(kind);
@@ -78,10 +82,7 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
   const updates = input.updates;
   const epochs = updates === undefined ? (input.epochs ?? (logic ? 10000 : RUN_DEFAULTS.epochs)) : undefined;
   return {
-    rule,
-    preset: presetName,
-    ed,
-    backprop,
+    ...head,
     task: {
       kind,
       digits: input.digits ?? (kind === 'one-vs-rest' ? '4' : RUN_DEFAULTS.digits),
