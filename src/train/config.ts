@@ -75,7 +75,8 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
   check(!(input.validation === 'none' && input.keepBest), 'options validation none and keepBest: keeping the best weights needs a validation split to choose them on');
   check(!(input.validation === 'none' && input.retrainFull), 'options validation none and retrainFull: the epochs to retrain for are chosen on a validation split');
   const schedule = input.schedule ?? RUN_DEFAULTS.schedule;
-  check(schedule === 'constant' || ed === undefined || ed.lrDecay === 1, `options schedule ${schedule} and lrDecay ${ed?.lrDecay}: give one α schedule (lrDecay is the constant schedule's per-epoch decay)`);
+  const lrDecay = head.rule === 'ed' ? head.ed.lrDecay : 1;
+  check(schedule === 'constant' || lrDecay === 1, `options schedule ${schedule} and lrDecay ${lrDecay}: give one α schedule (lrDecay is the constant schedule's per-epoch decay)`);
   check(!(input.validation === 'none' && input.patience !== undefined), 'options validation none and patience: early stopping watches a validation split');
   check(!((input.ensemble ?? 1) > 1 && input.validation === 'none'), 'options ensemble and validation none: each member is selected at its own validation epoch');
   check(input.augment === undefined || input.augment.trim() === 'none' || !logic, `option augment: task ${kind} is not made of images; augmentation applies to image tasks`);
