@@ -5,6 +5,7 @@ import { readLogs, renderReport } from '../report/index.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
+import { frontierMarkdown } from '../report/frontier.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */

@@ -36,7 +36,9 @@ export interface MemberExperiment {
   cells: MemberCell[];
 }
 
-const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+// Under tsx (tests) the entry is TypeScript, and the child needs tsx's --import flag as this process has it.
+const TS = import.meta.url.endsWith('.ts');
+const BIN = fileURLToPath(new URL(`../cli/bin.${TS ? 'ts' : 'js'}`, import.meta.url));
 
 /** "--flag value" arguments of `edlearn train` for an input (camelCase options become --kebab-case flags). */
 export function trainArgs(input: TrainInput): string[] {
@@ -53,7 +55,7 @@ export function trainArgs(input: TrainInput): string[] {
 function trainMember(input: TrainInput, model: string, log: string): Promise<void> {
   const args = [BIN, 'train', ...trainArgs(input), '--threads', '1', '--keep-best', '--save', model, '--log', log, '--quiet'];
   return new Promise((resolve, reject) => {
-    const child = spawn('nice', ['-n', '10', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('nice', ['-n', '10', process.execPath, ...(TS ? process.execArgv : []), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);

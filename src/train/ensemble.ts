@@ -78,11 +78,13 @@ export function combineMembers(config: RunConfig, members: { header: Pick<RunHea
   const samples = sum((r) => r.samples);
   const at = { validationAccuracy: ensemble.validationAccuracy, testAccuracy: test.accuracy, testBalancedAccuracy: test.balancedAccuracy };
   // The ensemble's own numbers where a single run has its selected and final ones (each member is at its selected point).
+  // Results read from a member's log carry its event and run fields: not the ensemble's.
+  const { event: _event, run: _run, ...base } = first.result as typeof first.result & { event?: string; run?: string };
   const result: TrainResult & { ensemble: EnsembleSummary } = {
-    ...first.result, updates: sum((r) => r.updates), samples, trainSeconds,
+    ...base, updates: sum((r) => r.updates), samples, trainSeconds,
     wallSeconds: sum((r) => r.wallSeconds) + (performance.now() - started) / 1000, samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
     finalValAccuracy: ensemble.validationAccuracy, finalValBalancedAccuracy: validation?.balancedAccuracy ?? NaN, bestValAccuracy: ensemble.validationAccuracy,
-    selected: { ...first.result.selected, ...at }, final: at, convergedEpoch: null, stoppedAt: null, history: [], epochErrors: [], ensemble,
+    selected: { ...base.selected, ...at }, final: at, convergedEpoch: null, stoppedAt: null, history: [], epochErrors: [], ensemble,
   };
   return withRunLog(target, header, () => {
     const { history: _history, ...summary } = result;
