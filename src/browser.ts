@@ -10,7 +10,7 @@ export { UserError } from './errors.js';
 export { Random } from './random.js';
 
 // The model, shaped like TensorFlow.js's.
-export { createModel, loadModel, Model, type EpochLogs, type FitOptions, type History, type ModelOptions, type TrainedOn } from './api/model.js';
+export { createModel, loadModel, Model, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, EarlyStopping, earlyStopping, type FitOptions, type History, type Monitor, type ModelOptions, type TrainedOn } from './api/model.js';
 export type { Images, Labels } from './api/arrays.js';
 
 // Options, declared once: schemas (kind, range, help, label) and the presets.
@@ -25,10 +25,10 @@ export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from '.
 export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
-export type { RunHeader } from './log/events.js';
+export { taskSummary, type RunHeader, type TaskSummary } from './log/events.js';
 
 // The rules and the kernels they run on.
-export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp, type NetworkRunner } from './rules/ed.js';
+export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp } from './rules/ed.js';
 export { BackpropClassifier } from './rules/backprop.js';
 export type { LearnStats, Rule, SampleBatch } from './rules/rule.js';
 export { BACKEND_NAMES, type Backend } from './kernels/backend.js';
@@ -38,6 +38,8 @@ export { loadBrowserBackend, type BrowserBackendChoice } from './kernels/browser
 
 // Data from IDX bytes, and tasks over it.
 export { parseIdx, type IdxArray } from './data/idx-parse.js';
+export { encodeNpy, parseNpy, type NpyArray, type NpyType } from './data/npy.js';
+export { parseCsv, type CsvImages } from './data/csv.js';
 export { datasetFromIdx, type Dataset, type ImageSet, type Part } from './data/idx-dataset.js';
 export { buildTask, parityTask, type Split, type Task, type TaskKind } from './data/tasks.js';
 export { toSparseRows, type Allocator, type SparseRows } from './data/sparse.js';

@@ -9,7 +9,8 @@ export * from './browser.js';
 export { createModel, loadModel, NodeModel } from './api/node.js';
 
 export { getBackend, type BackendName } from './kernels/index.js';
-export { loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory } from './data/dataset.js';
+export { loadDataDirectory, loadIdxDataset, loadMnist, locateIdxFiles, mnistDirectory } from './data/dataset.js';
+export { loadCsv, loadNpy, type LabelledImages } from './data/formats.js';
 export { readIdxFile } from './data/idx.js';
 
 export { runTraining, resolveRunConfig, loadTask, type RunOutcome, type RunHooks } from './train/run.js';

@@ -107,7 +107,7 @@ test('bad arguments are one-line UserErrors that name the argument', async () =>
   await assert.rejects(model.fit(x, Int32Array.from(y, () => 12)), userError(/fit: labels\[0\] is 12; expected a class 0…9/));
   await assert.rejects(model.fit(Float32Array.from(x, () => -1), y), userError(/fit: images\[0\] is -1; ED inputs must be numbers in 0…1/));
   await assert.rejects(model.fit(x, y, { epochs: 0 }), userError(/fit: option epochs: expected an integer 1…1000000, got 0/));
-  await assert.rejects(model.fit(x, y, { batchSize: 5000 }), userError(/fit: batchSize 5000 is larger than this model was built for/));
+  await assert.rejects(model.fit(x, y, { batchSize: 0 }), userError(/fit: option batchSize: expected an integer 1…65536, got 0/));
   assert.throws(() => model.predict([1, 2] as never), userError(/predict: images must be a Uint8Array/));
   assert.throws(() => loadModel(join(tempDir(), 'none.edlearn')), userError(/loadModel: cannot read .*none\.edlearn \(ENOENT\)/));
   assert.ok(!existsSync('none.edlearn'));

@@ -4,15 +4,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
 import { startServer } from '../src/cli/serve.js';
 import { createWasmBackend } from '../src/kernels/node-loader.js';
 import { referenceBackend } from '../src/kernels/reference.js';
-import { buildRun } from '../src/train/build.js';
+import { buildRun, taskFor } from '../src/train/build.js';
+import { decodeModel } from '../src/model/format.js';
+import { loadRule } from '../src/model/load.js';
+import { toSparseRows } from '../src/data/sparse.js';
+import { evaluateRows } from '../src/train/predict.js';
 import { type RunConfig, resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
 import { TrainingSession } from '../src/train/trainer.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
@@ -25,18 +31,21 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 let browser: Browser | undefined;
 let page: Page;
 let close: () => void = () => {};
+let baseUrl = '';
 const pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
-  const build = spawnSync('npm', ['run', 'web:build'], { cwd: ROOT, encoding: 'utf8' });
+  // The dev build: the page plus dev.html, which adds the window.edlearnLab hook these tests drive.
+  const build = spawnSync('npm', ['run', 'web:build', '--', '--mode', 'dev'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(build.status, 0, `web:build failed:\n${build.stdout}\n${build.stderr}`);
   const { url, server } = await startServer({ dir: join(ROOT, 'web-dist') });
   close = () => server.close();
+  baseUrl = url;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(url);
+  await page.goto(new URL('dev.html', url).href);
   await page.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
   // The worker has loaded the bundled MNIST subset and chosen its backend.
   await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().dataReady
@@ -48,7 +57,7 @@ after(async () => {
   close();
 });
 
-type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean };
+type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean; running: boolean; bestUpdate: number; bestAccuracy: number };
 const state = () => page.evaluate(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state());
 
 test('the page trains 4 vs 9 past 90 % validation accuracy', { skip, timeout: 180000 }, async () => {
@@ -242,33 +251,196 @@ test('the same settings and seed give bit-identical weights in the page and in N
   }
 });
 
-test('reset clears a finished run; the two downloads are named after rule, task and seed; 4 vs 9 reads in that order', { skip, timeout: 120000 }, async () => {
+test('reset clears a finished run; the downloads hold the validation-selected weights and are named after rule, task and seed', { skip, timeout: 120000 }, async () => {
   await setForm({ epochs: '1', pace: 'full', seed: '3', 'compare-bp': true });
   await page.click('#reset');
   await page.click('#start');
   await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
-  // Validation during the run; test read once at the end, labelled as such.
-  assert.match((await page.textContent('#status')) ?? '', /best validation \d+\.\d\d % at update \d+; test accuracy \(read once, now\) \d+\.\d\d % at that update, \d+\.\d\d % at the final weights/);
+  // Validation during the run; test read once at the end, shown as its own stat.
+  assert.match((await page.textContent('#status')) ?? '', /^finished: best validation \d+\.\d\d % at update \d+; test accuracy below/);
+  assert.match((await page.textContent('#test-accuracy')) ?? '', /^\d+\.\d\d$/);
+  assert.match((await page.textContent('#test-final')) ?? '', /^final weights \d+\.\d\d %$/);
+  const { bestUpdate, bestAccuracy } = await state();
+  assert.match((await page.textContent('#download-model')) ?? '', new RegExp(`selected: update ${bestUpdate.toLocaleString('en')}, `));
+  const dir = tempDir();
+  const names: string[] = [];
+  for (const button of ['#download-model', '#download-bp-model']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    names.push(download.suggestedFilename());
+    await download.saveAs(join(dir, download.suggestedFilename()));
+  }
+  assert.deepEqual(names, ['edlearn-ed-4v9-seed3.edlearn', 'edlearn-backprop-4v9-seed3.edlearn']);
+  // The ED file holds the weights of the selected update: on the run's validation split (rebuilt in Node from the
+  // file's own config and the bundled images) they score exactly the best validation accuracy the page showed.
+  const bytes = readFileSync(join(dir, names[0]));
+  const { header } = decodeModel(bytes, names[0]);
+  assert.equal(header.accuracy.bestUpdate, bestUpdate);
+  assert.equal(header.config.train.keepBest, true, 'the header says the stored weights are the selected ones');
+  const { rule } = loadRule(bytes, names[0], referenceBackend);
+  const task = taskFor(header.config, loadIdxDataset(join(ROOT, 'web/public/data')));
+  const rows = toSparseRows(task.validation, task.inputs, task.scale, referenceBackend);
+  const { accuracy } = evaluateRows(rule, rows);
+  assert.ok(Math.abs(accuracy - bestAccuracy) < 1e-9, `validation accuracy of the file ${accuracy}, page's best ${bestAccuracy}`);
+
+  // The validation panel: a confusion matrix over every validation image, and digits that score with a click.
+  await page.waitForFunction(() => document.querySelectorAll('#confusion tr').length === 3, null, { timeout: 10000 });
+  const cells = await page.$$eval('#confusion td', (tds) => tds.map((td) => Number((td.textContent ?? '').replace(/,/g, ''))));
+  assert.equal(cells.reduce((a, b) => a + b, 0), task.validation.count, 'the matrix counts every validation image');
+  assert.equal(await page.locator('#samples button').count(), 2);
+  await page.locator('#samples button').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 10000 });
+  assert.match((await page.textContent('#draw-source')) ?? '', /^scoring validation digit 4/);
+
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
   await page.waitForTimeout(200);
   assert.equal(await page.textContent('#status'), 'ready — press start');
   assert.equal(await page.textContent('#best-update'), '0');
-  const names: string[] = [];
-  for (const button of ['#download-model', '#download-bp-model']) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-    names.push(download.suggestedFilename());
-  }
-  assert.deepEqual(names, ['edlearn-ed-4v9-seed3.edlearn', 'edlearn-backprop-4v9-seed3.edlearn']);
+  assert.equal(await page.isDisabled('#download-model'), true, 'nothing trained: no download');
   assert.match((await page.textContent('#net option')) ?? '', /^network 0: 4 vs 9 \(output: P\(9\)\)$/);
   assert.deepEqual(pageErrors, []);
+});
+
+test('a settings change mid-run keeps the run: noted, asked before a new run, resumed exactly, the old run kept as a ghost', { skip, timeout: 120000 }, async () => {
+  await setForm({ preset: 'seed', task: 'pair', digits: '4,9', epochs: '3', pace: 'watch', seed: '1', 'compare-bp': false });
+  await page.click('#reset');
+  await page.click('#start');
+  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > 0, null, { timeout: 30000 });
+  const units = await page.inputValue('#units');
+  await page.fill('#units', String(Number(units) * 2));
+  // The note stays while the run goes on (it was overwritten in under a second).
+  await page.waitForTimeout(1500);
+  assert.match((await page.textContent('#pending')) ?? '', new RegExp(`units ${units} → ${Number(units) * 2}`));
+  await page.click('#pause');
+  const paused = (await state()).updates;
+  await page.click('#start');
+  assert.equal(await page.isVisible('#ask'), true, 'start asks before it begins a new run');
+  assert.equal((await state()).updates, paused, 'nothing was thrown away');
+  await page.click('#ask-keep');
+  assert.equal(await page.inputValue('#units'), units, 'keeping the run puts its settings back in the form');
+  await page.waitForFunction((p) => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > p, paused, { timeout: 30000 });
+  await page.click('#pause');
+  // The pace applies live, without a question or a new run.
+  const before = (await state()).updates;
+  await page.selectOption('#pace', 'full');
+  assert.equal(await page.isVisible('#ask'), false);
+  assert.equal((await state()).updates, before);
+  await page.fill('#units', String(Number(units) * 2));
+  await page.click('#start');
+  await page.click('#ask-new');
+  await page.waitForFunction(() => /earlier run/.test(document.querySelector('#chart')?.getAttribute('aria-label') ?? ''), null, { timeout: 30000 });
+  if (await page.isEnabled('#pause')) await page.click('#pause');
+  await setForm({ units, epochs: '1', pace: 'full' });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the step button makes exactly one update of a paused run', { skip, timeout: 60000 }, async () => {
+  await page.click('#reset');
+  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '1', null, { timeout: 10000 });
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '2', null, { timeout: 10000 });
+  assert.equal((await state()).running, false);
+  assert.match((await page.textContent('#step-info')) ?? '', /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/);
+  // The receptive-field grid: one image per first-layer unit.
+  const units = await page.locator('#unit option').count();
+  assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
+  assert.equal(await page.isEnabled('#download-model'), true, 'trained: the download is enabled');
+});
+
+test('fields are checked as the CLI checks them, marked when invalid, and arrow keys keep a learning rate valid', { skip, timeout: 30000 }, async () => {
+  const lr = await page.inputValue('#lr');
+  try {
+    await page.fill('#units', '1e2');
+    assert.equal(await page.getAttribute('#units', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#train-error')) ?? '', /^Units: expected an integer 1…\d+; got '1e2'$/);
+    await page.fill('#units', '16');
+    assert.equal(await page.getAttribute('#units', 'aria-invalid'), null);
+    for (const [key, expected] of [['ArrowDown', '0.009'], ['ArrowUp', '0.011']]) {
+      await page.fill('#lr', '0.01');
+      await page.focus('#lr');
+      await page.keyboard.press(key);
+      assert.equal(await page.inputValue('#lr'), expected, key);
+      assert.equal(await page.getAttribute('#lr', 'aria-invalid'), null);
+    }
+  } finally {
+    await page.fill('#lr', lr);
+  }
+});
+
+test('a link restores the form; copy link gives the same settings back', { skip, timeout: 60000 }, async () => {
+  const other = await browser!.newPage();
+  try {
+    await other.goto(new URL('dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3', baseUrl).href);
+    await other.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
+    const form = await other.evaluate(() => (window as unknown as { edlearnLab: { state(): { settings: Record<string, unknown> } } }).edlearnLab.state().settings);
+    assert.deepEqual([form.task, form.preset, form.seed, form.units, form.lr, form.epochs], ['all', 'kaneko-mnist', 7, 64, 0.005, 3]);
+    await other.click('#copy-link');
+    const query = new URL(other.url()).searchParams;
+    assert.deepEqual([query.get('task'), query.get('preset'), query.get('seed'), query.get('units'), query.get('lr'), query.get('epochs')], ['all', 'kaneko-mnist', '7', '64', '0.005', '3']);
+  } finally {
+    await other.close();
+  }
+});
+
+test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone width every control is at least 44 px tall', { skip, timeout: 60000 }, async () => {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(o: unknown): Promise<AxeResult> } }).axe
+    .run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((nd) => nd.target.join(' ')).join(', ')}`);
+  assert.deepEqual(serious, []);
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input:not([type=file]):not([type=checkbox])')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ id: el.id || el.textContent, h: el.getBoundingClientRect().height }))
+      .filter((c) => c.h < 44));
+    assert.deepEqual(small, []);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 1100 });
+  }
+});
+
+test('each 2-D dataset trains ED past 90 % validation, with a live decision heat map beside backprop\'s', { skip, timeout: 240000 }, async () => {
+  const reached: Record<string, number> = {};
+  try {
+    for (const task of ['circle', 'xor2d', 'gauss', 'spiral']) {
+      await page.selectOption('#task', task);
+      await setForm({ 'compare-bp': true, pace: 'full' });
+      assert.equal(await page.isVisible('#noise'), true, 'noise applies to 2-D datasets');
+      await page.click('#reset');
+      await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+      await page.click('#start');
+      await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
+      const s = await state();
+      reached[task] = s.bestAccuracy;
+      assert.ok(s.bestAccuracy > 0.9, `${task}: ED's best validation accuracy ${s.bestAccuracy}`);
+      assert.equal(await page.isVisible('#points-panel'), true);
+      assert.equal(await page.isVisible('#draw-panel'), false);
+      for (const id of ['#points-ed-canvas', '#points-bp-canvas']) {
+        assert.match((await page.getAttribute(id, 'aria-label')) ?? '', /puts \d+ of them on their own class's side/, `${task}: ${id} drawn`);
+      }
+    }
+    console.log(`# 2-D datasets, best validation accuracy of ED (kaneko preset, 16 units, 20 epochs, seed 1): ${Object.entries(reached).map(([t, a]) => `${t} ${(100 * a).toFixed(1)} %`).join(', ')}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await page.selectOption('#task', 'pair');
+    await setForm({ preset: 'seed', digits: '4,9', epochs: '1', 'compare-bp': false });
+  }
 });
 
 type CartpoleState = { ready: boolean; running: boolean; episodes: number; mean100: number; replays: number; framesDrawn: number; backend: string; error: string };
 const cartpole = () => page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
 
 test('the CartPole panel trains an agent live in its worker, draws the return chart and replays greedy episodes', { skip, timeout: 90000 }, async () => {
-  await page.waitForFunction(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state().ready, null, { timeout: 30000 });
+  // It loads on first use: nothing of it (nor its worker) before its section is opened.
+  assert.equal(await page.evaluate(() => 'edlearnCartpole' in window), false);
+  await page.click('#rl-details > summary');
+  await page.waitForFunction(() => (window as unknown as { edlearnCartpole?: { state(): CartpoleState } }).edlearnCartpole?.state().ready, null, { timeout: 30000 });
   await page.selectOption('#rl-agent', 'ed-dqn');
   await page.click('#rl-start');
   // Episodes arrive while it trains; a greedy episode is replayed every few seconds.
@@ -285,4 +457,47 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   await page.waitForTimeout(300);
   assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
   assert.deepEqual(pageErrors, []);
+});
+
+/**
+ * A plain static server of web-dist (no headers but Content-Type), optionally with the headers web/public/_headers
+ * documents for hosts that read it.
+ */
+async function staticServer(withHeaders: boolean): Promise<{ url: string; close: () => void }> {
+  const root = join(ROOT, 'web-dist');
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/gzip' };
+  const extra: Record<string, string> = {};
+  if (withHeaders) {
+    for (const line of readFileSync(join(root, '_headers'), 'utf8').split('\n')) {
+      const m = /^\s+([\w-]+):\s*(.+)$/.exec(line);
+      if (m) extra[m[1]] = m[2].trim();
+    }
+  }
+  const server = createServer((req, res) => {
+    const path = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', ...extra }).end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+}
+
+test('the production build on a plain static server runs the WebAssembly backend, with the _headers file or through the service-worker fallback', { skip, timeout: 120000 }, async () => {
+  for (const withHeaders of [true, false]) {
+    const host = await staticServer(withHeaders);
+    // A fresh profile each time: no service worker left over from the other case.
+    const context = await browser!.newContext();
+    try {
+      const p = await context.newPage();
+      await p.goto(host.url);
+      await p.waitForFunction(() => /\S/.test(document.querySelector('#backend')?.textContent ?? '') && document.querySelector('#backend')?.textContent !== 'loading…', null, { timeout: 60000 });
+      const backend = (await p.textContent('#backend')) ?? '';
+      assert.match(backend, /^wasm-[\w-]+$/, `${withHeaders ? 'with' : 'without'} the headers: ${backend}`);
+      assert.equal(await p.evaluate(() => crossOriginIsolated), true);
+      assert.equal(await p.evaluate(() => 'edlearnLab' in window), false, 'the production page has no test hook');
+    } finally {
+      await context.close();
+      host.close();
+    }
+  }
 });

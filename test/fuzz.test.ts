@@ -1,4 +1,4 @@
-// Property-based fuzzing of every reader of untrusted bytes (IDX raw and gzip, PNG, model files, NDJSON logs) with
+// Property-based fuzzing of every reader of untrusted bytes (IDX raw and gzip, PNG, NPY, CSV, model files, NDJSON logs) with
 // fast-check: mutated valid inputs must parse to something consistent or throw UserError — no other exception,
 // no hang, bounded memory. `npm test` runs a short pass; `npm run fuzz` a long one (FUZZ_CASES, FUZZ_SEED).
 import assert from 'node:assert/strict';

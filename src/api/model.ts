@@ -11,18 +11,27 @@ import type { Backend } from '../kernels/backend.js';
 import { referenceBackend } from '../kernels/reference.js';
 import { encodeModel } from '../model/format.js';
 import { modelHeader, type ModelHeader } from '../model/header.js';
+import { summaryInput, summaryLines } from '../model/summary.js';
+import { forwardGraph } from '../export/forward.js';
+import { toOnnx } from '../export/onnx.js';
+import { type TfjsFiles, toTfjs } from '../export/tfjs.js';
 import { loadRule } from '../model/load.js';
 import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js';
-import { fraction, integer, validateGiven } from '../options/spec.js';
-import type { Rule } from '../rules/rule.js';
+import { integer, nonNegative, validateGiven } from '../options/spec.js';
+import { BackpropClassifier } from '../rules/backprop.js';
+import { EdEngine } from '../engine/ed-engine.js';
+import { EdClassifier } from '../rules/ed.js';
+import type { LearnStats, Rule } from '../rules/rule.js';
 import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
-import { resolveConfig, type RunConfig, type TrainInput } from '../train/config.js';
+import { resolveConfig, type RuleChoice, type RunConfig, type TrainInput } from '../train/config.js';
 import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
+import { type BatchLogs, type Callback, callbackList, type EpochLogs, fire, type Stoppable } from './callbacks.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
 
 export type { Images, Labels } from './arrays.js';
 export type { Evaluation } from '../train/predict.js';
+export { type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, EarlyStopping, earlyStopping, type Monitor } from './callbacks.js';
 
 /** What createModel takes: any option of a run (rule, preset, seed, units, lr, batch, …) and the data's shape. */
 export interface ModelOptions extends Omit<TrainInput, 'task' | 'digits' | 'bits' | 'data' | 'imbalance'> {
@@ -34,31 +43,20 @@ export interface ModelOptions extends Omit<TrainInput, 'task' | 'digits' | 'bits
   classNames?: string[];
 }
 
-/** What fit's onEpochEnd receives, like TF.js's logs. */
-export interface EpochLogs {
-  /** Training accuracy over the epoch, each sample classified just before the update it took part in. */
-  accuracy: number;
-  /** Σ|e| over the outputs, per sample, over the epoch (Kaneko's error measure; ED has no loss function). */
-  meanAbsError: number;
-  /** On the validation data, when there is some. */
-  valAccuracy?: number;
-  valBalancedAccuracy?: number;
-  /** Seconds spent learning in this epoch, and the rate. */
-  seconds: number;
-  samplesPerSecond: number;
-}
-
 export interface FitOptions {
   /** Passes over the training data (default 1). */
   epochs?: number;
-  /** Samples per update (default: the config's batch, e.g. 1 for kaneko-mnist, 64 for seed). */
+  /** Samples per update, any size (default: the config's batch, e.g. 1 for kaneko-mnist, 64 for seed). */
   batchSize?: number;
-  /** Hold out this last fraction of the samples for validation (before shuffling, as Keras does). */
+  /** Hold out this last fraction of the samples for validation (before shuffling, as Keras does); 0: none. */
   validationSplit?: number;
   /** Or validate on these. */
   validationData?: [Images, Labels];
   /** Shuffle every epoch (default true, seeded by the model's seed); false keeps the given order. */
   shuffle?: boolean;
+  /** TF.js-style callbacks (onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd), or an array of them. */
+  callbacks?: Callback | Callback[];
+  /** Shorthand for callbacks: { onEpochEnd } (called after the callbacks' own). */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
   /** Aborting stops training after the current update; fit then resolves with the epochs done. */
   signal?: AbortSignal;
@@ -70,7 +68,7 @@ export interface History {
   /** 0-based index of each epoch recorded. */
   epoch: number[];
   history: { accuracy: number[]; meanAbsError: number[]; valAccuracy: number[]; valBalancedAccuracy: number[]; seconds: number[] };
-  /** True when the signal stopped training early. */
+  /** True when training ended before its epochs: the signal, or a callback (model.stopTraining, earlyStopping). */
   stopped: boolean;
 }
 
@@ -83,12 +81,15 @@ export interface TrainedOn {
 const FIT_OPTIONS = {
   epochs: integer(1, 1_000_000, 'passes over the training data'),
   batchSize: integer(1, 65536, 'samples per update'),
-  validationSplit: fraction('last fraction of the samples held out for validation'),
+  validationSplit: nonNegative('last fraction of the samples held out for validation (0: none)', 1),
   yieldEvery: integer(0, 60_000, 'milliseconds between yields'),
 };
 
 /** A Model over rules that run on this thread; the Node API adds worker threads (api/node.ts). */
-export class Model {
+export class Model implements Stoppable {
+  /** Set by a callback (earlyStopping) to end fit after the current update, as in TF.js. */
+  stopTraining = false;
+  private current: Rule;
   private fits = 0;
   /** The memory every fit's rows are built in, taken again by the next fit (a WebAssembly memory cannot free). */
   private arena: Arena | null = null;
@@ -100,7 +101,14 @@ export class Model {
    * `trained`: what the model file's header says of the data and the accuracy (the last fit's, or the loaded
    * file's); a new model has seen nothing.
    */
-  constructor(readonly config: RunConfig, readonly rule: Rule, readonly classNames: string[], private trained: TrainedOn | null = null) {}
+  constructor(readonly config: RunConfig, rule: Rule, readonly classNames: string[], private trained: TrainedOn | null = null) {
+    this.current = rule;
+  }
+
+  /** The rule behind the model (replaced by a larger one when a fit asks for a larger batch than it was built for). */
+  get rule(): Rule {
+    return this.current;
+  }
 
   get inputs(): number {
     return this.rule.inputs;
@@ -114,13 +122,17 @@ export class Model {
     return this.rule.backend;
   }
 
-  /** Trains on x, y; resolves with the per-epoch history. */
+  /**
+   * Trains on x, y; resolves with the per-epoch history. Callbacks fire in TF.js's order: onTrainBegin, then per
+   * epoch onEpochBegin, onBatchBegin / onBatchEnd per update, onEpochEnd; onTrainEnd last.
+   */
   async fit(x: Images, y: Labels, options: FitOptions = {}): Promise<History> {
+    if (this.fitting) throw new UserError('fit: this model is already fitting; await the first fit before starting another');
     const o = { ...validateGiven(FIT_OPTIONS, pickFit(options), 'fit'), ...options };
-    if (o.validationSplit !== undefined && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
+    if (o.validationSplit && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
+    const callbacks = callbackList(o.callbacks, o.onEpochEnd);
     const all = splitOf(x, y, this.inputs, this.classes, 'fit');
-    const held = o.validationSplit === undefined ? 0 : Math.round(all.count * o.validationSplit);
-    if (held >= all.count) throw new UserError(`fit: validationSplit ${o.validationSplit} leaves no training samples out of ${all.count}`);
+    const held = heldOut(all.count, o.validationSplit ?? 0);
     const train = held ? slice(all, this.inputs, 0, all.count - held) : all;
     let validation: Split = held ? slice(all, this.inputs, all.count - held, all.count) : emptySplit(this.inputs);
     if (o.validationData) {
@@ -129,25 +141,32 @@ export class Model {
       validation = splitOf(vx, vy, this.inputs, this.classes, 'fit: validationData');
     }
     const batch = o.batchSize ?? this.config.train.batch;
-    if (batch > this.rule.maxBatch) {
-      throw new UserError(`fit: batchSize ${batch} is larger than this model was built for (${this.rule.maxBatch}); create it with batch: ${batch}`);
-    }
+    // The batch is the fit call's, as in TF.js: a model built for smaller batches grows its scratch space.
+    if (batch > this.current.maxBatch) this.current = withMaxBatch(this.current, this.config, maxBatchFor(batch));
     const task: Task = {
       name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
       scale: scaleOf(x), train, validation, test: emptySplit(this.inputs), source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
     };
-    if (this.fitting) throw new UserError('fit: this model is already fitting; await the first fit before starting another');
     this.arena ??= new Arena(this.backend);
     this.arena.reset();
+    const batchHooks = callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
+    let batchLogs: BatchLogs = { batch: 0, size: 0, accuracy: 0, meanAbsError: 0 };
+    const perEpoch = Math.ceil(train.count / batch);
     // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
     const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
-      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0, memory: this.arena };
+      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0, memory: this.arena,
+      onUpdate: batchHooks ? (update: number, _total: number, stats: LearnStats, size: number) => {
+        batchLogs = { batch: (update - 1) % perEpoch, size, accuracy: stats.correct / size, meanAbsError: stats.absError / size };
+      } : undefined };
     this.fits++;
     this.fitting = true;
+    this.stopTraining = false;
+    for (const c of callbacks) c.setModel?.(this);
     const history: History = { epoch: [], history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] }, stopped: false };
     const result = await this.runLoop(batch, async () => {
-      const session = new TrainingSession(this.rule, task, loop);
+      const session = new TrainingSession(this.current, task, loop);
       let lastSeconds = 0;
+      let lastLogs: EpochLogs | undefined;
       const record = async (e: EvalRecord) => {
         const seconds = e.trainSeconds - lastSeconds;
         lastSeconds = e.trainSeconds;
@@ -163,28 +182,39 @@ export class Model {
           history.history.valAccuracy.push(e.valAccuracy);
           history.history.valBalancedAccuracy.push(e.valBalancedAccuracy);
         }
-        await o.onEpochEnd?.(epoch, logs);
+        lastLogs = logs;
+        await fire(callbacks, 'onEpochEnd', epoch, logs);
       };
+      await fire(callbacks, 'onTrainBegin');
       const yieldEvery = o.yieldEvery ?? 50;
-      // Updates per step, grown while a step takes less than a slice: long runs reach the rule's fast path
-      // (learnSequence over a whole epoch or evaluation interval), as in the CLI, with the same weights.
+      let until = performance.now() + yieldEvery;
+      // Without batch callbacks, updates go in steps grown while a step takes less than a slice: long runs reach the
+      // rule's fast path (learnSequence over a whole epoch or evaluation interval), as in the CLI, with the same weights.
       let chunk = 16;
       while (!session.done) {
-        if (o.signal?.aborted) {
+        if (o.signal?.aborted || this.stopTraining) {
           history.stopped = true;
           break;
         }
-        const until = performance.now() + yieldEvery;
-        while (!session.done && !o.signal?.aborted && performance.now() < until) {
-          const t0 = performance.now();
-          for (const e of session.step(chunk)) await record(e);
-          const ms = performance.now() - t0;
-          if (ms * 4 < yieldEvery) chunk = Math.min(chunk * 2, 1 << 30);
-          else if (ms > yieldEvery * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
+        const inEpoch = session.update % perEpoch;
+        if (inEpoch === 0) await fire(callbacks, 'onEpochBegin', session.update / perEpoch);
+        if (batchHooks) await fire(callbacks, 'onBatchBegin', inEpoch);
+        const t0 = performance.now();
+        // A step never crosses the end of an epoch, so that onEpochBegin comes before the next one's first update.
+        const made = session.step(batchHooks ? 1 : Math.min(chunk, perEpoch - inEpoch));
+        const ms = performance.now() - t0;
+        if (ms * 4 < yieldEvery) chunk = Math.min(chunk * 2, 1 << 30);
+        else if (ms > yieldEvery * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
+        if (batchHooks) await fire(callbacks, 'onBatchEnd', inEpoch, batchLogs);
+        for (const e of made) await record(e);
+        if (performance.now() >= until) {
+          await nextMacrotask();
+          until = performance.now() + yieldEvery;
         }
-        await nextMacrotask();
       }
-      return session.finish();
+      const finished = session.finish();
+      await fire(callbacks, 'onTrainEnd', lastLogs);
+      return finished;
     }).finally(() => {
       this.fitting = false;
     });
@@ -207,6 +237,11 @@ export class Model {
     return predictRows(this.rule, this.rowsOf({ x, labels: new Uint8Array(count), count }, scaleOf(x))).scores;
   }
 
+  /** The shape of the model as a text table: each class network's layers, the rule's options, the parameter counts. */
+  summary(): string {
+    return summaryLines(summaryInput(this.config, this.current, this.inputs, this.classes, this.classNames)).join('\n');
+  }
+
   /** The model file (the format `edlearn eval` and `edlearn predict` read). */
   toBytes(): Uint8Array {
     const { task, accuracy } = this.trained ?? {
@@ -216,6 +251,16 @@ export class Model {
     const header: ModelHeader = modelHeader({ config: this.config, backend: this.backend.name, threads: 1, task }, accuracy, this.rule);
     header.task.classNames = this.classNames;
     return encodeModel(header, this.rule.parameters());
+  }
+
+  /** The model as an ONNX file (input `images`, n × inputs in 0…1; output `scores`, as predict gives them). */
+  toOnnx(): Uint8Array {
+    return toOnnx(forwardGraph(this.current, this.classNames, 'toOnnx'), `edlearn ${this.config.rule} model, preset ${this.config.preset}`);
+  }
+
+  /** The model in TF.js's Layers format: model.json's text (naming the weights file `weightsFile`) and the weights. */
+  toTfjs(weightsFile = 'weights.bin'): TfjsFiles {
+    return toTfjs(forwardGraph(this.current, this.classNames, 'toTfjs'), weightsFile);
   }
 
   /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */
@@ -271,6 +316,27 @@ export function trainedOn(h: ModelHeader): TrainedOn {
     task: { name, inputs, classes, train: 0, validation: 0, test: 0, dataset, fingerprint },
     accuracy: { finalValAccuracy: h.accuracy.final, bestValAccuracy: h.accuracy.best, bestUpdate: h.accuracy.bestUpdate },
   };
+}
+
+/** Samples held out by validationSplit: none for 0, else at least one and at least one left to train on. */
+function heldOut(count: number, split: number): number {
+  if (split === 0) return 0;
+  const held = Math.round(count * split);
+  if (held === 0) throw new UserError(`fit: validationSplit ${split} of ${count} samples holds out ${count * split} samples, which rounds to none; use a split of at least ${(0.5 / count).toPrecision(2)}, or 0 for no validation`);
+  if (held >= count) throw new UserError(`fit: validationSplit ${split} leaves no training samples out of ${count}`);
+  return held;
+}
+
+/** The same rule and weights, built for batches up to maxBatch. */
+function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
+  // The rule's own options: a loaded file's config may predate options that took their defaults.
+  const choice: RuleChoice = rule instanceof EdClassifier ? { rule: 'ed', ed: rule.options } : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
+  const layout = rule instanceof EdEngine ? rule.layout : undefined;
+  const grown = buildRule({ config: { ...choice, seed: config.seed, train: config.train }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
+  const from = rule.parameters();
+  grown.parameters().forEach((p, i) => p.set(from[i]));
+  grown.parametersChanged();
+  return grown;
 }
 
 function pickFit(o: FitOptions): Record<string, unknown> {

@@ -59,12 +59,19 @@ function cutoverLine(r: BenchReport): string {
   return `First layer, sparse against dense kernels (forward and update, real images thickened to each density, ${c.backend}): ${parts.join('; ')}.`;
 }
 
+/** Said when the machine was busier than its cores: times are then inflated, and the targets need a quiet re-run. */
+function loadNote(r: BenchReport): string {
+  const load = Math.max(r.machineBefore.load[0], r.machineAfter.load[0]);
+  if (load <= r.machineBefore.cores) return '';
+  return ` **measured under load** (load average up to ${load} on ${r.machineBefore.cores} cores): every time is inflated by the other work, the parallel ceiling falls below 1.5× and the targets on absolute times need a re-run on a quiet machine; comparisons timed in turn within the run (start-up beside \`node -e 0\`, sparse against dense, Fashion-MNIST density against MNIST) suffer less.`;
+}
+
 const met = (m: boolean | null) => (m === null ? 'n/a' : m ? 'yes' : 'NO');
 
 export function formatBenchReport(report: BenchReport): string {
   const m = report.machineBefore;
   const lines = [
-    `edlearn ${report.version} bench · ${m.cpu} · ${m.cores} cores · node ${m.node} · load ${m.load.join(' ')} → ${report.machineAfter.load.join(' ')}`,
+    `edlearn ${report.version} bench · ${m.cpu} · ${m.cores} cores · node ${m.node} · load ${m.load.join(' ')} → ${report.machineAfter.load.join(' ')}${loadNote(report)}`,
     '\nKernels (checked against the reference, then median time; sigmoid in G elements/s)',
     table(report.kernels.map((k) => ({ backend: k.backend, kernel: k.kernel, shape: k.shape, 'GFLOP/s': k.gflops, 'µs': k.microseconds }))),
     '\nParallel ceiling (the first layer\'s kernels of each case: one copy alone, then one per thread at once)',
@@ -94,7 +101,7 @@ export function formatSpeedMarkdown(report: BenchReport): string {
   const gemm = report.backends.map((b) => `${b} ${Math.max(...report.kernels.filter((k) => k.backend === b && k.kernel === 'gemm').map((k) => k.gflops)).toFixed(1)}`);
   const training = trainingRows(report).filter((t) => t.backend !== 'reference' || t.engine === 'current');
   return [
-    `Measured by \`npm run bench\` on ${report.time.slice(0, 10)} (${m.cpu}, ${m.cores} cores, node ${m.node}, load ${m.load[0]} → ${report.machineAfter.load[0]}; medians of ${Math.max(...report.training.map((t) => t.repeats))}):`,
+    `Measured by \`npm run bench\` on ${report.time.slice(0, 10)} (${m.cpu}, ${m.cores} cores, node ${m.node}, load ${m.load[0]} → ${report.machineAfter.load[0]}; medians of ${Math.max(...report.training.map((t) => t.repeats))}):${loadNote(report)}`,
     '',
     markdownTable(training),
     '',

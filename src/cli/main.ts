@@ -14,7 +14,8 @@ import { rlDefaultText } from '../rl/config.js';
 // when that command runs, so that --help and every other command do not pay for loading them.
 import type { BenchCommandOptions } from './bench.js';
 import type { ExperimentCommandOptions } from './experiment.js';
-import type { EvalCommandOptions, PredictCommandOptions } from './model.js';
+import type { ExportCommandOptions } from './export.js';
+import type { EvalCommandOptions, PredictCommandOptions, SummaryCommandOptions } from './model.js';
 import type { OracleCommandOptions } from './oracle.js';
 import type { RlCommandOptions } from './rl.js';
 import type { ServeOptions } from './serve.js';
@@ -63,10 +64,26 @@ export function buildProgram(): Command {
   program.command('eval')
     .description('evaluate a saved model on the held-out test split of the data it was trained on (or --data DIR): accuracy and confusion matrix')
     .requiredOption('--model <file>', 'model file written by edlearn train --save')
-    .option('--data <dir>', 'directory with the four IDX files to evaluate on (default: the dataset the model was trained on)')
+    .option('--data <dir>', 'directory with the four IDX files (or .npy pairs, or train.csv / test.csv) to evaluate on (default: the dataset the model was trained on)')
     .option('--json', 'print the result as one JSON object')
     .action(async (opts: EvalCommandOptions) => {
       (await import('./model.js')).evalCommand(opts);
+    });
+
+  program.command('summary')
+    .description("print a saved model's shape: each class network's layers (inputs, units, excitatory / inhibitory), the rule's options, the parameter counts")
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .action(async (opts: SummaryCommandOptions) => {
+      (await import('./model.js')).summaryCommand(opts);
+    });
+
+  program.command('export')
+    .description('write a saved ED model for other runtimes: ONNX (one file; input "images" n × inputs in 0…1, output "scores") or TF.js Layers (a directory: model.json + weights.bin)')
+    .requiredOption('--model <file>', 'model file written by edlearn train --save')
+    .requiredOption('--format <format>', 'onnx or tfjs')
+    .requiredOption('--out <path>', 'the .onnx file, or the directory for tfjs')
+    .action(async (opts: ExportCommandOptions) => {
+      (await import('./export.js')).exportCommand(opts);
     });
 
   program.command('predict')

@@ -7,6 +7,8 @@ import { readModelFile } from '../model/file.js';
 import { describeImageSize, imageSide, type ModelHeader } from '../model/header.js';
 import { confusionMatrix, predictRows } from '../train/predict.js';
 import { modelTask } from '../model/task.js';
+import { summaryInput, summaryLines } from '../model/summary.js';
+import { referenceBackend } from '../kernels/reference.js';
 
 export interface EvalCommandOptions {
   model: string;
@@ -54,6 +56,19 @@ export function evalCommand(options: EvalCommandOptions, out: (text: string) => 
   out('confusion matrix: rows = true class, columns = predicted class');
   for (const line of formatMatrix(header.task.classNames, confusion)) out(line);
   return report;
+}
+
+export interface SummaryCommandOptions {
+  model: string;
+}
+
+/** `edlearn summary --model FILE`: the model's layers, rule options and parameter counts (model.summary()). */
+export function summaryCommand(options: SummaryCommandOptions, out: (text: string) => void = console.log): string {
+  const { header, rule } = readModelFile(options.model, referenceBackend);
+  const text = summaryLines({ ...summaryInput(header.config, rule, header.task.inputs, header.task.classes, header.task.classNames), backend: undefined }).join('\n');
+  out(`model ${options.model} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · validation accuracy when saved ${pct(header.accuracy.final)}`);
+  out(text);
+  return text;
 }
 
 export interface PredictCommandOptions {

@@ -1,12 +1,13 @@
 /** `edlearn train`: parse-free — it takes typed options, runs, and prints the summary. */
 import { existsSync, statSync } from 'node:fs';
 import { saveModel } from '../model/file.js';
-import { modelHeader } from '../model/header.js';
+import { classNames, modelHeader } from '../model/header.js';
 import { AtomicLineWriter, checkDistinctOutputs, checkOutputPath } from '../io.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { summarize, type Summary } from '../report/stats.js';
 import { type TrainInput, unusedOptions } from '../train/config.js';
 import type { EvalRecord } from '../train/trainer.js';
+import { summaryInput, summaryLines } from '../model/summary.js';
 import { UserError } from '../errors.js';
 import { type RunOutcome, runTraining } from '../train/run.js';
 import { createProgress } from './progress.js';
@@ -70,8 +71,11 @@ export function trainCommand(options: TrainCommandOptions, out: (text: string) =
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)} %` : '—');
 
-function printRun({ header: h, result: r }: RunOutcome, verbose: boolean | undefined, out: (text: string) => void): void {
-  if (verbose) out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
+function printRun({ header: h, result: r, rule: built }: RunOutcome, verbose: boolean | undefined, out: (text: string) => void): void {
+  if (verbose) {
+    out(`backend ${h.backend} (asked: ${h.config.backend}), ${h.threads} thread(s); config ${JSON.stringify(h.config)}`);
+    for (const line of summaryLines(summaryInput(h.config, built, h.task.inputs, h.task.classes, classNames(h.config.task, h.task.classes)))) out(line);
+  }
   const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop.activation}, ${h.config.backprop.optimizer})`;
   out(`edlearn ${h.version} · ${rule} · ${h.task.name} · ${h.task.train} train / ${h.task.validation} validation / ${h.task.test} test · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
   const s = r.selected;

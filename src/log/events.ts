@@ -3,12 +3,12 @@
  * runs, each a start event (tag, version, config, seed, backend, machine, task), its progress events, and an end
  * event, all carrying the run's id. Train and RL write them (write.ts), report and sweep read them (read.ts).
  * The records inside the events are the producers' own types (the trainer's EvalRecord and TrainResult, the RL
- * loop's EpisodeRecord and RlResult), imported as types only: this module wraps them, it does not redefine them.
+ * loop's RlResult), imported as types only: this module wraps them, it does not redefine them.
  * Browser-safe: types, tags and one pure function.
  */
 import type { Task } from '../data/tasks.js';
 import type { RlConfig } from '../rl/config.js';
-import type { EpisodeRecord, RlResult } from '../rl/loop.js';
+import type { RlResult } from '../rl/loop.js';
 import type { RunConfig } from '../train/config.js';
 import type { EvalRecord, TrainResult } from '../train/trainer.js';
 
@@ -138,12 +138,6 @@ export interface EnvSummary {
 export interface RlStartEvent extends StartFields<typeof RL_LOG_FORMAT> {
   config: RlConfig;
   env: EnvSummary & { train?: number; validation?: number; test?: number };
-}
-
-/** One CartPole episode (rounded for the log). */
-export interface RlEpisodeEvent extends EpisodeRecord {
-  event: 'episode';
-  run: string;
 }
 
 /** The MNIST task's greedy validation accuracy after `episode` images. */

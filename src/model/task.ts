@@ -3,7 +3,7 @@
  * through the run builder on the dataset it names or on another directory, once that data is checked to fit.
  */
 import { existsSync, statSync } from 'node:fs';
-import { type Dataset, loadIdxDataset, loadMnist } from '../data/dataset.js';
+import { type Dataset, loadDataDirectory, loadMnist } from '../data/dataset.js';
 import { parseDigits, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
 import { taskFor } from '../train/build.js';
@@ -31,7 +31,7 @@ export function modelTask(header: ModelHeader, file: string, data?: string): Mod
   if (data === undefined && source !== 'mnist' && !(existsSync(source) && statSync(source).isDirectory())) {
     throw new UserError(`model ${file} was trained on data from '${source}', which is not a directory here (the lab records files loaded from disk that way); give --data DIR with the same IDX files`);
   }
-  const ds = source === 'mnist' ? loadMnist() : loadIdxDataset(source);
+  const ds = source === 'mnist' ? loadMnist() : loadDataDirectory(source);
   checkFits(header, file, source, ds);
   // The test split as trained: the whole test split of the pair, class or dataset (imbalance touches training only).
   const task = taskFor({ ...header.config, task: { ...header.config.task, imbalance: 1 } }, ds);

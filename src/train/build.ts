@@ -13,10 +13,14 @@ import type { Backend } from '../kernels/backend.js';
 import type { EdOptions } from '../options/ed.js';
 import { Random } from '../random.js';
 import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
-import { EdClassifier, type EdLayout, edParameterShapes, edStackable, type EdStorage } from '../rules/ed.js';
+import { EdEngine, type EdLayout } from '../engine/ed-engine.js';
+import { edStackable, StackedEd } from '../engine/ed-stacked.js';
+import { edParameterShapes, type EdStorage } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
 import type { RuleChoice, RunConfig } from './config.js';
 import type { TrainOptions } from './trainer.js';
+
+export type { EdLayout } from '../engine/ed-engine.js';
 
 /** The rule part of a config, with the shape of the data it takes. */
 export interface RuleSpec {
@@ -54,7 +58,7 @@ function initialWeightStream(seed: number): Random {
 }
 
 /**
- * How the ED first layer is kept (src/rules/ed.ts): stacked for the plain rule learning online, where each
+ * How the ED first layer is kept: stacked for the plain rule learning online, where each
  * update touches few rows and the stacked bookkeeping saves a pass (npm run bench times both); per network for
  * batches, where one pass rebuilds W⁺ + W⁻ for the whole batch, and for the other variants.
  */
@@ -69,7 +73,7 @@ export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   try {
     if (config.rule === 'backprop') return new BackpropClassifier(config.backprop, inputs, classes, backend, rng, maxBatch);
     const layout = spec.layout ?? edLayoutFor(config.ed, config.train?.batch);
-    return new EdClassifier(config.ed, inputs, classes, backend, rng, maxBatch, layout);
+    return edRule(config.ed, inputs, classes, backend, rng, maxBatch, layout);
   } catch (err) {
     // The allocators throw RangeError when the arrays do not fit (WebAssembly memory stops at 2 GiB).
     if (!(err instanceof RangeError)) throw err;
@@ -95,8 +99,13 @@ export function parameterShapes(spec: RuleSpec): number[] {
 }
 
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */
-export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout }, backend: Backend, storage: EdStorage): EdClassifier {
-  return new EdClassifier(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch, spec.layout);
+export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout }, backend: Backend, storage: EdStorage): EdEngine {
+  return edRule(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch, spec.layout);
+}
+
+/** The engine's ED classifier in the layout asked for: with initial weights from `init`, or a view of `init.storage`. */
+function edRule(o: EdOptions, inputs: number, classes: number, backend: Backend, init: Random | { storage: EdStorage }, maxBatch: number, layout: EdLayout): EdEngine {
+  return layout === 'stacked' ? new StackedEd(o, inputs, classes, backend, init, maxBatch) : new EdEngine(o, inputs, classes, backend, init, maxBatch);
 }
 
 /** The task of a config: generated (xor, parity) or built from `dataset` (required for image tasks). */

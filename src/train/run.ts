@@ -13,7 +13,7 @@ import { LOG_FORMAT, type RunHeader, taskSummary } from '../log/events.js';
 import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
-import type { EdLayout } from '../rules/ed.js';
+import type { EdLayout } from '../engine/ed-engine.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';

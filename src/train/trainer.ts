@@ -31,8 +31,6 @@ export interface TrainOptions {
   onEval?: (e: EvalRecord) => void;
   /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
   batchAtATime?: boolean;
-  /** Called after every update, for progress bars. */
-  onUpdate?: (update: number, totalUpdates: number) => void;
   /** Redraw the training images every epoch (data/augment.ts); validation and test are never augmented. */
   augment?: AugmentSpec | null;
   /** α over the epochs (train/schedule.ts); rules without setLearningRateScale keep their own. */
@@ -44,6 +42,8 @@ export interface TrainOptions {
    * fit, so that repeated fits reuse one region of memory. It must be memory the rule's kernels can read.
    */
   memory?: Allocator;
+  /** Called after every update (progress bars; fit's onBatchEnd), with what the update saw and its sample count. */
+  onUpdate?: (update: number, totalUpdates: number, stats: LearnStats, size: number) => void;
 }
 
 export interface EvalRecord {
@@ -107,7 +107,7 @@ export class TrainingSession {
   readonly validationRows: SparseRows;
   /** The test split's rows, built when the run ends (never before). */
   private testRows: SparseRows | null = null;
-  private readonly batch: SampleBatch;
+  private readonly batch: SampleBatch & { labels: Int32Array };
   /** Runs of batches for rules that learn a whole run at once (learnSequence), in the rule's memory. */
   private readonly sequence: SampleSequence | null;
   private readonly started = performance.now();
@@ -207,7 +207,7 @@ export class TrainingSession {
     this.since.correct += stats.correct;
     this.since.error += stats.absError;
     this.since.samples += n;
-    o.onUpdate?.(this.update, this.totalUpdates);
+    o.onUpdate?.(this.update, this.totalUpdates, stats, n);
     if (this.cursor >= task.train.count) {
       this.epochsDone++;
       rule.epochEnded?.();
@@ -276,6 +276,14 @@ export class TrainingSession {
     };
   }
 
+  /**
+   * The weights at the best validation evaluation so far (copies, in parameters() order) and that update, or null
+   * before any evaluation with a validation split: what a page saves as "the selected model" mid-run or at the end.
+   */
+  selectedWeights(): { update: number; accuracy: number; weights: Float32Array[] } | null {
+    return this.snapshot && { update: this.best.update, accuracy: this.best.acc, weights: this.snapshot.map((w) => Float32Array.from(w)) };
+  }
+
   /** Puts `weights` back and rebuilds what derives from them. */
   private restore(weights: Float32Array[]): void {
     this.rule.parameters().forEach((p, i) => p.set(weights[i]));
@@ -298,13 +306,14 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   return session.finish();
 }
 
-function emptyBatch(rows: SparseRows, size: number): SampleBatch {
-  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Uint8Array(size) };
+/** Labels as Int32Array like a sequence's, so that pick and the rules' loops over labels see one kind of typed array. */
+function emptyBatch(rows: SparseRows, size: number): SampleBatch & { labels: Int32Array } {
+  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Int32Array(size) };
 }
 
 /** Points the batch (or sequence) at samples order[from .. from+n) of `rows` (no data is copied). */
-function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch): void {
-  const labels = batch.labels as Uint8Array | Int32Array;
+function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch & { labels: Int32Array }): void {
+  const labels = batch.labels;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
     batch.start[i] = rows.rowStart[s];

@@ -6,6 +6,9 @@ import { gunzipSync, gzipSync, inflateSync, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { decodeIdxFile, parseIdx } from '../../src/data/idx.js';
 import { decodePng, MAX_PNG_PIXELS, MAX_PNG_SIDE } from '../../src/data/png.js';
+import { encodeNpy, parseNpy } from '../../src/data/npy.js';
+import { parseCsv } from '../../src/data/csv.js';
+import { npyImages, npyLabels } from '../../src/data/formats.js';
 import { UserError } from '../../src/errors.js';
 import { conclude } from '../../src/experiments/conclusions.js';
 import { crc32 } from '../../src/crc32.js';
@@ -311,4 +314,62 @@ const options: Reader = {
   },
 };
 
-export const READERS: Reader[] = [idx, idxGzip, png, model, ndjson, options];
+// NPY: header length (8), the dict's text (descr, shape) and the data mutated; the array then read as images and as labels.
+const NPY_SEEDS = [
+  encodeNpy([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i * 20)),
+  encodeNpy([2, 4], Float32Array.from({ length: 8 }, (_, i) => i / 8)),
+  encodeNpy([5], Int32Array.of(0, 1, 2, 1, 0)),
+  encodeNpy([3], Float64Array.of(1, 2, 3)),
+  encodeNpy([4, 1], Uint8Array.of(1, 0, 1, 0)),
+];
+const NPY_FIELDS = [6, 8];
+
+const npy: Reader = {
+  name: 'NPY',
+  inputs: mutated(NPY_SEEDS, NPY_FIELDS),
+  read: (input) => {
+    const r = parseNpy(input, 'fuzz.npy');
+    const count = r.shape.reduce((a, b) => a * b, 1);
+    assert.equal(r.data.length, count);
+    assert.ok(r.shape.every((d) => Number.isSafeInteger(d) && d >= 0));
+    const again = parseNpy(encodeNpy(r.shape, r.data), 're-encoded');
+    assert.deepEqual(Array.from(again.data), Array.from(r.data), 're-encodes to the same values');
+    for (const read of [() => npyImages(r, 'fuzz.npy'), () => npyLabels(r, 'fuzz.npy')]) {
+      try {
+        const out = read();
+        if (out instanceof Uint8Array) assert.equal(out.length, count);
+        else assert.equal(out.images.length, out.count * out.inputs);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+      }
+    }
+  },
+};
+
+// CSV: text seeds (header or not, CRLF, blank lines) mutated bytewise, or with CSV's own characters inserted.
+const CSV_SEEDS = ['label,pixel0,pixel1,pixel2,pixel3\n1,0,255,3,4\n0,9,8,7,6\n', '5,1,2\r\n3,4,5\r\n\r\n', '2,0,0,0,0,0,0,0,0,0\n', 'label,a\n7,255\n']
+  .map((t) => new TextEncoder().encode(t));
+const CSV_CHARS = [...',\n\r-. 0123456789label"'].map((c) => c.charCodeAt(0));
+const csv: Reader = {
+  name: 'CSV',
+  inputs: fc.oneof(
+    mutated(CSV_SEEDS, []),
+    fc.tuple(fc.nat({ max: CSV_SEEDS.length - 1 }), fc.array(fc.tuple(fc.nat({ max: 200 }), fc.constantFrom(...CSV_CHARS)), { minLength: 1, maxLength: 6 }))
+      .map(([i, edits]) => {
+        const b = Array.from(CSV_SEEDS[i]);
+        for (const [at, c] of edits) b.splice(at % (b.length + 1), 0, c);
+        return Uint8Array.from(b);
+      }),
+  ),
+  read: (input) => {
+    const r = parseCsv(input, 'fuzz.csv');
+    assert.ok(r.count >= 1 && r.inputs >= 1);
+    assert.equal(r.labels.length, r.count);
+    assert.equal(r.images.length, r.count * r.inputs);
+    const rows = Array.from({ length: r.count }, (_, s) => [r.labels[s], ...r.images.subarray(s * r.inputs, (s + 1) * r.inputs)].join(','));
+    const again = parseCsv(new TextEncoder().encode(`label\n${rows.join('\n')}`), 're-encoded');
+    assert.deepEqual([again.labels, again.images], [r.labels, r.images], 're-encodes to the same values');
+  },
+};
+
+export const READERS: Reader[] = [idx, idxGzip, png, model, ndjson, options, npy, csv];

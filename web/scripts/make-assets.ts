@@ -30,4 +30,10 @@ for (const [split, count] of Object.entries(SUBSET)) {
 }
 mkdirSync(join(out, 'wasm'), { recursive: true });
 for (const file of ['kernels-relaxed.wasm', 'kernels-simd.wasm']) copyFileSync(join(root, 'build', file), join(out, 'wasm', file));
-console.log(`web assets written to ${out}`);
+// The dev page (dev.html, built only by `vite build --mode dev`): the same page on the dev entry, which adds the
+// browser test's hook; written from index.html so that the two never differ in anything else.
+const page = readFileSync(join(root, 'web/index.html'), 'utf8');
+const dev = page.replace('src="./src/main.ts"', 'src="./src/dev/main.ts"').replace('<title>', '<title>[dev] ');
+if (dev === page) throw new Error('make-assets: web/index.html no longer loads ./src/main.ts; update the dev page');
+writeFileSync(join(root, 'web/dev.html'), dev);
+console.log(`web assets written to ${out}, and web/dev.html`);

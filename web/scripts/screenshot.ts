@@ -1,5 +1,5 @@
-// docs/lab.png: the lab after a 4 vs 9 run of ED beside backprop, with a drawn 4 scored. Run after
-// `npm run web:build`: npx tsx web/scripts/screenshot.ts [out.png]
+// docs/lab.png: the lab after two 4 vs 9 runs of ED beside backprop (the first, seed 2, kept as a grey curve), with a
+// drawn 4 scored. Run after `npm run web:build -- --mode dev`: npx tsx web/scripts/screenshot.ts [out.png]
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../src/cli/serve.js';
@@ -13,14 +13,18 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-  await page.goto(url);
+  await page.goto(new URL('dev.html', url).href);
   await page.waitForFunction(() => (window as unknown as { edlearnLab?: { state(): { dataReady: boolean } } }).edlearnLab?.state().dataReady, null, { timeout: 60000 });
   await page.fill('#epochs', '20');
   await page.selectOption('#pace', 'full');
   await page.setChecked('#compare-bp', true);
-  await page.click('#reset');
-  await page.click('#start');
-  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120000 });
+  for (const seed of ['2', '1']) {
+    await page.fill('#seed', seed);
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 30000 });
+    await page.click('#start');
+    await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120000 });
+  }
   // A 4: the left stroke and the bar, then the long right stroke.
   const box = (await page.locator('#draw-canvas').boundingBox())!;
   const stroke = async (points: [number, number][]) => {

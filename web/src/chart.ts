@@ -7,15 +7,35 @@ export interface Series {
   name: string;
   color: string;
   points: { x: number; y: number }[];
+  /** A dashed line (ghosts of earlier runs, training accuracy), and its width (2 when absent). */
+  dash?: number[];
+  width?: number;
 }
 
-const PAD = { left: 48, right: 28, top: 26, bottom: 34 };
+/** A vertical line at an update, labelled (the validation-selected update). */
+export interface Marker {
+  x: number;
+  label: string;
+}
+
+const PAD = { left: 48, right: 28, top: 44, bottom: 34 };
 
 export class LineChart {
+  /** The x range of the last drawing, to turn a pointer position into an update (hover read-outs). */
+  private xHi = 1;
+
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
+  /** The update under a pointer at `clientX`, or null outside the plot. */
+  updateAt(clientX: number): number | null {
+    const r = this.canvas.getBoundingClientRect();
+    const plotW = r.width - PAD.left - PAD.right;
+    const f = (clientX - r.left - PAD.left) / plotW;
+    return f < 0 || f > 1 ? null : f * this.xHi;
+  }
+
   /** `xMax`: the run's total updates, so the axis does not jump as the lines grow. */
-  draw(series: Series[], xMax: number): void {
+  draw(series: Series[], xMax: number, marker?: Marker): void {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     // Match the canvas to its CSS size and the screen's pixel ratio, so lines stay sharp.
@@ -32,6 +52,7 @@ export class LineChart {
     const yMin = ys.length ? Math.max(0, Math.floor(Math.min(...ys) * 10) / 10) : 0;
     const yMax = 1;
     const xHi = Math.max(1, xMax);
+    this.xHi = xHi;
     const plotW = cssW - PAD.left - PAD.right;
     const plotH = cssH - PAD.top - PAD.bottom;
     const sx = (x: number) => PAD.left + (x / xHi) * plotW;
@@ -62,12 +83,26 @@ export class LineChart {
     ctx.strokeStyle = '#888';
     ctx.strokeRect(PAD.left, PAD.top, plotW, plotH);
 
+    if (marker) {
+      ctx.strokeStyle = '#1e7b34';
+      ctx.setLineDash([5, 3]);
+      ctx.beginPath();
+      ctx.moveTo(sx(marker.x), PAD.top);
+      ctx.lineTo(sx(marker.x), PAD.top + plotH);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#1e6b2f';
+      ctx.textAlign = sx(marker.x) > PAD.left + plotW / 2 ? 'right' : 'left';
+      ctx.fillText(marker.label, sx(marker.x) + (ctx.textAlign === 'right' ? -4 : 4), PAD.top + plotH - 8);
+    }
     let legendX = PAD.left;
+    let legendY = 10;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (const s of series) {
       ctx.strokeStyle = s.color;
-      ctx.lineWidth = 2;
+      ctx.lineWidth = s.width ?? 2;
+      ctx.setLineDash(s.dash ?? []);
       ctx.beginPath();
       s.points.forEach((p, i) => (i === 0 ? ctx.moveTo(sx(p.x), sy(p.y)) : ctx.lineTo(sx(p.x), sy(p.y))));
       ctx.stroke();
@@ -79,10 +114,16 @@ export class LineChart {
         ctx.arc(sx(last.x), sy(last.y), 3, 0, 2 * Math.PI);
         ctx.fill();
       }
-      ctx.fillRect(legendX, 8, 14, 3);
+      ctx.setLineDash([]);
+      const w = 28 + ctx.measureText(s.name).width;
+      if (legendX + w > cssW && legendX > PAD.left) {
+        legendX = PAD.left;
+        legendY += 12;
+      }
+      ctx.fillRect(legendX, legendY - 2, 14, 3);
       ctx.fillStyle = '#333';
-      ctx.fillText(s.name, legendX + 18, 10);
-      legendX += 28 + ctx.measureText(s.name).width;
+      ctx.fillText(s.name, legendX + 18, legendY);
+      legendX += w;
     }
   }
 }

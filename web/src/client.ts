@@ -12,8 +12,9 @@ export class LabClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (m: Answer) => void; reject: (e: Error) => void }>();
 
-  constructor(onMessage: (msg: FromWorker) => void, onError: (message: string) => void) {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  /** `worker`: the production worker (main.ts) or the dev page's (dev/main.ts). */
+  constructor(worker: Worker, onMessage: (msg: FromWorker) => void, onError: (message: string) => void) {
+    this.worker = worker;
     this.worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       const msg = event.data;
       const waiting = 'id' in msg && msg.id !== undefined ? this.pending.get(msg.id) : undefined;
@@ -34,6 +35,15 @@ export class LabClient {
 
   send(msg: ToWorker, transfer: Transferable[] = []): void {
     this.worker.postMessage(msg, transfer);
+  }
+
+  /** A request outside the protocol (the dev entry's own), answered by a message carrying its id. */
+  requestOther(build: (id: number) => { type: string; id: number }): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(build(id));
+    });
   }
 
   /** Sends a request built with a fresh id and resolves with the answer of type `T` (or rejects with the error). */

@@ -10,9 +10,15 @@ import {
 /** The bundled subset's files (web/scripts/make-assets.ts writes them). */
 const bundled = (part: Part) => `${standardName(part)}.gz`;
 
-/** The bundled subset (10,000 training and 2,000 test images), from `base` (the page's data/ folder). */
-export async function fetchDataset(base: URL): Promise<Dataset> {
-  const blobs = await Promise.all(PART_NAMES.map(async (part) => {
+/**
+ * The bundled subset (10,000 training and 2,000 test images), from `base` (the page's data/ folder); `progress`
+ * hears the bytes received so far and the total the server announced (0 while unknown).
+ */
+export async function fetchDataset(base: URL, progress: (loaded: number, total: number) => void = () => {}): Promise<Dataset> {
+  const received = PART_NAMES.map(() => 0);
+  const sizes = PART_NAMES.map(() => 0);
+  const report = () => progress(received.reduce((a, b) => a + b, 0), sizes.every((n) => n > 0) ? sizes.reduce((a, b) => a + b, 0) : 0);
+  const blobs = await Promise.all(PART_NAMES.map(async (part, i) => {
     const url = new URL(bundled(part), base);
     let response: Response;
     try {
@@ -21,7 +27,18 @@ export async function fetchDataset(base: URL): Promise<Dataset> {
       throw new UserError(`data: cannot fetch ${url.pathname} (${(err as Error).message}); load the IDX files from disk instead`);
     }
     if (!response.ok) throw new UserError(`data: ${url.pathname}: HTTP ${response.status}; the bundled subset is missing — load the IDX files from disk instead`);
-    return response.blob();
+    sizes[i] = Number(response.headers.get('content-length')) || 0;
+    if (!response.body) return response.blob();
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received[i] += value.byteLength;
+      report();
+    }
+    return new Blob(chunks);
   }));
   const named = Object.fromEntries(PART_NAMES.map((p, i) => [p, { name: bundled(p), blob: blobs[i] }]));
   return readDataset(named as Record<Part, NamedBlob>, 'mnist (browser subset)');

@@ -71,6 +71,16 @@ export class DrawingPad {
 
   private stroke(a: { x: number; y: number }, b: { x: number; y: number }): void {
     const { ctx } = this;
+    if (a.x === b.x && a.y === b.y) {
+      // A tap: a dot (a zero-length line draws nothing in some browsers, round cap or not).
+      ctx.fillStyle = '#fff';
+      ctx.beginPath();
+      ctx.arc(a.x, a.y, PEN_WIDTH / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      this.inked = true;
+      this.onChange();
+      return;
+    }
     ctx.strokeStyle = '#fff';
     ctx.lineWidth = PEN_WIDTH;
     ctx.lineCap = 'round';

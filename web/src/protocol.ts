@@ -4,11 +4,13 @@
  * carries it back.
  */
 
-import type { PresetName, RunConfig, TrainInput } from 'edlearn/browser';
+import type { PresetName } from 'edlearn/browser';
+import type { PointTask } from './points';
 
 /** What the form asks for; the worker turns it into the library's TrainInput (run-input.ts). */
 export interface Settings {
-  task: 'pair' | 'all';
+  /** MNIST (a pair of digits or all classes), or one of the generated 2-D datasets (points.ts). */
+  task: 'pair' | 'all' | PointTask;
   /** "4,9" for a pair; ignored for all classes. */
   digits: string;
   preset: PresetName;
@@ -20,6 +22,9 @@ export interface Settings {
   epochs: number;
   seed: number;
   compareBp: boolean;
+  /** 2-D datasets only: the noise of the points (0…0.5) and the share of training points held out for validation. */
+  noise: number;
+  validation: number;
   /** 'watch' spreads a run over at least WATCH_SECONDS (see worker.ts); it does not change what is learned. */
   pace: 'watch' | 'full';
 }
@@ -30,15 +35,11 @@ export const WATCH_SECONDS = 15;
 /** The panel whose action failed: its error box shows the message. */
 export type Panel = 'train' | 'data' | 'draw' | 'models';
 
-/** The checksums of one rule's weights (SHA-256 of the parameter arrays' bytes, in order). */
-export interface Checksums {
-  initial: string;
-  trained: string;
-}
-
 export interface Point {
   update: number;
   valAccuracy: number;
+  /** Accuracy on the training samples seen since the previous evaluation (measured before each update). */
+  trainAccuracy: number;
 }
 
 /** One rule's progress; accuracies are fractions 0…1. */
@@ -96,26 +97,47 @@ export type ToWorker =
   | { type: 'reset'; settings: Settings }
   | { type: 'start'; settings: Settings }
   | { type: 'pause' }
+  /** The pace applies to the run under way without rebuilding it. */
+  | { type: 'pace'; pace: Settings['pace'] }
   | { type: 'weights'; net: number; unit: number }
+  /** The receptive-field grid of network `net`. */
+  | { type: 'fields'; net: number }
+  /** One update of the paused run; `net`: the network whose changes are reported. */
+  | { type: 'step'; net: number }
   | { type: 'predict'; id: number; images: Uint8Array[] }
   | { type: 'load-model'; id: number; name: string; bytes: Uint8Array }
-  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' }
-  /** For the browser test: the run `settings` give, built on `backend`, before and after `updates` updates. */
-  | { type: 'checksum'; id: number; settings: Settings; backend: 'wasm-simd' | 'reference'; updates: number };
+  | { type: 'save-model'; id: number; rule: 'ed' | 'backprop' };
 
 export type FromWorker =
   | { type: 'backend'; name: string; reason?: string }
+  /** Bytes of the bundled data received so far, of `total` (0 while unknown). */
+  | { type: 'data-progress'; loaded: number; total: number }
   | { type: 'data'; name: string; train: number; test: number; classes: number; side: number }
   | { type: 'files-loaded'; id: number }
-  | { type: 'run'; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
+  /** The points of a 2-D dataset (training + validation), to draw under the heat maps. */
+  | { type: 'points'; xs: Float32Array; ys: Float32Array; labels: Uint8Array }
+  /**
+   * P(class 1) of ED (and backprop) over a `side` × `side` grid of [−1, 1]² (row 0 at y = 1): the decision heat maps.
+   */
+  | { type: 'field'; side: number; ed: Float32Array; bp: Float32Array | null }
+  /** An MNIST run's ED model on its validation split: confusion matrix (rows: true class), misclassified and sample digits. */
+  | { type: 'inspection'; classNames: string[]; update: number; matrix: number[][];
+      wrong: { image: Uint8Array; label: number; predicted: number }[]; samples: { image: Uint8Array; label: number }[] }
+  /** A new model is being built (wide ones take seconds). */
+  | { type: 'building'; units: number; layers: number }
+  | { type: 'run'; settings: Settings; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
       /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
       train: number; validation: number }
   | { type: 'view'; view: ViewInfo }
   | { type: 'progress'; ed: Progress; bp: Progress | null }
   | { type: 'state'; running: boolean; done: boolean }
+  /** The input weights of the first `units` first-layer units of network `net` (units × side², row by row): the receptive-field grid. */
+  | { type: 'fields'; net: number; units: number; outExc: number; side: number; values: Float32Array }
+  /** What the last step changed: first-layer units of the shown network whose input weights moved, by type. */
+  | { type: 'stepped'; update: number; net: number; excitatory: number; inhibitory: number }
   | { type: 'weights'; net: number; unit: number; unitType: 'excitatory' | 'inhibitory'; side: number; values: Float32Array }
   | { type: 'predictions'; id: number; results: Prediction[] }
   | { type: 'model-loaded'; id: number; summary: ModelSummary }
-  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer>; fileName: string }
-  | { type: 'checksums'; id: number; backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: Checksums[] }
+  /** `update`: the validation-selected update whose weights the file holds. */
+  | { type: 'model-bytes'; id: number; bytes: Uint8Array<ArrayBuffer>; fileName: string; update: number }
   | { type: 'error'; id?: number; panel: Panel; message: string };

@@ -4,6 +4,7 @@
  * 'backprop'.
  */
 import type { TrainInput } from 'edlearn/browser';
+import { isPointTask } from './points';
 import type { Settings } from './protocol';
 
 /**
@@ -19,10 +20,14 @@ export interface Place {
   data: string;
 }
 
-/** The options both rules share. */
+/**
+ * The options both rules share. A 2-D dataset is an all-class task (two classes) on the generated points, with
+ * the form's validation share.
+ */
 function sharedInput(s: Settings, place: Place): TrainInput {
+  const task = isPointTask(s.task) ? { task: 'all' as const, validation: s.validation } : { task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}) };
   return {
-    preset: s.preset, task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}),
+    preset: s.preset, ...task,
     layers: s.layers, units: s.units, batch: s.batch, epochs: s.epochs, seed: s.seed, backend: place.backend, data: place.data,
   };
 }

@@ -6,6 +6,7 @@
 import {
   ED_OPTIONS, expected, type OptionSpec, PRESET_NAMES, PRESETS, type PresetName, RUN_DEFAULTS, RUN_OPTIONS, validateGiven,
 } from 'edlearn/browser';
+import { isPointTask, POINT_TASKS } from './points';
 import type { Settings } from './protocol';
 
 /** The number fields, each one of the library's options; the first five come from the preset. */
@@ -51,21 +52,53 @@ function field(key: NumberKey, spec: OptionSpec): HTMLLabelElement {
   const box = document.createElement('input');
   box.id = key;
   box.type = 'number';
-  box.title = spec.help;
+  box.inputMode = spec.kind === 'integer' ? 'numeric' : 'decimal';
+  // The help is on the page (not only in a tooltip): a short line under the field, read with it by screen readers.
+  const help = document.createElement('small');
+  help.id = `${key}-help`;
+  help.className = 'help';
+  help.textContent = spec.help;
+  box.setAttribute('aria-describedby', help.id);
   if (spec.kind === 'integer' || spec.kind === 'number') {
     box.min = String(spec.min);
     if (spec.max !== Number.MAX_VALUE) box.max = String(spec.max);
     box.step = spec.kind === 'integer' ? '1' : 'any';
   }
-  label.append(labelOf(key), ' ', box);
+  // Arrow keys on a real-valued field move it by one step of its last significant digit, never to 0 or below:
+  // the browser's own step ('any' counts as 1) turned 0.01 into 1.01 or 0.
+  if (spec.kind === 'number') box.addEventListener('keydown', (e) => nudge(e, box));
+  label.append(labelOf(key), ' ', box, help);
   return label;
+}
+
+function nudge(e: KeyboardEvent, box: HTMLInputElement): void {
+  if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+  const v = Number(box.value);
+  if (!Number.isFinite(v) || v <= 0) return;
+  e.preventDefault();
+  // A tenth of the leading digit's place: 0.01 → 0.011 / 0.009, 0.5 → 0.51 / 0.49; never below 0.9 × v.
+  const unit = 10 ** (Math.floor(Math.log10(v)) - 1);
+  const next = e.key === 'ArrowUp' ? v + unit : v - unit;
+  box.value = String(Number(next.toPrecision(6)));
+  box.dispatchEvent(new Event('input', { bubbles: true }));
+  box.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
 /** Puts a preset's values into the form and shows its description. */
 export function fillPreset(name: PresetName): void {
   for (const [key, value] of Object.entries(presetValues(name))) input(key).value = String(value);
+  describePreset();
+}
+
+/** The preset's description, and which of its values the form overrides. */
+export function describePreset(): void {
   const note = document.getElementById('preset-note');
-  if (note) note.textContent = PRESETS[name].description;
+  const name = select('preset').value as PresetName;
+  if (!note || !PRESETS[name]) return;
+  const changed = Object.entries(presetValues(name))
+    .filter(([key, value]) => input(key).value.trim() !== String(value))
+    .map(([key, value]) => `${labelOf(key as NumberKey).toLowerCase()} ${input(key).value.trim() || '(empty)'} instead of ${value}`);
+  note.textContent = PRESETS[name].description + (changed.length ? ` — overridden here: ${changed.join(', ')}.` : '');
 }
 
 export function presetName(value: string): PresetName {
@@ -79,7 +112,7 @@ export function presetName(value: string): PresetName {
  */
 export function readSettings(classes = 10): Settings {
   const task = select('task').value;
-  if (task !== 'pair' && task !== 'all') throw new Error(`Task: unknown task '${task}'`);
+  if (task !== 'pair' && task !== 'all' && !isPointTask(task)) throw new Error(`Task: unknown task '${task}'`);
   const preset = presetName(select('preset').value);
   const digits = input('digits').value.trim();
   if (task === 'pair') {
@@ -88,16 +121,124 @@ export function readSettings(classes = 10): Settings {
     if (!ok) throw new Error(`Digits: expected two different classes 0…${classes - 1} separated by a comma, e.g. 4,9; got '${digits}'`);
   }
   const numbers = {} as Record<NumberKey, number>;
-  for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) {
-    const text = input(key).value.trim();
-    const value = text === '' ? NaN : Number(text);
-    try {
-      validateGiven({ [key]: NUMBER_FIELDS[key] }, { [key]: value }, labelOf(key));
-    } catch {
-      throw new Error(`${labelOf(key)}: expected ${expected(NUMBER_FIELDS[key])}; got '${text}'`);
-    }
-    numbers[key] = value;
-  }
+  for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) numbers[key] = readNumber(key);
   const pace = select('pace').value === 'full' ? 'full' : 'watch';
-  return { task, digits, preset, ...numbers, compareBp: input('compare-bp').checked, pace };
+  const noise = readShare('noise', 'Noise', 0, 0.5);
+  const validation = readShare('validation', 'Validation share', 0.1, 0.9);
+  return { task, digits, preset, ...numbers, compareBp: input('compare-bp').checked, pace, noise, validation };
+}
+
+/** One number field, checked as the CLI checks the option; throws naming the field, and marks it invalid. */
+function readNumber(key: NumberKey): number {
+  const box = input(key);
+  const spec = NUMBER_FIELDS[key];
+  const text = box.value.trim();
+  // A number box that holds something unparsable reports '' as its value: say what was typed instead.
+  const shown = box.validity.badInput ? 'text that is not a number' : text === '' ? 'nothing' : `'${text}'`;
+  // Integers as the CLI reads them: digits only (it refuses 1e2 and 2.0).
+  const value = text === '' || (spec.kind === 'integer' && !/^\d+$/.test(text)) ? NaN : Number(text);
+  try {
+    validateGiven({ [key]: spec }, { [key]: value }, labelOf(key));
+  } catch {
+    box.setAttribute('aria-invalid', 'true');
+    throw new Error(`${labelOf(key)}: expected ${expected(spec)}; got ${shown}`);
+  }
+  box.removeAttribute('aria-invalid');
+  return value;
+}
+
+/** Marks every invalid field and returns the first message, or null when the form is valid. */
+export function checkForm(classes = 10): string | null {
+  let first: string | null = null;
+  for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) {
+    try {
+      readNumber(key);
+    } catch (err) {
+      first ??= (err as Error).message;
+    }
+  }
+  try {
+    readSettings(classes);
+  } catch (err) {
+    first ??= (err as Error).message;
+  }
+  return first;
+}
+
+/** The URL parameters of a form (`?task=all&preset=kaneko-mnist&units=64&…&seed=7`). */
+const URL_KEYS = ['task', 'digits', 'preset', ...Object.keys(NUMBER_FIELDS), 'bp', 'pace', 'noise', 'validation'] as const;
+
+export function settingsToQuery(s: Settings): string {
+  const params = new URLSearchParams();
+  params.set('task', s.task);
+  if (s.task === 'pair') params.set('digits', s.digits);
+  if (isPointTask(s.task)) {
+    params.set('noise', String(s.noise));
+    params.set('validation', String(s.validation));
+  }
+  params.set('preset', s.preset);
+  for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) params.set(key, String(s[key]));
+  if (s.compareBp) params.set('bp', '1');
+  if (s.pace === 'full') params.set('pace', 'full');
+  return params.toString();
+}
+
+/**
+ * Fills the form from a query string (the preset first, as it fills other fields); unknown keys are named in the
+ * returned message, values are checked when the form is read.
+ */
+export function applyQuery(query: string): string | null {
+  const params = new URLSearchParams(query);
+  const unknown: string[] = [];
+  params.forEach((_, k) => {
+    if (!(URL_KEYS as readonly string[]).includes(k) && !unknown.includes(k)) unknown.push(k);
+  });
+  const preset = params.get('preset');
+  if (preset !== null) {
+    select('preset').value = presetName(preset);
+    fillPreset(preset as PresetName);
+  }
+  const task = params.get('task');
+  if (task !== null) {
+    if (task !== 'pair' && task !== 'all' && !isPointTask(task)) throw new Error(`link: task '${task}' is not one of pair, all, ${POINT_TASKS.join(', ')}`);
+    select('task').value = task;
+  }
+  if (params.has('digits')) input('digits').value = params.get('digits') ?? '';
+  for (const key of Object.keys(NUMBER_FIELDS)) if (params.has(key)) input(key).value = params.get(key) ?? '';
+  if (params.has('bp')) input('compare-bp').checked = params.get('bp') === '1';
+  for (const key of ['noise', 'validation']) if (params.has(key)) input(key).value = params.get(key) ?? '';
+  if (params.has('pace')) select('pace').value = params.get('pace') === 'full' ? 'full' : 'watch';
+  showTaskFields();
+  describePreset();
+  return unknown.length ? `link: ignored unknown setting(s) ${unknown.join(', ')}; known: ${URL_KEYS.join(', ')}` : null;
+}
+
+/** A share field (noise, validation share): a number lo…hi; throws naming the field, and marks it invalid. */
+function readShare(id: string, label: string, lo: number, hi: number): number {
+  const box = input(id);
+  const text = box.value.trim();
+  const value = text === '' ? NaN : Number(text);
+  if (!(value >= lo && value <= hi)) {
+    box.setAttribute('aria-invalid', 'true');
+    throw new Error(`${label}: expected a number ${lo}…${hi}; got ${box.validity.badInput ? 'text that is not a number' : `'${text}'`}`);
+  }
+  box.removeAttribute('aria-invalid');
+  return value;
+}
+
+/** Digits apply to a pair only; noise and the validation share to the 2-D datasets only. */
+export function showTaskFields(): void {
+  const task = select('task').value;
+  input('digits').disabled = task !== 'pair';
+  const points = isPointTask(task);
+  for (const id of ['noise-field', 'validation-field']) (document.getElementById(id) as HTMLElement).hidden = !points;
+}
+
+/** Switching to a 2-D dataset fills what learns it well (kaneko preset, 16 units, 20 epochs: see the page's note). */
+export function fillPointDefaults(): void {
+  select('preset').value = 'kaneko';
+  fillPreset('kaneko');
+  input('units').value = '16';
+  input('epochs').value = '20';
+  describePreset();
 }
