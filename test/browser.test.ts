@@ -291,6 +291,9 @@ test('reset clears a finished run; the downloads hold the validation-selected we
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 10000 });
   assert.match((await page.textContent('#draw-source')) ?? '', /^scoring validation digit 4/);
+  // That digit's amine, drawn arriving at every unit of the network: a class-0 digit of a pair wants output 0.
+  await page.waitForFunction(() => /e = t − y/.test(document.querySelector('#network-amine')?.textContent ?? ''), null, { timeout: 10000 });
+  assert.match((await page.textContent('#network-amine')) ?? '', /^Amine: e = t − y = -\d\.\d{3}: d⁺ = 0\.000, d⁻ = \d\.\d{3} at every unit\.$/);
 
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
@@ -330,7 +333,8 @@ test('a settings change mid-run keeps the run: noted, asked before a new run, re
   await page.click('#start');
   await page.click('#ask-new');
   await page.waitForFunction(() => /earlier run/.test(document.querySelector('#chart')?.getAttribute('aria-label') ?? ''), null, { timeout: 30000 });
-  if (await page.isEnabled('#pause')) await page.click('#pause');
+  // Stop it if it still runs (at full speed it may end first).
+  await page.evaluate(() => (document.querySelector('#pause') as HTMLButtonElement).click());
   await setForm({ units, epochs: '1', pace: 'full' });
   assert.deepEqual(pageErrors, []);
 });
@@ -344,6 +348,8 @@ test('the step button makes exactly one update of a paused run', { skip, timeout
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '2', null, { timeout: 10000 });
   assert.equal((await state()).running, false);
   assert.match((await page.textContent('#step-info')) ?? '', /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/);
+  // The network drawn with its excitatory and inhibitory units and signed synapses.
+  assert.match((await page.getAttribute('#network-canvas', 'aria-label')) ?? '', /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/);
   // The receptive-field grid: one image per first-layer unit.
   const units = await page.locator('#unit option').count();
   assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
@@ -451,11 +457,16 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   const s = await cartpole();
   assert.match(s.backend, /wasm/);
   assert.equal(s.error, '');
-  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · mean return of the last 100: \d+\.\d/);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · solved at \S+ · mean of the last 100 \d+\.\d/);
   await page.click('#rl-start');
   const paused = (await cartpole()).episodes;
   await page.waitForTimeout(300);
   assert.ok((await cartpole()).episodes - paused <= 20, 'pause stops training (one slice may still arrive)');
+  // Reset leaves nothing of the old run: its status goes, and nothing it sent late is drawn.
+  await page.click('#rl-reset');
+  await page.waitForTimeout(300);
+  assert.match((await page.textContent('#rl-status')) ?? '', /^ready: a new ed-dqn run \(seed 1\) begins at start$/);
+  assert.equal((await cartpole()).episodes, 0);
   assert.deepEqual(pageErrors, []);
 });
 

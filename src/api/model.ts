@@ -19,15 +19,17 @@ import { loadRule } from '../model/load.js';
 import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js';
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
 import { BackpropClassifier } from '../rules/backprop.js';
-import { EdEngine } from '../engine/ed-engine.js';
 import { EdClassifier } from '../rules/ed.js';
 import type { LearnStats, Rule } from '../rules/rule.js';
-import { buildRule, maxBatchFor, trainOptions } from '../train/build.js';
+import { buildRule, edLayoutOf, maxBatchFor, trainOptions } from '../train/build.js';
 import { resolveConfig, type RuleChoice, type RunConfig, type TrainInput } from '../train/config.js';
 import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { type BatchLogs, type Callback, callbackList, type EpochLogs, fire, type Stoppable } from './callbacks.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
+import { bytesOf, checkArgument, checkOptions, checkOptionTypes, isBinary } from '../args.js';
+import { classNameProblem } from '../model/class-names.js';
+import { INPUT_OPTIONS } from '../train/config.js';
 
 export type { Images, Labels } from './arrays.js';
 export type { Evaluation } from '../train/predict.js';
@@ -78,6 +80,19 @@ export interface TrainedOn {
   accuracy: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>;
 }
 
+/** The keys fit takes; the api checks refuse any other (args.ts). */
+export const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'callbacks', 'onEpochEnd', 'signal', 'yieldEvery'] as const;
+
+/** Keys of a run's options that createModel does not take, and where they go instead. */
+const NOT_MODEL_OPTIONS: Record<string, string> = {
+  epochs: 'fit: model.fit(x, y, { epochs })', updates: 'fit: model.fit(x, y, { epochs })', order: 'fit: model.fit(x, y, { shuffle })',
+  validation: 'fit: model.fit(x, y, { validationSplit })', evalEvery: 'fit (it evaluates once per epoch)',
+  task: 'the data you pass to fit', digits: 'the data you pass to fit', bits: 'the data you pass to fit', data: 'the data you pass to fit',
+  imbalance: 'the data you pass to fit', splitSeed: 'fit: model.fit(x, y, { validationSplit })', retrainFull: 'the edlearn train command',
+};
+/** The keys createModel takes. */
+export const MODEL_KEYS = [...Object.keys(INPUT_OPTIONS).filter((k) => !(k in NOT_MODEL_OPTIONS)), 'inputs', 'classes', 'classNames'];
+
 const FIT_OPTIONS = {
   epochs: integer(1, 1_000_000, 'passes over the training data'),
   batchSize: integer(1, 65536, 'samples per update'),
@@ -93,6 +108,7 @@ export class Model implements Stoppable {
   private fits = 0;
   /** The memory every fit's rows are built in, taken again by the next fit (a WebAssembly memory cannot free). */
   private arena: Arena | null = null;
+  /** A fit in progress: a second one at once would interleave updates on the same weights. */
   private fitting = false;
   /** Sparse rows of arrays already seen, so that evaluating the same data again allocates nothing. */
   private readonly rows = new WeakMap<object, { key: string; rows: SparseRows }>();
@@ -127,7 +143,22 @@ export class Model implements Stoppable {
    * epoch onEpochBegin, onBatchBegin / onBatchEnd per update, onEpochEnd; onTrainEnd last.
    */
   async fit(x: Images, y: Labels, options: FitOptions = {}): Promise<History> {
-    if (this.fitting) throw new UserError('fit: this model is already fitting; await the first fit before starting another');
+    if (this.fitting) throw new UserError('fit: this model is already training (a fit is in progress); await it before calling fit again, or train a second model');
+    this.fitting = true;
+    try {
+      return await this.fitOnce(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private async fitOnce(x: Images, y: Labels, options: FitOptions): Promise<History> {
+    checkOptionTypes('fit', checkOptions('fit', options, FIT_KEYS), {
+      shuffle: 'boolean', onEpochEnd: 'function',
+      signal: ['an AbortSignal', (v) => typeof AbortSignal !== 'undefined' && v instanceof AbortSignal],
+      validationData: ['[images, labels]', (v) => Array.isArray(v) && v.length === 2],
+      callbacks: ['a callback object or an array of them', (v) => typeof v === 'object' && v !== null],
+    });
     const o = { ...validateGiven(FIT_OPTIONS, pickFit(options), 'fit'), ...options };
     if (o.validationSplit && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
     const callbacks = callbackList(o.callbacks, o.onEpochEnd);
@@ -159,7 +190,6 @@ export class Model implements Stoppable {
         batchLogs = { batch: (update - 1) % perEpoch, size, accuracy: stats.correct / size, meanAbsError: stats.absError / size };
       } : undefined };
     this.fits++;
-    this.fitting = true;
     this.stopTraining = false;
     for (const c of callbacks) c.setModel?.(this);
     const history: History = { epoch: [], history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] }, stopped: false };
@@ -215,8 +245,6 @@ export class Model implements Stoppable {
       const finished = session.finish();
       await fire(callbacks, 'onTrainEnd', lastLogs);
       return finished;
-    }).finally(() => {
-      this.fitting = false;
     });
     this.trained = {
       task: taskSummary(task),
@@ -265,6 +293,7 @@ export class Model implements Stoppable {
 
   /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */
   async save(name: string): Promise<void> {
+    checkArgument('save', 'name', name, 'a file name (a non-empty string)', typeof name === 'string' && name.trim() !== '');
     if (typeof document === 'undefined') throw new UserError('save: no document to download from; use model.toBytes()');
     const url = URL.createObjectURL(new Blob([this.toBytes().slice()], { type: 'application/octet-stream' }));
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -289,7 +318,12 @@ export class Model implements Stoppable {
 
 /** The config a set of model options resolves to (browser: one thread). */
 export function modelConfig(options: ModelOptions, threads = 1): { config: RunConfig; inputs: number; classes: number; classNames: string[] } {
-  const { inputs = 784, classes = 10, classNames, ...input } = options;
+  const { inputs = 784, classes = 10, classNames, ...input } = checkOptions('createModel', options, MODEL_KEYS, NOT_MODEL_OPTIONS) as ModelOptions;
+  checkArgument('createModel', 'option classNames', classNames, 'an array of strings', classNames === undefined || Array.isArray(classNames));
+  for (const [i, name] of (classNames ?? []).entries()) {
+    const problem = classNameProblem(name);
+    if (problem) throw new UserError(`createModel: classNames[${i}]: ${problem}`);
+  }
   const shape = validateGiven({ inputs: integer(1, 1 << 24, 'inputs per sample'), classes: integer(2, 256, 'number of classes') }, { inputs, classes }, 'createModel');
   const config = resolveConfig({ ...input, task: 'all', data: 'arrays' }, { threads });
   const names = classNames ?? Array.from({ length: shape.classes! }, (_, i) => String(i));
@@ -304,8 +338,9 @@ export function createModel(options: ModelOptions = {}, backend: Backend = refer
 }
 
 /** A Model from a model file's bytes (saved by the CLI, the lab or toBytes). */
-export function loadModel(bytes: Uint8Array, backend: Backend = referenceBackend, name = 'model'): Model {
-  const { header, rule } = loadRule(bytes, name, backend);
+export function loadModel(bytes: Uint8Array | ArrayBuffer, backend: Backend = referenceBackend, name = 'model'): Model {
+  checkArgument('loadModel', 'bytes', bytes, 'the bytes of a model file (a Uint8Array or an ArrayBuffer)', isBinary(bytes));
+  const { header, rule } = loadRule(bytesOf(bytes), name, backend);
   return new Model(header.config, rule, header.task.classNames, trainedOn(header));
 }
 
@@ -331,7 +366,7 @@ function heldOut(count: number, split: number): number {
 function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
   // The rule's own options: a loaded file's config may predate options that took their defaults.
   const choice: RuleChoice = rule instanceof EdClassifier ? { rule: 'ed', ed: rule.options } : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
-  const layout = rule instanceof EdEngine ? rule.layout : undefined;
+  const layout = edLayoutOf(rule);
   const grown = buildRule({ config: { ...choice, seed: config.seed, train: config.train }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
   const from = rule.parameters();
   grown.parameters().forEach((p, i) => p.set(from[i]));

@@ -9,6 +9,7 @@ import type { RunHeader } from '../log/events.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
+import { classNameProblem } from './class-names.js';
 
 export const MODEL_FORMAT = 'edlearn-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -125,6 +126,7 @@ export function missingField(h: unknown): string | null {
   if (header.config.rule === 'backprop' && !isObject(header.config.backprop)) return 'config.backprop';
   if (header.task.classNames.length !== header.task.classes) return 'task.classNames (one per class)';
   if (header.ensemble !== undefined && !(isObject(header.ensemble) && Number.isInteger(header.ensemble.size) && header.ensemble.size >= 1 && header.ensemble.size <= 64)) return 'ensemble.size (1…64)';
+  if (!header.task.classNames.every((n) => classNameProblem(n) === null)) return 'task.classNames (printable text, no control characters)';
   return null;
 }
 

@@ -98,6 +98,11 @@ export function parameterShapes(spec: RuleSpec): number[] {
   return config.rule === 'backprop' ? backpropParameterShapes(config.backprop, inputs, classes) : edParameterShapes(config.ed, inputs, classes);
 }
 
+/** The layout the engine keeps an ED rule's first layer in (to build the same rule again), or undefined for another rule. */
+export function edLayoutOf(rule: Rule): EdLayout | undefined {
+  return rule instanceof EdEngine ? rule.layout : undefined;
+}
+
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */
 export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout }, backend: Backend, storage: EdStorage): EdEngine {
   return edRule(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch, spec.layout);

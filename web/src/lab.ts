@@ -16,6 +16,7 @@ import { drawChart, modelKey, newRun, runUnderWay, showProgress, showState, star
 import { isPointTask } from './points';
 import { drawField, setPoints, showPointsPanel } from './page/points-view';
 import { showInspection } from './page/inspect-view';
+import { drawNetwork } from './page/network-view';
 import { applyQuery, buildForm, checkForm, describePreset, fillPointDefaults, fillPreset, presetName, readSettings, settingsToQuery, showTaskFields } from './settings';
 
 export { lab };
@@ -122,6 +123,8 @@ function onMessage(msg: FromWorker): void {
       return showState();
     case 'weights':
       return showWeights(msg.values, msg.side, msg.unit, msg.unitType);
+    case 'network':
+      return drawNetwork(msg.drawing);
     case 'fields':
       return showFields(msg.values, msg.units, msg.outExc, msg.side);
     case 'stepped':

@@ -82,6 +82,19 @@ export interface WeightsInfo {
   side: number;
 }
 
+/** One class network as drawn (worker/network.ts): the units shown per layer and the signed synapses between them. */
+export interface NetworkDrawing {
+  net: number;
+  inputs: number;
+  /** The inputs drawn (the strongest), and the side of the square they come from (pixels, or the 2-D bump grid). */
+  inputIds: number[];
+  side: number;
+  /** Per layer (the last is the output): its units, how many are excitatory, and which are drawn. */
+  layers: { units: number; outExc: number; shown: number[] }[];
+  /** Synapses into layer `layer` from drawn source `from` (an input for layer 0) to drawn unit `to`; w signed. */
+  edges: { layer: number; from: number; to: number; w: number }[];
+}
+
 export interface ModelSummary {
   name: string;
   task: string;
@@ -100,7 +113,7 @@ export type ToWorker =
   /** The pace applies to the run under way without rebuilding it. */
   | { type: 'pace'; pace: Settings['pace'] }
   | { type: 'weights'; net: number; unit: number }
-  /** The receptive-field grid of network `net`. */
+  /** The receptive-field grid of network `net`, and its drawing. */
   | { type: 'fields'; net: number }
   /** One update of the paused run; `net`: the network whose changes are reported. */
   | { type: 'step'; net: number }
@@ -133,6 +146,7 @@ export type FromWorker =
   | { type: 'state'; running: boolean; done: boolean }
   /** The input weights of the first `units` first-layer units of network `net` (units × side², row by row): the receptive-field grid. */
   | { type: 'fields'; net: number; units: number; outExc: number; side: number; values: Float32Array }
+  | { type: 'network'; drawing: NetworkDrawing }
   /** What the last step changed: first-layer units of the shown network whose input weights moved, by type. */
   | { type: 'stepped'; update: number; net: number; excitatory: number; inhibitory: number }
   | { type: 'weights'; net: number; unit: number; unitType: 'excitatory' | 'inhibitory'; side: number; values: Float32Array }

@@ -7,15 +7,17 @@ import { DrawingPad, showImage } from '../draw';
 import type { Prediction, ViewInfo } from '../protocol';
 import { drawWeights } from '../weights-view';
 import { $, guard, showError } from './dom';
+import { setAmine } from './network-view';
 import { lab } from './state';
 
 let client: LabClient;
 let pad: DrawingPad;
 /** A validation digit clicked in the Validation panel: scored instead of the drawing until the pad is used. */
-let chosen: { image: Uint8Array; label: string } | null = null;
+let chosen: { image: Uint8Array; label: string; cls: number } | null = null;
 
-export function scoreChosen(image: Uint8Array, label: string): void {
-  chosen = { image, label };
+/** Scores a validation digit of class index `cls` instead of the drawing; its amine is drawn on the network. */
+export function scoreChosen(image: Uint8Array, label: string, cls: number): void {
+  chosen = { image, label, cls };
   $('draw-source').textContent = `scoring ${label} (draw on the pad to score a drawing again)`;
   refreshSoon();
 }
@@ -24,6 +26,7 @@ export function startDrawing(c: LabClient): DrawingPad {
   client = c;
   pad = new DrawingPad($<HTMLCanvasElement>('draw-canvas'), () => {
     chosen = null;
+    setAmine(null);
     refreshSoon();
   });
   $('net').addEventListener('change', () => guard('train', requestWeights));
@@ -121,7 +124,11 @@ function scoreDrawing(): void {
   }
   scoring = true;
   client.request('predictions', (id) => ({ type: 'predict', id, images: [image] }))
-    .then((answer) => showScores(chosen || pad.image() ? answer.results[0] : null))
+    .then((answer) => {
+      const result = chosen || pad.image() ? answer.results[0] : null;
+      showScores(result);
+      setAmine(result && chosen ? amineOf(result, chosen.cls) : null);
+    })
     .catch((err: unknown) => showError(err, 'draw'))
     .finally(() => {
       scoring = false;
@@ -148,4 +155,16 @@ function showScores(result: Prediction | null): void {
     if (result && k === result.predicted) li.classList.add('best');
     return li;
   }));
+}
+
+/**
+ * The output error e = t − y of the drawn network for a digit of class `cls`: one network decides a pair (y is
+ * P(second class)); otherwise network k's output is class k's score.
+ */
+function amineOf(result: Prediction, cls: number): number | null {
+  const w = lab.view?.weights;
+  if (!w) return null;
+  const net = Number($<HTMLSelectElement>('net').value) || 0;
+  if (w.networkNames.length === 1) return (cls === 1 ? 1 : 0) - (result.scores[1] ?? 0);
+  return (cls === net ? 1 : 0) - (result.scores[net] ?? 0);
 }

@@ -30,9 +30,9 @@ export function showInspection(msg: Inspection): void {
     return tr;
   });
   table.replaceChildren(head, ...rows);
-  $('wrong').replaceChildren(...msg.wrong.map((w) => digitButton(w.image, `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`, `${names[w.label]} as ${names[w.predicted]}`)));
+  $('wrong').replaceChildren(...msg.wrong.map((w) => digitButton(w.image, `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`, `${names[w.label]} as ${names[w.predicted]}`, w.label)));
   $('wrong-none').hidden = msg.wrong.length > 0;
-  $('samples').replaceChildren(...msg.samples.map((s) => digitButton(s.image, `validation digit ${names[s.label]}`, names[s.label])));
+  $('samples').replaceChildren(...msg.samples.map((s) => digitButton(s.image, `validation digit ${names[s.label]}`, names[s.label], s.label)));
 }
 
 function cell(tag: 'th' | 'td', text: string, scope?: 'row' | 'col'): HTMLTableCellElement {
@@ -42,7 +42,7 @@ function cell(tag: 'th' | 'td', text: string, scope?: 'row' | 'col'): HTMLTableC
   return c;
 }
 
-function digitButton(image: Uint8Array, label: string, caption: string): HTMLButtonElement {
+function digitButton(image: Uint8Array, label: string, caption: string, cls: number): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'digit';
@@ -53,6 +53,6 @@ function digitButton(image: Uint8Array, label: string, caption: string): HTMLBut
   const text = document.createElement('span');
   text.textContent = caption;
   button.append(canvas, text);
-  button.addEventListener('click', () => scoreChosen(image, label));
+  button.addEventListener('click', () => scoreChosen(image, label, cls));
   return button;
 }

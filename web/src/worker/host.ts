@@ -11,6 +11,7 @@ import type { Panel, ToWorker } from '../protocol';
 import { loadModelFile, saveModel } from './models';
 import { advance, postProgress, rebuild, setPace, setRunning, start } from './runs';
 import { fail, post, scope, state } from './state';
+import { sendNetwork } from './network';
 import { sendFields, sendWeights, unitsChangedBy } from './views';
 
 /** Which panel a failed request came from. */
@@ -68,6 +69,7 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
     case 'step':
       return step(msg.net);
     case 'fields':
+      sendNetwork(msg.net);
       return sendFields(msg.net);
     case 'weights':
       return sendWeights(msg.net, msg.unit);
