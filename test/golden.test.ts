@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runTraining } from '../src/train/run.js';
 import type { TrainInput } from '../src/train/config.js';
-import type { EdLayout } from '../src/rules/ed.js';
+import type { EdLayout } from '../src/train/build.js';
 import { ROOT } from './helpers.js';
 
 /** Deterministic backends only: relaxed SIMD may fuse multiply-adds differently on another CPU. */
