@@ -2,7 +2,7 @@
  * File output that never leaves a half-written or stray file behind: every output is written to a temp file
  * beside its target and renamed onto it. One helper for every writer (models, logs, bench JSON, report files).
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { registerTemp, releaseTemp, removeTemp } from './temp-files.js';
@@ -91,6 +91,17 @@ export function checkDistinctOutputs(outputs: Record<string, string | undefined>
 }
 
 /**
+ * Refuses an output that is one of the command's inputs (by real path: also through a symlink, a hard link or
+ * "..") — writing it would destroy what the command reads. `what` names the input ("the sweep file").
+ */
+export function checkNotInput(output: string, input: string, what: string, flag = '--log'): void {
+  if (output.trim() === '' || input.trim() === '') return;
+  if (fileIdentity(output) === fileIdentity(input)) {
+    throw new UserError(`${flag} ${output} is ${what} (${input}); writing it would destroy an input — give another file`);
+  }
+}
+
+/**
  * A file written line by line that appears under its name, whole, only when closed; abort() drops it.
  * Lines are kept in memory (logs are at most a few MB): a long synchronous run then holds no temp file that an
  * interrupt could leave behind, and Ctrl-C keeps its immediate effect. The path is checked when the writer is
@@ -144,15 +155,21 @@ export { releaseTemp, removeTemp } from './temp-files.js';
 
 /** Where a write to `path` lands: `path`, or the end of its chain of symlinks; refuses what is not a regular file. */
 function outputTarget(path: string): string {
-  if (path === '') throw new UserError('cannot write to an empty path; give a file name');
+  if (path.trim() === '') throw new UserError('cannot write to an empty path; give a file name');
+  // "newdir/" names a directory: writing a file called "newdir" instead would surprise.
+  if (/[/\\]$/.test(path)) throw new UserError(`cannot write ${path}: a trailing slash names a directory; give a file name, e.g. ${join(path, 'out')}`);
   let target = resolve(path);
   for (let links = 0; ; links++) {
     let st: Stats;
     try {
       st = lstatSync(target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return target;
-      throw cannotWrite(path, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(path, err);
+      // The end of a dangling symlink: written only into a directory that exists (never made through a link).
+      if (links > 0 && !existsSync(dirname(target))) {
+        throw new UserError(`cannot write ${path}: it is a symlink to ${target}, whose directory does not exist; fix or remove the link`);
+      }
+      return target;
     }
     if (st.isFile()) return target;
     if (!st.isSymbolicLink()) throw notAFile(path, st);
@@ -234,4 +251,25 @@ function cannotWrite(path: string, err: unknown): unknown {
   if (err instanceof UserError || typeof code !== 'string') return err;
   const reason = REASONS[code] ?? 'check that its directory exists and is writable';
   return new UserError(`cannot write ${path} (${code}): ${reason}`);
+}
+
+/**
+ * Reads an input file whole. A directory, FIFO, device or socket is refused with one line (checked on the open
+ * file, so nothing can swap it in between): reading /dev/zero or a pipe would never end. System errors keep
+ * their code for the caller's message.
+ */
+export function readInputFile(path: string, what = 'input'): Buffer {
+  if (path === '') throw new UserError(`${what}: the path is empty; give a file name`);
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${what} ${path}: it is ${kindOf(st)}, not a regular file; give the path of a file`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function kindOf(st: Stats): string {
+  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
 }

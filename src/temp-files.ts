@@ -10,7 +10,8 @@ import { rmSync } from 'node:fs';
 
 /** Registered paths and whether each is a directory (removed with its contents) or a file. */
 const temps = new Map<string, 'file' | 'dir'>();
-const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+// SIGHUP too: a closed terminal must not leave a half-made report directory behind.
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 type Signal = keyof typeof SIGNALS;
 /**
  * A signal that arrives during a synchronous write is delivered at the next turn of the event loop; removing the

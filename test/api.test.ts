@@ -112,3 +112,36 @@ test('bad arguments are one-line UserErrors that name the argument', async () =>
   assert.throws(() => loadModel(join(tempDir(), 'none.edlearn')), userError(/loadModel: cannot read .*none\.edlearn \(ENOENT\)/));
   assert.ok(!existsSync('none.edlearn'));
 });
+
+test('wrong argument types, unknown keys and a second fit at once are UserErrors that name them (issue 22)', async () => {
+  const model = createModel({ classes: 10, seed: 3 });
+  const x = mnist.train.images.subarray(0, 784 * 200);
+  const y = mnist.train.labels.subarray(0, 200);
+  assert.throws(() => createModel(null as never), userError(/createModel: expected an object of options, got null/));
+  assert.throws(() => createModel({ lerningRate: 1 } as never), userError(/unknown option 'lerningRate'/));
+  assert.throws(() => createModel({ unit: 8 } as never), userError(/createModel: unknown option 'unit' — did you mean units\?/));
+  assert.throws(() => createModel({ epochs: 3 } as never), userError(/createModel: option epochs is not createModel's; give it to fit: model\.fit\(x, y, \{ epochs \}\)/));
+  assert.throws(() => createModel({ classes: 2, classNames: ['a', 'b\u001b]0;owned\u0007'] }), userError(/createModel: classNames\[1\]: .* control character/));
+  assert.throws(() => createModel({ classes: 2, classNames: 'ab' as never }), userError(/createModel: option classNames: expected an array of strings, got the string "ab"/));
+  assert.throws(() => loadModel(null as never), userError(/loadModel: source: expected a file path or the bytes of a model file .*, got null/));
+  assert.throws(() => loadModel('/dev/zero'), userError(/loadModel: \/dev\/zero: it is a device, not a regular file/));
+  await assert.rejects(model.save(42 as never), userError(/save: path: expected a file path \(a non-empty string\), got the number 42/));
+  await assert.rejects((model.save as () => Promise<void>)(), userError(/save: path: expected a file path .*, got nothing/));
+  await assert.rejects(model.fit(x, y, { epoch: 5 } as never), userError(/fit: unknown option 'epoch' — did you mean epochs\?/));
+  await assert.rejects(model.fit(x, y, { signal: 'yes' } as never), userError(/fit: option signal: expected an AbortSignal, got the string "yes"/));
+  await assert.rejects(model.fit(x, y, null as never), userError(/fit: expected an object of options, got null/));
+  // A model file whose class names hold terminal escapes (forged, not made by edlearn) is refused when read.
+  const forged = createModel({ classes: 2, inputs: 4 });
+  (forged as unknown as { classNames: string[] }).classNames = ['0', '1\u001b]0;owned\u0007'];
+  assert.throws(() => loadModel(forged.toBytes()), userError(/task\.classNames \(printable text, no control characters\)/));
+  // An ArrayBuffer of a model file loads like its Uint8Array.
+  const bytes = model.toBytes();
+  const copy = loadModel(bytes.slice().buffer);
+  assert.deepEqual(copy.predict(x.subarray(0, 784)), model.predict(x.subarray(0, 784)));
+  // Two fits at once would interleave their updates on the same weights: the second is refused, the first unharmed.
+  const first = model.fit(x, y, { epochs: 2, yieldEvery: 0 });
+  await assert.rejects(model.fit(x, y), userError(/fit: this model is already training/));
+  const history = await first;
+  assert.equal(history.epoch.length, 2);
+  await model.fit(x, y, { epochs: 1 });
+});

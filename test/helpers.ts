@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,8 +25,16 @@ export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
   }
 }
 
+/** Temp directories made by this test file, removed when its process exits (pass or fail). */
+const temps: string[] = [];
+process.once('exit', () => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'edlearn-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
 }
 
 /** IDX bytes: ubyte data with the given dimensions; `data` defaults to a repeating pattern. */
@@ -53,10 +61,10 @@ export function assertUserError(args: string[], pattern: RegExp): void {
 }
 
 /** Runs the CLI as a user would (in `cwd`, default the repository); returns exit code and output. */
-export function runCli(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+export function runCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
   const r = spawnSync(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -18,6 +18,9 @@ before(async () => {
   for (const d of [site, `${site}2`, join(site, 'sub')]) mkdirSync(d);
   writeFileSync(join(site, 'index.html'), '<!doctype html><title>lab</title>');
   writeFileSync(join(site, 'sub', 'a.js'), 'export {};');
+  mkdirSync(join(site, '.git'));
+  for (const f of ['.env', '.git/config', 'sub/.hidden.js']) writeFileSync(join(site, f), SECRET);
+  writeFileSync(join(site, 'big.bin'), Buffer.alloc(3 << 20, 7));
   writeFileSync(join(`${site}2`, 'key.txt'), SECRET);
   writeFileSync(join(base, 'key.txt'), SECRET);
   symlinkSync(join(`${site}2`, 'key.txt'), join(site, 'link.txt'));
@@ -29,13 +32,13 @@ before(async () => {
 after(() => close());
 
 /** Sends one raw request line (no client-side checks or normalisation) and returns the status and body. */
-function request(target: string, method = 'GET'): Promise<{ status: number; body: string }> {
+function request(target: string, method = 'GET', host = '127.0.0.1'): Promise<{ status: number; body: string; head: string }> {
   return new Promise((done, fail) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let size = 0;
     socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(target)} within 5 s`)));
-    socket.on('connect', () => socket.write(`${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 'latin1'));
+    socket.on('connect', () => socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 'latin1'));
     socket.on('data', (c) => {
       size += c.length;
       if (size > 1 << 20) socket.destroy(new Error('answer over 1 MB'));
@@ -45,7 +48,7 @@ function request(target: string, method = 'GET'): Promise<{ status: number; body
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('latin1');
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-      done({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+      done({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4), head: text.slice(0, text.indexOf('\r\n\r\n')) });
     });
   });
 }
@@ -74,9 +77,14 @@ const CORPUS: [string, number | number[]][] = [
   [`/${'..%2f'.repeat(1000)}key.txt`, 400],
   [`/${'x'.repeat(20000)}`, [400, 431]], // over Node's header limit: refused by the HTTP parser itself
   ['*', 400],
-  ['http://127.0.0.1/../key.txt', 400],
+  ['http://127.0.0.1/../key.txt', 403], // absolute form: its path is checked like any other
+  ['http://evil.example/index.html', 421],
+  ['/.env', 404],
+  ['/.git/config', 404],
+  ['/sub/.hidden.js', 404],
+  ['/%2egit/config', 404],
   ['/nope.html', 404],
-  ['/sub', 404],
+  ['/sub', 301],
   ['/sub/a.js?x=../../key.txt#..', 200],
   ['/', 200],
 ];
@@ -93,6 +101,25 @@ test('serve answers the request corpus without leaking a file from outside its d
   const home = await request('/');
   assert.equal(home.status, 200, 'still serving after the corpus');
   assert.match(home.body, /<title>lab<\/title>/);
+});
+
+test('serve: Host must be loopback or the bound address (DNS rebinding); HEAD sends no body; directories redirect; absolute-form targets served (issue 22)', async () => {
+  const rebound = await request('/', 'GET', `attacker.example:${port}`);
+  assert.equal(rebound.status, 421);
+  assert.ok(!rebound.body.includes('<title>lab'));
+  for (const host of ['localhost', `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) assert.equal((await request('/', 'GET', host)).status, 200, host);
+  const head = await request('/big.bin', 'HEAD');
+  assert.equal(head.status, 200);
+  assert.match(head.head, /Content-Length: 3145728/i);
+  assert.equal(head.body, '');
+  const big = await fetch(`http://127.0.0.1:${port}/big.bin`);
+  assert.equal((await big.arrayBuffer()).byteLength, 3 << 20);
+  const sub = await request('/sub?x=1');
+  assert.equal(sub.status, 301);
+  assert.match(sub.head, /Location: \/sub\/\?x=1/i);
+  const absolute = await request(`http://127.0.0.1:${port}/sub/a.js`);
+  assert.equal(absolute.status, 200);
+  assert.equal(absolute.body, 'export {};');
 });
 
 test('serve --port outside 1…65535 is one line and exit code 2', () => {

@@ -42,9 +42,9 @@ export interface Spawned {
 }
 
 /** Runs the CLI from src/ under tsx, like runCli, but returns at once. */
-export function spawnCli(args: string[], cwd = ROOT): Spawned {
+export function spawnCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): Spawned {
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const waiters: { re: RegExp; done: () => void }[] = [];
   child.stderr!.on('data', (d: Buffer) => {

@@ -67,7 +67,7 @@ test('mistakes in a sweep file are one UserError naming the file and the key; on
   refused(write('h.yaml', 'seeds: 1\nbase: {task: xor}\naxes: {lr: [0.1]}\nreport: {heatmap: [lr, units]}'), /report\.heatmap names 'units', which is not an axis/);
   const xorFile = write('xor.yaml', 'seeds: 1\nbase: {task: xor, epochs: 2}');
   const command = (options: SweepCommandOptions, pattern: RegExp) => assert.rejects(sweepCommand(xorFile, { quiet: true, ...options }, () => {}), (e: Error) => e instanceof UserError && pattern.test(e.message));
-  await command({ queue: 'http://x' }, /--queue http:\/\/x: expected redis:\/\/HOST:PORT\[\/DB\]/);
+  await command({ queue: 'http://x' }, /--queue http:\/\/x: expected redis:\/\/\[USER:PASSWORD@\]HOST:PORT\[\/DB\] or rediss:\/\//);
   await command({ queue: 'redis://127.0.0.1:1', status: true }, /--queue redis:\/\/127\.0\.0\.1:1: cannot connect \(ECONNREFUSED\); start redis-server there/);
   await command({ log: write('old.ndjson', '{"event":"start","run":"x"}\n') }, /old\.ndjson:1: a run without a runId that is not one of this sweep's; this is not its log/);
   assertUserError(['sweep', write('cli.yaml', 'seeds: 1\nbase: {task: xor}\naxes: {lr: [0.1, -1]}')], /cli\.yaml: cell 'lr -1', seed 1: options: option lr: expected/);

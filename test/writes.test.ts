@@ -74,7 +74,9 @@ test('--log and --save through a symlink write the file it points to and keep th
   symlinkSync(join(dir, 'real', 'run.ndjson'), join(dir, 'log-link')); // dangling until written
   writeFileSync(join(dir, 'real', 'model.edlearn'), 'old');
   symlinkSync('real/model.edlearn', join(dir, 'model-link')); // relative link
-  const r = runCli([...XOR, '--log', join(dir, 'log-link'), '--save', join(dir, 'model-link')]);
+  // 'old' is not a model file: replacing it takes --force (issue 22).
+  assert.equal(runCli([...XOR, '--save', join(dir, 'model-link')]).code, 2);
+  const r = runCli([...XOR, '--log', join(dir, 'log-link'), '--save', join(dir, 'model-link'), '--force']);
   assert.equal(r.code, 0, r.stderr);
   for (const link of ['log-link', 'model-link']) assert.ok(lstatSync(join(dir, link)).isSymbolicLink(), `${link} was replaced by a file`);
   assert.match(readFileSync(join(dir, 'real', 'run.ndjson'), 'utf8'), /^\{"event":"start"/);

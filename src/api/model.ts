@@ -26,6 +26,9 @@ import { type RunHeader, taskSummary } from '../log/events.js';
 import { type EvalRecord, TrainingSession, type TrainResult } from '../train/trainer.js';
 import { type BatchLogs, type Callback, callbackList, type EpochLogs, fire, type Stoppable } from './callbacks.js';
 import { fingerprint, type Images, type Labels, sampleCount, scaleOf, slice, splitOf } from './arrays.js';
+import { bytesOf, checkArgument, checkOptions, checkOptionTypes, isBinary } from '../args.js';
+import { classNameProblem } from '../model/class-names.js';
+import { INPUT_OPTIONS } from '../train/config.js';
 
 export type { Images, Labels } from './arrays.js';
 export type { Evaluation } from '../train/predict.js';
@@ -76,6 +79,19 @@ export interface TrainedOn {
   accuracy: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'>;
 }
 
+/** The keys fit takes; the api checks refuse any other (args.ts). */
+export const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'callbacks', 'onEpochEnd', 'signal', 'yieldEvery'] as const;
+
+/** Keys of a run's options that createModel does not take, and where they go instead. */
+const NOT_MODEL_OPTIONS: Record<string, string> = {
+  epochs: 'fit: model.fit(x, y, { epochs })', updates: 'fit: model.fit(x, y, { epochs })', order: 'fit: model.fit(x, y, { shuffle })',
+  validation: 'fit: model.fit(x, y, { validationSplit })', evalEvery: 'fit (it evaluates once per epoch)',
+  task: 'the data you pass to fit', digits: 'the data you pass to fit', bits: 'the data you pass to fit', data: 'the data you pass to fit',
+  imbalance: 'the data you pass to fit', splitSeed: 'fit: model.fit(x, y, { validationSplit })', retrainFull: 'the edlearn train command',
+};
+/** The keys createModel takes. */
+export const MODEL_KEYS = [...Object.keys(INPUT_OPTIONS).filter((k) => !(k in NOT_MODEL_OPTIONS)), 'inputs', 'classes', 'classNames'];
+
 const FIT_OPTIONS = {
   epochs: integer(1, 1_000_000, 'passes over the training data'),
   batchSize: integer(1, 65536, 'samples per update'),
@@ -89,6 +105,8 @@ export class Model implements Stoppable {
   stopTraining = false;
   private current: Rule;
   private fits = 0;
+  /** A fit in progress: a second one at once would interleave updates on the same weights. */
+  private fitting = false;
   /** Sparse rows of arrays already seen, so that evaluating the same data again allocates nothing. */
   private readonly rows = new WeakMap<object, { key: string; rows: SparseRows }>();
 
@@ -122,6 +140,22 @@ export class Model implements Stoppable {
    * epoch onEpochBegin, onBatchBegin / onBatchEnd per update, onEpochEnd; onTrainEnd last.
    */
   async fit(x: Images, y: Labels, options: FitOptions = {}): Promise<History> {
+    if (this.fitting) throw new UserError('fit: this model is already training (a fit is in progress); await it before calling fit again, or train a second model');
+    this.fitting = true;
+    try {
+      return await this.fitOnce(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private async fitOnce(x: Images, y: Labels, options: FitOptions): Promise<History> {
+    checkOptionTypes('fit', checkOptions('fit', options, FIT_KEYS), {
+      shuffle: 'boolean', onEpochEnd: 'function',
+      signal: ['an AbortSignal', (v) => typeof AbortSignal !== 'undefined' && v instanceof AbortSignal],
+      validationData: ['[images, labels]', (v) => Array.isArray(v) && v.length === 2],
+      callbacks: ['a callback object or an array of them', (v) => typeof v === 'object' && v !== null],
+    });
     const o = { ...validateGiven(FIT_OPTIONS, pickFit(options), 'fit'), ...options };
     if (o.validationSplit && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
     const callbacks = callbackList(o.callbacks, o.onEpochEnd);
@@ -246,6 +280,7 @@ export class Model implements Stoppable {
 
   /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */
   async save(name: string): Promise<void> {
+    checkArgument('save', 'name', name, 'a file name (a non-empty string)', typeof name === 'string' && name.trim() !== '');
     if (typeof document === 'undefined') throw new UserError('save: no document to download from; use model.toBytes()');
     const url = URL.createObjectURL(new Blob([this.toBytes().slice()], { type: 'application/octet-stream' }));
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -270,7 +305,12 @@ export class Model implements Stoppable {
 
 /** The config a set of model options resolves to (browser: one thread). */
 export function modelConfig(options: ModelOptions, threads = 1): { config: RunConfig; inputs: number; classes: number; classNames: string[] } {
-  const { inputs = 784, classes = 10, classNames, ...input } = options;
+  const { inputs = 784, classes = 10, classNames, ...input } = checkOptions('createModel', options, MODEL_KEYS, NOT_MODEL_OPTIONS) as ModelOptions;
+  checkArgument('createModel', 'option classNames', classNames, 'an array of strings', classNames === undefined || Array.isArray(classNames));
+  for (const [i, name] of (classNames ?? []).entries()) {
+    const problem = classNameProblem(name);
+    if (problem) throw new UserError(`createModel: classNames[${i}]: ${problem}`);
+  }
   const shape = validateGiven({ inputs: integer(1, 1 << 24, 'inputs per sample'), classes: integer(2, 256, 'number of classes') }, { inputs, classes }, 'createModel');
   const config = resolveConfig({ ...input, task: 'all', data: 'arrays' }, { threads });
   const names = classNames ?? Array.from({ length: shape.classes! }, (_, i) => String(i));
@@ -285,8 +325,9 @@ export function createModel(options: ModelOptions = {}, backend: Backend = refer
 }
 
 /** A Model from a model file's bytes (saved by the CLI, the lab or toBytes). */
-export function loadModel(bytes: Uint8Array, backend: Backend = referenceBackend, name = 'model'): Model {
-  const { header, rule } = loadRule(bytes, name, backend);
+export function loadModel(bytes: Uint8Array | ArrayBuffer, backend: Backend = referenceBackend, name = 'model'): Model {
+  checkArgument('loadModel', 'bytes', bytes, 'the bytes of a model file (a Uint8Array or an ArrayBuffer)', isBinary(bytes));
+  const { header, rule } = loadRule(bytesOf(bytes), name, backend);
   return new Model(header.config, rule, header.task.classNames, trainedOn(header));
 }
 

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { spreadNetworks } from '../engine/threads.js';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
+import { readInputFile, writeFileAtomic } from '../io.js';
+import { bytesOf, checkArgument, isBinary } from '../args.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
 import { loadRule } from '../model/load.js';
@@ -16,6 +17,7 @@ import { Model, type ModelOptions, modelConfig, trainedOn } from './model.js';
 export class NodeModel extends Model {
   /** Writes the model file atomically: a failed save leaves any file already at `path` as it was. */
   override async save(path: string): Promise<void> {
+    checkArgument('save', 'path', path, 'a file path (a non-empty string)', typeof path === 'string' && path.trim() !== '');
     writeFileAtomic(path, this.toBytes());
   }
 
@@ -37,12 +39,14 @@ export function createModel(options: ModelOptions = {}, backend?: Backend): Node
 }
 
 /** A model from a file's bytes or its path (written by `edlearn train --save`, the lab or model.save). */
-export function loadModel(source: Uint8Array | string, backend?: Backend): NodeModel {
+export function loadModel(source: Uint8Array | ArrayBuffer | string, backend?: Backend): NodeModel {
+  checkArgument('loadModel', 'source', source, 'a file path or the bytes of a model file (a Uint8Array or an ArrayBuffer)', (typeof source === 'string' && source.trim() !== '') || isBinary(source));
   const name = typeof source === 'string' ? source : 'model';
   let bytes: Uint8Array;
   try {
-    bytes = typeof source === 'string' ? readFileSync(source) : source;
+    bytes = typeof source === 'string' ? readInputFile(source, 'loadModel:') : bytesOf(source);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`loadModel: cannot read ${name} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a file written by edlearn train --save or model.save`);
   }
   const { header, rule } = loadRule(bytes, name, backend ?? getBackend());

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type BenchReport, formatBenchReport, formatSpeedMarkdown, runBench } from '../bench/index.js';
 import { benchTargets } from '../bench/targets.js';
 import { check, UserError } from '../errors.js';
-import { writeFileAtomic } from '../io.js';
+import { checkOutputPath, writeFileAtomic } from '../io.js';
 
 export interface BenchCommandOptions {
   json?: string;
@@ -16,6 +16,8 @@ export async function benchCommand(options: BenchCommandOptions, out: (text: str
     out(formatSpeedMarkdown(readBenchReport(options.markdown)));
     return;
   }
+  // Checked before the minutes of measuring, not after them.
+  if (options.json !== undefined) checkOutputPath(options.json);
   const report = await runBench({ quick: options.quick, log: (line) => process.stderr.write(`${line}\n`) });
   out(formatBenchReport(report));
   if (options.json) {

@@ -2,13 +2,14 @@
  * `edlearn experiment <id>`: a shortcut for the article's sweep files (sweeps/article/<id>.yaml) run through the
  * local executor on every core into docs/results/logs/<id>.ndjson (a rerun resumes), then the report.
  */
+import { checkDirFlag } from '../outputs.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
-import { rlExperimentCommand } from './rl-experiment.js';
+import { RL_EXPERIMENT_IDS, rlExperimentCommand } from './rl-experiment.js';
 import { readSweepFile } from '../sweep/file.js';
 import { localExecutorFor } from '../sweep/local.js';
 import { planSweep } from '../sweep/plan.js';
@@ -27,12 +28,12 @@ export interface ExperimentCommandOptions {
  * like the others and are rendered by the same report); not part of `all`.
  */
 export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>> = {
-  rl: (options, out) => rlExperimentCommand('rl', options, out),
-  'rl-cartpole': (options, out) => rlExperimentCommand('rl-cartpole', options, out),
-  'rl-mnist': (options, out) => rlExperimentCommand('rl-mnist', options, out),
+  ...Object.fromEntries(RL_EXPERIMENT_IDS.map((id) => [id, (options: ExperimentCommandOptions, out: (text: string) => void) => rlExperimentCommand(id, options, out)])),
 };
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+  checkDirFlag('logs', options.logs);
+  checkDirFlag('out', options.out);
   if (Object.hasOwn(OTHER_EXPERIMENTS, id)) return OTHER_EXPERIMENTS[id](options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
   const known = [...EXPERIMENT_IDS, ...Object.keys(OTHER_EXPERIMENTS)];

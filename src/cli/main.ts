@@ -41,6 +41,8 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'repeat the run with seeds seed, seed + 1, …, and report mean ± sd with 95 % confidence intervals', count)
     .option('--log <file>', 'write NDJSON events (config header, one per evaluation, summary) to this file')
     .option('--save <file>', 'write the trained model to this file (read by edlearn eval / predict and loadModel)')
+    .option('--append', 'with --log: add this run to an existing log of other runs instead of refusing it')
+    .option('--force', 'replace a --log or --save file that holds something else (a log of other runs, a file that is not a model)')
     .option('--json', 'print the summary and history as one JSON object on stdout')
     .option('--verbose', 'print the resolved config and the backend chosen')
     .option('--quiet', 'no progress output')
@@ -50,12 +52,14 @@ export function buildProgram(): Command {
 
   const rl = program.command('rl')
     .description('reinforcement learning with ED: train an agent on CartPole-v1 or the reward-only MNIST task (or play a saved one) and print the summary')
-    .argument('<env>', `environment: ${ENV_NAMES.join(', ')} (mnist: the reward-only task, the label is never shown)`);
+    .argument('<env>', `environment: ${ENV_NAMES.join(', ')} (cartpole, acrobot, mountaincar: Gym's classic control; mnist: the reward-only task, the label is never shown)`);
   for (const flag of optionFlags(RL_OPTIONS, rlDefaultText)) rl.addOption(flag);
   rl
     .option('--log <file>', 'write NDJSON events (start with the config, one per episode — mnist: one per evaluation —, end) to this file')
     .option('--save <file>', 'write the trained agent to this file (edlearn rl ENV --load FILE --greedy plays it)')
     .option('--load <file>', 'play the agent saved in this file instead of training one (with --greedy)')
+    .option('--append', 'with --log: add this run to an existing log of other runs instead of refusing it')
+    .option('--force', 'replace a --log or --save file that holds something else (a log of other runs, a file that is not an agent)')
     .option('--greedy', 'with --load: act on the highest column, no exploration, no learning; cartpole reports the mean return over --episodes (default 100), mnist the test accuracy')
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('--quiet', 'no progress output')
@@ -97,7 +101,7 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on both environments, not part of all; rl-cartpole, rl-mnist: one of them)`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
@@ -166,9 +170,16 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`edlearn: ${err.message}\n`);
+      // Control characters from a file name or a file's content (NUL, escapes) are shown escaped, never sent raw.
+      process.stderr.write(`edlearn: ${escapeControls(err.message)}\n`);
       return err.exitCode;
     }
     throw err;
   }
+}
+
+/** "\u0000" for a NUL, and so on: a message stays one printable line whatever file it quotes. */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(/\n(?!$)/g, ' ');
 }

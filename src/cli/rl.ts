@@ -1,7 +1,8 @@
 /** `edlearn rl <env>`: trains an agent (or plays a saved one greedily) and prints the summary. */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { checkDistinctOutputs, checkOutputPath, writeFileAtomic } from '../io.js';
+import { AtomicLineWriter, checkDistinctOutputs, checkOutputPath, readInputFile, writeFileAtomic } from '../io.js';
+import { RL_LOG_FORMAT } from '../log/events.js';
+import { checkLogTarget, checkModelTarget, existingLog } from '../outputs.js';
 import { getBackend } from '../kernels/index.js';
 import { summarize } from '../report/stats.js';
 import { agentFromBytes, agentToBytes } from '../rl/agent-file.js';
@@ -19,24 +20,36 @@ export interface RlCommandOptions extends Omit<RlInput, 'env'> {
   greedy?: boolean;
   json?: boolean;
   quiet?: boolean;
+  /** --log names a log of other runs: add this run to it, or replace it. */
+  append?: boolean;
+  force?: boolean;
 }
 
 export function rlCommand(envName: string, options: RlCommandOptions, out: (text: string) => void = console.log): void {
   if (!(ENV_NAMES as readonly string[]).includes(envName)) throw new UserError(`rl: unknown environment '${envName}'; expected one of ${ENV_NAMES.join(', ')}`);
   const env = envName as EnvName;
-  const { log, save, load, greedy, json, quiet, ...input } = options;
+  const { log, save, load, greedy, json, quiet, append, force, ...input } = options;
   if (load !== undefined) return playCommand(env, load, options, out);
   if (greedy) throw new UserError('rl: --greedy plays a saved agent; give --load FILE with it (training always explores)');
   checkDistinctOutputs({ log, save });
   for (const path of [log, save]) if (path !== undefined) checkOutputPath(path);
+  const mode = checkLogTarget(log, RL_LOG_FORMAT, { append, force });
+  if (save !== undefined && !force) checkModelTarget(save);
+  // --append: the file is rewritten whole with its old lines first, like any log (a run interrupted leaves it as it was).
+  const writer = log && mode === 'append' ? new AtomicLineWriter(log) : null;
+  if (writer) for (const line of existingLog(log!).split('\n')) if (line.trim() !== '') writer.writeLine(line);
   for (const note of unusedRlOptions({ ...input, env })) process.stderr.write(`edlearn: warning: ${note}\n`);
   const progress = createRlProgress(process.stderr, quiet || json);
   let outcome: RlOutcome;
   try {
-    outcome = runRl({ ...input, env }, { log, onStart: (n) => progress.start(n), onEpisode: (e) => progress.onEpisode(e), onEval: (e) => progress.onEval(e) });
+    outcome = runRl({ ...input, env }, { ...(writer ? { writer } : { log }), onStart: (n) => progress.start(n), onEpisode: (e) => progress.onEpisode(e), onEval: (e) => progress.onEval(e) });
+  } catch (err) {
+    writer?.abort();
+    throw err;
   } finally {
     progress.stop();
   }
+  writer?.close();
   const { header: h, result: r, agent } = outcome;
   if (save) writeFileAtomic(save, agentToBytes(agent, h.config, h.backend, h.env, r));
   if (json) {
@@ -46,7 +59,11 @@ export function rlCommand(envName: string, options: RlCommandOptions, out: (text
   out(`edlearn ${h.version} · ${h.config.agent} · ${h.env.name} · ${h.env.features} features (${h.env.encoding}) · ${h.parameters} parameters · backend ${h.backend} · seed ${h.config.seed}`);
   out(`${r.episodes} episodes · ${r.steps} steps · ${r.trainSeconds.toFixed(2)} s · ${Math.round(r.stepsPerSecond)} steps/s`);
   if (r.accuracy !== undefined) out(`greedy accuracy: validation ${pct(r.validationAccuracy)} · test ${pct(r.accuracy)} (test images read once, after training)`);
-  else out(`best mean return over 100 episodes ${r.bestMean100.toFixed(1)} · last 100 ${r.lastMean100.toFixed(1)} · solved (≥ 475) at episode ${r.solvedAtEpisode ?? '— (not solved)'}`);
+  else {
+    out(`solved (mean of 100 ≥ ${h.env.solvedAt ?? '—'}) at episode ${r.solvedAtEpisode ?? '— (not solved)'} · final mean of 100 ${r.finalMean100.toFixed(1)} · best ${r.bestMean100.toFixed(1)}`);
+    out(`greedy (ε = 0, ${r.greedy.episodes} episodes on their own seed stream): mean ${r.greedy.mean.toFixed(1)} · min ${r.greedy.min.toFixed(0)}`);
+  }
+  out(`mean |w| ${r.weights.start.toFixed(4)} at the start, ${r.weights.end.toFixed(4)} at the end`);
   if (log) out(`log written to ${log}`);
   if (save) out(`agent written to ${save}`);
 }
@@ -59,8 +76,9 @@ function playCommand(env: EnvName, file: string, options: RlCommandOptions, out:
   if (options.save !== undefined || options.log !== undefined) throw new UserError('rl: --load --greedy only plays; drop --save and --log');
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readInputFile(file, '--load');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`--load: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a file written by edlearn rl --save`);
   }
   const { header, agent } = agentFromBytes(bytes, file, getBackend(options.backend ?? 'auto'));

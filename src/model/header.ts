@@ -9,6 +9,7 @@ import type { RunHeader } from '../log/events.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { Rule } from '../rules/rule.js';
 import { VERSION } from '../version.js';
+import { classNameProblem } from './class-names.js';
 
 export const MODEL_FORMAT = 'edlearn-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -117,6 +118,7 @@ export function missingField(h: unknown): string | null {
   if (header.config.rule === 'ed' && !isObject(header.config.ed)) return 'config.ed';
   if (header.config.rule === 'backprop' && !isObject(header.config.backprop)) return 'config.backprop';
   if (header.task.classNames.length !== header.task.classes) return 'task.classNames (one per class)';
+  if (!header.task.classNames.every((n) => classNameProblem(n) === null)) return 'task.classNames (printable text, no control characters)';
   return null;
 }
 

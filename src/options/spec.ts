@@ -4,6 +4,7 @@
  * schemas built here; one message per mistake, naming the option and what it accepts), the CLI's flags
  * (cli/flags.ts) and the lab's form fields. Browser-safe.
  */
+import { unknownKeyMessage } from '../args.js';
 import * as v from 'valibot';
 import { UserError } from '../errors.js';
 
@@ -123,7 +124,7 @@ function parseWith(schema: v.GenericSchema, specs: OptionSpecs, values: unknown,
   const key = String(issue.path?.[0]?.key ?? '');
   if (!Object.hasOwn(specs, key)) {
     if (issue.kind === 'schema' && issue.type === 'strict_object' && key) {
-      throw new UserError(`${what}: unknown option '${key}'; expected one of ${Object.keys(specs).join(', ')}`);
+      throw new UserError(unknownKeyMessage(what, key, Object.keys(specs)));
     }
     throw new UserError(`${what}: expected an object of options, got ${show(values)}`);
   }

@@ -4,9 +4,15 @@
  */
 import { UserError } from '../errors.js';
 import { DatasetMismatch, executeJob } from './execute.js';
+import { exitWithParent } from './orphan-watch.js';
 import type { ChildReply, ChildRequest } from './processes.js';
 
-const reply = (message: ChildReply) => process.send?.(message);
+// A reply to a parent that has gone would fail with EPIPE: it is dropped, the process is ending anyway.
+const reply = (message: ChildReply) => {
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
+};
+process.on('error', () => {});
+exitWithParent();
 
 process.on('message', (message: ChildRequest) => {
   try {
@@ -19,5 +25,5 @@ process.on('message', (message: ChildRequest) => {
     });
   }
 });
-// A parent killed with SIGKILL cannot stop us: leave as soon as the channel closes.
+// Leave as soon as the channel closes (between runs), or the parent is gone (during one: orphan-watch.ts).
 process.on('disconnect', () => process.exit(0));

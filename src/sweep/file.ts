@@ -84,12 +84,25 @@ export interface SweepSpec extends Omit<Parsed, 'sweep' | 'base' | 'cells' | 'se
   file: string;
 }
 
+/** Runs in one sweep file, and the size of the file itself. */
+export const MAX_POINTS = 100_000;
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
 /** Reads and checks a sweep file; every mistake is one UserError naming the file, the key and the fix. */
 export function readSweepFile(path: string): SweepSpec {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`sweep: ${path}: no such file; give a sweep file (.yaml, .yml or .json), e.g. sweeps/quick.yaml`);
+  if (path.trim() === '') throw new UserError('sweep: the sweep file\'s path is empty; give a sweep file, e.g. sweeps/quick.yaml');
+  if (!existsSync(path)) throw new UserError(`sweep: ${path}: no such file; give a sweep file (.yaml, .yml or .json), e.g. sweeps/quick.yaml`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UserError(`sweep: ${path} is a directory; give a sweep file in it (.yaml, .yml or .json), e.g. sweeps/quick.yaml`);
+  if (!st.isFile()) throw new UserError(`sweep: ${path} is not a regular file (a device or a pipe); give a sweep file`);
+  if (st.size > MAX_FILE_BYTES) throw new UserError(`sweep: ${path}: ${(st.size / 1048576).toFixed(0)} MB; a sweep file is at most ${MAX_FILE_BYTES / 1048576} MB — use axes and random draws rather than listing cells`);
   const ext = extname(path).toLowerCase();
   if (!['.yaml', '.yml', '.json'].includes(ext)) throw new UserError(`sweep: ${path}: expected a .yaml, .yml or .json sweep file, got '${ext || 'no extension'}'`);
-  const text = readFileSync(path, 'utf8');
+  const bytes = readFileSync(path);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) {
+    throw new UserError(`sweep: ${path}: not UTF-8 text (UTF-16, or binary); save the sweep file as UTF-8`);
+  }
+  const text = bytes.toString('utf8');
   let raw: unknown;
   try {
     raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
@@ -101,6 +114,8 @@ export function readSweepFile(path: string): SweepSpec {
 
 /** checkSweep without the file system: `raw` is the parsed file, `name` its default id. */
 export function checkSweep(raw: unknown, path: string, name: string): SweepSpec {
+  const proto = protoKey(raw, '');
+  if (proto !== null) throw new UserError(`sweep: ${path}: ${proto}: the key __proto__ is not an option (and would be dropped silently); remove it`);
   const r = v.safeParse(SCHEMA, raw);
   if (!r.success) {
     const issue = r.issues[0];
@@ -112,6 +127,13 @@ export function checkSweep(raw: unknown, path: string, name: string): SweepSpec 
       : `sweep: ${path}: ${where || 'the file'}: ${issue.expected && !issue.message.includes('expected [') && !issue.message.includes('needs') ? `expected ${issue.expected}, got ${got}` : issue.message}`);
   }
   const { sweep, base, cells, seeds, protocol, ...rest } = r.output;
+  const repeated = seeds.find((x, i) => seeds.indexOf(x) !== i);
+  if (repeated !== undefined) throw new UserError(`sweep: ${path}: seeds: ${repeated} is listed twice; each seed runs once per cell — remove the repeat`);
+  // Counted before anything is expanded: a product of a million cells would fill the memory before a run starts.
+  const points = (cells?.length ?? 1) * Object.values(rest.axes ?? {}).reduce((n, xs) => n * xs.length, 1) * (rest.random?.count ?? 1) * seeds.length;
+  if (points > MAX_POINTS) {
+    throw new UserError(`sweep: ${path}: ${points.toLocaleString('en')} runs (cells × axes × draws × seeds); at most ${MAX_POINTS.toLocaleString('en')} in one sweep file — split it into several sweeps`);
+  }
   if (rest.report?.heatmap) {
     const missing = rest.report.heatmap.find((a) => !rest.axes || !(a in rest.axes));
     if (missing) throw new UserError(`sweep: ${path}: report.heatmap names '${missing}', which is not an axis; give two keys of axes`);
@@ -124,4 +146,16 @@ export function checkSweep(raw: unknown, path: string, name: string): SweepSpec 
     seeds,
     file: path,
   };
+}
+
+/** The path of the first own `__proto__` key in a parsed file, or null. */
+function protoKey(value: unknown, at: string): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [k, x] of Object.entries(value)) {
+    const here = at ? `${at}.${k}` : k;
+    if (k === '__proto__') return here;
+    const inner = protoKey(x, here);
+    if (inner !== null) return inner;
+  }
+  return null;
 }

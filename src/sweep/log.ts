@@ -41,6 +41,14 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
   const { events, cut } = readEvents(text, {
     where: `sweep: ${path}`, fix: 'it is not a sweep log, or was edited — give another --log or remove the file', allowPartial: true,
   });
+  // Only a log is repaired: a file whose one line is not an event (a sweep file, notes) is not dropped as "cut".
+  if (events.length === 0 && cut !== null) {
+    throw new UserError(`sweep: ${path}: not a sweep log (no complete event line); give another --log or remove the file`);
+  }
+  const first = events[0]?.fields;
+  if (first && first.event !== 'sweep' && first.event !== 'start') {
+    throw new UserError(`sweep: ${path}:${events[0].line}: not a sweep log (its first line is not a run's start event); give another --log or remove the file`);
+  }
   const kept: string[] = [];
   let block = null as { lines: string[]; start: Line; evals: Line[] } | null;
   for (const { fields, line, text: raw } of events) {

@@ -7,6 +7,8 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { RunEvents } from './execute.js';
 import type { SessionEvent } from '../log/events.js';
+import { checkNotInput } from '../io.js';
+import { lockLog } from '../log/lock.js';
 import { appendToLog, blockOf, openSweepLog } from './log.js';
 import type { SweepJob, SweepPlan, SweepPoint } from './plan.js';
 
@@ -45,6 +47,16 @@ export interface SweepOutcome {
 
 export async function runSweep(plan: SweepPlan, log: string, executor: Executor, onProgress: (p: SweepProgress) => void = () => {}): Promise<SweepOutcome> {
   const started = performance.now();
+  checkNotInput(log, plan.spec.file, 'the sweep file');
+  const unlock = lockLog(log, `edlearn sweep ${plan.spec.file}${executor.kind === 'queue' ? ' --queue' : ''}`);
+  try {
+    return await runLocked(plan, log, executor, onProgress, started);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(plan: SweepPlan, log: string, executor: Executor, onProgress: (p: SweepProgress) => void, started: number): Promise<SweepOutcome> {
   const state = openSweepLog(log, new Set(plan.points.map((p) => p.run)));
   const byId = new Map<string, SweepPoint[]>();
   for (const p of plan.points) if (!state.done.has(p.run)) byId.set(p.runId, [...(byId.get(p.runId) ?? []), p]);
@@ -101,7 +113,7 @@ export async function runSweep(plan: SweepPlan, log: string, executor: Executor,
   return { session, repaired: state.dropped };
 }
 
-/** The error an interrupted sweep ends with: exit code 130, as a shell reports Ctrl-C. */
-export function interrupted(log: string): UserError {
-  return new UserError(`sweep interrupted; finished runs are in ${log} — run the same command again to resume`, 130);
+/** The error an interrupted sweep ends with: exit code 130 (Ctrl-C) or 143 (SIGTERM), as a shell reports them. */
+export function interrupted(log: string, code = 130): UserError {
+  return new UserError(`sweep interrupted; finished runs are in ${log} — run the same command again to resume`, code);
 }

@@ -39,6 +39,8 @@ for (const name of AGENT_NAMES) agentSelect.add(new Option(name, name));
 const state: CartpoleState = { ready: false, running: false, episodes: 0, mean100: 0, replays: 0, framesDrawn: 0, backend: '', error: '' };
 window.edlearnCartpole = { state: () => ({ ...state }) };
 let returns: number[] = [];
+/** Returns of the greedy replays (ε = 0, on their own seed stream): persistence beside the first solve. */
+let greedyReturns: number[] = [];
 let means: number[] = [];
 let frames: [number, number][] = [];
 let frame = 0;
@@ -57,6 +59,9 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
       status.textContent = `ready (backend ${msg.backend})`;
       return;
     case 'progress':
+      // After a reset, what the old run sent before it heard of the reset is dropped (a new run starts at episode 1).
+      if (!accepting || (awaitingFresh && (msg.episodes[0]?.episode ?? 0) > 1)) return;
+      awaitingFresh = false;
       for (const e of msg.episodes) {
         returns.push(e.ret);
         means.push(e.mean100);
@@ -65,14 +70,20 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
       drawChart();
       return;
     case 'replay':
+      if (!accepting) return;
+      // A greedy episode's return on CartPole is its number of steps (reward 1 each).
+      greedyReturns.push(msg.states.length - 1);
       frames = msg.states;
       frame = 0;
       state.replays++;
       return;
     case 'done':
+      if (!accepting) return;
       state.running = false;
-      startButton.textContent = 'start';
+      finished = true;
+      startButton.textContent = 'start a new run';
       show(msg.result);
+      status.textContent = `finished after ${msg.result.episodes} episodes (the run's length). ${status.textContent}`;
       return;
     case 'error':
       state.error = msg.message;
@@ -86,13 +97,21 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
 function show(r: RlResult): void {
   state.episodes = r.episodes;
   state.mean100 = r.lastMean100;
-  status.textContent = `episode ${r.episodes} · mean return of the last 100: ${r.lastMean100.toFixed(1)} · best ${r.bestMean100.toFixed(1)}`
-    + ` · solved at ${r.solvedAtEpisode ?? '—'} · ${Math.round(r.stepsPerSecond)} steps/s`;
+  const recent = greedyReturns.slice(-100);
+  const greedy = recent.length === 0 ? '—' : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
+  status.textContent = `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}`
+    + `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} · ${Math.round(r.stepsPerSecond)} steps/s`;
 }
 
 startButton.disabled = true;
+/** Whether messages of the current run are shown (false after a reset until the next start). */
+let accepting = true;
+let awaitingFresh = false;
+/** The run reached its last episode: start begins a new one. */
+let finished = false;
 startButton.addEventListener('click', () => {
   errorBox.hidden = true;
+  if (finished) resetButton.click();
   if (state.running) {
     send({ type: 'pause' });
     state.running = false;
@@ -106,16 +125,23 @@ startButton.addEventListener('click', () => {
     return;
   }
   send({ type: 'start', agent: agentSelect.value as AgentName, seed });
+  accepting = true;
   state.running = true;
   startButton.textContent = 'pause';
 });
 resetButton.addEventListener('click', () => {
   send({ type: 'reset' });
   state.running = false;
+  accepting = false;
+  awaitingFresh = true;
+  finished = false;
   startButton.textContent = 'start';
   returns = [];
   means = [];
+  greedyReturns = [];
   frames = [];
+  state.episodes = 0;
+  status.textContent = `ready: a new ${agentSelect.value} run (seed ${seedInput.value}) begins at start`;
   drawChart();
 });
 // Changing the agent or the seed starts a new run at the next start.
@@ -143,7 +169,7 @@ function drawChart(): void {
   const n = Math.max(100, returns.length);
   const sx = (i: number) => pad + (i / n) * (w - pad - 8);
   const sy = (v: number) => h - pad + 8 - (v / 500) * (h - pad - 8);
-  ctx.strokeStyle = '#bbb';
+  ctx.strokeStyle = '#767676';
   ctx.beginPath();
   ctx.moveTo(pad, sy(500));
   ctx.lineTo(pad, sy(0));
@@ -159,10 +185,24 @@ function drawChart(): void {
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillText('500', 2, sy(500) + 4);
   ctx.fillText('0', 18, sy(0) + 4);
-  ctx.fillText(`episode ${returns.length}`, w - 90, h - 4);
-  for (const [series, color] of [[returns, '#ccc'], [means, '#2471a3']] as const) {
+  ctx.fillText('475: solved', pad + 4, sy(475) + 12);
+  ctx.fillText(`episodes (${returns.length} so far)`, w / 2 - 40, h - 4);
+  ctx.save();
+  ctx.translate(10, h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText('return', -16, 0);
+  ctx.restore();
+  // Legend.
+  ctx.fillStyle = '#8c8c8c';
+  ctx.fillRect(w - 230, 6, 14, 3);
+  ctx.fillStyle = '#2471a3';
+  ctx.fillRect(w - 130, 6, 14, 3);
+  ctx.fillStyle = '#333';
+  ctx.fillText('each episode', w - 212, 11);
+  ctx.fillText('mean of last 100', w - 112, 11);
+  for (const [series, color] of [[returns, '#8c8c8c'], [means, '#2471a3']] as const) {
     ctx.strokeStyle = color;
-    ctx.lineWidth = color === '#ccc' ? 1 : 2;
+    ctx.lineWidth = color === '#8c8c8c' ? 1 : 2;
     ctx.beginPath();
     series.forEach((v, i) => (i === 0 ? ctx.moveTo(sx(i + 1), sy(v)) : ctx.lineTo(sx(i + 1), sy(v))));
     ctx.stroke();
@@ -196,7 +236,7 @@ function drawCart(): void {
     ctx.lineWidth = 1;
     ctx.fillStyle = '#555';
     ctx.font = '11px system-ui, sans-serif';
-    ctx.fillText(`greedy replay · step ${Math.min(frame, frames.length - 1)} of ${frames.length - 1}`, 8, 14);
+    ctx.fillText(`greedy replay of the current policy · return ${frames.length - 1} · step ${Math.min(frame, frames.length - 1)}`, 8, 14);
     state.framesDrawn++;
     // One frame per animation frame at 60 Hz: about real time (τ = 0.02 s) × 1.2.
     if (frame < frames.length - 1) frame++;
