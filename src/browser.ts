@@ -49,6 +49,9 @@ export { decodePng, type GreyImage, type Inflate } from './data/png.js';
 // Reinforcement learning: environments, the encoding every agent shares, the agents, the loop, agent files.
 export { ENV_NAMES, type Env, type EnvName, type StepResult } from './rl/env.js';
 export { CartPole, CARTPOLE, cartpoleStep } from './rl/cartpole.js';
+export { Acrobot, ACROBOT, acrobotStep } from './rl/acrobot.js';
+export { MountainCar, MOUNTAINCAR, mountainCarStep } from './rl/mountaincar.js';
+export { ValueHead } from './rl/value-head.js';
 export { RewardOnlyMnist } from './rl/mnist-task.js';
 export { rbfEncoding, pixelEncoding, CARTPOLE_SCALES, type Encoding } from './rl/encoding.js';
 export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';

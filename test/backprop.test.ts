@@ -12,6 +12,7 @@ const CASES: { name: string; classes: number; options: Partial<BackpropOptions> 
   { name: 'sigmoid hidden, sigmoid + BCE output', classes: 2, options: {} },
   { name: 'sigmoid hidden, sigmoid + MSE output', classes: 2, options: { loss: 'mse' } },
   { name: 'ReLU hidden, softmax + cross-entropy output', classes: 3, options: { activation: 'relu' } },
+  { name: 'ReLU hidden, linear + Huber output (action values)', classes: 2, options: { activation: 'relu', loss: 'huber' } },
 ];
 
 for (const backendName of ['reference', 'wasm-relaxed-simd']) {

@@ -172,7 +172,8 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   const r = runCli(['rl', 'cartpole', '--agent', 'ed-dqn', '--episodes', '20', '--learn-start', '100', '--json', '--log', log, '--save', file]);
   assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
-  for (const k of ['solvedAtEpisode', 'bestMean100', 'episodes', 'steps', 'stepsPerSecond']) assert.ok(k in summary.result, k);
+  for (const k of ['solvedAtEpisode', 'finalMean100', 'greedy', 'bestMean100', 'episodes', 'steps', 'stepsPerSecond']) assert.ok(k in summary.result, k);
+  assert.deepEqual(Object.keys(summary.result.greedy), ['episodes', 'mean', 'min']);
   assert.equal(summary.result.episodes, 20);
   assert.equal(summary.config.seed, 1);
   const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -180,7 +181,7 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   assert.ok(events[0].backend && events[0].version && events[0].config.ed);
   // The report's tables and figures read the log alone.
   const runs = readRlLogs([log]);
-  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| 1: — \|/);
+  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
   assert.equal(rlFigures(runs).length, 1);
   const play = (args: string[]) => runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);
   assert.deepEqual(JSON.parse(play([]).stdout).result.returns, JSON.parse(play([]).stdout).result.returns);
@@ -205,7 +206,7 @@ test('the environments, agents and loop are in the public API, Node and browser'
   const node = await import('../src/index.js');
   const browser = await import('../src/browser.js');
   for (const api of [node, browser]) {
-    for (const name of ['CartPole', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
+    for (const name of ['CartPole', 'Acrobot', 'MountainCar', 'ValueHead', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
       assert.equal(typeof (api as Record<string, unknown>)[name], 'function', name);
     }
   }

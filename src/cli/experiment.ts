@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
-import { rlExperimentCommand } from './rl-experiment.js';
+import { RL_EXPERIMENT_IDS, rlExperimentCommand } from './rl-experiment.js';
 import { readSweepFile } from '../sweep/file.js';
 import { localExecutorFor } from '../sweep/local.js';
 import { planSweep } from '../sweep/plan.js';
@@ -21,6 +21,12 @@ export interface ExperimentCommandOptions {
   report?: boolean;
   /** Worker processes (default: every core). */
   workers?: number;
+  /** Member experiments (mnist-frontier, fashion): where their model files and run logs are kept between reruns. */
+  work?: string;
+  /** fashion: the directory of Fashion-MNIST's four IDX files. */
+  data?: string;
+  /** Member experiments: run the first n of their seeds only (a machine short of time; the report shows n). */
+  seeds?: number;
 }
 
 /**
@@ -28,10 +34,22 @@ export interface ExperimentCommandOptions {
  * like the others and are rendered by the same report); not part of `all`.
  */
 export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>> = {
-  rl: (options, out) => rlExperimentCommand('rl', options, out),
-  'rl-cartpole': (options, out) => rlExperimentCommand('rl-cartpole', options, out),
-  'rl-mnist': (options, out) => rlExperimentCommand('rl-mnist', options, out),
+  ...Object.fromEntries(RL_EXPERIMENT_IDS.map((id) => [id, (options: ExperimentCommandOptions, out: (text: string) => void) => rlExperimentCommand(id, options, out)])),
+  'mnist-frontier': (options, out) => memberExperimentCommand('mnist-frontier', options, out),
+  fashion: (options, out) => memberExperimentCommand('fashion', options, out),
 };
+
+/** An experiment of trained members (experiments/members.ts): train what is missing, gather the log, print where. */
+async function memberExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void): Promise<void> {
+  const { MEMBER_EXPERIMENTS } = await import('../experiments/frontier.js');
+  const { runMemberExperiment } = await import('../experiments/members.js');
+  const base = MEMBER_EXPERIMENTS[id];
+  if (id === 'fashion' && !options.data) throw new UserError("experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says how to make them)");
+  const withData = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  const e = { ...withData, seeds: withData.seeds.slice(0, options.seeds ?? withData.seeds.length) };
+  const path = await runMemberExperiment(e, { logs: options.logs, work: options.work ?? join('.edlearn-work', id), workers: options.workers ?? availableParallelism() }, out);
+  out(`${id}: log ${path}; the README's tables: npx edlearn report ${options.logs} --markdown`);
+}
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   checkDirFlag('logs', options.logs);

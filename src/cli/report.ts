@@ -1,14 +1,17 @@
 /** `edlearn report`: renders the experiment logs into figures and one HTML page; the rendering lives in src/report. */
 import { UserError } from '../errors.js';
 import { checkDirFlag } from '../outputs.js';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockPathOf } from '../log/lock.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { readLogs, renderReport } from '../report/index.js';
+import { RL_LOG_FORMAT } from '../log/events.js';
+import { logFormat } from '../log/read.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
+import { frontierMarkdown } from '../report/frontier.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -28,11 +31,14 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     process.stderr.write(`edlearn: warning: ${log} is being written by a running sweep (${lockPathOf(log)} is there): the report is of the runs finished so far; runs still training are missing\n`);
   }
   if (options.markdown) {
-    const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
-      .sort((a, b) => rank(a.id) - rank(b.id));
-    out(markdownTables(experiments, ARTICLE_REPORT.conclude));
     const rl = readRlLogs(options.logs, { allowPartial: options.allowPartial });
-    if (rl.length > 0) out(`\n${rlMarkdown(rl)}`);
+    // RL logs alone (a directory of them, such as the RL tuning runs) print only their tables.
+    const experiments = rl.length > 0 && !hasClassifierLogs(options.logs) ? [] : readLogs(options.logs, { allowPartial: options.allowPartial })
+      .sort((a, b) => rank(a.id) - rank(b.id));
+    if (experiments.length > 0) out(markdownTables(experiments, ARTICLE_REPORT.conclude));
+    const frontier = frontierMarkdown(experiments);
+    if (frontier) out(`\n${frontier}`);
+    if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
     const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
     if (sessions) out(`\n${sessions}`);
     return;
@@ -41,6 +47,15 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`
     + (r.incompleteRuns > 0 ? `; ${plural(r.incompleteRuns, 'incomplete run')} marked as such` : ''));
+}
+
+/** Whether any log among `paths` (files, or directories of them) is not an RL log. */
+function hasClassifierLogs(paths: string[]): boolean {
+  return paths.some((p) => {
+    if (!existsSync(p)) return false;
+    const files = statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+    return files.some((f) => logFormat(readFileSync(f, 'utf8')) !== RL_LOG_FORMAT);
+  });
 }
 
 /** Experiments in the report's order. */

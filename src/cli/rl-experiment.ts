@@ -1,17 +1,26 @@
-/** `edlearn experiment rl` (or rl-cartpole, rl-mnist: one environment): runs the RL experiment (src/rl/experiment.ts), then renders the report. */
+/**
+ * `edlearn experiment rl` (or rl-<env>: one environment; rl-<env>-<agent>: one agent on it): runs the RL
+ * experiment (src/rl/experiment.ts), then renders the report.
+ */
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
+import { AGENT_NAMES } from '../options/rl.js';
 import { renderReport } from '../report/index.js';
 import { RL_EXPERIMENT_ENVS, RL_SEEDS, runRlExperiment } from '../rl/experiment.js';
 import { settleSignals } from '../temp-files.js';
 import type { ExperimentCommandOptions } from './experiment.js';
 
-export async function rlExperimentCommand(id: 'rl' | 'rl-cartpole' | 'rl-mnist', options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+/** rl, rl-<env>, rl-<env>-<agent>. */
+export const RL_EXPERIMENT_IDS = ['rl', ...RL_EXPERIMENT_ENVS.flatMap((env) => [`rl-${env}`, ...AGENT_NAMES.map((a) => `rl-${env}-${a}`)])];
+
+export async function rlExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   const started = performance.now();
-  const envs = id === 'rl' ? RL_EXPERIMENT_ENVS : [id === 'rl-cartpole' ? 'cartpole' : 'mnist'] as const;
+  const rest = id.slice(3);
+  const envs = id === 'rl' ? RL_EXPERIMENT_ENVS : RL_EXPERIMENT_ENVS.filter((e) => rest === e || rest.startsWith(`${e}-`));
+  const agents = id === 'rl' || envs.includes(rest as never) ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
   const paths = runRlExperiment(options.logs, {
     onRunStart: (label, i, total) => process.stderr.write(`[${i + 1}/${total}] ${label} …\n`),
     onRunEnd: (label, summary) => process.stderr.write(`${label}: ${summary}\n`),
-  }, RL_SEEDS, envs);
+  }, RL_SEEDS, envs, agents);
   for (const p of paths) out(`rl: log written to ${p}`);
   await settleSignals();
   out(`rl experiment done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

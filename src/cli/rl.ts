@@ -59,7 +59,11 @@ export function rlCommand(envName: string, options: RlCommandOptions, out: (text
   out(`edlearn ${h.version} · ${h.config.agent} · ${h.env.name} · ${h.env.features} features (${h.env.encoding}) · ${h.parameters} parameters · backend ${h.backend} · seed ${h.config.seed}`);
   out(`${r.episodes} episodes · ${r.steps} steps · ${r.trainSeconds.toFixed(2)} s · ${Math.round(r.stepsPerSecond)} steps/s`);
   if (r.accuracy !== undefined) out(`greedy accuracy: validation ${pct(r.validationAccuracy)} · test ${pct(r.accuracy)} (test images read once, after training)`);
-  else out(`best mean return over 100 episodes ${r.bestMean100.toFixed(1)} · last 100 ${r.lastMean100.toFixed(1)} · solved (≥ 475) at episode ${r.solvedAtEpisode ?? '— (not solved)'}`);
+  else {
+    out(`solved (mean of 100 ≥ ${h.env.solvedAt ?? '—'}) at episode ${r.solvedAtEpisode ?? '— (not solved)'} · final mean of 100 ${r.finalMean100.toFixed(1)} · best ${r.bestMean100.toFixed(1)}`);
+    out(`greedy (ε = 0, ${r.greedy.episodes} episodes on their own seed stream): mean ${r.greedy.mean.toFixed(1)} · min ${r.greedy.min.toFixed(0)}`);
+  }
+  out(`mean |w| ${r.weights.start.toFixed(4)} at the start, ${r.weights.end.toFixed(4)} at the end`);
   if (log) out(`log written to ${log}`);
   if (save) out(`agent written to ${save}`);
 }

@@ -8,7 +8,7 @@
  */
 import type { Task } from '../data/tasks.js';
 import type { RlConfig } from '../rl/config.js';
-import type { RlResult } from '../rl/loop.js';
+import type { GreedySummary, RlResult } from '../rl/loop.js';
 import type { RunConfig } from '../train/config.js';
 import type { EvalRecord, TrainResult } from '../train/trainer.js';
 
@@ -131,7 +131,11 @@ export interface EnvSummary {
   observationSize: number;
   features: number;
   encoding: string;
+  /** The value heads' range [valueMin, valueScale] (src/rl/value-head.ts); valueMin absent: 0. */
   valueScale: number;
+  valueMin?: number;
+  /** Mean of 100 returns at which the environment counts as solved (null: none). */
+  solvedAt?: number | null;
 }
 
 /** The head of an RL log: the classifier head's common fields with the RL config, environment and its splits. */
@@ -149,5 +153,10 @@ export interface RlEvalRecord {
   rewardRate: number;
 }
 
-/** The end of an RL run: the loop's result, and on the MNIST task the greedy test and validation accuracy. */
-export type RlSummary = RlResult & { accuracy?: number; validationAccuracy?: number };
+/**
+ * The end of an RL run: the loop's result; the final agent played greedily (ε = 0, no learning) on a seed stream
+ * apart from training's (the MNIST task: over the test images, reward 1 when right, so the mean is the test
+ * accuracy); the mean |w| of the columns at the start and the end; on the MNIST task the greedy test and
+ * validation accuracy.
+ */
+export type RlSummary = RlResult & { greedy: GreedySummary; weights: { start: number; end: number }; accuracy?: number; validationAccuracy?: number };

@@ -7,7 +7,7 @@ export const BACKPROP_OPTIONS = {
   units: ED_OPTIONS.units,
   activation: choice(['sigmoid', 'relu'], 'backprop hidden units'),
   /** Two-class output loss; more classes always use softmax + cross-entropy. */
-  loss: choice(['bce', 'mse'], 'backprop two-class loss (more classes: softmax + cross-entropy)'),
+  loss: choice(['bce', 'mse', 'huber'], 'backprop two-class loss (huber: a linear output, for action values; more classes: softmax + cross-entropy)'),
   optimizer: choice(['adam', 'sgd'], 'backprop optimizer'),
   lr: ED_OPTIONS.lr,
   beta1: positive('Adam β1', 1),

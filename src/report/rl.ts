@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../errors.js';
 import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
 import { logFormat, readEvents } from '../log/read.js';
+import { resolveRlConfig } from '../rl/config.js';
 import type { EpisodeRecord } from '../rl/loop.js';
 import { renderPng, renderSvg } from './figures.js';
 import { escapeHtml, figure, type ReportFigure } from './html.js';
@@ -18,7 +19,8 @@ export interface RlRunLog {
   start: RlStartEvent;
   episodes: EpisodeRecord[];
   evals: RlEvalRecord[];
-  end: RlSummary;
+  /** Logs written before the persistence fields have no greedy or weights. */
+  end: Omit<RlSummary, 'greedy' | 'weights'> & Partial<Pick<RlSummary, 'greedy' | 'weights'>>;
 }
 
 /**
@@ -60,7 +62,25 @@ function parseRlLog(text: string, name: string, allowPartial: boolean): RlRunLog
 }
 
 const AGENTS = ['ed-dqn', 'ed-columns', 'bp-dqn'];
-const byAgent = (runs: RlRunLog[]) => AGENTS.map((a) => ({ agent: a, runs: runs.filter((r) => r.start.config.agent === a) })).filter((g) => g.runs.length > 0);
+/** Settings a run may change from its agent's defaults: a run that does is its own row ("ed-dqn gamma 0.99"). */
+const VARIED = ['gamma', 'lr', 'double', 'failShare', 'anneal', 'decay', 'targetPeriod', 'batch', 'critic', 'success', 'trace', 'traceDecay'] as const;
+
+/** The agent and the settings in which a run differs from today's defaults (none: the agent's name alone). */
+export function variantLabel(config: RlStartEvent['config']): string {
+  const defaults = resolveRlConfig({ env: config.env, agent: config.agent });
+  const value = (c: RlStartEvent['config'], k: string) => (k === 'lr' ? (c.ed ?? c.backprop)?.lr : (c as unknown as Record<string, unknown>)[k]);
+  const diffs = VARIED.filter((k) => value(config, k) !== undefined && value(config, k) !== value(defaults, k)).map((k) => `${k} ${String(value(config, k))}`);
+  return [config.agent, ...diffs].join(' ');
+}
+
+const byAgent = (runs: RlRunLog[]) => {
+  // Runs of different budgets (tuning) are told apart by their episodes too.
+  const budgets = new Set(runs.map((r) => r.start.config.episodes));
+  const label = (r: RlRunLog) => variantLabel(r.start.config) + (budgets.size > 1 ? `, ${r.start.config.episodes} episodes` : '');
+  const labels = [...new Set(runs.map(label))]
+    .sort((a, b) => AGENTS.indexOf(a.split(' ')[0]) - AGENTS.indexOf(b.split(' ')[0]) || a.localeCompare(b));
+  return labels.map((l) => ({ agent: l, runs: runs.filter((r) => label(r) === l) }));
+};
 const ofEnv = (runs: RlRunLog[], env: string) => runs.filter((r) => r.start.config.env === env);
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const meanSd = (values: number[], digits = 1, unit = '') => {
@@ -68,6 +88,9 @@ const meanSd = (values: number[], digits = 1, unit = '') => {
   const s = summarize(values);
   return values.length < 2 ? `${fmt(s.mean, digits)}${unit}` : `${fmt(s.mean, digits)} ± ${fmt(s.sd, digits)}${unit}`;
 };
+/** Logs before the persistence fields: the last mean of 100 is the final one; no greedy evaluation. */
+const final = (r: RlRunLog) => r.end.finalMean100 ?? r.end.lastMean100;
+const greedyMean = (r: RlRunLog) => r.end.greedy?.mean ?? NaN;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
 
 export interface Table {
@@ -76,24 +99,48 @@ export interface Table {
   rows: string[][];
 }
 
-/** The verdict tables: CartPole (solved seeds, episodes to solve) and reward-only MNIST (greedy test accuracy). */
+/** The episodic environments: name, solved threshold, and the issue's target for ed-dqn. */
+export const RL_ENVS = [
+  { env: 'cartpole', name: 'CartPole-v1', solved: 475, target: 'ed-dqn: solved in ≥ 9 of 10 within 500 episodes, final mean ≥ 450 and greedy mean ≥ 475 in ≥ 8 of 10' },
+  { env: 'acrobot', name: 'Acrobot-v1', solved: -100, target: 'ed-dqn: solved in ≥ 8 of 10' },
+  { env: 'mountaincar', name: 'MountainCar-v0', solved: -110, target: 'reported as measured' },
+] as const;
+
+/**
+ * The verdict tables: per episodic environment (solved seeds, episodes to solve, final mean of 100, greedy mean,
+ * every seed), ED against bp-dqn (Welch) where both ran, and reward-only MNIST (greedy test accuracy).
+ */
 export function rlTables(runs: RlRunLog[]): Table[] {
   const tables: Table[] = [];
-  const cart = byAgent(ofEnv(runs, 'cartpole'));
-  if (cart.length > 0) {
-    const budget = [...new Set(cart.flatMap((g) => g.runs.map((r) => (r.start.config.episodes ?? 0).toLocaleString('en-US'))))].join(' / ');
+  for (const { env, name, solved: threshold, target } of RL_ENVS) {
+    const groups = byAgent(ofEnv(runs, env));
+    if (groups.length === 0) continue;
+    const budget = [...new Set(groups.flatMap((g) => g.runs.map((r) => (r.start.config.episodes ?? 0).toLocaleString('en-US'))))].join(' / ');
+    const seeds = [...new Set(groups.flatMap((g) => g.runs.map((r) => r.start.config.seed)))].sort((a, b) => a - b);
     tables.push({
-      caption: `CartPole-v1, ${budget} episodes per seed: solved = the mean return of 100 consecutive episodes reaches 475 (the target for ed-dqn: ≥ 3 of 5 seeds).`,
-      head: ['agent', 'seeds solved', 'episodes to solve, mean ± sd (solved seeds)', 'episode solved, per seed', 'seconds to solve, per seed', 'best mean of 100, mean ± sd', 'steps/s (median)'],
-      rows: cart.map(({ agent, runs: rs }) => {
+      caption: `${name}, ${budget} episodes per seed, seeds ${seeds.join(', ')}: solved = the mean return of 100 consecutive episodes reaches ${threshold}; final = the mean of the last 100 training episodes; greedy = the final agent, ε = 0, 100 episodes on their own seed stream (target: ${target}).`,
+      head: ['agent', 'seeds solved', 'episodes to solve, mean ± sd (solved seeds)', 'final mean of 100, mean ± sd', 'greedy mean, mean ± sd', 'per seed: solved at / final / greedy', 'mean |w| start → end', 'steps/s (median)'],
+      rows: groups.map(({ agent, runs: rs }) => {
         const solved = rs.filter((r) => r.end.solvedAtEpisode !== null);
-        const at = (r: RlRunLog) => r.episodes.find((e) => e.episode === r.end.solvedAtEpisode)?.seconds;
         return [agent, `${solved.length} / ${rs.length}`, meanSd(solved.map((r) => r.end.solvedAtEpisode!), 0),
-          rs.map((r) => `${r.start.config.seed}: ${r.end.solvedAtEpisode ?? '—'}`).join(', '),
-          rs.map((r) => (at(r) === undefined ? '—' : fmt(at(r)!))).join(', '),
-          meanSd(rs.map((r) => r.end.bestMean100)), String(Math.round(median(rs.map((r) => r.end.stepsPerSecond))))];
+          meanSd(rs.map(final)), meanSd(rs.map(greedyMean)),
+          rs.map((r) => `${r.start.config.seed}: ${r.end.solvedAtEpisode ?? '—'} / ${fmt(final(r), 0)} / ${fmt(greedyMean(r), 0)}`).join(', '),
+          rs[0].end.weights ? `${fmt(median(rs.map((r) => r.end.weights!.start)), 3)} → ${fmt(median(rs.map((r) => r.end.weights!.end)), 3)}` : '—',
+          String(Math.round(median(rs.map((r) => r.end.stepsPerSecond))))];
       }),
     });
+    const bp = groups.find((g) => g.agent === 'bp-dqn');
+    const ed = groups.find((g) => g.agent === 'ed-dqn');
+    if (bp && ed && bp.runs.length > 1 && ed.runs.length > 1) {
+      tables.push({
+        caption: `${name}: ed-dqn minus bp-dqn (Welch, 95 % CI).`,
+        head: ['figure', 'ed-dqn − bp-dqn', '95 % CI', 'p'],
+        rows: [['final mean of 100', final], ['greedy mean', greedyMean]].map(([label, f]) => {
+          const d = welch(ed.runs.map(f as (r: RlRunLog) => number), bp.runs.map(f as (r: RlRunLog) => number));
+          return [label as string, fmt(d.diff), `[${fmt(d.ci[0])}, ${fmt(d.ci[1])}]`, d.p < 0.001 ? '< 0.001' : fmt(d.p, 3)];
+        }),
+      });
+    }
   }
   const mnist = byAgent(ofEnv(runs, 'mnist'));
   if (mnist.length > 0) {
@@ -163,11 +210,12 @@ function spread(groups: { agent: string; series: Map<number, number>[] }[]): { a
 
 export function rlFigures(runs: RlRunLog[]): { caption: string; spec: TopLevelSpec; stem: string }[] {
   const figures = [];
-  const cart = byAgent(ofEnv(runs, 'cartpole'));
-  if (cart.length > 0) {
+  for (const { env, name, solved } of RL_ENVS) {
+    const groups = byAgent(ofEnv(runs, env));
+    if (groups.length === 0) continue;
     // Every 10th episode's mean of the last 100 returns: the curve the solved criterion reads.
-    const rows = spread(cart.map(({ agent, runs: rs }) => ({ agent, series: rs.map((r) => new Map(r.episodes.filter((e) => e.episode % 10 === 0).map((e) => [e.episode, e.mean100]))) })));
-    figures.push({ stem: 'rl-cartpole', caption: 'CartPole-v1: mean return of the last 100 episodes against episodes; line = mean over seeds, band = min–max over seeds (dashed: 475, solved).', spec: bandChart(rows, 'episode', 'mean return of the last 100 episodes', ',d', 475) });
+    const rows = spread(groups.map(({ agent, runs: rs }) => ({ agent, series: rs.map((r) => new Map(r.episodes.filter((e) => e.episode % 10 === 0).map((e) => [e.episode, e.mean100]))) })));
+    figures.push({ stem: `rl-${env}`, caption: `${name}: mean return of the last 100 episodes against episodes; line = mean over seeds, band = min–max over seeds (dashed: ${solved}, solved).`, spec: bandChart(rows, 'episode', 'mean return of the last 100 episodes', ',d', solved) });
   }
   const mnist = byAgent(ofEnv(runs, 'mnist'));
   if (mnist.length > 0) {
@@ -191,7 +239,7 @@ export async function renderRlSection(logs: string[], dir: string, options: { al
   const tables = rlTables(runs).map((t) => `<p class="meta">${escapeHtml(t.caption)}</p><table>\n<thead><tr>${t.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>\n<tbody>\n`
     + t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n') + '\n</tbody>\n</table>');
   const html = ['<section id="exp-rl">', '<h2>Reinforcement learning <small>(rl)</small></h2>',
-    '<p class="note">ED as reinforcement learning (issue 13): ed-dqn (one ED network per action, TD targets as the amine), ed-columns (Kaneko\'s competing columns, reward as the amine, no value function) and bp-dqn (the same DQN loop with backprop). Settings are the defaults of edlearn rl, chosen on training returns and validation accuracy; the test images are read once per run.</p>',
+    '<p class="note">ED as reinforcement learning (issues 13, 20): ed-dqn (one ED network per action, TD targets as the amine, a value head that cannot saturate), ed-columns (Kaneko\'s competing columns; on Acrobot and MountainCar with an ED critic whose TD error is the amine) and bp-dqn (the same DQN loop with backprop). Settings are the defaults of edlearn rl, chosen on seeds 1–10; the reported seeds are 11–20; the test images are read once per run.</p>',
     ...figures.map((f, i) => figure(f, `rl-${i + 1}`)), ...tables, '</section>'].join('\n');
   return { html, figures: figures.map((f) => f.png.replace(/\.png$/, '.svg')) };
 }

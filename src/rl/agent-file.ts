@@ -71,14 +71,14 @@ export function agentFromBytes(bytes: Uint8Array, name: string, backend: Backend
     return format === AGENT_FORMAT ? missingAgentField(h) : 'format';
   });
   const config = checkedConfig(header, name);
-  const { actions, features, valueScale } = header.env;
+  const { actions, features, valueScale, valueMin } = header.env;
   const column = parameterShapes({ config: { ...columnRule(config), seed: 0 }, inputs: features, classes: 2, maxBatch: 1 });
   const need = Array.from({ length: actions }, () => column).flat();
   if (need.length !== params.length || need.some((n, i) => n !== params[i].length)) {
     throw new UserError(`agent ${name} does not match this edlearn's network layout (${params.length} arrays stored, its config needs ${need.length} for ${actions} columns); save it again with this edlearn`);
   }
   if (!params.every((p) => p.every(Number.isFinite))) throw new UserError(`agent ${name} holds weights that are not finite numbers: the run that saved it diverged; train it again with a lower learning rate`);
-  const agent = createAgent({ ...config, replay: 1, batch: 1, trace: 1 }, { features, actions, valueScale }, backend);
+  const agent = createAgent({ ...config, replay: 1, batch: 1, trace: 1 }, { features, actions, valueScale, valueMin }, backend);
   agent.columns.setParameters(params);
   return { header, agent };
 }

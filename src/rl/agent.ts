@@ -12,6 +12,7 @@ import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
 import { DqnAgent } from './dqn.js';
+import { VALUE_MARGIN, ValueHead } from './value-head.js';
 
 /** One step as the agent sees it: encoded features before and after. */
 export interface Transition {
@@ -43,8 +44,12 @@ export const AGENT_MAX_BATCH = 256;
 export interface AgentShape {
   features: number;
   actions: number;
-  /** Bound of |return| the DQN values are scaled by (env.maxReward · (1 − γ^horizon) / (1 − γ)). */
+  /** Top of the value range (valueScale(env.maxReward, env.horizon, γ)). */
   valueScale: number;
+  /** Bottom of the value range (valueScale(env.minReward, …) when rewards are negative); 0 if absent. */
+  valueMin?: number;
+  /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
+  horizon?: number;
 }
 
 /** The rule of an agent's columns: backprop for bp-dqn, ED for the others, with their options. */
@@ -66,11 +71,23 @@ export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: 
 export function createAgent(config: RlConfig, shape: AgentShape, backend: Backend): Agent {
   const rng = new Random(config.seed).fork(2);
   const columns = buildAgentColumns(config, shape, backend);
-  if (config.agent === 'ed-columns') return new ColumnAgent(config, columns, rng);
-  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), shape.valueScale, rng);
+  const head = new ValueHead(shape.valueMin ?? 0, shape.valueScale, config.backprop?.loss === 'huber', shape.horizon === 1 ? 0 : VALUE_MARGIN);
+  if (config.agent === 'ed-columns') {
+    const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
+    return new ColumnAgent(config, columns, rng, critic, head);
+  }
+  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng);
 }
 
-/** The bound of |return| that maps action values into the sigmoid's range (0, 1). */
-export function valueScale(maxReward: number, horizon: number, gamma: number): number {
-  return (maxReward * (1 - gamma ** horizon)) / (1 - gamma);
+/**
+ * The end of the value range for rewards of at most `reward` per step (value-head.ts): reward / (1 − γ), because a
+ * time-limit truncation bootstraps (the fixed point of a never-failing policy); a one-step task: the reward itself.
+ */
+export function valueScale(reward: number, horizon: number, gamma: number): number {
+  return ValueHead.of(reward, reward, gamma, horizon)[reward < 0 ? 'min' : 'max'];
+}
+
+/** The value head of an environment's rewards at discount γ. */
+export function valueHeadOf(env: { minReward: number; maxReward: number; horizon: number }, gamma: number): ValueHead {
+  return ValueHead.of(env.minReward, env.maxReward, gamma, env.horizon);
 }

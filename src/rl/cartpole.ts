@@ -45,6 +45,7 @@ export class CartPole implements Env {
   readonly actions = 2;
   readonly horizon = CARTPOLE.maxSteps;
   readonly maxReward = 1;
+  readonly minReward = 1;
   readonly solvedAt = 475;
   private rng: Random;
   private state = new Float64Array(4);

@@ -1,9 +1,14 @@
 /**
- * The DQN loop shared by ed-dqn and bp-dqn: ε-greedy on the columns, experience replay, target columns copied
- * every targetPeriod steps. Column a's output y ∈ (0, 1) is Q(s, a) / V, V = valueScale (the largest possible
- * return), so the TD target r + γ·max_a′ Q_target(s′, a′) becomes t = (r + γ·V·max_a′ y_target(s′, a′)) / V,
- * clipped to [0, 1] (0 bootstrap at a terminal s′). It is the target of the taken action's column only: with ED
- * its amine is e = t − y; with backprop a step on the MSE (t − y)².
+ * The DQN loop shared by ed-dqn and bp-dqn: ε-greedy on the columns, experience replay (with a share of each batch
+ * from a separate memory of terminal transitions, so that failures are not forgotten once the policy stops
+ * failing), target columns copied every targetPeriod steps. Column a's output y stands for Q(s, a) through the
+ * value head (value-head.ts): the TD target r + γ·Q′(s′) — no bootstrap when s′ is terminal, a bootstrap when the
+ * episode was only truncated by the time limit — is clipped to the value range and mapped into [0.1, 0.9].
+ * Q′(s′): 'none' max_a′ Q_target(s′, a′); 'double' Q_target(s′, a*), a* = argmax_a′ Q(s′, a′) (van Hasselt);
+ * 'clipped' the lower of Q_target(s′, a*) and Q(s′, a*), which damps over-estimation further. It is the target of
+ * the taken action's column only: with ED its amine is e = t − y; with backprop a step on the MSE (t − y)².
+ * Homeostasis (ED's weights otherwise only grow): `anneal` τ scales the amine of step t by τ / (τ + t), an α
+ * schedule; `decay` shrinks every weight by (1 − decay) per update.
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
@@ -12,23 +17,34 @@ import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
 import { Replay } from './replay.js';
+import type { ValueHead } from './value-head.js';
+
+/** Updates between two applications of the weight decay (applied as (1 − decay)^DECAY_EVERY). */
+const DECAY_EVERY = 100;
 
 export class DqnAgent extends EpsilonGreedy implements Agent {
   readonly name: 'ed-dqn' | 'bp-dqn';
   private readonly replay: Replay;
   private readonly picks: Int32Array;
-  private readonly q: Float32Array;
+  private readonly qTarget: Float32Array;
+  private readonly qOnline: Float32Array;
   private readonly targets: Float32Array;
   private readonly byAction: Int32Array;
+  private readonly sorted: Float32Array;
+  private readonly gains: Float32Array;
+  private updates = 0;
 
-  constructor(config: RlConfig, columns: Columns, private readonly target: Columns, private readonly scale: number, rng: Random) {
+  constructor(config: RlConfig, columns: Columns, private readonly target: Columns, readonly head: ValueHead, rng: Random) {
     super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
-    this.replay = new Replay(config.replay, columns.features);
+    this.replay = new Replay(config.replay, columns.features, config.failShare > 0 ? config.failMemory : 0);
     this.picks = new Int32Array(config.batch);
-    this.q = new Float32Array(columns.maxBatch * columns.actions);
+    this.qTarget = new Float32Array(columns.maxBatch * columns.actions);
+    this.qOnline = new Float32Array(columns.maxBatch * columns.actions);
     this.targets = new Float32Array(config.batch);
     this.byAction = new Int32Array(config.batch);
+    this.sorted = new Float32Array(config.batch);
+    this.gains = new Float32Array(config.batch);
     target.copyFrom(columns);
   }
 
@@ -42,28 +58,58 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
 
   /** One update from a replayed batch: TD targets from the target columns, then each action's column on its samples. */
   private learn(): void {
-    const { batch: B, gamma } = this.config;
+    const { batch: B, gamma, double } = this.config;
     const r = this.replay;
     const A = this.columns.actions;
-    const picks = r.sample(this.rng, B, this.picks);
+    const picks = r.sample(this.rng, B, this.config.failShare, this.picks);
     let bootstrap = false;
     for (let b = 0; b < B; b++) if (!r.terminal[picks[b]]) bootstrap = true;
-    // The one-step MNIST task never bootstraps: skip the target columns' forward pass.
-    if (bootstrap) this.target.values(this.target.load(r.next, picks, B), this.q);
+    // The one-step MNIST task never bootstraps: skip the forward passes on s′.
+    if (bootstrap) {
+      this.target.values(this.target.load(r.next, picks, B), this.qTarget);
+      if (double !== 'none') this.columns.values(this.columns.load(r.next, picks, B), this.qOnline);
+    }
     for (let b = 0; b < B; b++) {
       const i = picks[b];
-      const next = r.terminal[i] ? 0 : this.q[b * A + argmaxRow(this.q, b, A)];
-      this.targets[b] = Math.min(1, Math.max(0, (r.rewards[i] + gamma * this.scale * next) / this.scale));
+      let next = 0;
+      if (!r.terminal[i]) {
+        const best = argmaxRow(double === 'none' ? this.qTarget : this.qOnline, b, A);
+        next = this.qTarget[b * A + best];
+        if (double === 'clipped') next = Math.min(next, this.qOnline[b * A + best]);
+      }
+      this.targets[b] = this.head.target(r.rewards[i], gamma, next, r.terminal[i] === 1);
     }
     for (let a = 0; a < A; a++) {
       let n = 0;
-      const t = new Float32Array(B);
       for (let b = 0; b < B; b++) {
         if (r.actions[picks[b]] !== a) continue;
         this.byAction[n] = picks[b];
-        t[n++] = this.targets[b];
+        this.sorted[n++] = this.targets[b];
       }
-      if (n > 0) this.columns.fit(a, this.columns.load(r.states, this.byAction, n), t.subarray(0, n));
+      if (n === 0) continue;
+      // The α schedule scales ED's amine (bp-dqn's Adam has its own step sizes).
+      const anneal = this.config.anneal > 0 && this.name === 'ed-dqn' ? this.gains.subarray(0, n).fill(this.config.anneal / (this.config.anneal + this.steps)) : undefined;
+      this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted.subarray(0, n), anneal);
     }
+    if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0) shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
   }
+}
+
+/** Multiplies every weight of the columns by f. */
+export function shrink(columns: Columns, f: number): void {
+  for (const rule of columns.rules) {
+    for (const p of rule.parameters()) for (let i = 0; i < p.length; i++) p[i] *= f;
+    rule.parametersChanged();
+  }
+}
+
+/** Mean |w| over every weight of the columns (the homeostasis measurement). */
+export function meanAbsWeight(columns: Columns): number {
+  let sum = 0;
+  let n = 0;
+  for (const p of columns.parameters()) {
+    for (let i = 0; i < p.length; i++) sum += Math.abs(p[i]);
+    n += p.length;
+  }
+  return sum / Math.max(1, n);
 }

@@ -1,18 +1,25 @@
 /**
- * `edlearn experiment rl`: the three agents on CartPole-v1 (1,000 episodes each) and on the reward-only MNIST
- * task (one pass over the training images), 5 seeds each, every setting at its default (chosen on training
- * returns and validation accuracy of other seeds). One NDJSON log per environment: docs/results/logs/rl-<env>.ndjson.
+ * `edlearn experiment rl`: the three agents on CartPole-v1, Acrobot-v1, MountainCar-v0 (RL_EPISODES each) and the
+ * reward-only MNIST task (one pass over the training images), on 10 reported seeds (11–20) that no setting was chosen on (the
+ * defaults in rl/config.ts were chosen on seeds 1–10), every setting at its default. One NDJSON log per
+ * environment and agent, docs/results/logs/rl-<env>-<agent>.ndjson, rewritten whole (atomically) after each seed,
+ * so that it always holds finished runs only.
  */
 import { join } from 'node:path';
-import { AtomicLineWriter } from '../io.js';
+import { checkOutputPath, writeFileAtomic } from '../io.js';
 import { AGENT_NAMES, type AgentName } from '../options/rl.js';
 import type { EnvName } from './env.js';
 import type { EpisodeRecord } from './loop.js';
 import { runRl } from './run.js';
 
-/** Seeds no default was chosen on (rl/config.ts looked at seeds 1–5). */
-export const RL_SEEDS = [11, 12, 13, 14, 15];
-export const RL_EXPERIMENT_ENVS: readonly EnvName[] = ['cartpole', 'mnist'];
+/** Seeds no default was chosen on (rl/config.ts looked at seeds 1–10). */
+export const RL_SEEDS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+export const RL_EXPERIMENT_ENVS: readonly EnvName[] = ['cartpole', 'acrobot', 'mountaincar', 'mnist'];
+/**
+ * Episodes per run. The issue asks for 1,000 on CartPole; this session's shared 2 vCPUs fit 500 (the horizon of
+ * the "solved within 500 episodes" target), 200 on Acrobot and 300 on MountainCar. The MNIST task: one pass.
+ */
+export const RL_EPISODES: Record<EnvName, number | undefined> = { cartpole: 500, acrobot: 200, mountaincar: 300, mnist: undefined };
 
 export interface RlExperimentHooks {
   onRunStart?: (label: string, index: number, total: number) => void;
@@ -21,34 +28,34 @@ export interface RlExperimentHooks {
 }
 
 /** Runs every agent × seed of each environment; returns the log paths (each written whole, atomically). */
-export function runRlExperiment(logs: string, hooks: RlExperimentHooks = {}, seeds = RL_SEEDS, envs = RL_EXPERIMENT_ENVS): string[] {
-  const total = envs.length * AGENT_NAMES.length * seeds.length;
+export function runRlExperiment(logs: string, hooks: RlExperimentHooks = {}, seeds = RL_SEEDS, envs = RL_EXPERIMENT_ENVS, agents: readonly AgentName[] = AGENT_NAMES): string[] {
+  const total = envs.length * agents.length * seeds.length;
   let index = 0;
-  return envs.map((env) => {
-    const path = join(logs, `rl-${env}.ndjson`);
-    const writer = new AtomicLineWriter(path);
+  return envs.flatMap((env) => agents.map((agent) => {
+    const path = join(logs, `rl-${env}-${agent}.ndjson`);
+    checkOutputPath(path);
+    const lines: string[] = [];
+    const writer = { writeLine: (line: string) => lines.push(line) };
     try {
-      for (const agent of AGENT_NAMES) {
-        for (const seed of seeds) {
-          const label = `${env} · ${agent} · seed ${seed}`;
-          hooks.onRunStart?.(label, index++, total);
-          const o = runRl({ env, agent, seed }, {
-            writer, runId: `${env}-${agent}-${seed}`, onEpisode: hooks.onEpisode,
-            experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
-          });
-          const r = o.result;
-          hooks.onRunEnd?.(label, r.accuracy !== undefined
-            ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
-            : `best mean100 ${r.bestMean100.toFixed(1)} · solved at ${r.solvedAtEpisode ?? '—'} · ${r.trainSeconds.toFixed(1)} s`);
-        }
+      for (const seed of seeds) {
+        const label = `${env} · ${agent} · seed ${seed}`;
+        hooks.onRunStart?.(label, index++, total);
+        const o = runRl({ env, agent, seed, episodes: RL_EPISODES[env] }, {
+          writer, runId: `${env}-${agent}-${seed}`, onEpisode: hooks.onEpisode,
+          experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
+        });
+        const r = o.result;
+        hooks.onRunEnd?.(label, r.accuracy !== undefined
+          ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
+          : `solved at ${r.solvedAtEpisode ?? '—'} · final mean100 ${r.finalMean100.toFixed(1)} · greedy ${r.greedy.mean.toFixed(1)} · ${r.trainSeconds.toFixed(1)} s`);
+        writeFileAtomic(path, lines.map((l) => `${l}\n`).join(''));
       }
-      writer.close();
     } catch (err) {
-      writer.abort();
+      lines.length = 0;
       throw err;
     }
     return path;
-  });
+  }));
 }
 
 const rule = (agent: AgentName) => (agent === 'bp-dqn' ? 'backprop' : 'ed');

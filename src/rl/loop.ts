@@ -23,6 +23,13 @@ export interface EpisodeRecord {
   seconds: number;
 }
 
+/** The final agent played greedily: episodes, mean and lowest return. */
+export interface GreedySummary {
+  episodes: number;
+  mean: number;
+  min: number;
+}
+
 export interface RlLoopOptions {
   /** Seed of the environment's stream (episode starts, image order). */
   seed: number;
@@ -43,7 +50,10 @@ export interface RlResult {
   solvedAtEpisode: number | null;
   /** Best mean return over 100 consecutive episodes (over the episodes so far, before there are 100). */
   bestMean100: number;
+  /** Mean return of the last 100 episodes so far (the lab's running figure). */
   lastMean100: number;
+  /** Mean return of the last 100 training episodes when the budget ended (persistence, not only the first solve). */
+  finalMean100: number;
   trainSeconds: number;
   stepsPerSecond: number;
 }
@@ -114,7 +124,7 @@ export class RlSession {
 
   result(): RlResult {
     return {
-      episodes: this.episodes, steps: this.steps, solvedAtEpisode: this.solvedAtEpisode, bestMean100: this.bestMean100, lastMean100: this.mean100,
+      episodes: this.episodes, steps: this.steps, solvedAtEpisode: this.solvedAtEpisode, bestMean100: this.bestMean100, lastMean100: this.mean100, finalMean100: this.mean100,
       trainSeconds: this.seconds, stepsPerSecond: this.steps / Math.max(this.seconds, 1e-9),
     };
   }

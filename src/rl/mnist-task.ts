@@ -12,6 +12,7 @@ export class RewardOnlyMnist implements Env {
   readonly observationSize: number;
   readonly horizon = 1;
   readonly maxReward = 1;
+  readonly minReward = 0;
   readonly solvedAt = null;
   private rng: Random;
   private order: Int32Array;

@@ -12,12 +12,15 @@ import { getBackend } from '../kernels/index.js';
 import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } from '../log/events.js';
 import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import { RUN_DEFAULTS } from '../options/run.js';
-import { type Agent, createAgent, valueScale } from './agent.js';
+import { Acrobot } from './acrobot.js';
+import { type Agent, createAgent, valueHeadOf } from './agent.js';
 import { CartPole } from './cartpole.js';
+import { meanAbsWeight } from './dqn.js';
+import { MountainCar } from './mountaincar.js';
 import { type RlConfig, type RlInput, resolveRlConfig } from './config.js';
-import { type Encoding, pixelEncoding, rbfEncoding } from './encoding.js';
+import { ACROBOT_SCALES, type Encoding, MOUNTAINCAR_OFFSETS, MOUNTAINCAR_SCALES, pixelEncoding, RBF_CENTRES, rbfEncoding } from './encoding.js';
 import type { Env } from './env.js';
-import { envSeed, type EpisodeRecord, greedyAccuracy, trainAgent } from './loop.js';
+import { envSeed, type EpisodeRecord, greedyAccuracy, type GreedySummary, playGreedy, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
 
 /** Where the run logs (run id "rl" by default), and what it reports as it goes. */
@@ -36,9 +39,18 @@ export interface RlOutcome {
   agent: Agent;
 }
 
+/** Episodes the final agent plays greedily for the summary (on its own seed stream). */
+export const GREEDY_EPISODES = 100;
+/** Salt of the greedy evaluation's environment stream (training's is 3, the lab's replays 5). */
+export const GREEDY_SALT = 7;
+/** Episodes between two measurements of the mean |w| in the log. */
+export const WEIGHTS_EVERY = 50;
+
 /** The environment, encoding and (MNIST) task of a config. */
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
+  if (config.env === 'acrobot') return { env: new Acrobot(), encoding: rbfEncoding(ACROBOT_SCALES) };
+  if (config.env === 'mountaincar') return { env: new MountainCar(), encoding: rbfEncoding(MOUNTAINCAR_SCALES, RBF_CENTRES, MOUNTAINCAR_OFFSETS) };
   const ds = datasetAt(config.data);
   const files = buildTask(ds, 'all', []);
   // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
@@ -58,11 +70,12 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const config = resolveRlRun(input);
   const backend = getBackend(config.backend);
   const { env, encoding, task } = buildEnv(config);
-  const scale = valueScale(env.maxReward, env.horizon, config.gamma);
-  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: scale }, backend);
+  const head = valueHeadOf(env, config.gamma);
+  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: head.max, valueMin: head.min, horizon: env.horizon }, backend);
+  const weightsStart = meanAbsWeight(agent.columns);
   const header: RlStartEvent = {
     ...startFields(RL_LOG_FORMAT, hooks, 'rl'), config, backend: backend.name,
-    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: scale,
+    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: head.max, valueMin: head.min, solvedAt: env.solvedAt,
       ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}) },
     parameters: agent.columns.parameters().reduce((n, p) => n + p.length, 0),
   };
@@ -77,7 +90,8 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       onEpisode: (e) => {
         rewarded += e.return;
         since++;
-        if (!task) log.event('episode', { ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3) });
+        const weights = e.episode % WEIGHTS_EVERY === 0 ? { weights: round(meanAbsWeight(agent.columns), 5) } : {};
+        if (!task) log.event('episode', { ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3), ...weights });
         hooks.onEpisode?.(e);
       },
       evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
@@ -93,9 +107,16 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     });
     // The test images, read once, after training.
     const accuracy = task ? greedyAccuracy(agent.columns, task.test, task.scale) : undefined;
-    const summary: RlSummary = { ...result, ...(task ? { accuracy, validationAccuracy } : {}) };
+    const greedy = accuracy !== undefined && task
+      ? { episodes: task.test.count, mean: accuracy, min: accuracy === 1 ? 1 : 0 }
+      : greedySummary(playGreedy(agent, buildEnv(config).env, encoding, GREEDY_EPISODES, envSeed(config.seed, GREEDY_SALT)));
+    const summary: RlSummary = { ...result, greedy, weights: { start: weightsStart, end: meanAbsWeight(agent.columns) }, ...(task ? { accuracy, validationAccuracy } : {}) };
     return { end: summary, value: { header, result: summary, returns, agent } };
   });
+}
+
+export function greedySummary(returns: number[]): GreedySummary {
+  return { episodes: returns.length, mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length), min: Math.min(...returns) };
 }
 
 /** Rounded for the log (15,000 episode events stay small); the run itself keeps full precision. */

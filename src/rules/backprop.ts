@@ -1,7 +1,7 @@
 /**
  * Backpropagation baseline: a plain multi-layer perceptron on the same kernels as ED, set up like the article's
  * Keras models — Dense layers with Glorot-uniform weights and zero biases, sigmoid or ReLU hidden units, a sigmoid
- * output with binary cross-entropy (or MSE) for two classes, softmax with cross-entropy for more, and Adam with
+ * output with binary cross-entropy (or MSE) for two classes (or a linear output with the Huber loss, for values), softmax with cross-entropy for more, and Adam with
  * Keras's defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7) or plain SGD. Losses are means over the batch, as in Keras.
  */
 import type { Backend } from '../kernels/backend.js';
@@ -110,6 +110,7 @@ export class BackpropClassifier implements Rule {
       const t = batch.labels[b];
       if (this.outputs > 1) sum -= Math.log(Math.max(y[b * this.outputs + t], 1e-30));
       else if (this.options.loss === 'mse') sum += (t - y[b]) ** 2;
+      else if (this.options.loss === 'huber') sum += Math.abs(t - y[b]) <= 1 ? 0.5 * (t - y[b]) ** 2 : Math.abs(t - y[b]) - 0.5;
       else sum -= t ? Math.log(Math.max(y[b], 1e-30)) : Math.log(Math.max(1 - y[b], 1e-30));
     }
     return sum / B;
@@ -148,8 +149,9 @@ export class BackpropClassifier implements Rule {
       be.addRow(L.act, L.b, B, L.out);
       const n = B * L.out;
       if (l === last) {
-        if (this.outputs === 1) be.sigmoid(L.act, L.act, n, 1);
-        else softmaxRows(L.act, B, L.out);
+        // Huber: a linear output (a value, not a probability); otherwise a sigmoid.
+        if (this.outputs > 1) softmaxRows(L.act, B, L.out);
+        else if (this.options.loss !== 'huber') be.sigmoid(L.act, L.act, n, 1);
       } else if (this.options.activation === 'sigmoid') be.sigmoid(L.act, L.act, n, 1);
       else for (let i = 0; i < n; i++) if (L.act[i] < 0) L.act[i] = 0;
     });
@@ -164,8 +166,10 @@ export class BackpropClassifier implements Rule {
       for (let k = 0; k < K; k++) {
         const y = L.act[b * K + k];
         const t = K === 1 ? batch.labels[b] : batch.labels[b] === k ? 1 : 0;
-        // Sigmoid + BCE and softmax + CE both give y − t; MSE through a sigmoid adds 2·y(1 − y).
-        const d = K === 1 && this.options.loss === 'mse' ? 2 * (y - t) * y * (1 - y) : y - t;
+        // Sigmoid + BCE and softmax + CE both give y − t; MSE through a sigmoid adds 2·y(1 − y); Huber on a
+        // linear output is y − t clipped to ±1.
+        const huber = K === 1 && this.options.loss === 'huber';
+        const d = K === 1 && this.options.loss === 'mse' ? 2 * (y - t) * y * (1 - y) : huber ? Math.max(-1, Math.min(1, y - t)) : y - t;
         L.delta[b * K + k] = d / B;
       }
     }

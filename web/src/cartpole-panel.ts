@@ -39,6 +39,8 @@ for (const name of AGENT_NAMES) agentSelect.add(new Option(name, name));
 const state: CartpoleState = { ready: false, running: false, episodes: 0, mean100: 0, replays: 0, framesDrawn: 0, backend: '', error: '' };
 window.edlearnCartpole = { state: () => ({ ...state }) };
 let returns: number[] = [];
+/** Returns of the greedy replays (ε = 0, on their own seed stream): persistence beside the first solve. */
+let greedyReturns: number[] = [];
 let means: number[] = [];
 let frames: [number, number][] = [];
 let frame = 0;
@@ -69,6 +71,8 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
       return;
     case 'replay':
       if (!accepting) return;
+      // A greedy episode's return on CartPole is its number of steps (reward 1 each).
+      greedyReturns.push(msg.states.length - 1);
       frames = msg.states;
       frame = 0;
       state.replays++;
@@ -93,8 +97,10 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
 function show(r: RlResult): void {
   state.episodes = r.episodes;
   state.mean100 = r.lastMean100;
-  status.textContent = `episode ${r.episodes} · mean return of the last 100: ${r.lastMean100.toFixed(1)} · best ${r.bestMean100.toFixed(1)}`
-    + ` · solved at ${r.solvedAtEpisode ?? '—'} · ${Math.round(r.stepsPerSecond)} steps/s`;
+  const recent = greedyReturns.slice(-100);
+  const greedy = recent.length === 0 ? '—' : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
+  status.textContent = `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}`
+    + `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} · ${Math.round(r.stepsPerSecond)} steps/s`;
 }
 
 startButton.disabled = true;
@@ -132,6 +138,7 @@ resetButton.addEventListener('click', () => {
   startButton.textContent = 'start';
   returns = [];
   means = [];
+  greedyReturns = [];
   frames = [];
   state.episodes = 0;
   status.textContent = `ready: a new ${agentSelect.value} run (seed ${seedInput.value}) begins at start`;
