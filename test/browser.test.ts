@@ -2,31 +2,20 @@
 // a digit after scrolling, load a model saved by the CLI and compare its predictions with the CLI's, refuse a
 // corrupt model, build bit-identical weights to Node's for the same settings, reset cleanly.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
-import { startServer } from '../src/cli/serve.js';
-import { createWasmBackend } from '../src/kernels/node-loader.js';
 import { referenceBackend } from '../src/kernels/reference.js';
-import { buildRun, taskFor } from '../src/train/build.js';
+import { taskFor } from '../src/train/build.js';
 import { decodeModel } from '../src/model/format.js';
 import { loadRule } from '../src/model/load.js';
 import { toSparseRows } from '../src/data/sparse.js';
 import { evaluateRows } from '../src/train/predict.js';
-import { type RunConfig, resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
-import { TrainingSession } from '../src/train/trainer.js';
+import { resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
+import { CHECKSUM_CASES, fillForm, labState, type LabState, nodeChecksums, openLab, type PageChecksums, skip } from './browser-lab.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install -y chromium)`
-  : !existsSync(join(ROOT, 'web/index.html')) ? 'the browser lab (web/index.html) is not in this checkout' : false;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let browser: Browser | undefined;
 let page: Page;
@@ -36,20 +25,7 @@ const pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
-  // The dev build: the page plus dev.html, which adds the window.edlearnLab hook these tests drive.
-  const build = spawnSync('npm', ['run', 'web:build', '--', '--mode', 'dev'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `web:build failed:\n${build.stdout}\n${build.stderr}`);
-  const { url, server } = await startServer({ dir: join(ROOT, 'web-dist') });
-  close = () => server.close();
-  baseUrl = url;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page.goto(new URL('dev.html', url).href);
-  await page.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
-  // The worker has loaded the bundled MNIST subset and chosen its backend.
-  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().dataReady
-    && (document.querySelector('#backend')?.textContent ?? '') !== '', null, { timeout: 60000 });
+  ({ browser, page, close, baseUrl } = await openLab(pageErrors));
 });
 
 after(async () => {
@@ -57,8 +33,8 @@ after(async () => {
   close();
 });
 
-type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean; running: boolean; bestUpdate: number; bestAccuracy: number };
-const state = () => page.evaluate(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state());
+const state = () => labState(page);
+const setForm = (values: Record<string, string | boolean>) => fillForm(page, values);
 
 test('the page trains 4 vs 9 past 90 % validation accuracy', { skip, timeout: 180000 }, async () => {
   await page.click('#start');
@@ -176,51 +152,6 @@ test('the model trained in the page downloads as a file the CLI evaluates', { sk
   assert.match(r.stdout, /accuracy (9\d|100)\.\d\d %/);
 });
 
-/** Sets form fields like a user: selects by value, boxes by text, check boxes by boolean (preset first: it fills others). */
-async function setForm(values: Record<string, string | boolean>): Promise<void> {
-  for (const [id, value] of Object.entries(values)) {
-    const field = page.locator(`#${id}`);
-    if (typeof value === 'boolean') await field.setChecked(value);
-    else if (await field.evaluate((el) => el.tagName === 'SELECT')) await field.selectOption(value);
-    else await field.fill(value);
-  }
-}
-
-interface PageChecksums { backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: { initial: string; trained: string }[] }
-
-const sha256 = (arrays: Float32Array[]) => {
-  const hash = createHash('sha256');
-  for (const a of arrays) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return hash.digest('hex');
-};
-
-/**
- * The same inputs built in Node by resolveConfig + buildRun, on the images the page bundles (web:build wrote
- * them to web/public/data), trained `updates` updates by the same TrainingSession.
- */
-function nodeChecksums(inputs: TrainInput[], backend: 'wasm-simd' | 'reference', updates: number) {
-  const data = loadIdxDataset(join(ROOT, 'web/public/data'));
-  return inputs.map((input) => {
-    const config = resolveConfig(input);
-    const built = buildRun(config, data, backend === 'reference' ? referenceBackend : createWasmBackend('wasm-simd')!);
-    const initial = sha256(built.rule.parameters());
-    new TrainingSession(built.rule, built.task, built.train).step(updates);
-    return { config, checksums: { initial, trained: sha256(built.rule.parameters()) } };
-  });
-}
-
-/*
- * The page trains on relaxed SIMD when chromium has it, but a relaxed multiply-add may be fused or not as the
- * engine version and the CPU choose (Node 20 and chromium 150 happened to agree on an AVX2 + FMA machine), so
- * Node and the page compare on plain SIMD and on the TypeScript reference, whose results the WebAssembly and
- * IEEE 754 specifications fix.
- */
-const CHECKSUM_CASES: { name: string; form: Record<string, string | boolean>; backend: 'wasm-simd' | 'reference'; updates: number }[] = [
-  { name: 'the default form (seed preset, 4 vs 9) with backprop', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': true }, backend: 'wasm-simd', updates: 40 },
-  { name: 'kaneko-mnist, 10 classes, seed 7', form: { preset: 'kaneko-mnist', task: 'all', seed: '7', 'compare-bp': false }, backend: 'wasm-simd', updates: 300 },
-  { name: 'the seed preset on the reference backend, seed 2', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '2', 'compare-bp': false }, backend: 'reference', updates: 6 },
-];
-
 test('the same settings and seed give bit-identical weights in the page and in Node, before and after training', { skip, timeout: 180000 }, async () => {
   const initials: string[] = [];
   try {
@@ -242,7 +173,8 @@ test('the same settings and seed give bit-identical weights in the page and in N
       assert.equal(got.configs[0].seed, Number(c.form.seed));
       // The form starts from the preset's own values: the same rule options and batch as the library's preset.
       const preset = resolveConfig({ preset: c.form.preset as TrainInput['preset'] });
-      assert.deepEqual([got.configs[0].ed, got.configs[0].train.batch], [preset.ed, preset.train.batch], `${c.name}: the preset's values`);
+      const edOf = (config: object) => (config as { ed?: unknown }).ed;
+      assert.deepEqual([edOf(got.configs[0]), got.configs[0].train.batch], [edOf(preset), preset.train.batch], `${c.name}: the preset's values`);
       initials.push(got.rules[0].initial);
     }
     assert.equal(new Set(initials).size, initials.length, 'another seed or preset gives other initial weights');
@@ -411,34 +343,6 @@ test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone w
   }
 });
 
-test('each 2-D dataset trains ED past 90 % validation, with a live decision heat map beside backprop\'s', { skip, timeout: 240000 }, async () => {
-  const reached: Record<string, number> = {};
-  try {
-    for (const task of ['circle', 'xor2d', 'gauss', 'spiral']) {
-      await page.selectOption('#task', task);
-      await setForm({ 'compare-bp': true, pace: 'full' });
-      assert.equal(await page.isVisible('#noise'), true, 'noise applies to 2-D datasets');
-      await page.click('#reset');
-      await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
-      await page.click('#start');
-      await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
-      const s = await state();
-      reached[task] = s.bestAccuracy;
-      assert.ok(s.bestAccuracy > 0.9, `${task}: ED's best validation accuracy ${s.bestAccuracy}`);
-      assert.equal(await page.isVisible('#points-panel'), true);
-      assert.equal(await page.isVisible('#draw-panel'), false);
-      for (const id of ['#points-ed-canvas', '#points-bp-canvas']) {
-        assert.match((await page.getAttribute(id, 'aria-label')) ?? '', /puts \d+ of them on their own class's side/, `${task}: ${id} drawn`);
-      }
-    }
-    console.log(`# 2-D datasets, best validation accuracy of ED (kaneko preset, 16 units, 20 epochs, seed 1): ${Object.entries(reached).map(([t, a]) => `${t} ${(100 * a).toFixed(1)} %`).join(', ')}`);
-    assert.deepEqual(pageErrors, []);
-  } finally {
-    await page.selectOption('#task', 'pair');
-    await setForm({ preset: 'seed', digits: '4,9', epochs: '1', 'compare-bp': false });
-  }
-});
-
 type CartpoleState = { ready: boolean; running: boolean; episodes: number; mean100: number; replays: number; framesDrawn: number; backend: string; error: string };
 const cartpole = () => page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
 
@@ -470,45 +374,3 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   assert.deepEqual(pageErrors, []);
 });
 
-/**
- * A plain static server of web-dist (no headers but Content-Type), optionally with the headers web/public/_headers
- * documents for hosts that read it.
- */
-async function staticServer(withHeaders: boolean): Promise<{ url: string; close: () => void }> {
-  const root = join(ROOT, 'web-dist');
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/gzip' };
-  const extra: Record<string, string> = {};
-  if (withHeaders) {
-    for (const line of readFileSync(join(root, '_headers'), 'utf8').split('\n')) {
-      const m = /^\s+([\w-]+):\s*(.+)$/.exec(line);
-      if (m) extra[m[1]] = m[2].trim();
-    }
-  }
-  const server = createServer((req, res) => {
-    const path = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
-    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', ...extra }).end(readFileSync(path));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
-}
-
-test('the production build on a plain static server runs the WebAssembly backend, with the _headers file or through the service-worker fallback', { skip, timeout: 120000 }, async () => {
-  for (const withHeaders of [true, false]) {
-    const host = await staticServer(withHeaders);
-    // A fresh profile each time: no service worker left over from the other case.
-    const context = await browser!.newContext();
-    try {
-      const p = await context.newPage();
-      await p.goto(host.url);
-      await p.waitForFunction(() => /\S/.test(document.querySelector('#backend')?.textContent ?? '') && document.querySelector('#backend')?.textContent !== 'loading…', null, { timeout: 60000 });
-      const backend = (await p.textContent('#backend')) ?? '';
-      assert.match(backend, /^wasm-[\w-]+$/, `${withHeaders ? 'with' : 'without'} the headers: ${backend}`);
-      assert.equal(await p.evaluate(() => crossOriginIsolated), true);
-      assert.equal(await p.evaluate(() => 'edlearnLab' in window), false, 'the production page has no test hook');
-    } finally {
-      await context.close();
-      host.close();
-    }
-  }
-});

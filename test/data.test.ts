@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadIdxDataset, loadMnist } from '../src/data/dataset.js';
@@ -120,4 +121,32 @@ test('unknown digits and malformed lists are rejected', () => {
   throwsUser(() => parseDigits('4,', 10), /'' is not a class/);
   const ds = loadIdxDataset(writeDataset());
   throwsUser(() => buildTask(ds, 'pair', [1, 1]), /two different classes/);
+});
+
+test('file digests are remembered between loads and recomputed when a file is rewritten', async () => {
+  const cache = tempDir();
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  try {
+    const dir = writeDataset();
+    const fresh = loadIdxDataset(dir);
+    assert.ok(!existsSync(join(cache, 'edlearn', 'sha256-v1.json')), 'files written a moment ago were recorded');
+    await new Promise((done) => setTimeout(done, 2100));
+    const first = loadIdxDataset(dir);
+    assert.deepEqual(first.sha256, fresh.sha256);
+    assert.ok(existsSync(join(cache, 'edlearn', 'sha256-v1.json')), 'the digests were not recorded');
+    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    assert.equal(first.sha256.trainImages, sha(readFileSync(join(dir, 'train-images-idx3-ubyte'))));
+    assert.deepEqual(loadIdxDataset(dir).sha256, first.sha256);
+    // Same size, other content: the change time moves, so the digest is computed again.
+    const other = idxBytes([6, 4, 4]);
+    other[other.length - 1] ^= 0xff;
+    writeFileSync(join(dir, 'train-images-idx3-ubyte'), other);
+    const again = loadIdxDataset(dir);
+    assert.equal(again.sha256.trainImages, sha(other));
+    assert.notEqual(again.fingerprint, first.fingerprint);
+  } finally {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
 });

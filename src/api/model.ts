@@ -4,6 +4,7 @@
  * built by train/build, the loop is train/trainer's TrainingSession, the bytes are model/format's.
  */
 import { toSparseRows, type SparseRows } from '../data/sparse.js';
+import { Arena } from '../data/arena.js';
 import { emptySplit, type Split, type Task } from '../data/tasks.js';
 import { UserError } from '../errors.js';
 import type { Backend } from '../kernels/backend.js';
@@ -105,6 +106,8 @@ export class Model implements Stoppable {
   stopTraining = false;
   private current: Rule;
   private fits = 0;
+  /** The memory every fit's rows are built in, taken again by the next fit (a WebAssembly memory cannot free). */
+  private arena: Arena | null = null;
   /** A fit in progress: a second one at once would interleave updates on the same weights. */
   private fitting = false;
   /** Sparse rows of arrays already seen, so that evaluating the same data again allocates nothing. */
@@ -175,12 +178,14 @@ export class Model implements Stoppable {
       name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
       scale: scaleOf(x), train, validation, test: emptySplit(this.inputs), source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
     };
+    this.arena ??= new Arena(this.backend);
+    this.arena.reset();
     const batchHooks = callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
     let batchLogs: BatchLogs = { batch: 0, size: 0, accuracy: 0, meanAbsError: 0 };
     const perEpoch = Math.ceil(train.count / batch);
     // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
     const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
-      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0,
+      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0, memory: this.arena,
       onUpdate: batchHooks ? (update: number, _total: number, stats: LearnStats, size: number) => {
         batchLogs = { batch: (update - 1) % perEpoch, size, accuracy: stats.correct / size, meanAbsError: stats.absError / size };
       } : undefined };
@@ -213,6 +218,9 @@ export class Model implements Stoppable {
       await fire(callbacks, 'onTrainBegin');
       const yieldEvery = o.yieldEvery ?? 50;
       let until = performance.now() + yieldEvery;
+      // Without batch callbacks, updates go in steps grown while a step takes less than a slice: long runs reach the
+      // rule's fast path (learnSequence over a whole epoch or evaluation interval), as in the CLI, with the same weights.
+      let chunk = 16;
       while (!session.done) {
         if (o.signal?.aborted || this.stopTraining) {
           history.stopped = true;
@@ -221,7 +229,12 @@ export class Model implements Stoppable {
         const inEpoch = session.update % perEpoch;
         if (inEpoch === 0) await fire(callbacks, 'onEpochBegin', session.update / perEpoch);
         if (batchHooks) await fire(callbacks, 'onBatchBegin', inEpoch);
-        const made = session.step(1);
+        const t0 = performance.now();
+        // A step never crosses the end of an epoch, so that onEpochBegin comes before the next one's first update.
+        const made = session.step(batchHooks ? 1 : Math.min(chunk, perEpoch - inEpoch));
+        const ms = performance.now() - t0;
+        if (ms * 4 < yieldEvery) chunk = Math.min(chunk * 2, 1 << 30);
+        else if (ms > yieldEvery * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
         if (batchHooks) await fire(callbacks, 'onBatchEnd', inEpoch, batchLogs);
         for (const e of made) await record(e);
         if (performance.now() >= until) {

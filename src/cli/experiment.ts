@@ -21,6 +21,12 @@ export interface ExperimentCommandOptions {
   report?: boolean;
   /** Worker processes (default: every core). */
   workers?: number;
+  /** Member experiments (mnist-frontier, fashion): where their model files and run logs are kept between reruns. */
+  work?: string;
+  /** fashion: the directory of Fashion-MNIST's four IDX files. */
+  data?: string;
+  /** Member experiments: run the first n of their seeds only (a machine short of time; the report shows n). */
+  seeds?: number;
 }
 
 /**
@@ -29,7 +35,21 @@ export interface ExperimentCommandOptions {
  */
 export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>> = {
   ...Object.fromEntries(RL_EXPERIMENT_IDS.map((id) => [id, (options: ExperimentCommandOptions, out: (text: string) => void) => rlExperimentCommand(id, options, out)])),
+  'mnist-frontier': (options, out) => memberExperimentCommand('mnist-frontier', options, out),
+  fashion: (options, out) => memberExperimentCommand('fashion', options, out),
 };
+
+/** An experiment of trained members (experiments/members.ts): train what is missing, gather the log, print where. */
+async function memberExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void): Promise<void> {
+  const { MEMBER_EXPERIMENTS } = await import('../experiments/frontier.js');
+  const { runMemberExperiment } = await import('../experiments/members.js');
+  const base = MEMBER_EXPERIMENTS[id];
+  if (id === 'fashion' && !options.data) throw new UserError("experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says how to make them)");
+  const withData = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  const e = { ...withData, seeds: withData.seeds.slice(0, options.seeds ?? withData.seeds.length) };
+  const path = await runMemberExperiment(e, { logs: options.logs, work: options.work ?? join('.edlearn-work', id), workers: options.workers ?? availableParallelism() }, out);
+  out(`${id}: log ${path}; the README's tables: npx edlearn report ${options.logs} --markdown`);
+}
 
 export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
   checkDirFlag('logs', options.logs);

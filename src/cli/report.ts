@@ -11,6 +11,7 @@ import { logFormat } from '../log/read.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
+import { frontierMarkdown } from '../report/frontier.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -35,6 +36,8 @@ export async function reportCommand(options: ReportCommandOptions, out: (text: s
     const experiments = rl.length > 0 && !hasClassifierLogs(options.logs) ? [] : readLogs(options.logs, { allowPartial: options.allowPartial })
       .sort((a, b) => rank(a.id) - rank(b.id));
     if (experiments.length > 0) out(markdownTables(experiments, ARTICLE_REPORT.conclude));
+    const frontier = frontierMarkdown(experiments);
+    if (frontier) out(`\n${frontier}`);
     if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
     const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
     if (sessions) out(`\n${sessions}`);

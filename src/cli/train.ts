@@ -13,6 +13,7 @@ import { summaryInput, summaryLines } from '../model/summary.js';
 import { UserError } from '../errors.js';
 import { type RunOutcome, runTraining } from '../train/run.js';
 import { createProgress } from './progress.js';
+import type { EnsembleSummary } from '../train/ensemble.js';
 
 export interface TrainCommandOptions extends TrainInput {
   /** Repeat the run with seeds seed, seed + 1, …; report mean ± sd and 95 % confidence intervals. */
@@ -87,7 +88,13 @@ function printRun({ header: h, result: r, rule: built }: RunOutcome, verbose: bo
   const rule = h.config.rule === 'ed' ? `ED (${h.config.preset})` : `backprop (${h.config.backprop.activation}, ${h.config.backprop.optimizer})`;
   out(`edlearn ${h.version} · ${rule} · ${h.task.name} · ${h.task.train} train / ${h.task.validation} validation / ${h.task.test} test · backend ${h.backend} × ${h.threads} thread(s) · seed ${h.config.seed}`);
   const s = r.selected;
-  if (s.on === 'validation') {
+  const ens = (r as { ensemble?: EnsembleSummary }).ensemble;
+  if (ens) {
+    for (const m of ens.members) {
+      out(`  member seed ${m.seed}: validation ${pct(m.selected.validationAccuracy)} (epoch ${m.selected.epoch.toFixed(2)}), test ${pct(m.retrainedTest ?? m.selected.testAccuracy)}, ${m.trainSeconds.toFixed(2)} s training`);
+    }
+    out(`ensemble of ${ens.size} (class scores averaged): validation ${pct(ens.validationAccuracy)}  ·  test ${pct(ens.testAccuracy)}`);
+  } else if (s.on === 'validation') {
     out(`validation accuracy  final ${pct(r.final.validationAccuracy)}  best ${pct(s.validationAccuracy)} (update ${s.update}, epoch ${s.epoch.toFixed(2)})`);
     out(`test accuracy        at the validation-selected update ${s.update}: ${pct(s.testAccuracy)}  ·  at the final weights: ${pct(r.final.testAccuracy)}`);
   } else out(`test accuracy        at the final weights (no validation split): ${pct(r.final.testAccuracy)}`);

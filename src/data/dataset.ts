@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { check, UserError } from '../errors.js';
+import { fileDigests } from './digest-cache.js';
 import { type IdxArray, readIdxFile } from './idx.js';
 import { type Dataset, datasetFromIdx, type Part } from './idx-dataset.js';
 import { matchIdxNames, PART_NAMES, PARTS, standardName } from './idx-names.js';
@@ -41,9 +42,7 @@ export function loadIdxDataset(dir: string, name = dir): Dataset {
   const files = Object.fromEntries(
     (Object.keys(paths) as Part[]).map((p) => [p, readIdxFile(paths[p])]),
   ) as Record<Part, IdxArray>;
-  const sha256 = Object.fromEntries(
-    (Object.keys(files) as Part[]).map((p) => [p, createHash('sha256').update(files[p].bytes).digest('hex')]),
-  ) as Record<Part, string>;
+  const sha256 = fileDigests(paths, Object.fromEntries((Object.keys(files) as Part[]).map((p) => [p, files[p].bytes])) as Record<Part, Uint8Array>);
   const fingerprint = createHash('sha256').update(Object.values(sha256).join('')).digest('hex').slice(0, 16);
   return datasetFromIdx(files, paths, name, sha256, fingerprint);
 }

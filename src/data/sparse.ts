@@ -12,6 +12,11 @@ export interface SparseRows {
   index: Int32Array;
   value: Float32Array;
   labels: Uint8Array;
+  /**
+   * Where each row ends when rows are rewritten in place (augmented training rows): row i is then
+   * index/value[rowStart[i] .. rowEnd[i]), within its room up to rowStart[i + 1].
+   */
+  rowEnd?: Int32Array;
   /** Fraction of inputs that are non-zero. */
   density: number;
 }
@@ -21,7 +26,12 @@ export interface Allocator {
   allocInt(length: number): Int32Array;
 }
 
-export function toSparseRows(split: Split, inputs: number, scale: number, memory: Allocator): SparseRows {
+/**
+ * With `room`, each row gets room(its non-zero count) slots (≥ that count) and a rowEnd array, so that it can be
+ * rewritten in place (data/augment.ts).
+ */
+export function toSparseRows(split: Split, inputs: number, scale: number, memory: Allocator, room?: (nonZero: number) => number): SparseRows {
+  if (room) return roomyRows(split, inputs, scale, memory, room);
   const { x, count } = split;
   // Bytes (images) and floats each have their own loops, so that every site sees one kind of typed array; bytes
   // are read four at a time where the rows allow it (≈ 80 % of an MNIST image is zero words): a command's start-up.
@@ -91,4 +101,42 @@ function fillWords(words: Uint32Array, x: Uint8Array, count: number, inputs: num
     }
   }
   rowStart[count] = q;
+}
+
+/** Rows with room to be rewritten in place (augmentation: a redrawn image may light more pixels than its original). */
+function roomyRows(split: Split, inputs: number, scale: number, memory: Allocator, room: (nonZero: number) => number): SparseRows {
+  const { x, count } = split;
+  const counts = new Int32Array(count);
+  let slots = 0;
+  for (let s = 0; s < count; s++) {
+    let n = 0;
+    for (let j = s * inputs; j < (s + 1) * inputs; j++) if (x[j] !== 0) n++;
+    counts[s] = n;
+    slots += Math.min(inputs, Math.max(n, room(n)));
+  }
+  const index = memory.allocInt(Math.max(1, slots));
+  const value = memory.alloc(Math.max(1, slots));
+  const rowStart = new Int32Array(count + 1);
+  const rowEnd = new Int32Array(count);
+  let q = 0;
+  let nonZero = 0;
+  for (let s = 0; s < count; s++) {
+    rowStart[s] = q;
+    for (let j = 0; j < inputs; j++) {
+      const v = x[s * inputs + j];
+      if (v === 0) continue;
+      index[q] = j;
+      value[q] = v * scale;
+      q++;
+    }
+    rowEnd[s] = q;
+    nonZero += counts[s];
+    // The room past the row's end is zeroed (index 0, value 0), harmless if ever read.
+    for (const end = rowStart[s] + Math.min(inputs, Math.max(counts[s], room(counts[s]))); q < end; q++) {
+      index[q] = 0;
+      value[q] = 0;
+    }
+  }
+  rowStart[count] = q;
+  return { count, inputs, rowStart, rowEnd, index, value, labels: split.labels, density: nonZero / Math.max(1, x.length) };
 }

@@ -47,14 +47,17 @@ export interface ModelHeader {
    * ones with config.train.keepBest; the retrained ones with config.train.retrainFull).
    */
   accuracy: { final: number; best: number; bestUpdate: number; testAtSelected?: number; testAtFinal?: number; testRetrained?: number };
-  /** Length of each array of rule.parameters(), in order. */
+  /** Length of each array of rule.parameters(), in order (an ensemble: each member's arrays in turn). */
   parameterShapes: number[];
+  /** An ensemble (--ensemble K): its members' seeds and test accuracies; the file holds every member's arrays. */
+  ensemble?: { size: number; seeds: number[]; memberTest: number[] };
 }
 
 /** The header for a rule just trained by runTraining, from its start header and result. */
 export function modelHeader(
   run: Pick<RunHeader, 'config' | 'backend' | 'threads' | 'task'>,
-  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'> & Partial<Pick<TrainResult, 'selected' | 'final'>> & { retrained?: { testAccuracy: number } },
+  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'> & Partial<Pick<TrainResult, 'selected' | 'final'>> & { retrained?: { testAccuracy: number } }
+    & { ensemble?: { size: number; members: { seed: number; selected: { testAccuracy: number }; retrainedTest?: number }[] } },
   rule: Rule,
 ): ModelHeader {
   const { config, task } = run;
@@ -71,6 +74,10 @@ export function modelHeader(
       testAtSelected: result.selected?.testAccuracy, testAtFinal: result.final?.testAccuracy, testRetrained: result.retrained?.testAccuracy,
     },
     parameterShapes: rule.parameters().map((p) => p.length),
+    ...(result.ensemble ? { ensemble: {
+      size: result.ensemble.size, seeds: result.ensemble.members.map((m) => m.seed),
+      memberTest: result.ensemble.members.map((m) => m.retrainedTest ?? m.selected.testAccuracy),
+    } } : {}),
   };
 }
 
@@ -118,6 +125,7 @@ export function missingField(h: unknown): string | null {
   if (header.config.rule === 'ed' && !isObject(header.config.ed)) return 'config.ed';
   if (header.config.rule === 'backprop' && !isObject(header.config.backprop)) return 'config.backprop';
   if (header.task.classNames.length !== header.task.classes) return 'task.classNames (one per class)';
+  if (header.ensemble !== undefined && !(isObject(header.ensemble) && Number.isInteger(header.ensemble.size) && header.ensemble.size >= 1 && header.ensemble.size <= 64)) return 'ensemble.size (1…64)';
   if (!header.task.classNames.every((n) => classNameProblem(n) === null)) return 'task.classNames (printable text, no control characters)';
   return null;
 }

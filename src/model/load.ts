@@ -14,6 +14,7 @@ import type { Rule } from '../rules/rule.js';
 import { buildRule, parameterShapes, type RuleSpec } from '../train/build.js';
 import type { RuleChoice } from '../train/config.js';
 import { decodeModel } from './format.js';
+import { EnsembleRule } from './ensemble.js';
 import type { ModelHeader } from './header.js';
 
 /** Largest batch the loaded rule predicts at once. */
@@ -23,7 +24,9 @@ const MAX_BATCH = 512;
 export function loadRule(bytes: Uint8Array, name: string, backend: Backend = referenceBackend): { header: ModelHeader; rule: Rule } {
   const { header, params } = decodeModel(bytes, name);
   const spec = ruleSpec(header, name);
-  const need = parameterShapes(spec);
+  const members = header.ensemble?.size ?? 1;
+  const one = parameterShapes(spec);
+  const need = Array.from({ length: members }, () => one).flat();
   const fits = need.length === params.length && need.every((n, i) => n === params[i].length);
   if (!fits) {
     throw new UserError(`model ${name} does not match this edlearn's network layout (${params.length} arrays of [${shapesText(params.map((p) => p.length))}] `
@@ -32,7 +35,8 @@ export function loadRule(bytes: Uint8Array, name: string, backend: Backend = ref
   for (const p of params) {
     if (!p.every(Number.isFinite)) throw new UserError(`model ${name} holds weights that are not finite numbers (NaN or ±Infinity): the run that saved it diverged; train it again with a lower learning rate`);
   }
-  const rule = buildRule(spec, backend);
+  const rules = Array.from({ length: members }, () => buildRule(spec, backend));
+  const rule = header.ensemble ? new EnsembleRule(rules) : rules[0];
   rule.parameters().forEach((p, i) => p.set(params[i]));
   rule.parametersChanged();
   return { header, rule };

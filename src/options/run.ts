@@ -5,6 +5,7 @@
 import { BACKEND_CHOICES } from '../kernels/backend.js';
 import { PRESET_NAMES } from './presets.js';
 import { SEED_MAX } from './ed.js';
+import { AUGMENT_EXPECTED, AUGMENT_PATTERN } from '../data/augment.js';
 import { choice, flag, fraction, integer, positive, share, text } from './spec.js';
 
 export const TASK_NAMES = ['pair', 'one-vs-rest', 'all', 'xor', 'parity'] as const;
@@ -33,10 +34,17 @@ export const RUN_OPTIONS = {
   imbalance: fraction('keep this fraction of the second class in training (pair / one-vs-rest)'),
   backend: choice(BACKEND_CHOICES, 'kernel backend: auto (fastest available), wasm (best WebAssembly)'),
   threads: integer(1, 64, 'threads for multi-class training'),
+  augment: text(AUGMENT_EXPECTED, 'redraw the training images every epoch (seeded; each kept as it is with probability ½); validation and test are never augmented', AUGMENT_PATTERN),
+  ensemble: integer(1, 64, 'train K models (seeds seed … seed + K − 1), each selected at its own validation epoch, and average their class scores', 'Ensemble'),
+  schedule: choice(['constant', 'step', 'cosine'], 'α over the epochs: constant (with lrDecay), step (× step-factor every step-every epochs) or cosine (to 0 over the run)', 'α schedule'),
+  stepEvery: integer(1, 1_000_000, 'step schedule: epochs between steps'),
+  stepFactor: fraction('step schedule: multiply α by this at each step'),
+  patience: integer(1, 1_000_000_000, 'stop early once this many evaluations in a row have not beaten the best validation accuracy'),
 } as const;
 
 /** Defaults that do not depend on the preset or the task (those are resolved in train/config.ts). */
 export const RUN_DEFAULTS = {
   rule: 'ed', preset: 'seed', task: 'pair', digits: '4,9', bits: 4, data: 'mnist', seed: 1, epochs: 10, backend: 'auto',
   imbalance: 1, keepBest: false, validation: 1 / 6, splitSeed: 1, retrainFull: false,
+  augment: 'none', ensemble: 1, schedule: 'constant', stepEvery: 10, stepFactor: 0.5,
 } as const;

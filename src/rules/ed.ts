@@ -166,6 +166,10 @@ export class EdClassifier implements Rule {
     this.shared.lrScale[0] *= this.options.lrDecay;
   }
 
+  setLearningRateScale(scale: number): void {
+    this.shared.lrScale[0] = scale;
+  }
+
   parameterCount(): number {
     return this.parameters().reduce((n, p) => n + p.length, 0);
   }

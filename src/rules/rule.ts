@@ -39,6 +39,8 @@ export interface Rule {
   parametersChanged(): void;
   /** Called by the trainer after every epoch, for rules with a learning-rate schedule. */
   epochEnded?(): void;
+  /** Sets α to `scale` × the configured α (the trainer's schedule, train/schedule.ts). */
+  setLearningRateScale?(scale: number): void;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Dataset } from '../data/idx-dataset.js';
 import { check, UserError } from '../errors.js';
 import { holdOut } from '../data/holdout.js';
+import { parseAugment } from '../data/augment.js';
 import { buildTask, parityTask, parseDigits, subsampleClass, type Task } from '../data/tasks.js';
 import type { Backend } from '../kernels/backend.js';
 import type { EdOptions } from '../options/ed.js';
@@ -127,7 +128,8 @@ export function taskFor(config: RunConfig, dataset?: Dataset): Task {
 
 /** The training loop's options for a config (without callbacks). */
 export function trainOptions(config: RunConfig): TrainOptions {
-  return { ...config.train, seed: config.seed };
+  const { augment, ...train } = config.train;
+  return { ...train, seed: config.seed, augment: augment === undefined ? null : parseAugment(augment) };
 }
 
 /** Task, rule and training options of a run. */

@@ -36,7 +36,14 @@ interface RunSettings {
     evalEvery?: number; stopAtError?: number; keepBest: boolean;
     /** Train again on training + validation for the epochs chosen on validation, and report test once. */
     retrainFull: boolean;
+    /** --augment as given ('none', or transforms joined by '+'; data/augment.ts). Absent in logs written before it. */
+    augment?: string;
+    /** α schedule (train/schedule.ts). Absent in logs written before it: constant. */
+    schedule?: { kind: 'constant' | 'step' | 'cosine'; stepEvery: number; stepFactor: number };
+    patience?: number;
   };
+  /** Members of an ensemble (seeds seed … seed + ensemble − 1); 1 is a single model. */
+  ensemble?: number;
   seed: number;
   backend: string;
   threads: number;
@@ -67,6 +74,12 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
   const logic = isLogic(kind);
   check(!(input.validation === 'none' && input.keepBest), 'options validation none and keepBest: keeping the best weights needs a validation split to choose them on');
   check(!(input.validation === 'none' && input.retrainFull), 'options validation none and retrainFull: the epochs to retrain for are chosen on a validation split');
+  const schedule = input.schedule ?? RUN_DEFAULTS.schedule;
+  const lrDecay = head.rule === 'ed' ? head.ed.lrDecay : 1;
+  check(schedule === 'constant' || lrDecay === 1, `options schedule ${schedule} and lrDecay ${lrDecay}: give one α schedule (lrDecay is the constant schedule's per-epoch decay)`);
+  check(!(input.validation === 'none' && input.patience !== undefined), 'options validation none and patience: early stopping watches a validation split');
+  check(!((input.ensemble ?? 1) > 1 && input.validation === 'none'), 'options ensemble and validation none: each member is selected at its own validation epoch');
+  check(input.augment === undefined || input.augment.trim() === 'none' || !logic, `option augment: task ${kind} is not made of images; augmentation applies to image tasks`);
   const updates = input.updates;
   const epochs = updates === undefined ? (input.epochs ?? (logic ? 10000 : RUN_DEFAULTS.epochs)) : undefined;
   return {
@@ -88,7 +101,11 @@ export function resolveConfig(raw: TrainInput, machine: { threads: number } = { 
       stopAtError: input.stopAtError ?? (logic ? 0.1 : undefined),
       keepBest: input.keepBest ?? RUN_DEFAULTS.keepBest,
       retrainFull: input.retrainFull ?? RUN_DEFAULTS.retrainFull,
+      augment: (input.augment ?? RUN_DEFAULTS.augment).trim(),
+      schedule: { kind: schedule, stepEvery: input.stepEvery ?? RUN_DEFAULTS.stepEvery, stepFactor: input.stepFactor ?? RUN_DEFAULTS.stepFactor },
+      patience: input.patience,
     },
+    ensemble: input.ensemble ?? RUN_DEFAULTS.ensemble,
     seed: input.seed ?? RUN_DEFAULTS.seed,
     backend: input.backend ?? RUN_DEFAULTS.backend,
     threads: input.threads ?? machine.threads,

@@ -25,7 +25,7 @@ export function predictRows(rule: Rule, rows: SparseRows): Predictions {
     const n = Math.min(chunk, rows.count - from);
     for (let b = 0; b < n; b++) {
       start[b] = rows.rowStart[from + b];
-      end[b] = rows.rowStart[from + b + 1];
+      end[b] = rows.rowEnd ? rows.rowEnd[from + b] : rows.rowStart[from + b + 1];
     }
     const labels = rows.labels.subarray(from, from + n);
     rule.predict({ size: n, start, end, index: rows.index, value: rows.value, labels }, batchScores);

@@ -18,6 +18,7 @@ import type { Rule } from '../rules/rule.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
 import { type EvalRecord, train, type TrainResult } from './trainer.js';
+import { trainEnsemble } from './ensemble.js';
 
 /** Where the run logs (log: a start event with the resolved config, one event per evaluation, an end event; run id "train" by default). */
 export interface RunHooks extends LogTarget {
@@ -59,7 +60,12 @@ export function resolveRunConfig(input: TrainInput): RunConfig {
 
 export function runTraining(input: TrainInput, hooks: RunHooks = {}): RunOutcome {
   const config = resolveRunConfig(input);
-  const backend = getBackend(config.backend);
+  if ((config.ensemble ?? 1) > 1) return trainEnsemble(config, hooks, trainOne);
+  return trainOne(config, hooks, getBackend(config.backend));
+}
+
+/** One model of a resolved config, on `backend` (an ensemble's members share one, so that they predict together). */
+function trainOne(config: RunConfig, hooks: RunHooks, backend: Backend): RunOutcome {
   const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend, hooks.layout);
   const pool = spreadNetworks(rule, config.threads, config.train.batch);
   const header: RunHeader = {

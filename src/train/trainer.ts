@@ -8,8 +8,10 @@ import { check } from '../errors.js';
 import { Random } from '../random.js';
 import type { LearnStats, Rule, SampleBatch, SampleSequence } from '../rules/rule.js';
 import { evaluateRows } from './predict.js';
-import { type SparseRows, toSparseRows } from '../data/sparse.js';
+import { type Allocator, type SparseRows, toSparseRows } from '../data/sparse.js';
 import type { Task } from '../data/tasks.js';
+import { Augmenter, type AugmentSpec, interpolates } from '../data/augment.js';
+import { type LrSchedule, scheduleFactor } from './schedule.js';
 
 export interface TrainOptions {
   batch: number;
@@ -29,6 +31,17 @@ export interface TrainOptions {
   onEval?: (e: EvalRecord) => void;
   /** Hand the rule one batch at a time even when it learns whole runs (the bench's baseline engine). */
   batchAtATime?: boolean;
+  /** Redraw the training images every epoch (data/augment.ts); validation and test are never augmented. */
+  augment?: AugmentSpec | null;
+  /** α over the epochs (train/schedule.ts); rules without setLearningRateScale keep their own. */
+  schedule?: LrSchedule;
+  /** Stop once this many evaluations in a row have not beaten the best validation accuracy. */
+  patience?: number;
+  /**
+   * Where the session's rows live (default: the rule's backend). The API's fit passes an Arena it resets before each
+   * fit, so that repeated fits reuse one region of memory. It must be memory the rule's kernels can read.
+   */
+  memory?: Allocator;
   /** Called after every update (progress bars; fit's onBatchEnd), with what the update saw and its sample count. */
   onUpdate?: (update: number, totalUpdates: number, stats: LearnStats, size: number) => void;
 }
@@ -66,6 +79,8 @@ export interface TrainResult {
   final: { validationAccuracy: number; testAccuracy: number; testBalancedAccuracy: number };
   /** With stopAtError: the 1-based epoch whose error sum fell below the threshold, or null if none did. */
   convergedEpoch: number | null;
+  /** With patience: the update at which validation had not improved for that many evaluations, or null. */
+  stoppedAt: number | null;
   /** Σ|e| of each completed epoch (measured before each update). */
   epochErrors: number[];
   history: EvalRecord[];
@@ -81,7 +96,11 @@ export class TrainingSession {
   update = 0;
   samples = 0;
   convergedEpoch: number | null = null;
+  stoppedAt: number | null = null;
   private readonly evalEvery: number;
+  private readonly augmenter: Augmenter | null;
+  private readonly epochsPlanned: number;
+  private readonly memory: Allocator;
   private readonly rng: Random;
   private readonly order: Int32Array;
   private readonly trainRows: SparseRows;
@@ -101,6 +120,8 @@ export class TrainingSession {
   private best = { acc: -1, update: 0, epoch: 0 };
   /** The weights at the best validation evaluation (their test accuracy is measured at the end). */
   private snapshot: Float32Array[] | null = null;
+  /** Evaluations since the best one (patience). */
+  private sinceBest = 0;
 
   constructor(readonly rule: Rule, readonly task: Task, readonly options: TrainOptions) {
     // The options were validated when the config was resolved (src/options/); these are the loop's own invariants.
@@ -113,20 +134,26 @@ export class TrainingSession {
     this.evalEvery = o.evalEvery ?? perEpoch;
     this.rng = new Random(o.seed);
     this.order = Int32Array.from({ length: task.train.count }, (_, i) => i);
-    this.trainRows = toSparseRows(task.train, task.inputs, task.scale, rule.backend);
-    this.validationRows = task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, rule.backend);
+    // Interpolating transforms may light more pixels than the original: a row gets room for 1.5× its own, plus 16.
+    const room = o.augment ? (n: number) => (interpolates(o.augment!) ? Math.ceil(n * 1.5) + 16 : n) : undefined;
+    const memory = o.memory ?? rule.backend;
+    this.memory = memory;
+    this.trainRows = toSparseRows(task.train, task.inputs, task.scale, memory, room);
+    this.augmenter = o.augment ? new Augmenter(o.augment, task.train, this.trainRows, task.scale, o.seed) : null;
+    this.epochsPlanned = this.totalUpdates / perEpoch;
+    this.validationRows = task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, memory);
     this.batch = emptyBatch(this.trainRows, o.batch);
     // A run never crosses an evaluation or the end of an epoch (see step), so it holds at most this many samples.
     const most = Math.min(this.evalEvery * o.batch, task.train.count);
     this.sequence = rule.learnSequence && !o.batchAtATime ? {
-      size: 0, batch: o.batch, start: rule.backend.allocInt(most), end: rule.backend.allocInt(most), labels: rule.backend.allocInt(most),
+      size: 0, batch: o.batch, start: memory.allocInt(most), end: memory.allocInt(most), labels: memory.allocInt(most),
       index: this.trainRows.index, value: this.trainRows.value,
     } : null;
     this.cursor = task.train.count; // forces a (re)shuffle before the first batch
   }
 
   get done(): boolean {
-    return this.update >= this.totalUpdates || this.convergedEpoch !== null;
+    return this.update >= this.totalUpdates || this.convergedEpoch !== null || this.stoppedAt !== null;
   }
 
   /** Seconds spent in learning so far (evaluation excluded). */
@@ -146,6 +173,8 @@ export class TrainingSession {
     while (left > 0 && !this.done) {
       if (this.cursor >= task.train.count) {
         if (o.order === 'shuffle') this.rng.shuffle(this.order);
+        this.augmenter?.epoch();
+        if (o.schedule && o.schedule.kind !== 'constant') rule.setLearningRateScale?.(scheduleFactor(o.schedule, this.epochsDone, this.epochsPlanned));
         this.cursor = 0;
       }
       const toEval = this.evalEvery - (this.update % this.evalEvery);
@@ -199,7 +228,8 @@ export class TrainingSession {
     if (held && acc > this.best.acc) {
       this.best = { acc, update: this.update, epoch };
       this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
-    }
+      this.sinceBest = 0;
+    } else if (held && this.options.patience !== undefined && ++this.sinceBest >= this.options.patience) this.stoppedAt = this.update;
     const s = this.since;
     const rec: EvalRecord = {
       update: this.update, epoch, samples: this.samples, trainSeconds: this.trainSeconds,
@@ -242,7 +272,7 @@ export class TrainingSession {
         ? { on, update: this.best.update, epoch: this.best.epoch, validationAccuracy: this.best.acc, testAccuracy: selectedTest.accuracy, testBalancedAccuracy: selectedTest.balancedAccuracy }
         : { on, update: this.update, epoch: last.epoch, validationAccuracy: NaN, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
       final: { validationAccuracy: last.valAccuracy, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
-      convergedEpoch: this.convergedEpoch, epochErrors: this.epochErrors, history: this.history,
+      convergedEpoch: this.convergedEpoch, stoppedAt: this.stoppedAt, epochErrors: this.epochErrors, history: this.history,
     };
   }
 
@@ -265,7 +295,7 @@ export class TrainingSession {
     const { task } = this;
     if (task.test.count === 0) return { accuracy: NaN, balancedAccuracy: NaN };
     this.testRows ??= task.test === task.train ? this.trainRows : task.test === task.validation ? this.validationRows
-      : toSparseRows(task.test, task.inputs, task.scale, this.rule.backend);
+      : toSparseRows(task.test, task.inputs, task.scale, this.memory);
     return evaluateRows(this.rule, this.testRows);
   }
 }
@@ -287,7 +317,7 @@ function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batc
   for (let i = 0; i < n; i++) {
     const s = order[from + i];
     batch.start[i] = rows.rowStart[s];
-    batch.end[i] = rows.rowStart[s + 1];
+    batch.end[i] = rows.rowEnd ? rows.rowEnd[s] : rows.rowStart[s + 1];
     labels[i] = rows.labels[s];
   }
   batch.size = n;
