@@ -138,55 +138,6 @@ export function gemm(out: usize, a: usize, b: usize, m: i32, k: i32, n: i32): vo
 }
 
 /**
- * out (m,n) = X · b (k,n) where row i of X is sparse: values value[q] at columns index[q] for q in start[i]..end[i).
- * Only the non-zero inputs of a sample are read: ~20 % of an MNIST image. Two sets of accumulators take
- * alternate inputs, so consecutive multiply-adds do not wait on each other.
- */
-export function spmm(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32): void {
-  for (let i = 0; i < m; i++) {
-    const q0 = i32At(start, i);
-    const q1 = i32At(end, i);
-    const o = addr(out, i * n);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
-      let q = q0;
-      for (; q + 2 <= q1; q += 2) {
-        const v = f32x4.splat(f32At(value, q));
-        const u = f32x4.splat(f32At(value, q + 1));
-        const row = addr(b, i32At(index, q) * n + j);
-        const next = addr(b, i32At(index, q + 1) * n + j);
-        c0 = madd(v, v128.load(row), c0);
-        c1 = madd(v, v128.load(row, 16), c1);
-        c2 = madd(v, v128.load(row, 32), c2);
-        c3 = madd(v, v128.load(row, 48), c3);
-        d0 = madd(u, v128.load(next), d0);
-        d1 = madd(u, v128.load(next, 16), d1);
-        d2 = madd(u, v128.load(next, 32), d2);
-        d3 = madd(u, v128.load(next, 48), d3);
-      }
-      if (q < q1) {
-        const v = f32x4.splat(f32At(value, q));
-        const row = addr(b, i32At(index, q) * n + j);
-        c0 = madd(v, v128.load(row), c0);
-        c1 = madd(v, v128.load(row, 16), c1);
-        c2 = madd(v, v128.load(row, 32), c2);
-        c3 = madd(v, v128.load(row, 48), c3);
-      }
-      v128.store(addr(o, j), f32x4.add(c0, d0)); v128.store(addr(o, j), f32x4.add(c1, d1), 16);
-      v128.store(addr(o, j), f32x4.add(c2, d2), 32); v128.store(addr(o, j), f32x4.add(c3, d3), 48);
-    }
-    j = forwardBy4(o, b, index, value, q0, q1, j, n, n);
-    for (; j < n; j++) {
-      let s: f32 = 0;
-      for (let q = q0; q < q1; q++) s += f32At(value, q) * f32At(b, i32At(index, q) * n + j);
-      store<f32>(addr(o, j), s);
-    }
-  }
-}
-
-/**
  * w (k,n) += Σ_c z[rows[c], zOff .. zOff+k)ᵀ · g[rows[c], 0..n); z is (·, ldz), g is (·, n).
  * Blocks of 4 rows of w × 8 columns stay in registers while the selected samples stream past.
  */
@@ -252,52 +203,20 @@ function rankUpdateColumns(w: usize, z: usize, g: usize, rows: usize, count: i32
   }
 }
 
-/**
- * The sparse-input update: for each selected sample r and each of its non-zero inputs q,
- * w[index[q], 0..n) += value[q] · g[r, 0..n). Inputs that are zero cost nothing; the sample's g row is held in
- * registers, 16 columns at a time.
- */
-export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32): void {
-  for (let c = 0; c < count; c++) {
-    const r = i32At(rows, c);
-    const gr = addr(g, r * n);
-    const q0 = i32At(start, r);
-    const q1 = i32At(end, r);
-    let j = 0;
-    for (; j + 16 <= n; j += 16) {
-      const g0 = v128.load(addr(gr, j)), g1 = v128.load(addr(gr, j), 16), g2 = v128.load(addr(gr, j), 32), g3 = v128.load(addr(gr, j), 48);
-      for (let q = q0; q < q1; q++) {
-        const v = f32x4.splat(f32At(value, q));
-        const pw = addr(w, i32At(index, q) * n + j);
-        v128.store(pw, madd(v, g0, v128.load(pw)));
-        v128.store(pw, madd(v, g1, v128.load(pw, 16)), 16);
-        v128.store(pw, madd(v, g2, v128.load(pw, 32)), 32);
-        v128.store(pw, madd(v, g3, v128.load(pw, 48)), 48);
-      }
-    }
-    j = updateBy4(w, gr, index, value, q0, q1, j, n, n);
-    for (; j < n; j++) {
-      const gv = f32At(gr, j);
-      for (let q = q0; q < q1; q++) {
-        const pw = addr(w, i32At(index, q) * n + j);
-        store<f32>(pw, load<f32>(pw) + f32At(value, q) * gv);
-      }
-    }
-  }
-}
-
-/** From this many columns on, the stacked kernels stream whole rows (…Rows); below, 32-column blocks win. */
+/** From this many columns on, the sparse kernels stream whole rows (…Rows); below, 32-column blocks win. */
 const WIDE_ROW = 128;
 
 /**
- * The stacked first layer's forward pass: out (m,n) = X · the first n columns of b, whose rows are ldb floats
- * apart (K networks side by side, b pointing at the first column wanted). 32 columns of accumulators stay in
- * registers while the sample's non-zero inputs stream past. Every column sums its inputs in the same order,
- * whichever block it falls in, so a column's value does not depend on n (nor on how networks are split).
+ * out (m,n) = X · the first n columns of b, whose rows are ldb floats apart (ldb = n: b is (k,n); the stacked
+ * first layer: K networks side by side, b pointing at the first column wanted). Row i of X is sparse: values
+ * value[q] at columns index[q] for q in start[i]..end[i); only the non-zero inputs are read (~20 % of an MNIST
+ * image). Accumulators for 32 (then 16, then 4) columns stay in registers while the sample's inputs stream past.
+ * Every column sums its inputs in order with the same multiply-add, whichever block (or leftover column) it falls
+ * in, so a column's value depends neither on n nor on ldb (nor on how networks are split over threads).
  */
-export function spmmStacked(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
+export function spmm(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
   if (n >= WIDE_ROW) {
-    spmmStackedRows(out, start, end, index, value, b, m, n, ldb);
+    spmmRows(out, start, end, index, value, b, m, n, ldb);
     return;
   }
   for (let i = 0; i < m; i++) {
@@ -324,6 +243,20 @@ export function spmmStacked(out: usize, start: usize, end: usize, index: usize, 
       v128.store(oj, c0); v128.store(oj, c1, 16); v128.store(oj, c2, 32); v128.store(oj, c3, 48);
       v128.store(oj, c4, 64); v128.store(oj, c5, 80); v128.store(oj, c6, 96); v128.store(oj, c7, 112);
     }
+    if (j + 16 <= n) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      for (let q = q0; q < q1; q++) {
+        const v = f32x4.splat(f32At(value, q));
+        const row = addr(b, i32At(index, q) * ldb + j);
+        c0 = madd(v, v128.load(row), c0);
+        c1 = madd(v, v128.load(row, 16), c1);
+        c2 = madd(v, v128.load(row, 32), c2);
+        c3 = madd(v, v128.load(row, 48), c3);
+      }
+      const oj = addr(o, j);
+      v128.store(oj, c0); v128.store(oj, c1, 16); v128.store(oj, c2, 32); v128.store(oj, c3, 48);
+      j += 16;
+    }
     j = forwardBy4(o, b, index, value, q0, q1, j, n, ldb);
     for (; j < n; j++) {
       let s: f32 = 0;
@@ -334,13 +267,15 @@ export function spmmStacked(out: usize, start: usize, end: usize, index: usize, 
 }
 
 /**
- * The stacked first layer's update: spRankUpdate into the first n columns of w, whose rows are ldw floats apart.
- * The sample's g row is held in registers 32 columns at a time; every weight gets the same one multiply-add per
- * sample and input whichever block it falls in.
+ * The sparse-input update into the first n columns of w, whose rows are ldw floats apart (ldw = n: w is (k,n);
+ * the stacked first layer: K networks side by side): for each selected sample r and each of its non-zero inputs
+ * q, w[index[q]·ldw + 0..n) += value[q] · g[r, 0..n). Inputs that are zero cost nothing; the sample's g row is
+ * held in registers 32 (then 16, then 4) columns at a time. Every weight gets the same one multiply-add per sample
+ * and input, whichever block (or leftover column) it falls in.
  */
-export function spRankUpdateStacked(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32, ldw: i32): void {
+export function spRankUpdate(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32, ldw: i32): void {
   if (n >= WIDE_ROW) {
-    spRankUpdateStackedRows(w, start, end, index, value, g, rows, count, n, ldw);
+    spRankUpdateRows(w, start, end, index, value, g, rows, count, n, ldw);
     return;
   }
   for (let c = 0; c < count; c++) {
@@ -365,6 +300,19 @@ export function spRankUpdateStacked(w: usize, start: usize, end: usize, index: u
         v128.store(pw, madd(v, g6, v128.load(pw, 96)), 96);
         v128.store(pw, madd(v, g7, v128.load(pw, 112)), 112);
       }
+    }
+    if (j + 16 <= n) {
+      const gj = addr(gr, j);
+      const g0 = v128.load(gj), g1 = v128.load(gj, 16), g2 = v128.load(gj, 32), g3 = v128.load(gj, 48);
+      for (let q = q0; q < q1; q++) {
+        const v = f32x4.splat(f32At(value, q));
+        const pw = addr(w, i32At(index, q) * ldw + j);
+        v128.store(pw, madd(v, g0, v128.load(pw)));
+        v128.store(pw, madd(v, g1, v128.load(pw, 16)), 16);
+        v128.store(pw, madd(v, g2, v128.load(pw, 32)), 32);
+        v128.store(pw, madd(v, g3, v128.load(pw, 48)), 48);
+      }
+      j += 16;
     }
     j = updateBy4(w, gr, index, value, q0, q1, j, n, ldw);
     for (; j < n; j++) {
@@ -507,12 +455,12 @@ export function densify(out: usize, start: usize, end: usize, index: usize, valu
 }
 
 /**
- * spmmStacked for wide rows, the inputs outer: each input's row is streamed once, four rows at a time (then two,
+ * spmm for wide rows, the inputs outer: each input's row is streamed once, four rows at a time (then two,
  * then one), into the output (which stays in L1). Every column still sums its inputs in order, so the result is
  * the same, bit for bit, as the blocked loop's; on rows of 192–640 floats it ran 1.4–1.7× faster than it, and four
  * rows per pass over the output 5 % faster than two on kaneko-mnist (measured).
  */
-function spmmStackedRows(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
+function spmmRows(out: usize, start: usize, end: usize, index: usize, value: usize, b: usize, m: i32, n: i32, ldb: i32): void {
   for (let i = 0; i < m; i++) {
     const q0 = i32At(start, i);
     const q1 = i32At(end, i);
@@ -562,12 +510,12 @@ function spmmStackedRows(out: usize, start: usize, end: usize, index: usize, val
 }
 
 /**
- * spRankUpdateStacked for wide rows, the inputs outer: each input's row is streamed once, two rows at a time,
+ * spRankUpdate for wide rows, the inputs outer: each input's row is streamed once, two rows at a time,
  * sharing the loads of g. Every weight gets the same one multiply-add as in the blocked loop. On kaneko-mnist (rows
  * of 320) it ran 5 % faster than the blocked loop, whose 32-column passes visit every row ten times; on rows of 64
  * it ran slower (measured).
  */
-function spRankUpdateStackedRows(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32, ldw: i32): void {
+function spRankUpdateRows(w: usize, start: usize, end: usize, index: usize, value: usize, g: usize, rows: usize, count: i32, n: i32, ldw: i32): void {
   for (let c = 0; c < count; c++) {
     const r = i32At(rows, c);
     const gr = addr(g, r * n);

@@ -82,9 +82,9 @@ test('earlyStopping stops after patience epochs without improvement; bad monitor
   await assert.rejects(model.fit(x.subarray(0, 784 * 30), y.subarray(0, 30), { epochs: 2, callbacks: earlyStopping() }),
     userError(/earlyStopping: the epoch logs have no valAccuracy \(no validation data\)/));
   assert.throws(() => earlyStopping({ monitor: 'loss' as never }), userError(/earlyStopping: monitor loss is not an epoch log/));
-  assert.throws(() => earlyStopping({ patince: 2 } as never), userError(/earlyStopping: unknown option patince/));
+  assert.throws(() => earlyStopping({ patince: 2 } as never), userError(/earlyStopping: unknown option 'patince' — did you mean patience\?/));
   await assert.rejects(model.fit(x.subarray(0, 784 * 30), y.subarray(0, 30), { callbacks: { onEpochEnds: () => {} } as never }),
-    userError(/fit: callbacks\.onEpochEnds is not a callback/));
+    userError(/fit: callbacks\.onEpochEnds is not a callback — did you mean onEpochEnd\?/));
   await assert.rejects(model.fit(x.subarray(0, 784 * 30), y.subarray(0, 30), { callbacks: [null] as never }), userError(/fit: callbacks\[0\] is null/));
 });
 

@@ -2,7 +2,16 @@
 // after N updates, whatever is refactored. The expected values in fixtures/golden.json were written before the
 // run builder existed, when runs trained on every training sample: with `validation: 'none'` they still do, and
 // must still give those values. Cases with the default validation split were added with it. Regenerate
-// (GOLDEN_UPDATE=1) only when the maths is meant to change, and say why in the commit.
+// (GOLDEN_UPDATE=1) only when the maths is meant to change, and say why in the commit and here.
+//
+// Moved once, by the kernel fold (spmm and spmmStacked, spRankUpdate and spRankUpdateStacked became one kernel
+// each with a row stride): the per-network sparse forward pass used to sum each output column's inputs in two
+// interleaved halves (even and odd inputs, added at the end), with a plain multiply-add in its leftover columns;
+// the folded spmm sums every column's inputs in order with the vector lanes' multiply-add, as the stacked layout
+// always did. Every case whose first layer runs the per-network sparse forward pass on wasm-simd got new weight
+// hashes (ED and backprop alike), all with the same accuracies as before, digit for digit; the stacked cases,
+// the reference backend and XOR (dense inputs) kept theirs. spRankUpdate's values did not change: each weight
+// gets the same one multiply-add per sample and input in either kernel.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +19,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runTraining } from '../src/train/run.js';
 import type { TrainInput } from '../src/train/config.js';
-import type { EdLayout } from '../src/rules/ed.js';
+import type { EdLayout } from '../src/train/build.js';
 import { ROOT } from './helpers.js';
 
 /** Deterministic backends only: relaxed SIMD may fuse multiply-adds differently on another CPU. */
@@ -34,7 +43,7 @@ const CASES: Record<string, TrainInput> = {
 
 /**
  * Cases that now train with the stacked first layer (online, plain rule): with the per-network layout they must
- * still give the values written before it existed; with the stacked layout they have their own values (below,
+ * still give the values written before it existed (as moved by the kernel fold, above); with the stacked layout they have their own values (below,
  * " · stacked"), and the two layouts' weights agree within float32 rounding (test/layouts.test.ts). The stacked
  * layout keeps W⁺ + W⁻ and W⁺ and derives W⁻ = (W⁺ + W⁻) − W⁺, so its rounding differs from adding to W⁻ directly.
  */

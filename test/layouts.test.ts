@@ -1,6 +1,8 @@
-// The engine's layouts and threads change where and in which order floats are added, never what is learned:
-// the stacked first layer against the per-network one (float32 rounding apart), whole runs of updates against
-// one batch at a time (bit for bit), 1 against 2 threads (bit for bit), WebAssembly against the reference.
+// The parity suite between the plain rule (src/rules/ed.ts) and the engine's fast path (src/engine/): the engine's
+// layouts and threads change where and in which order floats are added, never what is learned. The per-network
+// engine against the plain rule (bit for bit), the stacked first layer against the per-network one (float32
+// rounding apart), whole runs of updates against one batch at a time (bit for bit), 1 against 2 threads (bit for
+// bit), WebAssembly against the reference.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
@@ -8,7 +10,8 @@ import { loadMnist } from '../src/data/dataset.js';
 import { buildTask, type Task } from '../src/data/tasks.js';
 import { spreadNetworks } from '../src/engine/threads.js';
 import { getBackend } from '../src/kernels/index.js';
-import type { EdLayout } from '../src/rules/ed.js';
+import { EdClassifier } from '../src/rules/ed.js';
+import type { EdLayout } from '../src/train/build.js';
 import type { Rule } from '../src/rules/rule.js';
 import { buildRule, maxBatchFor } from '../src/train/build.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
@@ -25,9 +28,14 @@ const task: Task = { ...full, train: slice(0, 1200), validation: slice(1200, 150
 interface Run { rule: Rule; result: TrainResult }
 
 /** Two epochs of kaneko-mnist (odd H: K·H = 130 is not a multiple of 4), α × 0.5 per epoch, evaluated every 500. */
-function run(o: { layout?: EdLayout; threads?: number; backend?: string; sequence?: boolean; input?: TrainInput } = {}): Run {
+function run(o: { layout?: EdLayout | 'plain rule'; threads?: number; backend?: string; sequence?: boolean; input?: TrainInput } = {}): Run {
   const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
-  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch), layout: o.layout }, getBackend(o.backend ?? 'wasm-simd'));
+  const backend = getBackend(o.backend ?? 'wasm-simd');
+  const maxBatch = maxBatchFor(config.train.batch);
+  // The plain rule alone, with the initial weights the builder draws (its stream: a fork of the seed).
+  const rule = o.layout === 'plain rule'
+    ? new EdClassifier(config.ed!, task.inputs, task.classes, backend, new Random(config.seed).fork(1), maxBatch)
+    : buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch, layout: o.layout }, backend);
   if (o.sequence === false) (rule as { learnSequence?: unknown }).learnSequence = undefined;
   const pool = spreadNetworks(rule, o.threads ?? 1, config.train.batch);
   if ((o.threads ?? 1) > 1) assert.equal(pool?.threads, o.threads);
@@ -64,14 +72,26 @@ test('whole runs of updates (learnSequence) equal one batch at a time, bit for b
   assert.equal(hash(run({ input }).rule), hash(run({ input, sequence: false }).rule));
 });
 
+test('the engine (per-network layout, whole runs of updates) learns what the plain rule does, bit for bit', () => {
+  const plain = run({ layout: 'plain rule' });
+  assert.equal(plain.rule.learnSequence, undefined, 'the plain rule learns batch by batch');
+  const engine = run({ layout: 'per-network' });
+  assert.equal(hash(engine.rule), hash(plain.rule));
+  assert.deepEqual(trace(engine.result), trace(plain.result));
+  const batched = { preset: 'seed', units: 8, layers: 2, batch: 32 } as const;
+  assert.equal(hash(run({ layout: 'per-network', input: batched }).rule), hash(run({ layout: 'plain rule', input: batched }).rule));
+});
+
 test('the stacked layout learns what the per-network one does, within float32 rounding, and so does the reference backend', () => {
   const stacked = run({ layout: 'stacked' });
   const perNetwork = run({ layout: 'per-network' });
   const reference = run({ layout: 'stacked', backend: 'reference' });
-  const [a, b, c] = [stacked, perNetwork, reference].map((r) => r.rule.parameters());
+  const plain = run({ layout: 'plain rule', backend: 'reference' });
+  const [a, b, c, d] = [stacked, perNetwork, reference, plain].map((r) => r.rule.parameters());
   for (let i = 0; i < a.length; i++) {
     assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
     assertAllClose(a[i], c[i], { rtol: 1e-3, atol: 1e-5 });
+    assertAllClose(a[i], d[i], { rtol: 1e-3, atol: 1e-5 });
   }
   assert.ok(Math.abs(stacked.result.finalValAccuracy - perNetwork.result.finalValAccuracy) <= 0.01);
 });

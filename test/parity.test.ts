@@ -1,5 +1,6 @@
 // Every WebAssembly kernel against the TypeScript reference on random shapes, including sizes that are not
 // multiples of 4 or 8, and sparse rows.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Backend } from '../src/kernels/backend.js';
 import { getBackend } from '../src/kernels/index.js';
@@ -92,7 +93,7 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
     }
   });
 
-  test(`${name}: the stacked kernels match the reference on odd widths (K·H not a multiple of 4 or 16)`, () => {
+  test(`${name}: spmm and spRankUpdate with a row stride (the stacked layout) match the reference on odd widths (K·H not a multiple of 4 or 16)`, () => {
     const rng = new Random(6);
     for (const [B, k, K, H] of [[1, 37, 3, 5], [3, 100, 7, 9], [2, 50, 10, 13], [5, 784, 3, 33], [1, 20, 1, 1], [4, 64, 2, 35], [3, 300, 2, 131]]) {
       const ld = K * H;
@@ -104,24 +105,34 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
       for (const net of [0, K - 1]) {
         // Network net's columns of the stacked rows, and the same update into them.
         const want = new Float32Array(B * H);
-        ref.spmmStacked(want, s.start, s.end, s.index, s.value, b.subarray(net * H), B, H, ld);
+        ref.spmm(want, s.start, s.end, s.index, s.value, b.subarray(net * H), B, H, ld);
         const got = be.alloc(B * H);
-        be.spmmStacked(got, ...sparse, bb.subarray(net * H), B, H, ld);
+        be.spmm(got, ...sparse, bb.subarray(net * H), B, H, ld);
         assertAllClose(got, want, TOL);
         const wantW = Float32Array.from(b);
-        ref.spRankUpdateStacked(wantW.subarray(net * H), s.start, s.end, s.index, s.value, g, rows, rows.length, H, ld);
+        ref.spRankUpdate(wantW.subarray(net * H), s.start, s.end, s.index, s.value, g, rows, rows.length, H, ld);
         const gotW = put(be, b);
-        be.spRankUpdateStacked(gotW.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
+        be.spRankUpdate(gotW.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
         assertAllClose(gotW, wantW, TOL);
       }
       // All K networks at once equal each network alone, bit for bit (a column's sum does not depend on the width,
       // nor on which loop the width picks).
       const all = be.alloc(B * ld);
-      be.spmmStacked(all, ...sparse, bb, B, ld, ld);
+      be.spmm(all, ...sparse, bb, B, ld, ld);
       for (let net = 0; net < K; net++) {
         const one = be.alloc(B * H);
-        be.spmmStacked(one, ...sparse, bb.subarray(net * H), B, H, ld);
+        be.spmm(one, ...sparse, bb.subarray(net * H), B, H, ld);
         for (let i = 0; i < B; i++) assertAllClose(one.subarray(i * H, (i + 1) * H), all.subarray(i * ld + net * H, i * ld + (net + 1) * H), { rtol: 0, atol: 0 });
+        // One kernel for both layouts: network net's columns copied out (rows H apart) give the same sums, bit
+        // for bit, and take the same update.
+        const own = put(be, Float32Array.from({ length: k * H }, (_, i) => b[Math.floor(i / H) * ld + net * H + (i % H)]));
+        const compact = be.alloc(B * H);
+        be.spmm(compact, ...sparse, own, B, H);
+        assertAllClose(compact, one, { rtol: 0, atol: 0 });
+        const strided = put(be, b);
+        be.spRankUpdate(strided.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
+        be.spRankUpdate(own, ...sparse, put(be, g), putInt(be, rows), rows.length, H);
+        own.forEach((v, i) => assert.equal(v, strided[Math.floor(i / H) * ld + net * H + (i % H)]));
       }
     }
   });

@@ -45,7 +45,7 @@ test('SIGINT during train --log --save leaves no file at all', async () => {
   assert.deepEqual(readdirSync(dir), [], 'files left behind');
 });
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   test(`${signal} while the report is rendered (the end of edlearn experiment) leaves no <out>.tmp-PID/ and exits ${code}`, async () => {
     const dir = tempDir();
     const out = join(dir, 'report');

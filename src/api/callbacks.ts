@@ -3,6 +3,7 @@
  * onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd, called in TF.js's order, and the built-in
  * earlyStopping. A callback stops training as TF.js's do: by setting model.stopTraining. Browser-safe.
  */
+import { checkOptions, nearestName } from '../args.js';
 import { UserError } from '../errors.js';
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
 
@@ -58,7 +59,8 @@ export function callbackList(callbacks: unknown, onEpochEnd: unknown): Callback[
     for (const key of Object.keys(c)) {
       const value = (c as Record<string, unknown>)[key];
       if (key.startsWith('on') && !(HOOKS as readonly string[]).includes(key)) {
-        throw new UserError(`${where}.${key} is not a callback; expected one of ${HOOKS.slice(1).join(', ')}`);
+        const near = nearestName(key, HOOKS.slice(1));
+        throw new UserError(`${where}.${key} is not a callback${near ? ` — did you mean ${near}?` : ''}; expected one of ${HOOKS.slice(1).join(', ')}`);
       }
       if ((HOOKS as readonly string[]).includes(key) && typeof value !== 'function') throw new UserError(`${where}.${key} is ${typeof value}; expected a function`);
     }
@@ -108,10 +110,7 @@ export class EarlyStopping implements Callback {
   stoppedEpoch = -1;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new UserError(`earlyStopping: options must be an object, got ${options === null ? 'null' : typeof options}`);
-    const known = ['monitor', 'patience', 'minDelta', 'mode'];
-    const unknown = Object.keys(options).find((k) => !known.includes(k));
-    if (unknown) throw new UserError(`earlyStopping: unknown option ${unknown}; expected ${known.join(', ')}`);
+    checkOptions('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'mode']);
     const { monitor = 'valAccuracy', mode = 'auto' } = options;
     if (!MONITORS.includes(monitor)) throw new UserError(`earlyStopping: monitor ${String(monitor)} is not an epoch log; expected one of ${MONITORS.join(', ')}`);
     if (!['auto', 'min', 'max'].includes(mode)) throw new UserError(`earlyStopping: mode ${String(mode)}; expected auto, min or max`);

@@ -57,8 +57,8 @@ function run(d: CeilingData): void {
     for (let p = 0; p < passes; p++) {
       blocks.forEach((b, i) => {
         for (let c = 0; c < calls; c++) {
-          be.spmmStacked(out, start[c], end[c], index, value, ws[i], d.m, b.n, b.ld);
-          be.spRankUpdateStacked(ws[i], start[c], end[c], index, value, g, rows, d.m, b.n, b.ld);
+          be.spmm(out, start[c], end[c], index, value, ws[i], d.m, b.n, b.ld);
+          be.spRankUpdate(ws[i], start[c], end[c], index, value, g, rows, d.m, b.n, b.ld);
         }
       });
     }

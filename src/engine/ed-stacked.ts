@@ -151,7 +151,7 @@ export class StackedEd extends EdGroupedOutputs {
   }
 
   protected override inputSums(k: number, v: BatchView, act: Float32Array): void {
-    this.backend.spmmStacked(act, v.start, v.end, v.index, v.value, this.sumColumns[k], v.size, this.shapes[0].out, this.stackLd(k));
+    this.backend.spmm(act, v.start, v.end, v.index, v.value, this.sumColumns[k], v.size, this.shapes[0].out, this.stackLd(k));
   }
 
   /** W⁺ + W⁻ learns from every sample, W⁺ only from those with e > 0; W⁻ is their difference. */
@@ -159,8 +159,8 @@ export class StackedEd extends EdGroupedOutputs {
     const r = this.nets[k].rows;
     const H = this.shapes[0].out;
     const ld = this.stackLd(k);
-    this.backend.spRankUpdateStacked(this.sumColumns[k], v.start, v.end, v.index, v.value, g, r.any, r.nAny, H, ld);
-    this.backend.spRankUpdateStacked(this.plusColumns[k], v.start, v.end, v.index, v.value, g, r.exc, r.nExc, H, ld);
+    this.backend.spRankUpdate(this.sumColumns[k], v.start, v.end, v.index, v.value, g, r.any, r.nAny, H, ld);
+    this.backend.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, g, r.exc, r.nExc, H, ld);
   }
 
   protected override weightsUpdated(k: number, l: number, v: BatchView): void {
@@ -234,7 +234,7 @@ export class StackedEd extends EdGroupedOutputs {
     const ld = this.stackLd(from);
     const n = (to - from) * H;
     const act = wide.act[from];
-    be.spmmStacked(act, v.start, v.end, v.index, v.value, this.sumColumns[from], 1, n, ld);
+    be.spmm(act, v.start, v.end, v.index, v.value, this.sumColumns[from], 1, n, ld);
     for (let k = from; k < to; k++) {
       const bias = this.nets[k].bias[0];
       const into = wide.bias[k];
@@ -259,11 +259,11 @@ export class StackedEd extends EdGroupedOutputs {
     }
     if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
     be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.outSign[0], to - from, H);
-    be.spRankUpdateStacked(this.sumColumns[from], v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
+    be.spRankUpdate(this.sumColumns[from], v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
       const e = net.error[0];
-      if (e > 0) be.spRankUpdateStacked(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
+      if (e > 0) be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
       if (e !== 0) be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
     }
   }
@@ -284,7 +284,7 @@ export class StackedEd extends EdGroupedOutputs {
     const H = this.shapes[0].out;
     const n = (to - from) * H;
     const sums = this.stack.batch.subarray(from * H * this.maxBatch);
-    this.backend.spmmStacked(sums, s.start, s.end, index, value, this.sumColumns[from], batch, n, this.stackLd(from));
+    this.backend.spmm(sums, s.start, s.end, index, value, this.sumColumns[from], batch, n, this.stackLd(from));
     const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense: false, index, value };
     for (let k = from; k < to; k++) {
       const act = this.nets[k].act[0];

@@ -1,9 +1,10 @@
 /**
  * Where the class networks of an ED classifier run: on this thread, or split over a pool of worker threads that
  * attach to the classifier's storage in the shared WebAssembly memory. Every network is computed by the same
- * code whichever thread runs it, so results do not depend on the number of threads. The rule only exposes
- * "run network k on the loaded batch" (runNetwork), "networks from…to learn this sequence" (learnNetworks) and a
- * hook for a runner; this module decides where.
+ * code whichever thread runs it, so results do not depend on the number of threads. The rule (src/rules/ed.ts)
+ * knows nothing of threads: it exposes "run network k on the loaded batch" (runNetwork); the engine's classifier
+ * (ed-engine.ts) adds "networks from…to learn this sequence" (learnNetworks) and takes a runner from here, which
+ * decides where.
  */
 import { WasmBackend } from '../kernels/wasm.js';
 import type { NetworkOp } from '../rules/ed.js';

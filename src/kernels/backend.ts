@@ -27,10 +27,14 @@ export interface Backend {
   /** out (m,n) = a (m,k) · b (k,n). */
   gemm(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void;
 
-  /** out (m,n) = X · b (k,n), X's m rows sparse. Only the non-zero inputs are read. */
+  /**
+   * out (m,n) = X · the first n columns of b, X's m rows sparse; only the non-zero inputs are read. b's rows are
+   * ldb floats apart (default n: b is (k,n)); the stacked ED first layer (K networks side by side, one row of K·H
+   * weights per input) passes ldb = K·H and b from the first column wanted (network k: k·H).
+   */
   spmm(
     out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    b: Float32Array, m: number, n: number,
+    b: Float32Array, m: number, n: number, ldb?: number,
   ): void;
 
   /**
@@ -44,25 +48,13 @@ export interface Backend {
     k: number, n: number, ldz: number, zOff: number,
   ): void;
 
-  /** The same update with sparse sources: w[index[q], 0..n) += value[q] · g[r, 0..n) for each selected row r. */
+  /**
+   * The same update with sparse sources: w[index[q]·ldw + 0..n) += value[q] · g[r, 0..n) for each selected row r;
+   * w's rows are ldw floats apart (default n), as spmm's b.
+   */
   spRankUpdate(
     w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    g: Float32Array, rows: Int32Array, count: number, n: number,
-  ): void;
-
-  /**
-   * The stacked first layer (K class networks side by side: one row of K·H weights per input). out (m,n) = X · the
-   * first n columns of b, whose rows are ldb floats apart; b points at the first column wanted (network k: k·H).
-   */
-  spmmStacked(
-    out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    b: Float32Array, m: number, n: number, ldb: number,
-  ): void;
-
-  /** spRankUpdate into the first n columns of w, whose rows are ldw floats apart (the stacked first layer). */
-  spRankUpdateStacked(
-    w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number,
+    g: Float32Array, rows: Int32Array, count: number, n: number, ldw?: number,
   ): void;
 
   /**

@@ -24,8 +24,15 @@ export const referenceBackend: Backend = {
     }
   },
 
-  spmm(out, start, end, index, value, b, m, n) {
-    referenceBackend.spmmStacked(out, start, end, index, value, b, m, n, n);
+  spmm(out, start, end, index, value, b, m, n, ldb = n) {
+    out.fill(0, 0, m * n);
+    for (let i = 0; i < m; i++) {
+      for (let q = start[i]; q < end[i]; q++) {
+        const v = value[q];
+        const bp = index[q] * ldb;
+        for (let j = 0; j < n; j++) out[i * n + j] += v * b[bp + j];
+      }
+    }
   },
 
   rankUpdate(w, z, g, rows, count, k, n, ldz, zOff) {
@@ -42,22 +49,7 @@ export const referenceBackend: Backend = {
     }
   },
 
-  spRankUpdate(w, start, end, index, value, g, rows, count, n) {
-    referenceBackend.spRankUpdateStacked(w, start, end, index, value, g, rows, count, n, n);
-  },
-
-  spmmStacked(out, start, end, index, value, b, m, n, ldb) {
-    out.fill(0, 0, m * n);
-    for (let i = 0; i < m; i++) {
-      for (let q = start[i]; q < end[i]; q++) {
-        const v = value[q];
-        const bp = index[q] * ldb;
-        for (let j = 0; j < n; j++) out[i * n + j] += v * b[bp + j];
-      }
-    }
-  },
-
-  spRankUpdateStacked(w, start, end, index, value, g, rows, count, n, ldw) {
+  spRankUpdate(w, start, end, index, value, g, rows, count, n, ldw = n) {
     for (let c = 0; c < count; c++) {
       const r = rows[c];
       for (let q = start[r]; q < end[r]; q++) {

@@ -8,11 +8,9 @@ import type { Backend } from './backend.js';
 /** The exports of assembly/kernels.ts: pointers are byte offsets into the memory. */
 interface KernelExports {
   gemm(out: number, a: number, b: number, m: number, k: number, n: number): void;
-  spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number): void;
+  spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number, ldb: number): void;
   rankUpdate(w: number, z: number, g: number, rows: number, count: number, k: number, n: number, ldz: number, zOff: number): void;
-  spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number): void;
-  spmmStacked(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number, ldb: number): void;
-  spRankUpdateStacked(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number, ldw: number): void;
+  spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number, ldw: number): void;
   gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
   rowDots(out: number, a: number, b: number, m: number, k: number, lda: number, ldb: number): void;
   rowsAxpy(w: number, a: number, s: number, m: number, k: number, ldw: number, lda: number): void;
@@ -102,24 +100,16 @@ export class WasmBackend implements Backend {
     this.k.gemm(ptr(out), ptr(a), ptr(b), m, k, n);
   }
 
-  spmm(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number): void {
-    this.k.spmm(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), ptr(b), m, n);
+  spmm(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number, ldb = n): void {
+    this.k.spmm(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), ptr(b), m, n, ldb);
   }
 
   rankUpdate(w: Float32Array, z: Float32Array, g: Float32Array, rows: Int32Array, count: number, k: number, n: number, ldz: number, zOff: number): void {
     if (count > 0) this.k.rankUpdate(ptr(w), ptr(z), ptr(g), ptr(rows), count, k, n, ldz, zOff);
   }
 
-  spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number): void {
-    if (count > 0) this.k.spRankUpdate(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n);
-  }
-
-  spmmStacked(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number, ldb: number): void {
-    this.k.spmmStacked(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), ptr(b), m, n, ldb);
-  }
-
-  spRankUpdateStacked(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number, ldw: number): void {
-    if (count > 0) this.k.spRankUpdateStacked(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
+  spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number, ldw = n): void {
+    if (count > 0) this.k.spRankUpdate(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
   }
 
   rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void {

@@ -14,7 +14,7 @@ export const RL_OPTIONS = {
   seed: integer(0, SEED_MAX, 'random seed for the weights, the environment and exploration', 'Seed'),
   episodes: integer(1, 10_000_000, 'episodes to train (with --load --greedy: to play)', 'Episodes'),
   steps: integer(1, 1_000_000_000, 'stop after this many environment steps (as well as the episodes)'),
-  untilSolved: flag('stop once the mean return of the last 100 episodes reaches the solved threshold (CartPole: 475)'),
+  untilSolved: flag('a convenience, never how a result is reported: stop once the mean return of the last 100 episodes reaches the solved threshold (CartPole 475, Acrobot −100, MountainCar −110)'),
   gamma: fraction('discount γ of the TD target (the DQN agents)', 'γ'),
   epsStart: nonNegative('exploration ε at the first step', 1),
   epsEnd: nonNegative('exploration ε after the decay', 1),

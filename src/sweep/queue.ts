@@ -214,7 +214,8 @@ export class QueueExecutor implements Executor {
         for (const w of await queue.getWorkers()) this.seen.add(String(w.id ?? w.name));
         settle();
         while (open.size > 0 && !done) {
-          await new Promise((r) => setTimeout(r, this.pollMs));
+          // Every 3 s, or less often for a large sweep (its events are the usual path; this is the fallback).
+          await new Promise((r) => setTimeout(r, Math.max(this.pollMs, open.size * 5)));
           if (open.size > 0 && !done) await sweepStates(false);
         }
       })());
