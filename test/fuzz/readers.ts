@@ -302,10 +302,13 @@ const options: Reader = {
     const config = resolveConfig(JSON.parse(decoder.decode(input)));
     // Outside the reader's try: re-resolving a resolved config must not be refused.
     const { kind, validation, ...task } = config.task;
+    // The resolved schedule is one object; as options it is three flat keys.
+    const { schedule, ...train } = config.train;
+    const flatSchedule = schedule && { schedule: schedule.kind, stepEvery: schedule.stepEvery, stepFactor: schedule.stepFactor };
     const again = (() => {
       try {
-        return resolveConfig({ ...config.ed, ...config.backprop, ...task, task: kind, rule: config.rule, preset: config.preset, ...config.train,
-          seed: config.seed, backend: config.backend as never, threads: config.threads, validation: validation === 0 ? 'none' : validation });
+        return resolveConfig({ ...config.ed, ...config.backprop, ...task, task: kind, rule: config.rule, preset: config.preset, ...train, ...flatSchedule,
+          seed: config.seed, ensemble: config.ensemble, backend: config.backend as never, threads: config.threads, validation: validation === 0 ? 'none' : validation });
       } catch (err) {
         throw new assert.AssertionError({ message: `a resolved config does not resolve again: ${(err as Error).message}` });
       }
