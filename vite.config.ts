@@ -28,20 +28,27 @@ function precompress(): Plugin {
       outDir = resolve(config.root, config.build.outDir);
     },
     closeBundle() {
-      const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-        const path = join(dir, name);
-        return statSync(path).isDirectory() ? walk(path) : [path];
-      });
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
       for (const file of walk(outDir).filter((f) => COMPRESSIBLE.test(f))) {
         const bytes = readFileSync(file);
         writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
-        writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(bytes, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+          }),
+        );
       }
     },
   };
 }
 
-// `vite build --mode dev` adds the dev page (dev.html: the browser test's hooks); the default build has only index.html.
+// `vite build --mode dev` adds the dev page (dev.html: the browser test's
+// hooks); the default build has only index.html.
 export default defineConfig(({ mode }) => ({
   root: 'web',
   base: './',
@@ -51,8 +58,12 @@ export default defineConfig(({ mode }) => ({
   worker: { format: 'es' },
   plugins: [precompress()],
   build: {
-    outDir: '../web-dist', emptyOutDir: true, target: 'es2022',
-    rollupOptions: { input: mode === 'dev' ? { index: 'web/index.html', dev: 'web/dev.html' } : { index: 'web/index.html' } },
+    outDir: '../web-dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: {
+      input: mode === 'dev' ? { index: 'web/index.html', dev: 'web/dev.html' } : { index: 'web/index.html' },
+    },
   },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },

@@ -5,11 +5,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { runTraining, type TrainInput, VERSION } from '../src/index.js';
-import { BROWSER_FORMAT, browserRatio, formatBrowserLine, type BrowserReport } from '../src/bench/browser-report.js';
+import { machine, runTraining, type TrainInput, VERSION } from '../src/index.js';
+import { BROWSER_FORMAT, browserRatio, formatBrowserLine, type BrowserReport } from '../src/index.js';
 
 const RUNS = 9;
 const EPOCHS = 200;
@@ -20,12 +19,16 @@ if (build.status !== 0) throw new Error('bench:browser: npm run web:build -- --m
 
 /** A port nothing listens on now (the OS picks it). */
 const port = await new Promise<number>((resolve, reject) => {
-  const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port: p } = probe.address() as { port: number };
-    probe.close(() => resolve(p));
-  });
+  const probe = createServer()
+    .once('error', reject)
+    .listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address() as { port: number };
+      probe.close(() => resolve(p));
+    });
 });
-const serve = spawn(process.execPath, ['dist/cli/bin.js', 'serve', '--port', String(port), '--dir', 'web-dist'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serve = spawn(process.execPath, ['dist/cli/bin.js', 'serve', '--port', String(port), '--dir', 'web-dist'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   serve.once('exit', (code) => reject(new Error(`bench:browser: edlearn serve exited (${code})`)));
   serve.stdout.on('data', (chunk: Buffer) => {
@@ -34,15 +37,26 @@ const url = await new Promise<string>((resolve, reject) => {
   });
 });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage();
   await page.goto(new URL('dev.html', url).href);
   type State = { samplesPerSecond: number; backend: string; updates: number; dataReady: boolean; running: boolean };
   type Lab = { state(): State; checksum(b: string, u: number): Promise<{ inputs: TrainInput[] }> };
-  await page.waitForFunction(() => (window as unknown as { edlearnLab?: Lab }).edlearnLab?.state().dataReady, null, { timeout: 60000 });
+  await page.waitForFunction(() => (window as unknown as { edlearnLab?: Lab }).edlearnLab?.state().dataReady, null, {
+    timeout: 60000,
+  });
   // 4 vs 9 of the bundled subset (≈ 1,700 training images), the seed preset, at full speed, for 200 epochs: long
   // enough (≈ 0.4 s) for the page's coarse clock; its samples/s counts training only.
   await page.fill('#epochs', String(EPOCHS));
@@ -54,23 +68,35 @@ try {
   for (let r = 0; r < RUNS; r++) {
     await page.click('#reset');
     await page.click('#start');
-    await page.waitForFunction(() => {
-      const s = (window as unknown as { edlearnLab: Lab }).edlearnLab.state();
-      return !s.running && s.updates > 0;
-    }, null, { timeout: 120000 });
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as { edlearnLab: Lab }).edlearnLab.state();
+        return !s.running && s.updates > 0;
+      },
+      null,
+      { timeout: 120000 },
+    );
     const s = await page.evaluate(() => (window as unknown as { edlearnLab: Lab }).edlearnLab.state());
     pageRates.push(s.samplesPerSecond);
     backend = s.backend;
     // The page's own input (the checksum hook reports it, built without training), on the page's backend and
     // the same data files, trained in Node right after.
-    const { inputs } = await page.evaluate(() => (window as unknown as { edlearnLab: Lab }).edlearnLab.checksum('reference', 0));
+    const { inputs } = await page.evaluate(() =>
+      (window as unknown as { edlearnLab: Lab }).edlearnLab.checksum('reference', 0),
+    );
     input = { ...inputs[0], backend: s.backend as TrainInput['backend'], data: DATA };
     nodeRates.push(runTraining({ ...input, threads: 1 }).result.samplesPerSecond);
   }
   const report: BrowserReport = {
-    format: BROWSER_FORMAT, version: VERSION, time: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, chromium: browser.version() },
-    input: { ...input!, data: 'web/public/data' }, backend, page: pageRates, node: nodeRates, ratio: browserRatio(pageRates, nodeRates),
+    format: BROWSER_FORMAT,
+    version: VERSION,
+    time: new Date().toISOString(),
+    machine: { ...machine(), chromium: browser.version() },
+    input: { ...input!, data: 'web/public/data' },
+    backend,
+    page: pageRates,
+    node: nodeRates,
+    ratio: browserRatio(pageRates, nodeRates),
   };
   // Written whole or not at all: a temporary file renamed into place.
   const out = 'bench/browser-results.json';

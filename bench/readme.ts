@@ -7,8 +7,14 @@ import { formatBrowserLine, readBrowserReport } from '../src/bench/browser-repor
 import { formatSpeedMarkdown } from '../src/index.js';
 import { writeFileAtomic } from '../src/io.js';
 
-export const SPEED_MARKERS = ['<!-- bench:start (npm run bench:readme writes this part from bench/results.json) -->', '<!-- bench:end -->'] as const;
-export const BROWSER_MARKERS = ['<!-- bench-browser:start (npm run bench:readme writes this line from bench/browser-results.json) -->', '<!-- bench-browser:end -->'] as const;
+export const SPEED_MARKERS = [
+  '<!-- bench:start (npm run bench:readme writes this part from bench/results.json) -->',
+  '<!-- bench:end -->',
+] as const;
+export const BROWSER_MARKERS = [
+  '<!-- bench-browser:start (npm run bench:readme writes this line from bench/browser-results.json) -->',
+  '<!-- bench-browser:end -->',
+] as const;
 
 function replaceBetween(text: string, [start, end]: readonly [string, string], body: string): string {
   const from = text.indexOf(start);
@@ -21,4 +27,6 @@ let readme = readFileSync('README.md', 'utf8');
 readme = replaceBetween(readme, SPEED_MARKERS, formatSpeedMarkdown(readBenchReport('bench/results.json')));
 readme = replaceBetween(readme, BROWSER_MARKERS, formatBrowserLine(readBrowserReport('bench/browser-results.json')));
 writeFileAtomic('README.md', readme);
-console.log('README.md: speed section and browser line rewritten from bench/results.json and bench/browser-results.json');
+console.log(
+  'README.md: speed section and browser line rewritten from bench/results.json and bench/browser-results.json',
+);

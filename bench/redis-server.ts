@@ -45,14 +45,59 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = options.port ?? (await freePort());
   const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
   if (options.password !== undefined && options.user === undefined) args.push('--requirepass', options.password);
-  if (options.user !== undefined) args.push('--user', options.user, 'on', `>${options.password ?? ''}`, '~*', '&*', '+@all', '--user', 'default', 'off');
+  if (options.user !== undefined)
+    args.push(
+      '--user',
+      options.user,
+      'on',
+      `>${options.password ?? ''}`,
+      '~*',
+      '&*',
+      '+@all',
+      '--user',
+      'default',
+      'off',
+    );
   let ca: string | undefined;
   if (options.tls) {
     ca = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', ca, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        ca,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', ca, '--tls-key-file', key, '--tls-ca-cert-file', ca, '--tls-auth-clients', 'no');
+    args.push(
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      ca,
+      '--tls-key-file',
+      key,
+      '--tls-ca-cert-file',
+      ca,
+      '--tls-auth-clients',
+      'no',
+    );
   } else {
     args.push('--port', String(port));
   }
@@ -73,19 +118,23 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     });
   });
   child.stdout!.resume();
-  const auth = options.password === undefined ? '' : `${encodeURIComponent(options.user ?? '')}:${encodeURIComponent(options.password)}@`;
+  const auth =
+    options.password === undefined
+      ? ''
+      : `${encodeURIComponent(options.user ?? '')}:${encodeURIComponent(options.password)}@`;
   return {
     url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}/0`,
     port,
     ca,
-    stop: () => new Promise((resolve) => {
-      const done = () => {
-        rmSync(dir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      }),
   };
 }

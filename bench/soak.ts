@@ -18,7 +18,8 @@ const WORKERS = 3;
 const dir = mkdtempSync(join(tmpdir(), 'edlearn-soak-'));
 const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const cli = (args: string[]) => [process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args]] as const;
-const log = (text: string) => process.stderr.write(`[soak ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
+const log = (text: string) =>
+  process.stderr.write(`[soak ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let rng = Number(process.env.SOAK_SEED ?? 1) >>> 0;
 const random = () => {
@@ -29,15 +30,27 @@ const random = () => {
 /** Round r: 10 learning rates × 5 widths × 4 seeds (new seeds each round, so new run ids). */
 function sweepFile(r: number): string {
   const path = join(dir, `soak-${r}.yaml`);
-  writeFileSync(path, `sweep: soak-${r}
+  writeFileSync(
+    path,
+    `sweep: soak-${r}
 base: { rule: ed, preset: seed, task: pair, digits: "4,9", layers: 1, batch: 32, updates: 120, evalEvery: 60, validation: 0.05 }
 axes: { lr: [0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3], units: [4, 8, 16, 32, 64] }
 seeds: [${[1, 2, 3, 4].map((s) => s + 4 * r).join(', ')}]
-`);
+`,
+  );
   return path;
 }
 
-const counts = { workerKills: 0, workerStops: 0, stopFailures: 0, coordinatorKills: 0, redisRestarts: 0, rounds: 0, runs: 0, stopExitCodes: new Map<string, number>() };
+const counts = {
+  workerKills: 0,
+  workerStops: 0,
+  stopFailures: 0,
+  coordinatorKills: 0,
+  redisRestarts: 0,
+  rounds: 0,
+  runs: 0,
+  stopExitCodes: new Map<string, number>(),
+};
 let redis: RedisServer;
 const workers: ChildProcess[] = [];
 /** Workers that have installed their signal handlers (a SIGTERM before that is the default: immediate death). */
@@ -79,7 +92,10 @@ async function queueRound(r: number, file: string, out: string): Promise<void> {
     const code = await new Promise<number | string>((resolve) => child.once('exit', (c, s) => resolve(c ?? s ?? -1)));
     coordinator = null;
     if (code === 0) return;
-    log(`round ${r}: coordinator exited ${code}${err.trim() ? `: ${err.trim().split('\n').pop()}` : ''}; running it again (it resumes from its log)`);
+    log(
+      `round ${r}: coordinator exited ${code}${err.trim() ? `: ${err.trim().split('\n').pop()}` : ''}; ` +
+        `running it again (it resumes from its log)`,
+    );
     await sleep(1000);
   }
 }
@@ -105,7 +121,8 @@ async function chaos(): Promise<void> {
       const started = performance.now();
       w.once('exit', (code) => {
         const seconds = (performance.now() - started) / 1000;
-        if (code !== 143 || seconds > 10) log(`worker ${i} took ${seconds.toFixed(1)} s and exited ${code} after SIGTERM (expected 143 within 10 s)`);
+        if (code !== 143 || seconds > 10)
+          log(`worker ${i} took ${seconds.toFixed(1)} s and exited ${code} after SIGTERM (expected 143 within 10 s)`);
         if (code !== 143 || seconds > 10) counts.stopFailures++;
         startWorkerProcess(i);
       });
@@ -136,7 +153,10 @@ function readLog(path: string): { ends: Map<string, number>; runs: Map<string, s
     const e = JSON.parse(line) as { event: string; runId?: string; run?: string };
     if (e.event === 'sweep') continue;
     if (e.event === 'end') ends.set(e.runId!, (ends.get(e.runId!) ?? 0) + 1);
-    runs.set(String(e.run), [...(runs.get(String(e.run)) ?? []), JSON.stringify(e, (k, v) => (TIMINGS.has(k) ? undefined : v))]);
+    runs.set(String(e.run), [
+      ...(runs.get(String(e.run)) ?? []),
+      JSON.stringify(e, (k, v) => (TIMINGS.has(k) ? undefined : v)),
+    ]);
   }
   return { ends, runs: new Map([...runs].map(([k, v]) => [k, v.join('\n')])) };
 }
@@ -179,17 +199,45 @@ try {
   }
   counts.rounds = rounds.length;
   const exits = [...counts.stopExitCodes].map(([k, n]) => `${k}: ${n}`).join(', ');
-  console.log(`soak: ${counts.rounds} rounds, ${counts.runs} runs through the queue in ${chaosMinutes.toFixed(1)} min of chaos (round times ${rounds.map((x) => x.seconds.toFixed(0)).join(', ')} s)`);
-  console.log(`chaos: ${counts.workerKills} worker SIGKILLs, ${counts.workerStops} worker SIGTERMs (${counts.stopFailures} not exiting 143 within 10 s), ${counts.coordinatorKills} coordinator SIGKILLs, ${counts.redisRestarts} redis-server restarts without persistence; worker exits: ${exits}`);
-  console.log(`check: runs logged twice or more ${duplicates}, runs missing ${missing}, runs differing from the local executor ${mismatches}`);
+  console.log(
+    `soak: ${counts.rounds} rounds, ${counts.runs} runs through the queue in ${chaosMinutes.toFixed(1)} min ` +
+      `of chaos (round times ${rounds.map((x) => x.seconds.toFixed(0)).join(', ')} s)`,
+  );
+  console.log(
+    `chaos: ${counts.workerKills} worker SIGKILLs, ${counts.workerStops} worker SIGTERMs ` +
+      `(${counts.stopFailures} not exiting 143 within 10 s), ${counts.coordinatorKills} coordinator ` +
+      `SIGKILLs, ${counts.redisRestarts} redis-server restarts without persistence; worker exits: ${exits}`,
+  );
+  console.log(
+    `check: runs logged twice or more ${duplicates}, runs missing ${missing}, runs differing from the local ` +
+      `executor ${mismatches}`,
+  );
   failed = duplicates + missing + mismatches > 0;
   // The numbers the README quotes.
-  writeFileSync(join(ROOT, 'bench/soak-results.json'), `${JSON.stringify({
-    time: new Date().toISOString(), minutes: Number(chaosMinutes.toFixed(1)), rounds: counts.rounds, runs: counts.runs, workers: WORKERS,
-    workerKills: counts.workerKills, workerStops: counts.workerStops, stopFailures: counts.stopFailures, coordinatorKills: counts.coordinatorKills,
-    redisRestarts: counts.redisRestarts, roundSeconds: rounds.map((x) => Math.round(x.seconds)), workerExits: Object.fromEntries(counts.stopExitCodes),
-    duplicates, missing, mismatches,
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench/soak-results.json'),
+    `${JSON.stringify(
+      {
+        time: new Date().toISOString(),
+        minutes: Number(chaosMinutes.toFixed(1)),
+        rounds: counts.rounds,
+        runs: counts.runs,
+        workers: WORKERS,
+        workerKills: counts.workerKills,
+        workerStops: counts.workerStops,
+        stopFailures: counts.stopFailures,
+        coordinatorKills: counts.coordinatorKills,
+        redisRestarts: counts.redisRestarts,
+        roundSeconds: rounds.map((x) => Math.round(x.seconds)),
+        workerExits: Object.fromEntries(counts.stopExitCodes),
+        duplicates,
+        missing,
+        mismatches,
+      },
+      null,
+      2,
+    )}\n`,
+  );
 } finally {
   stopping = true;
   for (const w of workers) w?.kill('SIGKILL');

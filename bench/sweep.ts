@@ -7,19 +7,40 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkSweep, parseQueueUrl, planSweep, QueueExecutor, RunnerProcess, runSweep, startWorker } from '../src/index.js';
+import {
+  checkSweep,
+  parseQueueUrl,
+  planSweep,
+  QueueExecutor,
+  RunnerProcess,
+  runSweep,
+  startWorker,
+} from '../src/index.js';
 import { startRedisServer } from './redis-server.js';
 
 const RUNS = 50;
 const REPEATS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let nextSeed = 1;
-const plan = (name: string) => planSweep(checkSweep({ base: { task: 'xor', epochs: 20 }, seeds: Array.from({ length: RUNS }, () => nextSeed++) }, 'bench', name));
+const plan = (name: string) =>
+  planSweep(
+    checkSweep(
+      { base: { task: 'xor', epochs: 20 }, seeds: Array.from({ length: RUNS }, () => nextSeed++) },
+      'bench',
+      name,
+    ),
+  );
 
 const redis = await startRedisServer();
 const target = parseQueueUrl(redis.url);
 const worker = await startWorker(target, 30);
-const rows: { repeat: number; localMsPerRun: number; queueMsPerRun: number; overheadMsPerRun: number; load1: number }[] = [];
+const rows: {
+  repeat: number;
+  localMsPerRun: number;
+  queueMsPerRun: number;
+  overheadMsPerRun: number;
+  load1: number;
+}[] = [];
 const direct = new RunnerProcess();
 try {
   for (let r = -1; r < REPEATS; r++) {
@@ -39,7 +60,10 @@ try {
     // Repeat −1 warms both worker processes up and is not counted.
     if (r < 0) continue;
     rows.push({ repeat: r, localMsPerRun: l, queueMsPerRun: q, overheadMsPerRun: q - l, load1: loadavg()[0] });
-    process.stderr.write(`repeat ${r + 1}/${REPEATS}: ${l.toFixed(1)} ms per run directly, ${q.toFixed(1)} ms through the queue → ${(q - l).toFixed(1)} ms overhead (load ${loadavg()[0].toFixed(1)})\n`);
+    process.stderr.write(
+      `repeat ${r + 1}/${REPEATS}: ${l.toFixed(1)} ms per run directly, ${q.toFixed(1)} ms through the queue ` +
+        `→ ${(q - l).toFixed(1)} ms overhead (load ${loadavg()[0].toFixed(1)})\n`,
+    );
   }
 } finally {
   direct.close();
@@ -47,8 +71,19 @@ try {
   await redis.stop();
 }
 const result = {
-  runs: RUNS, repeats: REPEATS, medianLocalMsPerRun: median(rows.map((x) => x.localMsPerRun)), medianQueueMsPerRun: median(rows.map((x) => x.queueMsPerRun)),
-  medianOverheadMsPerRun: median(rows.map((x) => x.overheadMsPerRun)), targetMsPerRun: 50, rows, node: process.version, time: new Date().toISOString(),
+  runs: RUNS,
+  repeats: REPEATS,
+  medianLocalMsPerRun: median(rows.map((x) => x.localMsPerRun)),
+  medianQueueMsPerRun: median(rows.map((x) => x.queueMsPerRun)),
+  medianOverheadMsPerRun: median(rows.map((x) => x.overheadMsPerRun)),
+  targetMsPerRun: 50,
+  rows,
+  node: process.version,
+  time: new Date().toISOString(),
 };
-console.log(`queue + collect overhead: median ${result.medianOverheadMsPerRun.toFixed(1)} ms per run (${result.medianQueueMsPerRun.toFixed(1)} through the queue, ${result.medianLocalMsPerRun.toFixed(1)} directly) over ${REPEATS} repeats (target ≤ 50 ms); bench/sweep-results.json`);
+console.log(
+  `queue + collect overhead: median ${result.medianOverheadMsPerRun.toFixed(1)} ms per run ` +
+    `(${result.medianQueueMsPerRun.toFixed(1)} through the queue, ${result.medianLocalMsPerRun.toFixed(1)} ` +
+    `directly) over ${REPEATS} repeats (target ≤ 50 ms); bench/sweep-results.json`,
+);
 writeFileSync('bench/sweep-results.json', JSON.stringify(result, null, 2) + '\n');

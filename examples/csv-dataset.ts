@@ -24,8 +24,16 @@ writeFileSync('bars-test.csv', rows(200));
 const train = loadCsv('bars-train.csv');
 const test = loadCsv('bars-test.csv');
 console.log(`read ${train.count} training and ${test.count} test images of ${train.rows} × ${train.cols}`);
-// Kaneko's original rule (one hidden layer, online) tells the bars apart; neither class is a linear function of the pixels.
-const model = createModel({ preset: 'kaneko', units: 16, inputs: train.inputs, classes: 2, classNames: ['horizontal', 'vertical'], seed: 1 });
+// Kaneko's original rule (one hidden layer, online) tells the bars apart; neither
+// class is a linear function of the pixels.
+const model = createModel({
+  preset: 'kaneko',
+  units: 16,
+  inputs: train.inputs,
+  classes: 2,
+  classNames: ['horizontal', 'vertical'],
+  seed: 1,
+});
 await model.fit(train.images, train.labels, { epochs: 20, batchSize: 1 });
 const { accuracy, confusion } = model.evaluate(test.images, test.labels);
 console.log(`test accuracy ${accuracy.toFixed(4)} · confusion ${JSON.stringify(confusion)}`);

@@ -16,10 +16,17 @@ const count = 1000;
 const images = data.test.images.subarray(0, 784 * count);
 ort.env.wasm.numThreads = 1;
 const session = await ort.InferenceSession.create(onnx);
-const { scores } = await session.run({ images: new ort.Tensor('float32', Float32Array.from(images, (v) => v / 255), [count, 784]) });
+const { scores } = await session.run({
+  images: new ort.Tensor(
+    'float32',
+    Float32Array.from(images, (v) => v / 255),
+    [count, 784],
+  ),
+});
 const theirs = scores.data as Float32Array;
 const ours = model.predict(images);
-const argmax = (s: Float32Array, i: number) => s.subarray(10 * i, 10 * i + 10).reduce((best, v, k, row) => (v > row[best] ? k : best), 0);
+const argmax = (s: Float32Array, i: number) =>
+  s.subarray(10 * i, 10 * i + 10).reduce((best, v, k, row) => (v > row[best] ? k : best), 0);
 let same = 0;
 let correct = 0;
 let maxDifference = 0;
@@ -28,4 +35,7 @@ for (let i = 0; i < count; i++) {
   if (argmax(theirs, i) === data.test.labels[i]) correct++;
 }
 for (let i = 0; i < theirs.length; i++) maxDifference = Math.max(maxDifference, Math.abs(theirs[i] - ours[i]));
-console.log(`mnist.onnx: ${onnx.length} bytes · onnxruntime agrees with predict on ${same} / ${count} images · accuracy ${correct / count} · largest score difference ${maxDifference.toExponential(1)}`);
+console.log(
+  `mnist.onnx: ${onnx.length} bytes · onnxruntime agrees with predict on ${same} / ${count} images · ` +
+    `accuracy ${correct / count} · largest score difference ${maxDifference.toExponential(1)}`,
+);

@@ -12,7 +12,10 @@ const history = await model.fit(data.train.images.subarray(0, 784 * n), data.tra
   validationSplit: 0.1,
   callbacks: [
     earlyStopping({ monitor: 'valAccuracy', patience: 1 }),
-    { onEpochEnd: (epoch: number, logs: EpochLogs) => console.log(`epoch ${epoch}: validation accuracy ${logs.valAccuracy?.toFixed(4)}`) },
+    {
+      onEpochEnd: (epoch: number, logs: EpochLogs) =>
+        console.log(`epoch ${epoch}: validation accuracy ${logs.valAccuracy?.toFixed(4)}`),
+    },
   ],
 });
 

@@ -9,8 +9,10 @@ import { UserError } from './errors.js';
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `the ${typeof value} ${String(value)}`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -23,7 +25,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
     prev = row;
   }
   return prev[b.length];
@@ -43,14 +46,22 @@ export function nearestName(name: string, known: readonly string[]): string | un
 /** The message for a key that is not one of `known`: the nearest name, or the whole list. */
 export function unknownKeyMessage(what: string, key: string, known: readonly string[]): string {
   const near = nearestName(key, known);
-  return `${what}: unknown option '${key}'${near ? ` — did you mean ${near}?` : ''}; expected one of ${known.join(', ')}`;
+  return (
+    `${what}: unknown option '${key}'${near ? ` — did you mean ${near}?` : ''}; expected one ` +
+    `of ${known.join(', ')}`
+  );
 }
 
 /**
  * Checks that `value` is an options object (undefined is {}) whose own keys are all in `known`; `elsewhere` maps
  * keys that belong to another call to where they go (createModel's "epochs" → "fit(x, y, { epochs })").
  */
-export function checkOptions(what: string, value: unknown, known: readonly string[], elsewhere: Record<string, string> = {}): Record<string, unknown> {
+export function checkOptions(
+  what: string,
+  value: unknown,
+  known: readonly string[],
+  elsewhere: Record<string, string> = {},
+): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value) || isBinary(value)) {
     throw new UserError(`${what}: expected an object of options, got ${describeValue(value)}`);
@@ -58,7 +69,8 @@ export function checkOptions(what: string, value: unknown, known: readonly strin
   for (const key of Reflect.ownKeys(value)) {
     const name = String(key);
     if (known.includes(name)) continue;
-    if (Object.hasOwn(elsewhere, name)) throw new UserError(`${what}: option ${name} is not ${what}'s; give it to ${elsewhere[name]}`);
+    if (Object.hasOwn(elsewhere, name))
+      throw new UserError(`${what}: option ${name} is not ${what}'s; give it to ${elsewhere[name]}`);
     throw new UserError(unknownKeyMessage(what, name, known));
   }
   return value as Record<string, unknown>;
@@ -70,12 +82,23 @@ export function checkArgument(what: string, argName: string, value: unknown, exp
 }
 
 /** Checks the type of each option of `options` that is set: 'function', 'boolean', or a predicate and its words. */
-export function checkOptionTypes(what: string, options: Record<string, unknown>, types: Record<string, 'function' | 'boolean' | [string, (v: unknown) => boolean]>): void {
+export function checkOptionTypes(
+  what: string,
+  options: Record<string, unknown>,
+  types: Record<string, 'function' | 'boolean' | [string, (v: unknown) => boolean]>,
+): void {
   for (const [key, type] of Object.entries(types)) {
     const value = options[key];
     if (value === undefined) continue;
     if (Array.isArray(type)) checkArgument(what, `option ${key}`, value, type[0], type[1](value));
-    else checkArgument(what, `option ${key}`, value, type === 'function' ? 'a function' : 'true or false', typeof value === type);
+    else
+      checkArgument(
+        what,
+        `option ${key}`,
+        value,
+        type === 'function' ? 'a function' : 'true or false',
+        typeof value === type,
+      );
   }
 }
 
@@ -86,5 +109,7 @@ export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView
 
 /** The bytes of an ArrayBuffer or typed array view, without copying. */
 export function bytesOf(value: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return value instanceof ArrayBuffer
+    ? new Uint8Array(value)
+    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }

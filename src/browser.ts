@@ -10,7 +10,22 @@ export { UserError } from './errors.js';
 export { Random } from './random.js';
 
 // The model, shaped like TensorFlow.js's.
-export { createModel, loadModel, Model, type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, EarlyStopping, earlyStopping, type FitOptions, type History, type Monitor, type ModelOptions, type TrainedOn } from './api/model.js';
+export {
+  createModel,
+  loadModel,
+  Model,
+  type BatchLogs,
+  type Callback,
+  type EarlyStoppingOptions,
+  type EpochLogs,
+  EarlyStopping,
+  earlyStopping,
+  type FitOptions,
+  type History,
+  type Monitor,
+  type ModelOptions,
+  type TrainedOn,
+} from './api/model.js';
 export type { Images, Labels } from './api/arrays.js';
 
 // Options, declared once: schemas (kind, range, help, label) and the presets.
@@ -22,13 +37,28 @@ export { expected, validate, validateGiven, type OptionSpec, type OptionSpecs, t
 
 // A run: config → task + rule + loop options (the one builder), the loop, prediction.
 export { resolveConfig, INPUT_OPTIONS, type RunConfig, type TrainInput } from './train/config.js';
-export { buildRule, buildRun, maxBatchFor, taskFor, trainOptions, type BuiltRun, type RuleSpec } from './train/build.js';
+export {
+  buildRule,
+  buildRun,
+  maxBatchFor,
+  taskFor,
+  trainOptions,
+  type BuiltRun,
+  type RuleSpec,
+} from './train/build.js';
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
 export { taskSummary, type RunHeader, type TaskSummary } from './log/events.js';
 
 // The rules and the kernels they run on.
-export { EdClassifier, edLayerShapes, type EdLayerShape, type EdNetworkView, type EdStorage, type NetworkOp } from './rules/ed.js';
+export {
+  EdClassifier,
+  edLayerShapes,
+  type EdLayerShape,
+  type EdNetworkView,
+  type EdStorage,
+  type NetworkOp,
+} from './rules/ed.js';
 export { BackpropClassifier } from './rules/backprop.js';
 export type { LearnStats, Rule, SampleBatch } from './rules/rule.js';
 export { BACKEND_NAMES, type Backend } from './kernels/backend.js';
@@ -58,9 +88,19 @@ export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
 export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
 export { createAgent, valueScale, type Agent, type AgentShape, type Transition } from './rl/agent.js';
 export { Columns } from './rl/columns.js';
-export { RlSession, trainAgent, playGreedy, greedyTrajectory, greedyAccuracy, envSeed, type EpisodeRecord, type RlLoopOptions, type RlResult } from './rl/loop.js';
+export {
+  RlSession,
+  trainAgent,
+  playGreedy,
+  greedyTrajectory,
+  greedyAccuracy,
+  envSeed,
+  type EpisodeRecord,
+  type RlLoopOptions,
+  type RlResult,
+} from './rl/loop.js';
 export { agentToBytes, agentFromBytes } from './rl/agent-file.js';
-export { type AgentHeader } from './rl/agent-file.js';
+export type { AgentHeader } from './rl/agent-file.js';
 export { buildColumns } from './train/build.js';
 
 // Model files.

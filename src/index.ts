@@ -19,10 +19,23 @@ export { spreadNetworks, type NetworkThreads } from './engine/threads.js';
 export { saveModel, readModelFile } from './model/file.js';
 
 export { runRl, buildEnv, type RlOutcome, type RlHooks } from './rl/run.js';
-export { LOG_FORMAT, LOG_FORMAT_VERSION, RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type RlStartEvent, type RlEvalRecord } from './log/events.js';
+export {
+  LOG_FORMAT,
+  LOG_FORMAT_VERSION,
+  RL_LOG_FORMAT,
+  RL_LOG_FORMAT_VERSION,
+  type RlStartEvent,
+  type RlEvalRecord,
+} from './log/events.js';
 export { readEvents, type LogLine, type ReadEventsOptions } from './log/read.js';
 
-export { runBench, formatBenchReport, formatSpeedMarkdown, type BenchReport, type BenchOptions } from './bench/index.js';
+export {
+  runBench,
+  formatBenchReport,
+  formatSpeedMarkdown,
+  type BenchReport,
+  type BenchOptions,
+} from './bench/index.js';
 export { renderReport, readLogs, type ReportOptions, type ReportResult } from './report/index.js';
 export { EXPERIMENTS, EXPERIMENT_IDS, type Experiment, type ExperimentCurve } from './experiments/grids.js';
 export { runExperiment } from './experiments/runner.js';
@@ -37,3 +50,13 @@ export { LocalExecutor } from './sweep/local.js';
 export { RunnerProcess } from './sweep/processes.js';
 export { QueueExecutor, parseQueueUrl, queueStatus, QUEUE_NAME } from './sweep/queue.js';
 export { startWorker, type QueueWorker } from './sweep/worker.js';
+
+// The browser bench's results file (bench/browser.ts writes it, bench/readme.ts prints it).
+export {
+  BROWSER_FORMAT,
+  browserRatio,
+  formatBrowserLine,
+  readBrowserReport,
+  type BrowserReport,
+} from './bench/browser-report.js';
+export { machine } from './log/machine.js';

@@ -2,7 +2,24 @@
  * File output that never leaves a half-written or stray file behind: every output is written to a temp file
  * beside its target and renamed onto it. One helper for every writer (models, logs, bench JSON, report files).
  */
-import { chmodSync, closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { registerTemp, releaseTemp, removeTemp } from './temp-files.js';
@@ -80,11 +97,14 @@ export function checkDistinctOutputs(outputs: Record<string, string | undefined>
   const seen = new Map<string, string>();
   for (const [flag, path] of Object.entries(outputs)) {
     if (path === undefined) continue;
-    if (path.trim() === '') throw new UserError(`--${flag}: the path is empty; give a file name, or leave the flag out`);
+    if (path.trim() === '')
+      throw new UserError(`--${flag}: the path is empty; give a file name, or leave the flag out`);
     const id = fileIdentity(path);
     const other = seen.get(id);
     if (other !== undefined) {
-      throw new UserError(`--${other} and --${flag} both name ${path}; one would overwrite the other — give each output its own file`);
+      throw new UserError(
+        `--${other} and --${flag} both name ${path}; one would overwrite the other — give each output its own file`,
+      );
     }
     seen.set(id, flag);
   }
@@ -97,7 +117,9 @@ export function checkDistinctOutputs(outputs: Record<string, string | undefined>
 export function checkNotInput(output: string, input: string, what: string, flag = '--log'): void {
   if (output.trim() === '' || input.trim() === '') return;
   if (fileIdentity(output) === fileIdentity(input)) {
-    throw new UserError(`${flag} ${output} is ${what} (${input}); writing it would destroy an input — give another file`);
+    throw new UserError(
+      `${flag} ${output} is ${what} (${input}); writing it would destroy an input — give another file`,
+    );
   }
 }
 
@@ -157,7 +179,10 @@ export { releaseTemp, removeTemp } from './temp-files.js';
 function outputTarget(path: string): string {
   if (path.trim() === '') throw new UserError('cannot write to an empty path; give a file name');
   // "newdir/" names a directory: writing a file called "newdir" instead would surprise.
-  if (/[/\\]$/.test(path)) throw new UserError(`cannot write ${path}: a trailing slash names a directory; give a file name, e.g. ${join(path, 'out')}`);
+  if (/[/\\]$/.test(path))
+    throw new UserError(
+      `cannot write ${path}: a trailing slash names a directory; give a file name, e.g. ${join(path, 'out')}`,
+    );
   let target = resolve(path);
   for (let links = 0; ; links++) {
     let st: Stats;
@@ -167,21 +192,33 @@ function outputTarget(path: string): string {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(path, err);
       // The end of a dangling symlink: written only into a directory that exists (never made through a link).
       if (links > 0 && !existsSync(dirname(target))) {
-        throw new UserError(`cannot write ${path}: it is a symlink to ${target}, whose directory does not exist; fix or remove the link`);
+        throw new UserError(
+          `cannot write ${path}: it is a symlink to ${target}, whose directory does not exist; fix or remove the link`,
+        );
       }
       return target;
     }
     if (st.isFile()) return target;
     if (!st.isSymbolicLink()) throw notAFile(path, st);
-    if (links >= MAX_LINKS) throw new UserError(`cannot write ${path}: more than ${MAX_LINKS} symlinks in a row (a loop?); give a file path`);
+    if (links >= MAX_LINKS)
+      throw new UserError(`cannot write ${path}: more than ${MAX_LINKS} symlinks in a row (a loop?); give a file path`);
     target = resolve(dirname(target), readlinkSync(target));
   }
 }
 
 function notAFile(path: string, st: Stats): UserError {
-  const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket'
-    : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-  const fix = st.isDirectory() ? `give a file name, e.g. ${join(path, 'out')}` : 'edlearn writes whole files only — give the path of a regular file';
+  const kind = st.isDirectory()
+    ? 'a directory'
+    : st.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+  const fix = st.isDirectory()
+    ? `give a file name, e.g. ${join(path, 'out')}`
+    : 'edlearn writes whole files only — give the path of a regular file';
   return new UserError(`cannot write ${path}: it is ${kind}; ${fix}`);
 }
 
@@ -263,7 +300,8 @@ export function readInputFile(path: string, what = 'input'): Buffer {
   const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UserError(`${what} ${path}: it is ${kindOf(st)}, not a regular file; give the path of a file`);
+    if (!st.isFile())
+      throw new UserError(`${what} ${path}: it is ${kindOf(st)}, not a regular file; give the path of a file`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -271,5 +309,13 @@ export function readInputFile(path: string, what = 'input'): Buffer {
 }
 
 function kindOf(st: Stats): string {
-  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  return st.isDirectory()
+    ? 'a directory'
+    : st.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
 }

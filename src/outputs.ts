@@ -15,14 +15,22 @@ export function dataInputs(data: string | undefined): string[] {
   try {
     if (!statSync(data).isDirectory()) return [];
     const names = readdirSync(data);
-    return Object.values(matchIdxNames(names)).flatMap((m) => m.matches).map((n) => join(data, n));
+    return Object.values(matchIdxNames(names))
+      .flatMap((m) => m.matches)
+      .map((n) => join(data, n));
   } catch {
     return [];
   }
 }
 
-/** Refuses each output (flag → path) that is one of `inputs`, e.g. `--save D/train-labels-idx1-ubyte` with `--data D`. */
-export function checkOutputsNotInputs(outputs: Record<string, string | undefined>, inputs: string[], what: string): void {
+/**
+ * Refuses each output (flag → path) that is one of `inputs`, e.g. `--save D/train-labels-idx1-ubyte` with `--data D`.
+ */
+export function checkOutputsNotInputs(
+  outputs: Record<string, string | undefined>,
+  inputs: string[],
+  what: string,
+): void {
   for (const [flag, path] of Object.entries(outputs)) {
     if (path === undefined || path.trim() === '') continue;
     for (const input of inputs) checkNotInput(path, input, `${what} ${input}`, `--${flag}`);
@@ -31,7 +39,8 @@ export function checkOutputsNotInputs(outputs: Record<string, string | undefined
 
 /** Refuses an empty directory flag (`--out ""` would write into the working directory). */
 export function checkDirFlag(flag: string, path: string | undefined): void {
-  if (path !== undefined && path.trim() === '') throw new UserError(`--${flag}: the path is empty; give a directory, or leave the flag out for the default`);
+  if (path !== undefined && path.trim() === '')
+    throw new UserError(`--${flag}: the path is empty; give a directory, or leave the flag out for the default`);
 }
 
 export type ReplaceMode = 'replace' | 'append';
@@ -41,8 +50,13 @@ export type ReplaceMode = 'replace' | 'append';
  * format (what this command wrote before), is replaced; anything else — a sweep log of many runs, a log of
  * another kind, a file that is not a log — is refused unless `--append` (logs only) or `--force`.
  */
-export function checkLogTarget(path: string | undefined, format: string, options: { append?: boolean; force?: boolean }): ReplaceMode {
-  if (options.append && options.force) throw new UserError('--append and --force: give one — --append adds this run to the log, --force replaces it');
+export function checkLogTarget(
+  path: string | undefined,
+  format: string,
+  options: { append?: boolean; force?: boolean },
+): ReplaceMode {
+  if (options.append && options.force)
+    throw new UserError('--append and --force: give one — --append adds this run to the log, --force replaces it');
   if (path === undefined || !existsSync(path) || options.force) return 'replace';
   let text: string;
   try {
@@ -63,13 +77,26 @@ export function checkLogTarget(path: string | undefined, format: string, options
   const isLog = events.every((e) => e !== null && typeof e.event === 'string');
   const starts = events.filter((e) => e?.event === 'start');
   if (isLog && options.append) {
-    if (starts.some((e) => e!.format !== format)) throw new UserError(`--log ${path}: --append adds to a log of the same kind; this one holds ${String(starts.find((e) => e!.format !== format)!.format)} runs, not ${format}`);
-    if (!text.endsWith('\n')) throw new UserError(`--log ${path}: its last line is cut; repair or remove the file before appending`);
+    if (starts.some((e) => e!.format !== format))
+      throw new UserError(
+        `--log ${path}: --append adds to a log of the same kind; this one ` +
+          `holds ${String(starts.find((e) => e!.format !== format)!.format)} runs, not ${format}`,
+      );
+    if (!text.endsWith('\n'))
+      throw new UserError(`--log ${path}: its last line is cut; repair or remove the file before appending`);
     return 'append';
   }
-  if (isLog && starts.length === 1 && starts[0]!.format === format && events.every((e) => e!.event !== 'sweep')) return 'replace';
-  const what = !isLog ? 'not an edlearn log' : starts.length !== 1 ? `a log of ${starts.length} runs` : `a log of another kind (${String(starts[0]!.format)})`;
-  throw new UserError(`--log ${path}: the file exists and is ${what}; replacing it would lose it — give another file, --append to add this run to a log, or --force to replace it`);
+  if (isLog && starts.length === 1 && starts[0]!.format === format && events.every((e) => e!.event !== 'sweep'))
+    return 'replace';
+  const what = !isLog
+    ? 'not an edlearn log'
+    : starts.length !== 1
+      ? `a log of ${starts.length} runs`
+      : `a log of another kind (${String(starts[0]!.format)})`;
+  throw new UserError(
+    `--log ${path}: the file exists and is ${what}; replacing it would lose it — give another file, --append ` +
+      `to add this run to a log, or --force to replace it`,
+  );
 }
 
 /** The text a log opened with --append starts with. */
@@ -80,7 +107,9 @@ export function existingLog(path: string): string {
 /** A model or agent file starts with these bytes (model/format.ts). */
 const MODEL_MAGIC = 'EDLEARN\0';
 
-/** `--save path`: a non-empty file there that is not a model file (a dataset, notes) is not replaced without --force. */
+/**
+ * `--save path`: a non-empty file there that is not a model file (a dataset, notes) is not replaced without --force.
+ */
 export function checkModelTarget(path: string): void {
   let head: string;
   try {
@@ -90,5 +119,9 @@ export function checkModelTarget(path: string): void {
   } catch {
     return;
   }
-  if (head !== MODEL_MAGIC) throw new UserError(`--save ${path}: the file exists and is not an edlearn model file; replacing it would lose it — give another file, or --force to replace it`);
+  if (head !== MODEL_MAGIC)
+    throw new UserError(
+      `--save ${path}: the file exists and is not an edlearn model file; replacing it would lose it — give ` +
+        `another file, or --force to replace it`,
+    );
 }

@@ -39,7 +39,10 @@ export function releaseTemp(path: string): void {
   uninstallTimer.unref();
 }
 
-/** Removes `path` (a directory with its contents) and forgets it; a path that cannot be removed is left, the caller's error matters more. */
+/**
+ * Removes `path` (a directory with its contents) and forgets it; a path that cannot be removed
+ * is left, the caller's error matters more.
+ */
 export function removeTemp(path: string): void {
   try {
     rmSync(path, { recursive: temps.get(path) === 'dir', force: true });

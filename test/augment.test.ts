@@ -37,29 +37,32 @@ const dense = (rows: ReturnType<typeof rowsOf>['rows'], s: number) => {
   return out;
 };
 
-test('shift:1: each image is its original or the original moved by one (dx, dy) ∈ {−1, 0, 1}², about half moved', () => {
-  const n = 400;
-  const { split, rows, aug } = rowsOf(n, 'shift:1');
-  aug.epoch();
-  let kept = 0;
-  for (let s = 0; s < n; s++) {
-    const got = dense(rows, s);
-    const original = Float32Array.from(split.x.subarray(s * 784, (s + 1) * 784));
-    const matches = [];
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const moved = Float32Array.from(original);
-        shiftInPlace(moved, 28, dx, dy);
-        if (moved.every((v, i) => v === got[i])) matches.push([dx, dy]);
+test(
+  'shift:1: each image is its original or the original ' + 'moved by one (dx, dy) ∈ {−1, 0, 1}², about half moved',
+  () => {
+    const n = 400;
+    const { split, rows, aug } = rowsOf(n, 'shift:1');
+    aug.epoch();
+    let kept = 0;
+    for (let s = 0; s < n; s++) {
+      const got = dense(rows, s);
+      const original = Float32Array.from(split.x.subarray(s * 784, (s + 1) * 784));
+      const matches = [];
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const moved = Float32Array.from(original);
+          shiftInPlace(moved, 28, dx, dy);
+          if (moved.every((v, i) => v === got[i])) matches.push([dx, dy]);
+        }
       }
+      assert.ok(matches.length > 0, `row ${s} is no shift of its image`);
+      assert.ok(rows.rowEnd![s] <= rows.rowStart[s + 1], `row ${s} overflows its room`);
+      if (original.every((v, i) => v === got[i])) kept++;
     }
-    assert.ok(matches.length > 0, `row ${s} is no shift of its image`);
-    assert.ok(rows.rowEnd![s] <= rows.rowStart[s + 1], `row ${s} overflows its room`);
-    if (original.every((v, i) => v === got[i])) kept++;
-  }
-  // Kept as is with probability ½, plus the (0, 0) shift (1/9 of the others): 5/9 of 400 ≈ 222 ± 10.
-  assert.ok(kept > 180 && kept < 265, `${kept} of ${n} unchanged`);
-});
+    // Kept as is with probability ½, plus the (0, 0) shift (1/9 of the others): 5/9 of 400 ≈ 222 ± 10.
+    assert.ok(kept > 180 && kept < 265, `${kept} of ${n} unchanged`);
+  },
+);
 
 test('augmentation is seeded and fresh every epoch', () => {
   const a = rowsOf(50, 'rotate:10+shift:1');
@@ -69,7 +72,10 @@ test('augmentation is seeded and fresh every epoch', () => {
   const first = Array.from({ length: 50 }, (_, s) => dense(a.rows, s));
   for (let s = 0; s < 50; s++) assert.deepEqual(dense(b.rows, s), first[s]);
   a.aug.epoch();
-  assert.ok(first.some((img, s) => img.some((v, i) => v !== dense(a.rows, s)[i])), 'the second epoch drew the same images');
+  assert.ok(
+    first.some((img, s) => img.some((v, i) => v !== dense(a.rows, s)[i])),
+    'the second epoch drew the same images',
+  );
 });
 
 test('elastic and rotate images stay within their rows and keep most of the ink', () => {
@@ -86,10 +92,21 @@ test('elastic and rotate images stay within their rows and keep most of the ink'
 test('training with --augment never touches the validation or test rows', () => {
   const config = resolveConfig({ task: 'all', preset: 'kaneko-mnist', augment: 'shift:1', epochs: 2 });
   const n = 300;
-  const split = (x: Uint8Array, y: Uint8Array, from: number) => ({ x: x.slice(784 * from, 784 * (from + n)), labels: y.slice(from, from + n), count: n });
+  const split = (x: Uint8Array, y: Uint8Array, from: number) => ({
+    x: x.slice(784 * from, 784 * (from + n)),
+    labels: y.slice(from, from + n),
+    count: n,
+  });
   const task: Task = {
-    name: 't', inputs: 784, classes: 10, classNames: [], scale: 1 / 255, source: { dataset: 'mnist', fingerprint: '' },
-    train: split(mnist.train.images, mnist.train.labels, 0), validation: split(mnist.train.images, mnist.train.labels, n), test: split(mnist.test.images, mnist.test.labels, 0),
+    name: 't',
+    inputs: 784,
+    classes: 10,
+    classNames: [],
+    scale: 1 / 255,
+    source: { dataset: 'mnist', fingerprint: '' },
+    train: split(mnist.train.images, mnist.train.labels, 0),
+    validation: split(mnist.train.images, mnist.train.labels, n),
+    test: split(mnist.test.images, mnist.test.labels, 0),
   };
   const copies = [Uint8Array.from(task.train.x), Uint8Array.from(task.validation.x)];
   const rule = buildRule({ config, inputs: 784, classes: 10, maxBatch: 256 }, referenceBackend);
@@ -105,7 +122,11 @@ test('training with --augment never touches the validation or test rows', () => 
 
 test('--augment is checked: its form, and that the task has images', () => {
   for (const bad of ['shift', 'shift:x', 'rotate:10+', 'zoom:2', 'elastic:34']) {
-    assert.throws(() => resolveConfig({ task: 'all', augment: bad }), (e: unknown) => e instanceof UserError && /augment/.test(e.message), bad);
+    assert.throws(
+      () => resolveConfig({ task: 'all', augment: bad }),
+      (e: unknown) => e instanceof UserError && /augment/.test(e.message),
+      bad,
+    );
   }
   assert.throws(() => parseAugment('shift:9'), /more than 8 pixels/);
   assert.throws(() => resolveConfig({ task: 'xor', augment: 'shift:1' }), /not made of images/);

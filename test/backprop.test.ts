@@ -12,7 +12,11 @@ const CASES: { name: string; classes: number; options: Partial<BackpropOptions> 
   { name: 'sigmoid hidden, sigmoid + BCE output', classes: 2, options: {} },
   { name: 'sigmoid hidden, sigmoid + MSE output', classes: 2, options: { loss: 'mse' } },
   { name: 'ReLU hidden, softmax + cross-entropy output', classes: 3, options: { activation: 'relu' } },
-  { name: 'ReLU hidden, linear + Huber output (action values)', classes: 2, options: { activation: 'relu', loss: 'huber' } },
+  {
+    name: 'ReLU hidden, linear + Huber output (action values)',
+    classes: 2,
+    options: { activation: 'relu', loss: 'huber' },
+  },
 ];
 
 for (const backendName of ['reference', 'wasm-relaxed-simd']) {
@@ -39,8 +43,10 @@ for (const backendName of ['reference', 'wasm-relaxed-simd']) {
             param[i] = saved;
             const numeric = (up - down) / (2 * h);
             const got = analytic[l][which][i];
-            assert.ok(Math.abs(got - numeric) <= 2e-3 + 3e-2 * Math.abs(numeric),
-              `layer ${l} ${which ? 'bias' : 'weight'} ${i}: analytic ${got}, numeric ${numeric}`);
+            assert.ok(
+              Math.abs(got - numeric) <= 2e-3 + 3e-2 * Math.abs(numeric),
+              `layer ${l} ${which ? 'bias' : 'weight'} ${i}: analytic ${got}, numeric ${numeric}`,
+            );
             checked++;
           }
         });

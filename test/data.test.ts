@@ -28,7 +28,9 @@ function writeDataset(bad: Partial<Record<string, Uint8Array>> = {}, gz = false)
 }
 
 const throwsUser = (fn: () => unknown, pattern: RegExp) =>
-  assert.throws(fn, (err: unknown) => err instanceof UserError && pattern.test(err.message) ? true : assert.fail(`wrong error: ${String(err)}`));
+  assert.throws(fn, (err: unknown) =>
+    err instanceof UserError && pattern.test(err.message) ? true : assert.fail(`wrong error: ${String(err)}`),
+  );
 
 test('parseIdx reads dimensions and data', () => {
   const a = parseIdx(idxBytes([2, 3, 3]), 'x');
@@ -68,7 +70,10 @@ test('parity generator: XOR truth table and 4-bit parity', () => {
   assert.deepEqual([...xor.train.labels], [0, 1, 1, 0]);
   const p4 = parityTask(4);
   assert.equal(p4.train.count, 16);
-  assert.equal(p4.train.labels.reduce((a, b) => a + b, 0), 8);
+  assert.equal(
+    p4.train.labels.reduce((a, b) => a + b, 0),
+    8,
+  );
 });
 
 test('bad IDX files give a clear error naming the file', () => {
@@ -81,7 +86,10 @@ test('bad IDX files give a clear error naming the file', () => {
   const wrongMagic = idxBytes([2, 2, 2]);
   wrongMagic[0] = 0x50;
   throwsUser(() => readIdxFile(write('magic', wrongMagic)), /magic:.*expected an IDX magic number/);
-  throwsUser(() => readIdxFile(write('trunc', idxBytes([5, 4, 4]).subarray(0, 40))), /trunc: file is truncated: dimensions 5×4×4 need 96 bytes, found 40/);
+  throwsUser(
+    () => readIdxFile(write('trunc', idxBytes([5, 4, 4]).subarray(0, 40))),
+    /trunc: file is truncated: dimensions 5×4×4 need 96 bytes, found 40/,
+  );
   throwsUser(() => readIdxFile(write('short', Uint8Array.of(0, 0))), /too short/);
   throwsUser(() => readIdxFile(write('fake.gz', idxBytes([1, 2, 2]))), /fake\.gz: named \.gz but is not gzip data/);
   const corrupt = gzip(idxBytes([50, 4, 4])).subarray(0, 30);
@@ -96,9 +104,18 @@ test('bad IDX files give a clear error naming the file', () => {
 });
 
 test('bad dataset directories give a clear error', () => {
-  throwsUser(() => loadIdxDataset(writeDataset({ 'train-labels-idx1-ubyte': idxBytes([5]) })), /holds 6 images but .*train-labels-idx1-ubyte holds 5 labels/);
-  throwsUser(() => loadIdxDataset(writeDataset({ 't10k-images-idx3-ubyte': idxBytes([3, 5, 5]) })), /training images are 4×4 but test images are 5×5/);
-  throwsUser(() => loadIdxDataset(writeDataset({ 'train-images-idx3-ubyte': idxBytes([6, 16]) })), /expected 3 dimensions/);
+  throwsUser(
+    () => loadIdxDataset(writeDataset({ 'train-labels-idx1-ubyte': idxBytes([5]) })),
+    /holds 6 images but .*train-labels-idx1-ubyte holds 5 labels/,
+  );
+  throwsUser(
+    () => loadIdxDataset(writeDataset({ 't10k-images-idx3-ubyte': idxBytes([3, 5, 5]) })),
+    /training images are 4×4 but test images are 5×5/,
+  );
+  throwsUser(
+    () => loadIdxDataset(writeDataset({ 'train-images-idx3-ubyte': idxBytes([6, 16]) })),
+    /expected 3 dimensions/,
+  );
   const missing = writeDataset();
   writeFileSync(join(missing, 'x'), '');
   throwsUser(() => loadIdxDataset(tempDir()), /has no train-images-idx3-ubyte file/);
@@ -106,12 +123,28 @@ test('bad dataset directories give a clear error', () => {
 });
 
 test('IDX file names: EMNIST prefixes and test-*, raw preferred over .gz, two datasets ambiguous', () => {
-  const m = matchIdxNames(['emnist-letters-train-images-idx3-ubyte.gz', 'train-labels.idx1-ubyte', 'train-labels.idx1-ubyte.gz',
-    'emnist-letters-test-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'fashion-t10k-labels-idx1-ubyte', 'notes.txt', 'xtrain-images-idx3-ubyte']);
+  const m = matchIdxNames([
+    'emnist-letters-train-images-idx3-ubyte.gz',
+    'train-labels.idx1-ubyte',
+    'train-labels.idx1-ubyte.gz',
+    'emnist-letters-test-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+    'fashion-t10k-labels-idx1-ubyte',
+    'notes.txt',
+    'xtrain-images-idx3-ubyte',
+  ]);
   assert.equal(m.trainImages.chosen, 'emnist-letters-train-images-idx3-ubyte.gz');
-  assert.deepEqual(m.trainLabels, { matches: ['train-labels.idx1-ubyte', 'train-labels.idx1-ubyte.gz'], ambiguous: false, chosen: 'train-labels.idx1-ubyte' });
+  assert.deepEqual(m.trainLabels, {
+    matches: ['train-labels.idx1-ubyte', 'train-labels.idx1-ubyte.gz'],
+    ambiguous: false,
+    chosen: 'train-labels.idx1-ubyte',
+  });
   assert.equal(m.testImages.chosen, 'emnist-letters-test-images-idx3-ubyte');
-  assert.deepEqual(m.testLabels, { matches: ['fashion-t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte'], ambiguous: true, chosen: undefined });
+  assert.deepEqual(m.testLabels, {
+    matches: ['fashion-t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte'],
+    ambiguous: true,
+    chosen: undefined,
+  });
   assert.deepEqual(matchIdxNames([]).trainImages, { matches: [], ambiguous: false, chosen: undefined });
 });
 

@@ -15,7 +15,8 @@ const BACKENDS = ['reference', 'wasm-simd', 'wasm-relaxed-simd'];
 function makeClassifier(backendName: string, o: EdOptions = options, seed = 1) {
   return new EdClassifier(o, INPUTS, 2, getBackend(backendName), new Random(seed), 16);
 }
-const weights = (clf: EdClassifier) => clf.nets[0].w.map((w, l) => ({ w: Float32Array.from(w), bias: Float32Array.from(clf.nets[0].bias[l]) }));
+const weights = (clf: EdClassifier) =>
+  clf.nets[0].w.map((w, l) => ({ w: Float32Array.from(w), bias: Float32Array.from(clf.nets[0].bias[l]) }));
 const randomInputs = (rng: Random, batch: number, zeros = 0.3) =>
   Float32Array.from({ length: batch * INPUTS }, () => (rng.next() < zeros ? 0 : rng.next()));
 const outSign = (clf: EdClassifier, l: number, k: number) => (k < clf.shapes[l].outExc ? 1 : -1);
@@ -41,11 +42,20 @@ for (const backendName of BACKENDS) {
     const rng = new Random(7);
     for (let step = 0; step < 150; step++) {
       const n = 1 + rng.int(9);
-      const batch = denseBatch(clf.backend, randomInputs(rng, n), n, INPUTS, Array.from({ length: n }, () => rng.int(2)));
+      const batch = denseBatch(
+        clf.backend,
+        randomInputs(rng, n),
+        n,
+        INPUTS,
+        Array.from({ length: n }, () => rng.int(2)),
+      );
       const before = weights(clf);
       clf.learn(batch);
       clf.nets[0].w.forEach((w, l) => {
-        for (const [now, old] of [[w, before[l].w], [clf.nets[0].bias[l], before[l].bias]] as const) {
+        for (const [now, old] of [
+          [w, before[l].w],
+          [clf.nets[0].bias[l], before[l].bias],
+        ] as const) {
           for (let i = 0; i < now.length; i++) {
             assert.equal(Math.sign(now[i]), Math.sign(old[i]), `layer ${l} weight ${i} changed sign`);
             assert.ok(Math.abs(now[i]) >= Math.abs(old[i]), `layer ${l} weight ${i} shrank`);
@@ -56,25 +66,34 @@ for (const backendName of BACKENDS) {
   });
 
   for (const label of [1, 0]) {
-    test(`${backendName}: a sample with e ${label ? '> 0 changes only weights from excitatory' : '< 0 changes only weights from inhibitory'} sources`, () => {
-      const clf = makeClassifier(backendName);
-      const x = randomInputs(new Random(9), 1, 0).map((v) => v + 0.1); // every input non-zero, so every allowed weight moves
-      const before = weights(clf);
-      clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [label]));
-      clf.shapes.forEach((L, l) => {
-        const w = clf.nets[0].w[l];
-        const bias = clf.nets[0].bias[l];
-        for (let i = 0; i < w.length; i++) {
-          const fromExc = i < L.srcExc * L.out;
-          const changed = w[i] !== before[l].w[i];
-          assert.equal(changed, fromExc === (label === 1), `layer ${l} weight ${i} (from ${fromExc ? 'excitatory' : 'inhibitory'}) changed=${changed}`);
-        }
-        for (let k = 0; k < L.out; k++) {
-          assert.equal(bias[k] !== before[l].bias[k], label === 1, `layer ${l} excitatory bias ${k}`);
-          assert.equal(bias[L.out + k] !== before[l].bias[L.out + k], label === 0, `layer ${l} inhibitory bias ${k}`);
-        }
-      });
-    });
+    test(
+      `${backendName}: a sample with e ` +
+        `${label ? '> 0 changes only weights from excitatory' : '< 0 changes only weights from inhibitory'} sources`,
+      () => {
+        const clf = makeClassifier(backendName);
+        // every input non-zero, so every allowed weight moves
+        const x = randomInputs(new Random(9), 1, 0).map((v) => v + 0.1);
+        const before = weights(clf);
+        clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [label]));
+        clf.shapes.forEach((L, l) => {
+          const w = clf.nets[0].w[l];
+          const bias = clf.nets[0].bias[l];
+          for (let i = 0; i < w.length; i++) {
+            const fromExc = i < L.srcExc * L.out;
+            const changed = w[i] !== before[l].w[i];
+            assert.equal(
+              changed,
+              fromExc === (label === 1),
+              `layer ${l} weight ${i} (from ${fromExc ? 'excitatory' : 'inhibitory'}) changed=${changed}`,
+            );
+          }
+          for (let k = 0; k < L.out; k++) {
+            assert.equal(bias[k] !== before[l].bias[k], label === 1, `layer ${l} excitatory bias ${k}`);
+            assert.equal(bias[L.out + k] !== before[l].bias[L.out + k], label === 0, `layer ${l} inhibitory bias ${k}`);
+          }
+        });
+      },
+    );
   }
 
   test(`${backendName}: a small update moves the output towards the target at every depth`, () => {
@@ -103,10 +122,11 @@ test('weight-decrement mode lets weights shrink', () => {
   const last = clf.shapes.length - 1;
   const w = clf.nets[0].w[last];
   // Output layer, excitatory sources: Δw = α·z·f'·s_k·e < 0 on positive weights → they shrink.
-  for (let i = 0; i < clf.shapes[last].srcExc; i++) assert.ok(Math.abs(w[i]) < Math.abs(before[last].w[i]), `weight ${i} did not shrink`);
+  for (let i = 0; i < clf.shapes[last].srcExc; i++)
+    assert.ok(Math.abs(w[i]) < Math.abs(before[last].w[i]), `weight ${i} did not shrink`);
 });
 
-test('online updates keep the input layer\'s W⁺ + W⁻ in step with W⁺ and W⁻', () => {
+test("online updates keep the input layer's W⁺ + W⁻ in step with W⁺ and W⁻", () => {
   for (const backendName of BACKENDS) {
     const clf = makeClassifier(backendName);
     const rng = new Random(11);
@@ -114,6 +134,8 @@ test('online updates keep the input layer\'s W⁺ + W⁻ in step with W⁺ and W
     const L = clf.shapes[0];
     const w = clf.nets[0].w[0];
     const n = L.srcExc * L.out;
-    clf.nets[0].weff.forEach((v, i) => assert.ok(Math.abs(v - (w[i] + w[n + i])) < 1e-5, `${backendName}: weff[${i}] ${v} vs ${w[i] + w[n + i]}`));
+    clf.nets[0].weff.forEach((v, i) =>
+      assert.ok(Math.abs(v - (w[i] + w[n + i])) < 1e-5, `${backendName}: weff[${i}] ${v} vs ${w[i] + w[n + i]}`),
+    );
   }
 });

@@ -13,29 +13,48 @@ const base: EdOptions = { ...PRESETS.seed.rule, layers: 2, units: 8, lr: 0.3 };
 const make = (o: Partial<EdOptions>, classes = 2, backend = 'reference') =>
   new EdClassifier({ ...base, ...o }, INPUTS, classes, getBackend(backend), new Random(1), 16);
 const rng = new Random(3);
-const batchOf = (clf: EdClassifier, n: number, classes = 2) => denseBatch(clf.backend,
-  Float32Array.from({ length: n * INPUTS }, () => (rng.next() < 0.3 ? 0 : rng.next())), n, INPUTS,
-  Array.from({ length: n }, () => rng.int(classes)));
+const batchOf = (clf: EdClassifier, n: number, classes = 2) =>
+  denseBatch(
+    clf.backend,
+    Float32Array.from({ length: n * INPUTS }, () => (rng.next() < 0.3 ? 0 : rng.next())),
+    n,
+    INPUTS,
+    Array.from({ length: n }, () => rng.int(classes)),
+  );
 const copy = (clf: EdClassifier) => clf.parameters().map((p) => Float32Array.from(p));
 
-test('softmax output: one network per class even for two classes, scores are probabilities, learning lowers the error', () => {
-  const clf = make({ output: 'softmax' }, 3);
-  assert.equal(make({ output: 'softmax' }, 2).networks, 2);
-  const batch = batchOf(clf, 12, 3);
-  const scores = new Float32Array(12 * 3);
-  clf.predict(batch, scores);
-  for (let b = 0; b < 12; b++) assert.ok(Math.abs(scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2] - 1) < 1e-5, `row ${b} sums to ${scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2]}`);
-  const first = clf.learn(batch).absError;
-  let last = first;
-  for (let i = 0; i < 30; i++) last = clf.learn(batch).absError;
-  assert.ok(last < first, `Σ|e| ${first} → ${last}`);
-});
+test(
+  'softmax output: one network per class even for two classes, scores are probabilities, learning lowers ' +
+    'the error',
+  () => {
+    const clf = make({ output: 'softmax' }, 3);
+    assert.equal(make({ output: 'softmax' }, 2).networks, 2);
+    const batch = batchOf(clf, 12, 3);
+    const scores = new Float32Array(12 * 3);
+    clf.predict(batch, scores);
+    for (let b = 0; b < 12; b++)
+      assert.ok(
+        Math.abs(scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2] - 1) < 1e-5,
+        `row ${b} sums to ${scores[b * 3] + scores[b * 3 + 1] + scores[b * 3 + 2]}`,
+      );
+    const first = clf.learn(batch).absError;
+    let last = first;
+    for (let i = 0; i < 30; i++) last = clf.learn(batch).absError;
+    assert.ok(last < first, `Σ|e| ${first} → ${last}`);
+  },
+);
 
 test('random unit types: counts drawn from typeSeed (reproducible), weights still carry s_m·s_k', () => {
-  const shapes = (seed: number) => edLayerShapes({ ...base, units: 40, unitTypes: 'random', typeSeed: seed }, INPUTS).map((L) => L.outExc);
+  const shapes = (seed: number) =>
+    edLayerShapes({ ...base, units: 40, unitTypes: 'random', typeSeed: seed }, INPUTS).map((L) => L.outExc);
   assert.deepEqual(shapes(5), shapes(5));
   assert.notDeepEqual(shapes(5), shapes(6));
-  assert.ok(shapes(5).slice(0, -1).some((n) => n !== 20), 'random counts should not all be the alternating 20');
+  assert.ok(
+    shapes(5)
+      .slice(0, -1)
+      .some((n) => n !== 20),
+    'random counts should not all be the alternating 20',
+  );
   const clf = make({ unitTypes: 'random', units: 9 });
   clf.shapes.forEach((L, l) => {
     const w = clf.nets[0].w[l];
@@ -75,30 +94,33 @@ test('weaken-excitatory lowering: inhibitory-source weights never change, excita
   assert.ok(clf.nets[0].w[0].some((v, i) => Math.abs(v) < Math.abs(before[0][i])));
 });
 
-test('init any: weights start with both signs in −r…r; each update still moves w towards its type\'s sign s_m·s_k', () => {
-  const clf = make({ initSign: 'any' });
-  const w0 = clf.nets[0].w[0];
-  assert.ok(w0.some((v, i) => Math.sign(v) !== ((Math.floor(i / 8) < INPUTS ? 1 : -1) * (i % 8 < 4 ? 1 : -1))));
-  const L = clf.shapes[0];
-  for (const label of [1, 0]) {
-    // Every input non-zero, so every weight of the learning family moves, and only those.
-    const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
-    const before = copy(clf);
-    clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [label]));
-    let moved = 0;
-    clf.nets[0].w[0].forEach((v, i) => {
-      const d = v - before[0][i];
-      const fromExc = Math.floor(i / L.out) < L.srcExc;
-      assert.equal(d !== 0, fromExc === (label === 1), `weight ${i} (label ${label}) moved by ${d}`);
-      if (d === 0) return;
-      moved++;
-      const typed = (fromExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
-      // Δw = α·z·f'·s_k·e on the family s_m = sign(e): its sign is s_k·s_m, whatever the sign of w.
-      assert.equal(Math.sign(d), typed, `weight ${i} (label ${label}) moved against its type`);
-    });
-    assert.equal(moved, INPUTS * L.out, `label ${label}: ${moved} weights moved`);
-  }
-});
+test(
+  "init any: weights start with both signs in −r…r; each update still moves w towards its type's sign " + 's_m·s_k',
+  () => {
+    const clf = make({ initSign: 'any' });
+    const w0 = clf.nets[0].w[0];
+    assert.ok(w0.some((v, i) => Math.sign(v) !== (Math.floor(i / 8) < INPUTS ? 1 : -1) * (i % 8 < 4 ? 1 : -1)));
+    const L = clf.shapes[0];
+    for (const label of [1, 0]) {
+      // Every input non-zero, so every weight of the learning family moves, and only those.
+      const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
+      const before = copy(clf);
+      clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [label]));
+      let moved = 0;
+      clf.nets[0].w[0].forEach((v, i) => {
+        const d = v - before[0][i];
+        const fromExc = Math.floor(i / L.out) < L.srcExc;
+        assert.equal(d !== 0, fromExc === (label === 1), `weight ${i} (label ${label}) moved by ${d}`);
+        if (d === 0) return;
+        moved++;
+        const typed = (fromExc ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
+        // Δw = α·z·f'·s_k·e on the family s_m = sign(e): its sign is s_k·s_m, whatever the sign of w.
+        assert.equal(Math.sign(d), typed, `weight ${i} (label ${label}) moved against its type`);
+      });
+      assert.equal(moved, INPUTS * L.out, `label ${label}: ${moved} weights moved`);
+    }
+  },
+);
 
 test('ternary: forward weights are in {−1, 0, +1}·s_m·s_k while the float weights keep learning', () => {
   const clf = make({ ternary: true });
@@ -125,11 +147,17 @@ test('ternary bias: with ternaryBias the bias weights the forward pass reads are
       const typed = (i < L.out ? 1 : -1) * (i % L.out < L.outExc ? 1 : -1);
       assert.ok(q[i] === 0 || q[i] === typed, `layer ${l} ternary bias ${q[i]}`);
     }
-    assert.ok(q.some((v) => v !== 0), `layer ${l}: every bias quantised to 0`);
+    assert.ok(
+      q.some((v) => v !== 0),
+      `layer ${l}: every bias quantised to 0`,
+    );
   });
   // Ternary values are invariant to a common scale of a layer's float weights and biases: the output is unchanged
   // when both are scaled with ternaryBias, and changes when the float biases reach the forward pass.
-  for (const [ternaryBias, invariant] of [[true, true], [false, false]] as const) {
+  for (const [ternaryBias, invariant] of [
+    [true, true],
+    [false, false],
+  ] as const) {
     const clf = make({ ternary: true, ternaryBias });
     const batch = batchOf(clf, 4);
     const a = new Float32Array(8);
@@ -138,7 +166,11 @@ test('ternary bias: with ternaryBias the bias weights the forward pass reads are
     clf.parametersChanged();
     const b = new Float32Array(8);
     clf.predict(batch, b);
-    assert.equal(a.every((v, i) => v === b[i]), invariant, `ternaryBias ${ternaryBias}: ${a} vs ${b}`);
+    assert.equal(
+      a.every((v, i) => v === b[i]),
+      invariant,
+      `ternaryBias ${ternaryBias}: ${a} vs ${b}`,
+    );
   }
   assert.equal(make({ ternary: true }).nets[0].biasQ[0].length, 0, 'no quantised biases by default');
 });
@@ -153,7 +185,13 @@ test('batch mean: the update of a batch is its sum ÷ the batch size', () => {
   };
   const sum = deltas('sum');
   const mean = deltas('mean');
-  sum.forEach((d, i) => assertAllClose(mean[i], d.map((v) => v / 3), { rtol: 1e-5, atol: 1e-8 }));
+  sum.forEach((d, i) =>
+    assertAllClose(
+      mean[i],
+      d.map((v) => v / 3),
+      { rtol: 1e-5, atol: 1e-8 },
+    ),
+  );
   assert.ok(sum[0].some((v) => v !== 0));
 });
 
@@ -167,27 +205,34 @@ test('initial range ÷ √width: each layer |w| < initMax / √(its units), and 
   });
 });
 
-test('softmax output with the true derivative: the linear output steps as with derivative 1, hidden layers × 2/u0', () => {
-  const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
-  const deltas = (derivative: 'kaneko' | 'true') => {
-    const clf = make({ output: 'softmax', derivative, layers: 1 }, 3);
-    const before = copy(clf);
-    clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [2]));
-    return clf.parameters().map((p, i) => Float64Array.from(p, (v, k) => v - before[i][k]));
-  };
-  const kaneko = deltas('kaneko');
-  const truth = deltas('true');
-  const gain = 2 / base.u0;
-  // parameters(): per network [w0, bias0, w1, bias1]; index 2 and 3 are the output layer.
-  truth.forEach((d, i) => {
-    const output = i % 4 >= 2;
-    // Deltas are differences of float32 weights (|w| < 1/8 here): an absolute tolerance of an ulp or so.
-    assertAllClose(d, kaneko[i].map((v) => (output ? v : v * gain)), { rtol: 1e-6, atol: 2e-8 });
-  });
-  assert.ok(kaneko[2].some((v) => v !== 0));
-});
+test(
+  'softmax output with the true derivative: the linear ' + 'output steps as with derivative 1, hidden layers × 2/u0',
+  () => {
+    const x = Float32Array.from({ length: INPUTS }, (_, i) => 0.1 + i / INPUTS);
+    const deltas = (derivative: 'kaneko' | 'true') => {
+      const clf = make({ output: 'softmax', derivative, layers: 1 }, 3);
+      const before = copy(clf);
+      clf.learn(denseBatch(clf.backend, x, 1, INPUTS, [2]));
+      return clf.parameters().map((p, i) => Float64Array.from(p, (v, k) => v - before[i][k]));
+    };
+    const kaneko = deltas('kaneko');
+    const truth = deltas('true');
+    const gain = 2 / base.u0;
+    // parameters(): per network [w0, bias0, w1, bias1]; index 2 and 3 are the output layer.
+    truth.forEach((d, i) => {
+      const output = i % 4 >= 2;
+      // Deltas are differences of float32 weights (|w| < 1/8 here): an absolute tolerance of an ulp or so.
+      assertAllClose(
+        d,
+        kaneko[i].map((v) => (output ? v : v * gain)),
+        { rtol: 1e-6, atol: 2e-8 },
+      );
+    });
+    assert.ok(kaneko[2].some((v) => v !== 0));
+  },
+);
 
-test('RMS normalisation: scaling a hidden layer\'s weights and biases does not change the output', () => {
+test("RMS normalisation: scaling a hidden layer's weights and biases does not change the output", () => {
   for (const backend of ['reference', 'wasm-relaxed-simd']) {
     const clf = make({ rmsNorm: true }, 2, backend);
     const batch = batchOf(clf, 4);
@@ -203,8 +248,14 @@ test('RMS normalisation: scaling a hidden layer\'s weights and biases does not c
 
 test('options give the same results on the reference and WebAssembly backends', () => {
   const cases: Partial<EdOptions>[] = [
-    { output: 'softmax' }, { connectivity: 0.5 }, { lowering: 'weaken-excitatory' }, { ternary: true }, { rmsNorm: true },
-    { ternary: true, ternaryBias: true }, { batchReduce: 'mean', lr: 3 }, { updateScale: 'width', initScale: 'sqrt-width', initPerUnit: false },
+    { output: 'softmax' },
+    { connectivity: 0.5 },
+    { lowering: 'weaken-excitatory' },
+    { ternary: true },
+    { rmsNorm: true },
+    { ternary: true, ternaryBias: true },
+    { batchReduce: 'mean', lr: 3 },
+    { updateScale: 'width', initScale: 'sqrt-width', initPerUnit: false },
   ];
   for (const o of cases) {
     const run = (backend: string) => {
@@ -230,13 +281,16 @@ test('lrDecay scales every update by lrDecay^epochs: after one epoch an update i
   const before = [copy(steady), copy(decayed)];
   steady.learn(batch);
   decayed.learn(batch);
-  const change = (clf: EdClassifier, was: Float32Array[]) => clf.parameters().map((p, k) => p.map((v, i) => v - was[k][i]));
+  const change = (clf: EdClassifier, was: Float32Array[]) =>
+    clf.parameters().map((p, k) => p.map((v, i) => v - was[k][i]));
   const [a, b] = [change(steady, before[0]), change(decayed, before[1])];
   let moved = 0;
-  a.forEach((d, k) => d.forEach((v, i) => {
-    if (v !== 0) moved++;
-    // Both changes are read back from float32 weights: each carries up to half an ulp of |w| (≈ 1e-8 here).
-    assert.ok(Math.abs(b[k][i] - v / 2) <= 1e-5 * Math.abs(v) + 1e-7, `array ${k}[${i}]: ${b[k][i]} vs ${v} / 2`);
-  }));
+  a.forEach((d, k) =>
+    d.forEach((v, i) => {
+      if (v !== 0) moved++;
+      // Both changes are read back from float32 weights: each carries up to half an ulp of |w| (≈ 1e-8 here).
+      assert.ok(Math.abs(b[k][i] - v / 2) <= 1e-5 * Math.abs(v) + 1e-7, `array ${k}[${i}]: ${b[k][i]} vs ${v} / 2`);
+    }),
+  );
   assert.ok(moved > 0, 'the update moved no weight');
 });

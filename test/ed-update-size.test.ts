@@ -35,7 +35,8 @@ function expectedDeltas(o: EdOptions, w: Float64Array[], bias: Float64Array[], l
   const y = f(v, o.u0);
   const e = label - y;
   const family = e > 0 ? 0 : 1; // 0: excitatory sources learn, 1: inhibitory ones
-  const divisor = (width: number) => ({ none: 1, 'units+layers': o.units + o.layers, 'units*layers': o.units * o.layers, width })[o.updateScale];
+  const divisor = (width: number) =>
+    ({ none: 1, 'units+layers': o.units + o.layers, 'units*layers': o.units * o.layers, width })[o.updateScale];
   const gain = o.derivative === 'true' ? 2 / o.u0 : 1;
   const reduce = o.batchReduce === 'mean' ? 1 / batch : 1;
   const sign = (j: number) => (j < 1 ? 1 : -1); // firstHidden inhibitory, stored excitatory first: 1 + and 1 −
@@ -64,24 +65,29 @@ const CASES: Partial<EdOptions>[] = [
 ];
 
 for (const backendName of ['reference', 'wasm-simd', 'wasm-relaxed-simd']) {
-  test(`${backendName}: one update has the hand-computed size for every update scale, u1 ≠ 1 and the true derivative`, () => {
-    for (const change of CASES) {
-      for (const label of [1, 0]) {
-        const o = { ...base, ...change };
-        const clf = new EdClassifier(o, X.length, 2, getBackend(backendName), new Random(4), 4);
-        const before = clf.parameters().map((p) => Float64Array.from(p));
-        const expected = expectedDeltas(o, [before[0], before[2]], [before[1], before[3]], label, 1);
-        clf.learn(denseBatch(clf.backend, X, 1, X.length, [label]));
-        clf.parameters().forEach((p, i) => {
-          const delta = Float64Array.from(p, (v, k) => v - before[i][k]);
-          // float32 weights: w + Δw is rounded to half an ulp of w (|w| < 1), the forward pass to a few ulps.
-          try {
-            assertAllClose(delta, expected[i], { rtol: 1e-6, atol: 6e-8 });
-          } catch (err) {
-            throw new Error(`${JSON.stringify(change)}, label ${label}, parameter array ${i}: ${(err as Error).message}`);
-          }
-        });
+  test(
+    `${backendName}: one update has the hand-computed size for every update scale, u1 ≠ 1 and the true ` + `derivative`,
+    () => {
+      for (const change of CASES) {
+        for (const label of [1, 0]) {
+          const o = { ...base, ...change };
+          const clf = new EdClassifier(o, X.length, 2, getBackend(backendName), new Random(4), 4);
+          const before = clf.parameters().map((p) => Float64Array.from(p));
+          const expected = expectedDeltas(o, [before[0], before[2]], [before[1], before[3]], label, 1);
+          clf.learn(denseBatch(clf.backend, X, 1, X.length, [label]));
+          clf.parameters().forEach((p, i) => {
+            const delta = Float64Array.from(p, (v, k) => v - before[i][k]);
+            // float32 weights: w + Δw is rounded to half an ulp of w (|w| < 1), the forward pass to a few ulps.
+            try {
+              assertAllClose(delta, expected[i], { rtol: 1e-6, atol: 6e-8 });
+            } catch (err) {
+              throw new Error(
+                `${JSON.stringify(change)}, label ${label}, parameter array ${i}: ${(err as Error).message}`,
+              );
+            }
+          });
+        }
       }
-    }
-  });
+    },
+  );
 }

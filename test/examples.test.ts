@@ -17,11 +17,24 @@ after(() => rmSync(project, { recursive: true, force: true }));
 
 function setUp(): void {
   assert.ok(existsSync(join(ROOT, 'dist/index.js')), 'dist/ is not built: run npm run build');
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' })) as { filename: string }[];
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'edlearn-examples', private: true, type: 'module' }));
-  const dev = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string }[];
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'edlearn-examples', private: true, type: 'module' }),
+  );
+  const dev = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+  ).devDependencies;
   const tools = ['onnxruntime-web', 'tsx', 'typescript', '@types/node'].map((p) => `${p}@${dev[p]}`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${packed[0].filename}`, ...tools], { cwd: project, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${packed[0].filename}`, ...tools], {
+    cwd: project,
+    stdio: 'pipe',
+  });
   cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true });
 }
 
@@ -42,7 +55,10 @@ test('the examples type-check and run against the packed package', { timeout: 60
   const node = /epochs (\d) · test accuracy ([\d.]+)/.exec(tsx('train-node.ts'));
   assert.ok(node && Number(node[2]) > 0.85, 'train-node.ts: test accuracy');
 
-  const onnx = /agrees with predict on (\d+) \/ 1000 images · accuracy ([\d.]+) · largest score difference ([\d.e+-]+)/.exec(tsx('export-onnx.ts'));
+  const onnx =
+    /agrees with predict on (\d+) \/ 1000 images · accuracy ([\d.]+) · largest score difference ([\d.e+-]+)/.exec(
+      tsx('export-onnx.ts'),
+    );
   assert.ok(onnx, 'export-onnx.ts printed its line');
   assert.equal(onnx[1], '1000');
   assert.ok(Number(onnx[2]) > 0.7 && Number(onnx[3]) <= 1e-5, onnx[0]);
@@ -54,7 +70,12 @@ test('the examples type-check and run against the packed package', { timeout: 60
   if (!existsSync(CHROMIUM)) return t.skip(`${CHROMIUM} is not installed: the browser example is not run`);
   const page = run([bin('typescript/bin/tsc'), '-p', 'browser', '--noEmit', 'false']);
   assert.equal(page.status, 0, `tsc on examples/browser:\n${page.stdout}${page.stderr}`);
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.mjs': 'text/javascript',
+    '.wasm': 'application/wasm',
+  };
   const server = createServer((req, res) => {
     const path = normalize(join(project, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     const file = path.endsWith('/') ? join(path, 'index.html') : path;
@@ -62,7 +83,11 @@ test('the examples type-check and run against the packed package', { timeout: 60
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'], headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+    headless: true,
+  });
   try {
     const tab = await browser.newPage();
     const errors: string[] = [];

@@ -11,15 +11,39 @@ import { frontierMarkdown } from '../src/report/frontier.js';
 import { tempDir } from './helpers.js';
 
 test('trainArgs turns options into the CLI flags', () => {
-  assert.deepEqual(trainArgs({ task: 'all', lrDecay: 0.9, keepBest: true, retrainFull: false, augment: 'shift:1' }), ['--task', 'all', '--lr-decay', '0.9', '--keep-best', '--augment', 'shift:1']);
+  assert.deepEqual(trainArgs({ task: 'all', lrDecay: 0.9, keepBest: true, retrainFull: false, augment: 'shift:1' }), [
+    '--task',
+    'all',
+    '--lr-decay',
+    '0.9',
+    '--keep-best',
+    '--augment',
+    'shift:1',
+  ]);
 });
 
 test('a member experiment trains, resumes, gathers its log and combines an ensemble', async () => {
   const dir = tempDir();
   try {
     const e = {
-      id: 'mnist-frontier', title: 't', seeds: [1, 2],
-      cells: [{ key: 'tiny', label: 'tiny shift', ensemble: true, input: { task: 'all' as const, preset: 'kaneko-mnist' as const, augment: 'shift:1', updates: 1500, evalEvery: 500, validation: 1000 } }],
+      id: 'mnist-frontier',
+      title: 't',
+      seeds: [1, 2],
+      cells: [
+        {
+          key: 'tiny',
+          label: 'tiny shift',
+          ensemble: true,
+          input: {
+            task: 'all' as const,
+            preset: 'kaneko-mnist' as const,
+            augment: 'shift:1',
+            updates: 1500,
+            evalEvery: 500,
+            validation: 1000,
+          },
+        },
+      ],
     };
     const o = { logs: join(dir, 'logs'), work: join(dir, 'work'), workers: 2 };
     const said: string[] = [];
@@ -29,12 +53,21 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
     await runMemberExperiment(e, o, (t) => said.push(t));
     assert.equal(statSync(model).mtimeMs, before, 'the rerun trained again');
     assert.match(said.join('\n'), /0 of 2 runs to train/);
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const starts = lines.filter((l) => l.event === 'start');
-    assert.deepEqual(starts.map((s) => s.experiment.curve), ['tiny shift', 'tiny shift', 'tiny shift, ensemble of 2']);
+    assert.deepEqual(
+      starts.map((s) => s.experiment.curve),
+      ['tiny shift', 'tiny shift', 'tiny shift, ensemble of 2'],
+    );
     assert.equal(starts[0].config.train.augment, 'shift:1');
     const end = lines.filter((l) => l.event === 'end').pop();
-    assert.deepEqual(end.ensemble.members.map((m: { seed: number }) => m.seed), [1, 2]);
+    assert.deepEqual(
+      end.ensemble.members.map((m: { seed: number }) => m.seed),
+      [1, 2],
+    );
     assert.ok(end.ensemble.testAccuracy > 0.5);
     const table = frontierMarkdown(readLogs([path]));
     assert.match(table!, /tiny shift \| 2 seeds/);

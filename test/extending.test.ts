@@ -24,11 +24,13 @@ class SignPreservingDfa extends EdClassifier {
     super(o, inputs, classes, backend, new Random(seed), maxBatch);
     const draw = new Random(seed).fork(7);
     const last = this.shapes.length - 1;
-    this.feedback = this.nets.map(() => this.shapes.map((L, l) => {
-      const f = backend.alloc(L.out); // the kernels read it: it lives in the backend's memory
-      for (let k = 0; k < L.out; k++) f[k] = this.shared.outSign[l][k] * (l === last ? 1 : 0.25 + 1.5 * draw.next());
-      return f;
-    }));
+    this.feedback = this.nets.map(() =>
+      this.shapes.map((L, l) => {
+        const f = backend.alloc(L.out); // the kernels read it: it lives in the backend's memory
+        for (let k = 0; k < L.out; k++) f[k] = this.shared.outSign[l][k] * (l === last ? 1 : 0.25 + 1.5 * draw.next());
+        return f;
+      }),
+    );
   }
 
   protected override unitFactor(k: number, l: number): Float32Array {
@@ -38,62 +40,91 @@ class SignPreservingDfa extends EdClassifier {
 
 const options: EdOptions = { ...PRESETS.seed.rule, layers: 2, units: 6, lr: 0.5 };
 const INPUTS = 9;
-const inputs = (rng: Random, batch: number) => Float32Array.from({ length: batch * INPUTS }, () => (rng.next() < 0.3 ? 0 : rng.next()));
-const copy = (rule: EdClassifier) => rule.nets[0].w.map((w, l) => [Float32Array.from(w), Float32Array.from(rule.nets[0].bias[l])]);
+const inputs = (rng: Random, batch: number) =>
+  Float32Array.from({ length: batch * INPUTS }, () => (rng.next() < 0.3 ? 0 : rng.next()));
+const copy = (rule: EdClassifier) =>
+  rule.nets[0].w.map((w, l) => [Float32Array.from(w), Float32Array.from(rule.nets[0].bias[l])]);
 
 for (const name of ['reference', 'wasm-simd']) {
-  test(`${name}: the DFA-like rule keeps ED's invariants: every weight keeps its sign s_m·s_k and |w| never decreases`, () => {
-    const rule = new SignPreservingDfa(options, INPUTS, 2, getBackend(name), 3, 16);
-    const rng = new Random(5);
-    let changed = 0;
-    for (let step = 0; step < 100; step++) {
-      const n = 1 + rng.int(8);
-      const before = copy(rule);
-      rule.learn(denseBatch(rule.backend, inputs(rng, n), n, INPUTS, Array.from({ length: n }, () => rng.int(2))));
-      copy(rule).forEach((pair, l) => pair.forEach((now, p) => now.forEach((v, i) => {
-        const old = before[l][p][i];
-        assert.equal(Math.sign(v), Math.sign(old), `layer ${l} weight ${i} changed sign`);
-        assert.ok(Math.abs(v) >= Math.abs(old), `layer ${l} weight ${i} shrank`);
-        if (v !== old) changed++;
-      })));
-    }
-    assert.ok(changed > 0);
-  });
+  test(
+    `${name}: the DFA-like rule keeps ED's invariants: every weight keeps its sign s_m·s_k and |w| never ` +
+      `decreases`,
+    () => {
+      const rule = new SignPreservingDfa(options, INPUTS, 2, getBackend(name), 3, 16);
+      const rng = new Random(5);
+      let changed = 0;
+      for (let step = 0; step < 100; step++) {
+        const n = 1 + rng.int(8);
+        const before = copy(rule);
+        rule.learn(
+          denseBatch(
+            rule.backend,
+            inputs(rng, n),
+            n,
+            INPUTS,
+            Array.from({ length: n }, () => rng.int(2)),
+          ),
+        );
+        copy(rule).forEach((pair, l) =>
+          pair.forEach((now, p) =>
+            now.forEach((v, i) => {
+              const old = before[l][p][i];
+              assert.equal(Math.sign(v), Math.sign(old), `layer ${l} weight ${i} changed sign`);
+              assert.ok(Math.abs(v) >= Math.abs(old), `layer ${l} weight ${i} shrank`);
+              if (v !== old) changed++;
+            }),
+          ),
+        );
+      }
+      assert.ok(changed > 0);
+    },
+  );
 }
 
-test("the DFA-like rule's first update is ED's with each hidden unit's column scaled by its b_k, the output's unchanged", () => {
-  const be = getBackend('reference');
-  const ed = new EdClassifier(options, INPUTS, 2, be, new Random(3), 4);
-  const dfa = new SignPreservingDfa(options, INPUTS, 2, be, 3, 4);
-  const x = inputs(new Random(9), 1);
-  const before = copy(ed);
-  assert.deepEqual(copy(dfa), before, 'the same initial weights');
-  for (const rule of [ed, dfa]) rule.learn(denseBatch(be, x, 1, INPUTS, [1]));
-  // Layer 0 sees the same outputs in both (the same weights, the same forward pass): its change differs by b_k.
-  const L = ed.shapes[0];
-  const b = dfa.feedback[0][0];
-  let checked = 0;
-  for (let r = 0; r < L.srcExc + L.srcInh; r++) {
-    for (let k = 0; k < L.out; k++) {
-      const i = r * L.out + k;
-      const dEd = ed.nets[0].w[0][i] - before[0][0][i];
-      const dDfa = dfa.nets[0].w[0][i] - before[0][0][i];
-      if (dEd === 0) assert.equal(dDfa, 0);
-      else {
-        assert.ok(Math.abs(dDfa / dEd - Math.abs(b[k])) < 1e-3 * Math.abs(b[k]) + 1e-4, `weight ${i}: ${dDfa / dEd} vs b_k ${Math.abs(b[k])}`);
-        checked++;
+test(
+  "the DFA-like rule's first update is ED's with each hidden unit's column scaled by its b_k, the output's " +
+    'unchanged',
+  () => {
+    const be = getBackend('reference');
+    const ed = new EdClassifier(options, INPUTS, 2, be, new Random(3), 4);
+    const dfa = new SignPreservingDfa(options, INPUTS, 2, be, 3, 4);
+    const x = inputs(new Random(9), 1);
+    const before = copy(ed);
+    assert.deepEqual(copy(dfa), before, 'the same initial weights');
+    for (const rule of [ed, dfa]) rule.learn(denseBatch(be, x, 1, INPUTS, [1]));
+    // Layer 0 sees the same outputs in both (the same weights, the same forward pass): its change differs by b_k.
+    const L = ed.shapes[0];
+    const b = dfa.feedback[0][0];
+    let checked = 0;
+    for (let r = 0; r < L.srcExc + L.srcInh; r++) {
+      for (let k = 0; k < L.out; k++) {
+        const i = r * L.out + k;
+        const dEd = ed.nets[0].w[0][i] - before[0][0][i];
+        const dDfa = dfa.nets[0].w[0][i] - before[0][0][i];
+        if (dEd === 0) assert.equal(dDfa, 0);
+        else {
+          assert.ok(
+            Math.abs(dDfa / dEd - Math.abs(b[k])) < 1e-3 * Math.abs(b[k]) + 1e-4,
+            `weight ${i}: ${dDfa / dEd} vs b_k ${Math.abs(b[k])}`,
+          );
+          checked++;
+        }
       }
     }
-  }
-  assert.ok(checked > 0);
-  const last = ed.shapes.length - 1;
-  assert.deepEqual(dfa.nets[0].w[last], ed.nets[0].w[last], 'the output unit receives e itself, as in ED (its sources are the same too)');
-});
+    assert.ok(checked > 0);
+    const last = ed.shapes.length - 1;
+    assert.deepEqual(
+      dfa.nets[0].w[last],
+      ed.nets[0].w[last],
+      'the output unit receives e itself, as in ED (its sources are the same too)',
+    );
+  },
+);
 
 test('the DFA-like rule learns XOR from the reference backend', () => {
   const task = parityTask(2);
   const o: EdOptions = { ...PRESETS.kaneko.rule, units: 16 };
   const rule = new SignPreservingDfa(o, task.inputs, 2, getBackend('reference'), 1, 4);
   const result = train(rule, task, { batch: 1, epochs: 400, seed: 1, order: 'shuffle' });
-  assert.equal(result.final.testAccuracy, 1, "all four patterns right");
+  assert.equal(result.final.testAccuracy, 1, 'all four patterns right');
 });

@@ -1,4 +1,5 @@
-// Property-based fuzzing of every reader of untrusted bytes (IDX raw and gzip, PNG, NPY, CSV, model files, NDJSON logs) with
+// Property-based fuzzing of every reader of untrusted bytes (IDX raw and gzip, PNG,
+// NPY, CSV, model files, NDJSON logs) with
 // fast-check: mutated valid inputs must parse to something consistent or throw UserError — no other exception,
 // no hang, bounded memory. `npm test` runs a short pass; `npm run fuzz` a long one (FUZZ_CASES, FUZZ_SEED).
 import assert from 'node:assert/strict';
@@ -26,13 +27,30 @@ const ENTRY = new URL('./fuzz/worker.ts', import.meta.url);
 function fuzz(reader: string): Promise<FuzzStats & { hangs: number }> {
   const shared = new SharedArrayBuffer(16 + INPUT_COPY_BYTES);
   const state = new Int32Array(shared, 0, 4);
-  const input = () => Buffer.from(new Uint8Array(shared, 16, Math.min(Atomics.load(state, 2), INPUT_COPY_BYTES))).toString('base64');
+  const input = () =>
+    Buffer.from(new Uint8Array(shared, 16, Math.min(Atomics.load(state, 2), INPUT_COPY_BYTES))).toString('base64');
   const worker = new Worker(BOOTSTRAP, {
-    workerData: { tsEntry: ENTRY.href, reader, cases: CASES, seed: SEED, shared, caseLimitMs: CASE_LIMIT_MS, memoryLimitMB: MEMORY_LIMIT_MB },
+    workerData: {
+      tsEntry: ENTRY.href,
+      reader,
+      cases: CASES,
+      seed: SEED,
+      shared,
+      caseLimitMs: CASE_LIMIT_MS,
+      memoryLimitMB: MEMORY_LIMIT_MB,
+    },
     resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB },
   });
   const broken = (error: string, hangs: number): FuzzStats & { hangs: number } => ({
-    reader, cases: Atomics.load(state, 0), parsed: 0, userErrors: 0, failures: [{ error, input: input() }], failureCount: 1, slowestMs: NaN, peakArrayBuffersMB: NaN, hangs,
+    reader,
+    cases: Atomics.load(state, 0),
+    parsed: 0,
+    userErrors: 0,
+    failures: [{ error, input: input() }],
+    failureCount: 1,
+    slowestMs: NaN,
+    peakArrayBuffersMB: NaN,
+    hangs,
   });
   return new Promise((done) => {
     let seen = -1;
@@ -63,11 +81,17 @@ describe(`fuzz: ${CASES} cases per reader, seed ${SEED}`, { concurrency: 2 }, ()
   for (const { name } of READERS) {
     it(name, { timeout: 60_000 + CASES * 50 }, async (t) => {
       const r = await fuzz(name);
-      t.diagnostic(`${name}: ${r.cases} cases, ${r.parsed} parsed, ${r.userErrors} UserErrors, ${r.failureCount} other exceptions or bad cases, ${r.hangs} hangs; slowest case ${r.slowestMs.toFixed(1)} ms; peak ArrayBuffers ${r.peakArrayBuffersMB.toFixed(0)} MB`);
+      t.diagnostic(
+        `${name}: ${r.cases} cases, ${r.parsed} parsed, ${r.userErrors} UserErrors, ${r.failureCount} other ` +
+          `exceptions or bad cases, ${r.hangs} hangs; slowest case ${r.slowestMs.toFixed(1)} ms; peak ` +
+          `ArrayBuffers ${r.peakArrayBuffersMB.toFixed(0)} MB`,
+      );
       if (r.failureCount > 0) {
         const file = join(tmpdir(), `edlearn-fuzz-${name.replace(/\W+/g, '-')}-${SEED}.b64`);
         writeFileSync(file, r.failures.map((f) => `${f.error}\n${f.input}\n`).join('\n'));
-        assert.fail(`${r.failureCount} failing case(s) (seed ${SEED}; inputs in ${file}); first: ${r.failures[0].error}`);
+        assert.fail(
+          `${r.failureCount} failing case(s) (seed ${SEED}; inputs in ${file}); first: ${r.failures[0].error}`,
+        );
       }
       assert.equal(r.hangs, 0);
       assert.equal(r.cases, CASES);

@@ -9,7 +9,11 @@ import { gzipSync } from 'node:zlib';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Element-wise |a − e| ≤ atol + rtol·|e|; on failure names the worst element. */
-export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, { rtol = 1e-5, atol = 1e-6 } = {}): void {
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { rtol = 1e-5, atol = 1e-6 } = {},
+): void {
   assert.equal(actual.length, expected.length, `length ${actual.length} ≠ expected ${expected.length}`);
   let worst = -1;
   let worstExcess = 0;
@@ -21,7 +25,9 @@ export function assertAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
     }
   }
   if (worst >= 0) {
-    assert.fail(`not close at [${worst}]: got ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`);
+    assert.fail(
+      `not close at [${worst}]: got ${actual[worst]}, expected ${expected[worst]} (rtol ${rtol}, atol ${atol})`,
+    );
   }
 }
 
@@ -51,7 +57,10 @@ export function idxBytes(dims: number[], data?: Uint8Array): Uint8Array {
 
 export const gzip = (b: Uint8Array) => new Uint8Array(gzipSync(b));
 
-/** The CLI refuses `args` as a user mistake: exit code 2, the message, no stack trace, one line (commander may add a hint). */
+/**
+ * The CLI refuses `args` as a user mistake: exit code 2, the message, no stack
+ * trace, one line (commander may add a hint).
+ */
 export function assertUserError(args: string[], pattern: RegExp): void {
   const r = runCli(args);
   assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code}\n${r.stderr}`);
@@ -61,10 +70,16 @@ export function assertUserError(args: string[], pattern: RegExp): void {
 }
 
 /** Runs the CLI as a user would (in `cwd`, default the repository); returns exit code and output. */
-export function runCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+export function runCli(
+  args: string[],
+  cwd = ROOT,
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string } {
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
   const r = spawnSync(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env },
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -73,7 +88,13 @@ import type { Backend } from '../src/kernels/backend.js';
 import type { SampleBatch } from '../src/rules/rule.js';
 
 /** A batch from dense inputs x (n, inputs), with its sparse rows allocated from `backend`. */
-export function denseBatch(backend: Backend, x: ArrayLike<number>, n: number, inputs: number, labels: ArrayLike<number>): SampleBatch {
+export function denseBatch(
+  backend: Backend,
+  x: ArrayLike<number>,
+  n: number,
+  inputs: number,
+  labels: ArrayLike<number>,
+): SampleBatch {
   let nonZero = 0;
   for (let i = 0; i < n * inputs; i++) if (x[i] !== 0) nonZero++;
   const index = backend.allocInt(Math.max(1, nonZero));

@@ -10,7 +10,9 @@ import ts from 'typescript';
 import { ROOT } from './helpers.js';
 
 const tracked = (...patterns: string[]) =>
-  execFileSync('git', ['ls-files', ...patterns], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  execFileSync('git', ['ls-files', ...patterns], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 const WIDTH = 120;
@@ -22,7 +24,12 @@ function embeddedLines(file: string, text: string): Set<number> {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const lines = new Set<number>();
   const visit = (node: ts.Node): void => {
-    if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       const first = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
       const last = source.getLineAndCharacterOfPosition(node.end).line;
       for (let l = first + 1; l <= last; l++) lines.add(l);
@@ -48,7 +55,11 @@ test(`every source line is at most ${WIDTH} characters, URLs, embedded documents
       if (!embedded.has(i)) long.push(`${file}:${i + 1}: ${width} characters`);
     });
   }
-  assert.deepEqual(long, [], `wrap these lines (npm run lint:fix formats code, not strings or comments):\n${long.join('\n')}`);
+  assert.deepEqual(
+    long,
+    [],
+    `wrap these lines (npm run lint:fix formats code, not strings or comments):\n${long.join('\n')}`,
+  );
 });
 
 /**
@@ -59,7 +70,9 @@ const BUILT_ELSEWHERE = new Set(['EnsembleRule']);
 
 test('nothing but train/build.ts constructs a rule', () => {
   const sources = tracked('src/*.ts', 'web/src/*.ts', 'bench/*.ts');
-  const rules = sources.flatMap((f) => [...read(f).matchAll(/\bclass (\w+)\b[^{]*\bimplements\b[^{]*\bRule\b/g)].map((m) => m[1]));
+  const rules = sources.flatMap((f) =>
+    [...read(f).matchAll(/\bclass (\w+)\b[^{]*\bimplements\b[^{]*\bRule\b/g)].map((m) => m[1]),
+  );
   assert.ok(rules.length >= 2, `expected the rule classes (found ${rules.join(', ') || 'none'})`);
   const built = sources
     .filter((f) => f !== 'src/train/build.ts')
@@ -68,5 +81,9 @@ test('nothing but train/build.ts constructs a rule', () => {
         .filter((name) => !BUILT_ELSEWHERE.has(name) && new RegExp(`\\bnew ${name}\\(`).test(read(f)))
         .map((name) => `${f}: new ${name}(`),
     );
-  assert.deepEqual(built, [], 'build rules with buildRule (train/build.ts), so that one config gives one model everywhere');
+  assert.deepEqual(
+    built,
+    [],
+    'build rules with buildRule (train/build.ts), so that one config gives one model everywhere',
+  );
 });

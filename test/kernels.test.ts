@@ -10,26 +10,37 @@ const rand = (rng: Random, n: number, zeros = 0.5) =>
 // The reference kernels against the textbook formulas, on shapes that are not multiples of 4 or 8.
 test('gemm equals the triple loop', () => {
   const rng = new Random(3);
-  for (const [m, k, n] of [[1, 1, 1], [3, 7, 5], [17, 33, 9], [64, 784, 16]]) {
+  for (const [m, k, n] of [
+    [1, 1, 1],
+    [3, 7, 5],
+    [17, 33, 9],
+    [64, 784, 16],
+  ]) {
     const a = rand(rng, m * k);
     const b = rand(rng, k * n, 0);
     const out = new Float32Array(m * n).fill(NaN);
     be.gemm(out, a, b, m, k, n);
     const expected = new Float64Array(m * n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) expected[i * n + j] += a[i * k + p] * b[p * n + j];
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) expected[i * n + j] += a[i * k + p] * b[p * n + j];
     assertAllClose(out, expected, { rtol: 1e-5, atol: 1e-5 });
   }
 });
 
 test('rankUpdate adds zᵀg over the selected rows and column block only', () => {
   const rng = new Random(4);
-  const B = 11, ldz = 13, zOff = 5, k = 6, n = 7;
+  const B = 11,
+    ldz = 13,
+    zOff = 5,
+    k = 6,
+    n = 7;
   const z = rand(rng, B * ldz);
   const g = rand(rng, B * n, 0);
   const rows = Int32Array.from([0, 3, 4, 10]);
   const w = rand(rng, k * n, 0);
   const expected = Float64Array.from(w);
-  for (const r of rows) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) expected[p * n + j] += z[r * ldz + zOff + p] * g[r * n + j];
+  for (const r of rows)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) expected[p * n + j] += z[r * ldz + zOff + p] * g[r * n + j];
   be.rankUpdate(w, z, g, rows, rows.length, k, n, ldz, zOff);
   assertAllClose(w, expected, { rtol: 1e-5, atol: 1e-6 });
 });

@@ -22,25 +22,44 @@ import { assertAllClose } from './helpers.js';
 const mnist = loadMnist();
 /** The first 1,200 training images of every class (an epoch of 1,200 online updates), validated on the next 300. */
 const full = buildTask(mnist, 'all', []);
-const slice = (from: number, to: number) => ({ x: full.train.x.subarray(from * 784, to * 784), labels: full.train.labels.subarray(from, to), count: to - from });
+const slice = (from: number, to: number) => ({
+  x: full.train.x.subarray(from * 784, to * 784),
+  labels: full.train.labels.subarray(from, to),
+  count: to - from,
+});
 const task: Task = { ...full, train: slice(0, 1200), validation: slice(1200, 1500), test: slice(1500, 1600) };
 
-interface Run { rule: Rule; result: TrainResult }
+interface Run {
+  rule: Rule;
+  result: TrainResult;
+}
 
 /** Two epochs of kaneko-mnist (odd H: K·H = 130 is not a multiple of 4), α × 0.5 per epoch, evaluated every 500. */
-function run(o: { layout?: EdLayout | 'plain rule'; threads?: number; backend?: string; sequence?: boolean; input?: TrainInput } = {}): Run {
+function run(
+  o: {
+    layout?: EdLayout | 'plain rule';
+    threads?: number;
+    backend?: string;
+    sequence?: boolean;
+    input?: TrainInput;
+  } = {},
+): Run {
   const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
   const backend = getBackend(o.backend ?? 'wasm-simd');
   const maxBatch = maxBatchFor(config.train.batch);
   // The plain rule alone, with the initial weights the builder draws (its stream: a fork of the seed).
-  const rule = o.layout === 'plain rule'
-    ? new EdClassifier(config.ed!, task.inputs, task.classes, backend, new Random(config.seed).fork(1), maxBatch)
-    : buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch, layout: o.layout }, backend);
+  const rule =
+    o.layout === 'plain rule'
+      ? new EdClassifier(config.ed!, task.inputs, task.classes, backend, new Random(config.seed).fork(1), maxBatch)
+      : buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch, layout: o.layout }, backend);
   if (o.sequence === false) (rule as { learnSequence?: unknown }).learnSequence = undefined;
   const pool = spreadNetworks(rule, o.threads ?? 1, config.train.batch);
   if ((o.threads ?? 1) > 1) assert.equal(pool?.threads, o.threads);
   try {
-    return { rule, result: train(rule, task, { batch: config.train.batch, epochs: 2, seed: 5, order: 'shuffle', evalEvery: 500 }) };
+    return {
+      rule,
+      result: train(rule, task, { batch: config.train.batch, epochs: 2, seed: 5, order: 'shuffle', evalEvery: 500 }),
+    };
   } finally {
     void pool?.close();
   }
@@ -51,7 +70,10 @@ const hash = (rule: Rule) => {
   for (const p of rule.parameters()) h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
   return h.digest('hex');
 };
-const trace = (r: TrainResult) => ({ epochErrors: r.epochErrors, history: r.history.map((e) => [e.update, e.trainAccuracy, e.trainError, e.valAccuracy]) });
+const trace = (r: TrainResult) => ({
+  epochErrors: r.epochErrors,
+  history: r.history.map((e) => [e.update, e.trainAccuracy, e.trainError, e.valAccuracy]),
+});
 
 test('stacked layout: 1 and 2 threads give the same weights and statistics, bit for bit', () => {
   const one = run({ threads: 1 });
@@ -79,51 +101,73 @@ test('the engine (per-network layout, whole runs of updates) learns what the pla
   assert.equal(hash(engine.rule), hash(plain.rule));
   assert.deepEqual(trace(engine.result), trace(plain.result));
   const batched = { preset: 'seed', units: 8, layers: 2, batch: 32 } as const;
-  assert.equal(hash(run({ layout: 'per-network', input: batched }).rule), hash(run({ layout: 'plain rule', input: batched }).rule));
+  assert.equal(
+    hash(run({ layout: 'per-network', input: batched }).rule),
+    hash(run({ layout: 'plain rule', input: batched }).rule),
+  );
 });
 
-test('the stacked layout learns what the per-network one does, within float32 rounding, and so does the reference backend', () => {
-  const stacked = run({ layout: 'stacked' });
-  const perNetwork = run({ layout: 'per-network' });
-  const reference = run({ layout: 'stacked', backend: 'reference' });
-  const plain = run({ layout: 'plain rule', backend: 'reference' });
-  const [a, b, c, d] = [stacked, perNetwork, reference, plain].map((r) => r.rule.parameters());
-  for (let i = 0; i < a.length; i++) {
-    assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
-    assertAllClose(a[i], c[i], { rtol: 1e-3, atol: 1e-5 });
-    assertAllClose(a[i], d[i], { rtol: 1e-3, atol: 1e-5 });
-  }
-  assert.ok(Math.abs(stacked.result.finalValAccuracy - perNetwork.result.finalValAccuracy) <= 0.01);
-});
-
-test('a group of more than 16 networks (26 classes of 40 inputs: one band) learns as the per-network layout does, on 1 and 2 threads', () => {
-  const rng = new Random(3);
-  const split = (count: number) => {
-    const labels = Uint8Array.from({ length: count }, () => Math.floor(rng.next() * 26));
-    // Each class lights its own few inputs, plus noise: learnable, sparse like images.
-    const x = new Uint8Array(count * 40);
-    labels.forEach((l, i) => {
-      for (let j = 0; j < 40; j++) if (j % 26 === l || rng.next() < 0.1) x[i * 40 + j] = 1 + Math.floor(rng.next() * 255);
-    });
-    return { x, labels, count };
-  };
-  const letters: Task = {
-    name: 'letters', inputs: 40, classes: 26, classNames: Array.from({ length: 26 }, (_, k) => String.fromCharCode(97 + k)), scale: 1 / 255,
-    train: split(600), validation: split(100), test: split(100), source: { dataset: 'generated', fingerprint: 'letters' },
-  };
-  const runOn = (layout: EdLayout, threads: number) => {
-    const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 8 });
-    const rule = buildRule({ config, inputs: 40, classes: 26, maxBatch: maxBatchFor(1), layout }, getBackend('wasm-simd'));
-    const pool = spreadNetworks(rule, threads, 1);
-    try {
-      train(rule, letters, { batch: 1, epochs: 2, seed: 2, order: 'shuffle', evalEvery: 400 });
-    } finally {
-      void pool?.close();
+test(
+  'the stacked layout learns what the per-network one does, within float32 rounding, and so does the ' +
+    'reference backend',
+  () => {
+    const stacked = run({ layout: 'stacked' });
+    const perNetwork = run({ layout: 'per-network' });
+    const reference = run({ layout: 'stacked', backend: 'reference' });
+    const plain = run({ layout: 'plain rule', backend: 'reference' });
+    const [a, b, c, d] = [stacked, perNetwork, reference, plain].map((r) => r.rule.parameters());
+    for (let i = 0; i < a.length; i++) {
+      assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
+      assertAllClose(a[i], c[i], { rtol: 1e-3, atol: 1e-5 });
+      assertAllClose(a[i], d[i], { rtol: 1e-3, atol: 1e-5 });
     }
-    return rule;
-  };
-  const stacked = runOn('stacked', 1);
-  assert.equal(hash(runOn('stacked', 2)), hash(stacked));
-  const perNetwork = runOn('per-network', 1).parameters();
-  stacked.parameters().forEach((p, i) => assertAllClose(p, perNetwork[i], { rtol: 1e-3, atol: 1e-5 }));
-});
+    assert.ok(Math.abs(stacked.result.finalValAccuracy - perNetwork.result.finalValAccuracy) <= 0.01);
+  },
+);
+
+test(
+  'a group of more than 16 networks (26 classes of 40 inputs: one band) learns as the per-network layout ' +
+    'does, on 1 and 2 threads',
+  () => {
+    const rng = new Random(3);
+    const split = (count: number) => {
+      const labels = Uint8Array.from({ length: count }, () => Math.floor(rng.next() * 26));
+      // Each class lights its own few inputs, plus noise: learnable, sparse like images.
+      const x = new Uint8Array(count * 40);
+      labels.forEach((l, i) => {
+        for (let j = 0; j < 40; j++)
+          if (j % 26 === l || rng.next() < 0.1) x[i * 40 + j] = 1 + Math.floor(rng.next() * 255);
+      });
+      return { x, labels, count };
+    };
+    const letters: Task = {
+      name: 'letters',
+      inputs: 40,
+      classes: 26,
+      classNames: Array.from({ length: 26 }, (_, k) => String.fromCharCode(97 + k)),
+      scale: 1 / 255,
+      train: split(600),
+      validation: split(100),
+      test: split(100),
+      source: { dataset: 'generated', fingerprint: 'letters' },
+    };
+    const runOn = (layout: EdLayout, threads: number) => {
+      const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 8 });
+      const rule = buildRule(
+        { config, inputs: 40, classes: 26, maxBatch: maxBatchFor(1), layout },
+        getBackend('wasm-simd'),
+      );
+      const pool = spreadNetworks(rule, threads, 1);
+      try {
+        train(rule, letters, { batch: 1, epochs: 2, seed: 2, order: 'shuffle', evalEvery: 400 });
+      } finally {
+        void pool?.close();
+      }
+      return rule;
+    };
+    const stacked = runOn('stacked', 1);
+    assert.equal(hash(runOn('stacked', 2)), hash(stacked));
+    const perNetwork = runOn('per-network', 1).parameters();
+    stacked.parameters().forEach((p, i) => assertAllClose(p, perNetwork[i], { rtol: 1e-3, atol: 1e-5 }));
+  },
+);

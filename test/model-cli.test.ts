@@ -26,7 +26,12 @@ function expectedClasses(model: string, task: Task, indices: number[]): string[]
   const { header, rule } = readModelFile(model);
   const x = new Uint8Array(indices.length * task.inputs);
   indices.forEach((i, k) => x.set(image(task, i), k * task.inputs));
-  const rows = toSparseRows({ x, labels: new Uint8Array(indices.length), count: indices.length }, task.inputs, task.scale, rule.backend);
+  const rows = toSparseRows(
+    { x, labels: new Uint8Array(indices.length), count: indices.length },
+    task.inputs,
+    task.scale,
+    rule.backend,
+  );
   return Array.from(predictRows(rule, rows).predicted, (c) => header.task.classNames[c]);
 }
 
@@ -59,16 +64,28 @@ test('train --save writes a model that eval scores exactly as training did, with
   const out: string[] = [];
   const report = evalCommand({ model }, (l) => out.push(l));
   assert.equal(report.count, 10000);
-  assert.equal(report.accuracy, header.accuracy.testAtFinal, 'eval and the end of training see the same test split and weights');
+  assert.equal(
+    report.accuracy,
+    header.accuracy.testAtFinal,
+    'eval and the end of training see the same test split and weights',
+  );
   assert.ok(report.sameData);
   assert.equal(report.confusion.length, 10);
   assert.ok(report.confusion.every((row) => row.length === 10));
-  assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), 10000);
-  assert.match(out[1], /^accuracy \d+\.\d\d % \(\d+ \/ 10000\) on the mnist 10-class test split, the data it was trained on · [\d.]+ s/);
+  assert.equal(
+    report.confusion.flat().reduce((a, b) => a + b, 0),
+    10000,
+  );
+  assert.match(
+    out[1],
+    /^accuracy \d+\.\d\d % \(\d+ \/ 10000\) on the mnist 10-class test split, the data it was trained on · [\d.]+ s/,
+  );
   const matrix = out.slice(out.indexOf('confusion matrix: rows = true class, columns = predicted class') + 1);
   assert.equal(matrix.length, 11);
   assert.deepEqual(matrix[0].trim().split(/\s+/).slice(-10), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-  matrix.slice(1).forEach((line, t) => assert.deepEqual(line.trim().split(/\s+/).map(Number), [t, ...report.confusion[t]]));
+  matrix
+    .slice(1)
+    .forEach((line, t) => assert.deepEqual(line.trim().split(/\s+/).map(Number), [t, ...report.confusion[t]]));
 
   const json: string[] = [];
   evalCommand({ model, json: true }, (l) => json.push(l));
@@ -84,15 +101,28 @@ test('predict: PNGs and IDX images get the class the model computes; --invert fl
     return path;
   });
   const inverted = join(dir, 'drawing.png');
-  writeFileSync(inverted, greyPng(image(task, 3).map((v) => 255 - v), 28, 28));
+  writeFileSync(
+    inverted,
+    greyPng(
+      image(task, 3).map((v) => 255 - v),
+      28,
+      28,
+    ),
+  );
   const idx = join(dir, 'three-images-idx3-ubyte');
   writeFileSync(idx, idxBytes([3, 28, 28], task.test.x.subarray(0, 3 * 784)));
 
   const expected = expectedClasses(model, task, [3, 8, 0, 1, 2]);
   const lines: string[] = [];
   const results = predictCommand([...pngs, idx], { model }, (l) => lines.push(l));
-  assert.deepEqual(results.map((r) => r.predicted), expected);
-  assert.deepEqual(results.map((r) => r.index), [undefined, undefined, 0, 1, 2]);
+  assert.deepEqual(
+    results.map((r) => r.predicted),
+    expected,
+  );
+  assert.deepEqual(
+    results.map((r) => r.index),
+    [undefined, undefined, 0, 1, 2],
+  );
   assert.deepEqual(Object.keys(results[0].scores), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   assert.equal(lines.length, 5);
   assert.match(lines[0], new RegExp(`^${pngs[0]}\\s+class ${expected[0]}\\s+scores\\s+0 \\d\\.\\d{3}`));
@@ -108,12 +138,25 @@ test('predict: PNGs and IDX images get the class the model computes; --invert fl
 test('eval refuses data that does not fit the model, naming both and the fix', () => {
   const { model } = trainInProcess();
   const twoClasses = idxDirectory('two-classes', 2, 28);
-  assert.throws(() => evalCommand({ model, data: twoClasses }, () => {}), (err: unknown) => err instanceof UserError
-    && err.message === `model ${model} was trained on 10 classes; ${twoClasses} has 2 — evaluate it on data with the same classes (it was trained on mnist)`);
+  assert.throws(
+    () => evalCommand({ model, data: twoClasses }, () => {}),
+    (err: unknown) =>
+      err instanceof UserError &&
+      err.message ===
+        `model ${model} was trained on 10 classes; ${twoClasses} has 2 — evaluate it on data with the same ` +
+          `classes (it was trained on mnist)`,
+  );
   const small = idxDirectory('small-images', 10, 14);
-  assert.throws(() => evalCommand({ model, data: small }, () => {}),
-    (err: unknown) => err instanceof UserError && err.message.startsWith(`model ${model} takes 28×28 images; ${small} holds 14×14 images`));
-  assert.throws(() => predictCommand([join(dir, 'missing.png')], { model }, () => {}), (err: unknown) => err instanceof UserError && /cannot read image .*missing\.png \(ENOENT\)/.test(err.message));
+  assert.throws(
+    () => evalCommand({ model, data: small }, () => {}),
+    (err: unknown) =>
+      err instanceof UserError &&
+      err.message.startsWith(`model ${model} takes 28×28 images; ${small} holds 14×14 images`),
+  );
+  assert.throws(
+    () => predictCommand([join(dir, 'missing.png')], { model }, () => {}),
+    (err: unknown) => err instanceof UserError && /cannot read image .*missing\.png \(ENOENT\)/.test(err.message),
+  );
 });
 
 // ---- The same through the command line. ----
@@ -136,7 +179,22 @@ test('CLI: eval, predict and train --save are declared', () => {
 
 test('CLI: train --save, eval, predict, and one-line errors for a corrupted model or unfit data', () => {
   const model = join(dir, 'cli.edlearn');
-  const train = runCli(['train', '--task', 'all', '--units', '8', '--layers', '2', '--batch', '256', '--updates', '20', '--quiet', '--save', model]);
+  const train = runCli([
+    'train',
+    '--task',
+    'all',
+    '--units',
+    '8',
+    '--layers',
+    '2',
+    '--batch',
+    '256',
+    '--updates',
+    '20',
+    '--quiet',
+    '--save',
+    model,
+  ]);
   assert.equal(train.code, 0, train.stderr);
   assert.match(train.stdout, new RegExp(`model written to ${model}`));
 
@@ -144,7 +202,10 @@ test('CLI: train --save, eval, predict, and one-line errors for a corrupted mode
   assert.equal(ev.code, 0, ev.stderr);
   assert.match(ev.stdout, /^accuracy \d+\.\d\d % \(\d+ \/ 10000\)/m);
   const matrix = ev.stdout.trim().split('\n').slice(-10);
-  assert.ok(matrix.every((line, t) => new RegExp(`^\\s*${t}(\\s+\\d+){10}$`).test(line)), ev.stdout);
+  assert.ok(
+    matrix.every((line, t) => new RegExp(`^\\s*${t}(\\s+\\d+){10}$`).test(line)),
+    ev.stdout,
+  );
 
   const task = trainInProcess().task;
   const pngs = [5, 6].map((i) => {
@@ -154,7 +215,10 @@ test('CLI: train --save, eval, predict, and one-line errors for a corrupted mode
   });
   const pr = runCli(['predict', '--model', model, '--json', ...pngs]);
   assert.equal(pr.code, 0, pr.stderr);
-  assert.deepEqual(JSON.parse(pr.stdout).map((r: { predicted: string }) => r.predicted), expectedClasses(model, task, [5, 6]));
+  assert.deepEqual(
+    JSON.parse(pr.stdout).map((r: { predicted: string }) => r.predicted),
+    expectedClasses(model, task, [5, 6]),
+  );
   const text = runCli(['predict', '--model', model, ...pngs]);
   assert.equal(text.stdout.trim().split('\n').length, 2);
 
@@ -163,13 +227,22 @@ test('CLI: train --save, eval, predict, and one-line errors for a corrupted mode
   const corrupted = join(dir, 'corrupted.edlearn');
   writeFileSync(corrupted, bytes);
   assertUserError(['eval', '--model', corrupted], /corrupted\.edlearn is corrupted or was modified .*re-save it/);
-  assertUserError(['eval', '--model', model, '--data', idxDirectory('cli-two-classes', 2, 28)], /was trained on 10 classes; .* has 2 — /);
+  assertUserError(
+    ['eval', '--model', model, '--data', idxDirectory('cli-two-classes', 2, 28)],
+    /was trained on 10 classes; .* has 2 — /,
+  );
 });
 
 test('eval of a model whose data location is not a directory here asks for --data, naming the recorded source', () => {
   const { model } = trainInProcess();
   const { header } = readModelFile(model);
   const moved = { ...header, config: { ...header.config, task: { ...header.config.task, data: 'local IDX files' } } };
-  assert.throws(() => modelTask(moved, 'lab.edlearn'), (err: unknown) => err instanceof UserError
-    && err.message === "model lab.edlearn was trained on data from 'local IDX files', which is not a directory here (the lab records files loaded from disk that way); give --data DIR with the same IDX files");
+  assert.throws(
+    () => modelTask(moved, 'lab.edlearn'),
+    (err: unknown) =>
+      err instanceof UserError &&
+      err.message ===
+        "model lab.edlearn was trained on data from 'local IDX files', which is not a directory here (the lab " +
+          'records files loaded from disk that way); give --data DIR with the same IDX files',
+  );
 });

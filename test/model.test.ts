@@ -55,7 +55,10 @@ const model = (which: keyof typeof RUNS): Trained => {
   return trained.get(which)!;
 };
 
-const BACKENDS: [string, () => Backend][] = [['reference', () => referenceBackend], ['wasm', () => getBackend('wasm')]];
+const BACKENDS: [string, () => Backend][] = [
+  ['reference', () => referenceBackend],
+  ['wasm', () => getBackend('wasm')],
+];
 
 for (const which of ['ed', 'ed-online', 'backprop'] as const) {
   for (const [backendName, backend] of BACKENDS) {
@@ -86,7 +89,8 @@ test('the header records format, version, config, seed, backend, task and accura
   // The accuracies recorded are the ones the stored (final) weights give: the loaded model, on the same splits.
   const m = model('ed');
   const loaded = loadRule(m.bytes, 'ed.edlearn', getBackend('wasm')).rule;
-  const accuracy = (split: Task['test']) => evaluateRows(loaded, toSparseRows(split, m.task.inputs, m.task.scale, loaded.backend)).accuracy;
+  const accuracy = (split: Task['test']) =>
+    evaluateRows(loaded, toSparseRows(split, m.task.inputs, m.task.scale, loaded.backend)).accuracy;
   assert.equal(accuracy(m.task.validation), header.accuracy.final);
   assert.equal(accuracy(m.task.test), header.accuracy.testAtFinal);
   assert.ok(header.accuracy.final > 0.3, `final ${header.accuracy.final}`);
@@ -113,7 +117,12 @@ test('online ED: at every evaluation during training, the weights in memory pred
 });
 
 test('class names in the header are the ones the task builder gives', () => {
-  for (const input of [{ task: 'pair', digits: '7,2' }, { task: 'one-vs-rest', digits: '3' }, { task: 'all' }, { task: 'xor' }] as TrainInput[]) {
+  for (const input of [
+    { task: 'pair', digits: '7,2' },
+    { task: 'one-vs-rest', digits: '3' },
+    { task: 'all' },
+    { task: 'xor' },
+  ] as TrainInput[]) {
     const task = loadTask(resolveConfig(input));
     assert.deepEqual(classNames(resolveConfig(input).task, task.classes), task.classNames, input.task);
   }
@@ -124,7 +133,10 @@ function split(bytes: Uint8Array) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(12, true);
   const paramsAt = Math.ceil((16 + headerLength) / 4) * 4;
-  return { header: new TextDecoder().decode(bytes.subarray(16, 16 + headerLength)), params: bytes.subarray(paramsAt, bytes.length - 4) };
+  return {
+    header: new TextDecoder().decode(bytes.subarray(16, 16 + headerLength)),
+    params: bytes.subarray(paramsAt, bytes.length - 4),
+  };
 }
 
 function assemble(version: number, headerText: string, params: Uint8Array): Uint8Array {
@@ -142,13 +154,16 @@ function assemble(version: number, headerText: string, params: Uint8Array): Uint
 }
 
 function assertBadModel(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => loadRule(bytes, 'runs/m.edlearn'), (err: unknown) => {
-    assert.ok(err instanceof UserError, `not a UserError: ${String(err)}`);
-    assert.match(err.message, pattern);
-    assert.match(err.message, /runs\/m\.edlearn/, 'the file is not named');
-    assert.doesNotMatch(err.message, /\n/);
-    return true;
-  });
+  assert.throws(
+    () => loadRule(bytes, 'runs/m.edlearn'),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError, `not a UserError: ${String(err)}`);
+      assert.match(err.message, pattern);
+      assert.match(err.message, /runs\/m\.edlearn/, 'the file is not named');
+      assert.doesNotMatch(err.message, /\n/);
+      return true;
+    },
+  );
 }
 
 test('damaged model files give one-line errors that name the file, the problem and the fix', () => {
@@ -157,39 +172,85 @@ test('damaged model files give one-line errors that name the file, the problem a
   assert.ok(decodeModel(assemble(1, header, params), 'same').params.length > 0, 'assemble() rebuilds a valid file');
 
   assertBadModel(bytes.subarray(0, 10), /is 10 bytes long, too short for a model file/);
-  assertBadModel(bytes.subarray(0, 40), /is truncated: 40 bytes, but its header alone needs \d+; save or copy it again/);
-  assertBadModel(bytes.subarray(0, bytes.length - 64), /is truncated: \d+ bytes, its header says \d+; save or copy it again/);
+  assertBadModel(
+    bytes.subarray(0, 40),
+    /is truncated: 40 bytes, but its header alone needs \d+; save or copy it again/,
+  );
+  assertBadModel(
+    bytes.subarray(0, bytes.length - 64),
+    /is truncated: \d+ bytes, its header says \d+; save or copy it again/,
+  );
 
   const flipped = bytes.slice();
   flipped[bytes.length - 100] ^= 0x10;
-  assertBadModel(flipped, /is corrupted or was modified \(checksum 0x[0-9a-f]{8}, file says 0x[0-9a-f]{8}\); re-save it/);
+  assertBadModel(
+    flipped,
+    /is corrupted or was modified \(checksum 0x[0-9a-f]{8}, file says 0x[0-9a-f]{8}\); re-save it/,
+  );
 
   const magic = bytes.slice();
   magic.set(new TextEncoder().encode('PK\x03\x04'), 0);
   assertBadModel(magic, /runs\/m\.edlearn is not an edlearn model file/);
 
-  assertBadModel(assemble(2, header, params), /written by a newer edlearn \(format 2\); this edlearn reads format 1 — upgrade edlearn/);
+  assertBadModel(
+    assemble(2, header, params),
+    /written by a newer edlearn \(format 2\); this edlearn reads format 1 — upgrade edlearn/,
+  );
   assertBadModel(assemble(1, '{' + header.slice(2), params), /has a header that is not JSON .*re-save it/);
   // Found by fuzzing: the parser quotes the bytes around the error, a line break among them (one line, still).
-  assertBadModel(assemble(1, '{"format":\n\u2028x' + header.slice(12), params), /has a header that is not JSON .*\\u000a.*re-save it/);
+  assertBadModel(
+    assemble(1, '{"format":\n\u2028x' + header.slice(12), params),
+    /has a header that is not JSON .*\\u000a.*re-save it/,
+  );
 
   const parsed = JSON.parse(header);
+  // biome-ignore lint/suspicious/noExplicitAny: the test edits the header as free JSON
   const edit = (change: (h: any) => void) => {
     const h = structuredClone(parsed);
     change(h);
     return assemble(1, JSON.stringify(h), params);
   };
-  assertBadModel(edit((h) => delete h.task), /has a header without a valid task; re-save it/);
-  assertBadModel(edit((h) => (h.task.classes = 'two')), /without a valid task\.classes/);
-  assertBadModel(edit((h) => (h.parameterShapes[0] += 1)), /holds \d+ bytes, but the parameter sizes in its header need \d+/);
-  assertBadModel(edit((h) => (h.config.backprop.units = 5)), /does not match this edlearn's network layout .*re-save it/);
-  assertBadModel(edit((h) => (h.config.backprop.layers = 0)), /model runs\/m\.edlearn: config\.backprop: option layers: expected an integer 1…256, got 0; re-save it/);
+  assertBadModel(
+    edit((h) => delete h.task),
+    /has a header without a valid task; re-save it/,
+  );
+  assertBadModel(
+    edit((h) => (h.task.classes = 'two')),
+    /without a valid task\.classes/,
+  );
+  assertBadModel(
+    edit((h) => (h.parameterShapes[0] += 1)),
+    /holds \d+ bytes, but the parameter sizes in its header need \d+/,
+  );
+  assertBadModel(
+    edit((h) => (h.config.backprop.units = 5)),
+    /does not match this edlearn's network layout .*re-save it/,
+  );
+  assertBadModel(
+    edit((h) => (h.config.backprop.layers = 0)),
+    /model runs\/m\.edlearn: config\.backprop: option layers: expected an integer 1…256, got 0; re-save it/,
+  );
   // Hostile headers (the checksum resealed): refused before anything is allocated (else 1e7 layers would abort V8).
-  assertBadModel(edit((h) => (h.config.backprop.layers = 1e7)), /option layers: expected an integer 1…256, got 10000000/);
-  assertBadModel(edit((h) => (h.config.backprop.units = 2 ** 32)), /option units: expected an integer 1…8192, got 4294967296/);
-  assertBadModel(edit((h) => (h.task.inputs = 2 ** 32)), /without a valid task\.inputs/);
-  assertBadModel(edit((h) => (h.config.task.kind = 'mnist')), /without a valid config\.task\.kind/);
-  assertBadModel(edit((h) => (h.config.backprop.lerningRate = 1)), /config\.backprop: unknown option 'lerningRate'/);
+  assertBadModel(
+    edit((h) => (h.config.backprop.layers = 1e7)),
+    /option layers: expected an integer 1…256, got 10000000/,
+  );
+  assertBadModel(
+    edit((h) => (h.config.backprop.units = 2 ** 32)),
+    /option units: expected an integer 1…8192, got 4294967296/,
+  );
+  assertBadModel(
+    edit((h) => (h.task.inputs = 2 ** 32)),
+    /without a valid task\.inputs/,
+  );
+  assertBadModel(
+    edit((h) => (h.config.task.kind = 'mnist')),
+    /without a valid config\.task\.kind/,
+  );
+  assertBadModel(
+    edit((h) => (h.config.backprop.lerningRate = 1)),
+    /config\.backprop: unknown option 'lerningRate'/,
+  );
   const nan = params.slice();
   new DataView(nan.buffer, nan.byteOffset).setFloat32(8, NaN, true);
   assertBadModel(assemble(1, header, nan), /holds weights that are not finite numbers \(NaN or ±Infinity\)/);
@@ -205,8 +266,11 @@ test('a save that fails leaves every existing model as it was; a save that succe
 
   // The parent of the target is a regular file.
   writeFileSync(join(dir, 'plain.txt'), 'not a directory');
-  assert.throws(() => saveModel(join(dir, 'plain.txt', 'm.edlearn'), bp.rule, bp.header),
-    (err: unknown) => err instanceof UserError && /cannot write .*plain\.txt\/m\.edlearn \(E(NOTDIR|EXIST)\)/.test(err.message));
+  assert.throws(
+    () => saveModel(join(dir, 'plain.txt', 'm.edlearn'), bp.rule, bp.header),
+    (err: unknown) =>
+      err instanceof UserError && /cannot write .*plain\.txt\/m\.edlearn \(E(NOTDIR|EXIST)\)/.test(err.message),
+  );
   assert.deepEqual(new Uint8Array(readFileSync(kept)), ed.bytes);
 
   // Writing over a model: replaced when the save works…
@@ -215,7 +279,10 @@ test('a save that fails leaves every existing model as it was; a save that succe
   // …untouched when it fails (a directory squats on the temp name writeFileAtomic uses).
   const squat = `${kept}.${process.pid}.tmp`;
   mkdirSync(squat);
-  assert.throws(() => saveModel(kept, ed.rule, ed.header), (err: unknown) => err instanceof UserError && /cannot write .*kept\.edlearn \((EISDIR|EEXIST)\)/.test(err.message));
+  assert.throws(
+    () => saveModel(kept, ed.rule, ed.header),
+    (err: unknown) => err instanceof UserError && /cannot write .*kept\.edlearn \((EISDIR|EEXIST)\)/.test(err.message),
+  );
   assert.deepEqual(new Uint8Array(readFileSync(kept)), bp.bytes);
   rmdirSync(squat);
   assert.ok(!existsSync(join(dir, 'plain.txt', 'm.edlearn')));

@@ -38,13 +38,29 @@ const same = again.predict(data.test.images.subarray(0, 784 * 3)).every((v, i) =
 console.log(JSON.stringify({ val: history.history.valAccuracy[0], accuracy, same }));
 `;
 
-test('npm pack, installed in an empty project, runs the README example and the browser entry', { timeout: 240_000 }, () => {
-  assert.ok(existsSync(join(ROOT, 'dist/index.js')) && existsSync(join(ROOT, 'dist/browser.d.ts')), 'dist/ is not built: run npm run build');
+test('npm pack, installed in an empty project, runs the README example and the browser entry', {
+  timeout: 240_000,
+}, () => {
+  assert.ok(
+    existsSync(join(ROOT, 'dist/index.js')) && existsSync(join(ROOT, 'dist/browser.d.ts')),
+    'dist/ is not built: run npm run build',
+  );
   const project = tempDir('edlearn-pack-');
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string }[];
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-edlearn', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${packed[0].filename}`], { cwd: project, stdio: 'pipe' });
-  assert.ok(existsSync(join(project, 'node_modules/edlearn/build/kernels-simd.wasm')), 'the WebAssembly kernels are in the package');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `./${packed[0].filename}`], {
+    cwd: project,
+    stdio: 'pipe',
+  });
+  assert.ok(
+    existsSync(join(project, 'node_modules/edlearn/build/kernels-simd.wasm')),
+    'the WebAssembly kernels are in the package',
+  );
 
   writeFileSync(join(project, 'readme-example.mjs'), readmeExample());
   const node = spawnSync(process.execPath, ['readme-example.mjs'], { cwd: project, encoding: 'utf8' });
@@ -57,7 +73,11 @@ test('npm pack, installed in an empty project, runs the README example and the b
   writeFileSync(join(project, 'browser-entry.mjs'), BROWSER_ENTRY);
   const browser = spawnSync(process.execPath, ['browser-entry.mjs'], { cwd: project, encoding: 'utf8' });
   assert.equal(browser.status, 0, `the browser entry failed:\n${browser.stderr}`);
-  const result = JSON.parse(browser.stdout.trim().split('\n').pop()!) as { val: number; accuracy: number; same: boolean };
+  const result = JSON.parse(browser.stdout.trim().split('\n').pop()!) as {
+    val: number;
+    accuracy: number;
+    same: boolean;
+  };
   assert.ok(result.val > 0.8 && result.accuracy > 0.8, browser.stdout);
   assert.equal(result.same, true, 'a model loaded from its bytes predicts the same scores');
 });

@@ -8,7 +8,16 @@ import { referenceBackend as ref } from '../src/kernels/reference.js';
 import { Random } from '../src/random.js';
 import { assertAllClose } from './helpers.js';
 
-const SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 13, 9], [17, 33, 16], [64, 100, 32], [9, 784, 16], [2, 3, 33]];
+const SHAPES = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 8, 8],
+  [5, 13, 9],
+  [17, 33, 16],
+  [64, 100, 32],
+  [9, 784, 16],
+  [2, 3, 33],
+];
 const TOL = { rtol: 2e-5, atol: 2e-5 };
 
 function randomArray(rng: Random, n: number, zeros = 0): Float32Array {
@@ -28,13 +37,25 @@ function putInt(be: Backend, a: Int32Array): Int32Array {
 }
 
 function sparseRows(rng: Random, m: number, k: number, density: number) {
-  const start: number[] = [], end: number[] = [], index: number[] = [], value: number[] = [];
+  const start: number[] = [],
+    end: number[] = [],
+    index: number[] = [],
+    value: number[] = [];
   for (let i = 0; i < m; i++) {
     start.push(index.length);
-    for (let j = 0; j < k; j++) if (rng.next() < density) { index.push(j); value.push(rng.next()); }
+    for (let j = 0; j < k; j++)
+      if (rng.next() < density) {
+        index.push(j);
+        value.push(rng.next());
+      }
     end.push(index.length);
   }
-  return { start: Int32Array.from(start), end: Int32Array.from(end), index: Int32Array.from(index), value: Float32Array.from(value) };
+  return {
+    start: Int32Array.from(start),
+    end: Int32Array.from(end),
+    index: Int32Array.from(index),
+    value: Float32Array.from(value),
+  };
 }
 
 for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
@@ -43,7 +64,8 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
   test(`${name}: gemm matches the reference`, () => {
     const rng = new Random(1);
     for (const [m, k, n] of SHAPES) {
-      const a = randomArray(rng, m * k, 0.5), b = randomArray(rng, k * n);
+      const a = randomArray(rng, m * k, 0.5),
+        b = randomArray(rng, k * n);
       const want = new Float32Array(m * n);
       ref.gemm(want, a, b, m, k, n);
       const got = be.alloc(m * n);
@@ -74,8 +96,10 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
   test(`${name}: rankUpdate and spRankUpdate match the reference`, () => {
     const rng = new Random(3);
     for (const [B, k, n] of SHAPES) {
-      const ldz = k + 3, zOff = 2;
-      const z = randomArray(rng, B * ldz, 0.5), g = randomArray(rng, B * n);
+      const ldz = k + 3,
+        zOff = 2;
+      const z = randomArray(rng, B * ldz, 0.5),
+        g = randomArray(rng, B * n);
       const rows = Int32Array.from({ length: B }, (_, i) => i).filter(() => rng.next() < 0.6);
       const w0 = randomArray(rng, k * n);
       const want = Float32Array.from(w0);
@@ -88,59 +112,96 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
       const wantSp = Float32Array.from(w0);
       ref.spRankUpdate(wantSp, s.start, s.end, s.index, s.value, g, rows, rows.length, n);
       const gotSp = put(be, w0);
-      be.spRankUpdate(gotSp, putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value), put(be, g), putInt(be, rows), rows.length, n);
+      be.spRankUpdate(
+        gotSp,
+        putInt(be, s.start),
+        putInt(be, s.end),
+        putInt(be, s.index),
+        put(be, s.value),
+        put(be, g),
+        putInt(be, rows),
+        rows.length,
+        n,
+      );
       assertAllClose(gotSp, wantSp, TOL);
     }
   });
 
-  test(`${name}: spmm and spRankUpdate with a row stride (the stacked layout) match the reference on odd widths (K·H not a multiple of 4 or 16)`, () => {
-    const rng = new Random(6);
-    for (const [B, k, K, H] of [[1, 37, 3, 5], [3, 100, 7, 9], [2, 50, 10, 13], [5, 784, 3, 33], [1, 20, 1, 1], [4, 64, 2, 35], [3, 300, 2, 131]]) {
-      const ld = K * H;
-      const s = sparseRows(rng, B, k, 0.3);
-      const b = randomArray(rng, k * ld), g = randomArray(rng, B * H);
-      const rows = Int32Array.from({ length: B }, (_, i) => i).filter(() => rng.next() < 0.7);
-      const sparse = [putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value)] as const;
-      const bb = put(be, b);
-      for (const net of [0, K - 1]) {
-        // Network net's columns of the stacked rows, and the same update into them.
-        const want = new Float32Array(B * H);
-        ref.spmm(want, s.start, s.end, s.index, s.value, b.subarray(net * H), B, H, ld);
-        const got = be.alloc(B * H);
-        be.spmm(got, ...sparse, bb.subarray(net * H), B, H, ld);
-        assertAllClose(got, want, TOL);
-        const wantW = Float32Array.from(b);
-        ref.spRankUpdate(wantW.subarray(net * H), s.start, s.end, s.index, s.value, g, rows, rows.length, H, ld);
-        const gotW = put(be, b);
-        be.spRankUpdate(gotW.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
-        assertAllClose(gotW, wantW, TOL);
+  test(
+    `${name}: spmm and spRankUpdate with a row stride (the stacked layout) match the reference on odd ` +
+      `widths (K·H not a multiple of 4 or 16)`,
+    () => {
+      const rng = new Random(6);
+      for (const [B, k, K, H] of [
+        [1, 37, 3, 5],
+        [3, 100, 7, 9],
+        [2, 50, 10, 13],
+        [5, 784, 3, 33],
+        [1, 20, 1, 1],
+        [4, 64, 2, 35],
+        [3, 300, 2, 131],
+      ]) {
+        const ld = K * H;
+        const s = sparseRows(rng, B, k, 0.3);
+        const b = randomArray(rng, k * ld),
+          g = randomArray(rng, B * H);
+        const rows = Int32Array.from({ length: B }, (_, i) => i).filter(() => rng.next() < 0.7);
+        const sparse = [putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value)] as const;
+        const bb = put(be, b);
+        for (const net of [0, K - 1]) {
+          // Network net's columns of the stacked rows, and the same update into them.
+          const want = new Float32Array(B * H);
+          ref.spmm(want, s.start, s.end, s.index, s.value, b.subarray(net * H), B, H, ld);
+          const got = be.alloc(B * H);
+          be.spmm(got, ...sparse, bb.subarray(net * H), B, H, ld);
+          assertAllClose(got, want, TOL);
+          const wantW = Float32Array.from(b);
+          ref.spRankUpdate(wantW.subarray(net * H), s.start, s.end, s.index, s.value, g, rows, rows.length, H, ld);
+          const gotW = put(be, b);
+          be.spRankUpdate(gotW.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
+          assertAllClose(gotW, wantW, TOL);
+        }
+        // All K networks at once equal each network alone, bit for bit (a column's sum does not depend on the width,
+        // nor on which loop the width picks).
+        const all = be.alloc(B * ld);
+        be.spmm(all, ...sparse, bb, B, ld, ld);
+        for (let net = 0; net < K; net++) {
+          const one = be.alloc(B * H);
+          be.spmm(one, ...sparse, bb.subarray(net * H), B, H, ld);
+          for (let i = 0; i < B; i++)
+            assertAllClose(one.subarray(i * H, (i + 1) * H), all.subarray(i * ld + net * H, i * ld + (net + 1) * H), {
+              rtol: 0,
+              atol: 0,
+            });
+          // One kernel for both layouts: network net's columns copied out (rows H apart) give the same sums, bit
+          // for bit, and take the same update.
+          const own = put(
+            be,
+            Float32Array.from({ length: k * H }, (_, i) => b[Math.floor(i / H) * ld + net * H + (i % H)]),
+          );
+          const compact = be.alloc(B * H);
+          be.spmm(compact, ...sparse, own, B, H);
+          assertAllClose(compact, one, { rtol: 0, atol: 0 });
+          const strided = put(be, b);
+          be.spRankUpdate(strided.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
+          be.spRankUpdate(own, ...sparse, put(be, g), putInt(be, rows), rows.length, H);
+          own.forEach((v, i) => assert.equal(v, strided[Math.floor(i / H) * ld + net * H + (i % H)]));
+        }
       }
-      // All K networks at once equal each network alone, bit for bit (a column's sum does not depend on the width,
-      // nor on which loop the width picks).
-      const all = be.alloc(B * ld);
-      be.spmm(all, ...sparse, bb, B, ld, ld);
-      for (let net = 0; net < K; net++) {
-        const one = be.alloc(B * H);
-        be.spmm(one, ...sparse, bb.subarray(net * H), B, H, ld);
-        for (let i = 0; i < B; i++) assertAllClose(one.subarray(i * H, (i + 1) * H), all.subarray(i * ld + net * H, i * ld + (net + 1) * H), { rtol: 0, atol: 0 });
-        // One kernel for both layouts: network net's columns copied out (rows H apart) give the same sums, bit
-        // for bit, and take the same update.
-        const own = put(be, Float32Array.from({ length: k * H }, (_, i) => b[Math.floor(i / H) * ld + net * H + (i % H)]));
-        const compact = be.alloc(B * H);
-        be.spmm(compact, ...sparse, own, B, H);
-        assertAllClose(compact, one, { rtol: 0, atol: 0 });
-        const strided = put(be, b);
-        be.spRankUpdate(strided.subarray(net * H), ...sparse, put(be, g), putInt(be, rows), rows.length, H, ld);
-        be.spRankUpdate(own, ...sparse, put(be, g), putInt(be, rows), rows.length, H);
-        own.forEach((v, i) => assert.equal(v, strided[Math.floor(i / H) * ld + net * H + (i % H)]));
-      }
-    }
-  });
+    },
+  );
 
   test(`${name}: rowDots and rowsAxpy match the reference, and gemm and rankUpdate on one column bit for bit`, () => {
     const rng = new Random(8);
-    for (const [m, k, lda, ldb] of [[1, 1, 1, 1], [5, 64, 64, 64], [3, 33, 40, 48], [7, 5, 9, 16], [10, 13, 13, 0]]) {
-      const a = randomArray(rng, m * Math.max(lda, k), 0.2), b = randomArray(rng, m * Math.max(ldb, k) + k);
+    for (const [m, k, lda, ldb] of [
+      [1, 1, 1, 1],
+      [5, 64, 64, 64],
+      [3, 33, 40, 48],
+      [7, 5, 9, 16],
+      [10, 13, 13, 0],
+    ]) {
+      const a = randomArray(rng, m * Math.max(lda, k), 0.2),
+        b = randomArray(rng, m * Math.max(ldb, k) + k);
       const want = new Float32Array(m);
       ref.rowDots(want, a, b, m, k, lda, ldb);
       const [aa, bb] = [put(be, a), put(be, b)];
@@ -164,7 +225,17 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
       const byRank = put(be, w);
       for (let i = 0; i < m; i++) {
         if (s[i] === 0) continue;
-        be.rankUpdate(byRank.subarray(i * ldb), aa.subarray(i * lda), put(be, s.subarray(i, i + 1)), putInt(be, new Int32Array(1)), 1, k, 1, k, 0);
+        be.rankUpdate(
+          byRank.subarray(i * ldb),
+          aa.subarray(i * lda),
+          put(be, s.subarray(i, i + 1)),
+          putInt(be, new Int32Array(1)),
+          1,
+          k,
+          1,
+          k,
+          0,
+        );
       }
       assertAllClose(gotW, byRank, { rtol: 0, atol: 0 });
     }
@@ -173,14 +244,18 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
   test(`${name}: gemmBT and adam match the reference`, () => {
     const rng = new Random(5);
     for (const [m, k, n] of SHAPES) {
-      const a = randomArray(rng, m * k), b = randomArray(rng, n * k);
+      const a = randomArray(rng, m * k),
+        b = randomArray(rng, n * k);
       const want = new Float32Array(m * n);
       ref.gemmBT(want, a, b, m, k, n);
       const got = be.alloc(m * n);
       be.gemmBT(got, put(be, a), put(be, b), m, k, n);
       assertAllClose(got, want, TOL);
       const len = m * k;
-      const w = randomArray(rng, len), g = randomArray(rng, len), mm = randomArray(rng, len), vv = Float32Array.from(randomArray(rng, len), Math.abs);
+      const w = randomArray(rng, len),
+        g = randomArray(rng, len),
+        mm = randomArray(rng, len),
+        vv = Float32Array.from(randomArray(rng, len), Math.abs);
       const [w1, m1, v1] = [Float32Array.from(w), Float32Array.from(mm), Float32Array.from(vv)];
       ref.adam(w1, g, m1, v1, len, 0.01, 0.9, 0.999, 1e-7);
       const [w2, m2, v2] = [put(be, w), put(be, mm), put(be, vv)];
@@ -202,7 +277,8 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
       assertAllClose(got, want, { rtol: 1e-5, atol: 1e-6 });
 
       const y = Float32Array.from(randomArray(rng, m * n), Math.abs);
-      const rs = randomArray(rng, m), cs = randomArray(rng, n);
+      const rs = randomArray(rng, m),
+        cs = randomArray(rng, n);
       ref.sigmoidGrad(want, y, rs, cs, m, n);
       be.sigmoidGrad(got, put(be, y), put(be, rs), put(be, cs), m, n);
       assertAllClose(got, want, TOL);

@@ -44,7 +44,7 @@ export function encodePng(spec: PngSpec): Uint8Array {
   const stride = width * bpp;
   const raw = new Uint8Array(height * (stride + 1));
   for (let y = 0; y < height; y++) {
-    const filter = Array.isArray(spec.filter) ? spec.filter[y] : spec.filter ?? 0;
+    const filter = Array.isArray(spec.filter) ? spec.filter[y] : (spec.filter ?? 0);
     raw[y * (stride + 1)] = filter;
     for (let x = 0; x < stride; x++) {
       const at = (yy: number, xx: number) => (yy < 0 || xx < 0 ? 0 : samples[yy * stride + xx]);
@@ -66,7 +66,13 @@ export function encodePng(spec: PngSpec): Uint8Array {
   // Split the image data over two IDAT chunks: readers must concatenate them.
   const z = new Uint8Array(deflateSync(raw));
   const half = z.length >> 1;
-  return concatBytes(signature, chunk('IHDR', ihdr), chunk('IDAT', z.subarray(0, half)), chunk('IDAT', z.subarray(half)), chunk('IEND', new Uint8Array(0)));
+  return concatBytes(
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', z.subarray(0, half)),
+    chunk('IDAT', z.subarray(half)),
+    chunk('IEND', new Uint8Array(0)),
+  );
 }
 
 /** A grey PNG of a width × height byte image (what predict takes). */

@@ -55,13 +55,16 @@ for (const colour of [0, 2, 4, 6] as ColourType[]) {
 }
 
 function assertPngError(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => decodePng(bytes, 'drawings/d.png', inflate), (err: unknown) => {
-    assert.ok(err instanceof UserError, String(err));
-    assert.match(err.message, /^png: drawings\/d\.png: /);
-    assert.match(err.message, pattern);
-    assert.doesNotMatch(err.message, /\n/);
-    return true;
-  });
+  assert.throws(
+    () => decodePng(bytes, 'drawings/d.png', inflate),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError, String(err));
+      assert.match(err.message, /^png: drawings\/d\.png: /);
+      assert.match(err.message, pattern);
+      assert.doesNotMatch(err.message, /\n/);
+      return true;
+    },
+  );
 }
 
 test('unsupported and damaged PNGs give one-line errors naming the file and what is supported', () => {
@@ -82,17 +85,33 @@ test('unsupported and damaged PNGs give one-line errors naming the file and what
   const badFilter = encodePng({ width: 4, height: 4, colour: 0, samples, filter: [0, 0, 7, 0] });
   assertPngError(badFilter, /row 2 has filter type 7/);
   // A critical chunk the reader does not know, placed before IEND.
-  const withChunk = new Uint8Array([...good.subarray(0, good.length - 12), ...chunk('ZZZZ', new Uint8Array(1)), ...good.subarray(good.length - 12)]);
+  const withChunk = new Uint8Array([
+    ...good.subarray(0, good.length - 12),
+    ...chunk('ZZZZ', new Uint8Array(1)),
+    ...good.subarray(good.length - 12),
+  ]);
   assertPngError(withChunk, /critical ZZZZ chunk/);
 });
 
 test('predict refuses a PNG that is not the size the model takes', () => {
-  const { header, result, rule } = runTraining({ rule: 'backprop', layers: 1, units: 4, batch: 32, updates: 2, backend: 'reference', threads: 1 });
+  const { header, result, rule } = runTraining({
+    rule: 'backprop',
+    layers: 1,
+    units: 4,
+    batch: 32,
+    updates: 2,
+    backend: 'reference',
+    threads: 1,
+  });
   const dir = tempDir();
   const model = join(dir, 'tiny.edlearn');
   saveModel(model, rule, modelHeader(header, result, rule));
   const image = join(dir, 'big.png');
   writeFileSync(image, greyPng(new Uint8Array(32 * 40), 32, 40));
-  assert.throws(() => predictCommand([image], { model }, () => {}),
-    (err: unknown) => err instanceof UserError && err.message === `${image} is 32×40; this model takes 28×28 grayscale images — resize it first`);
+  assert.throws(
+    () => predictCommand([image], { model }, () => {}),
+    (err: unknown) =>
+      err instanceof UserError &&
+      err.message === `${image} is 32×40; this model takes 28×28 grayscale images — resize it first`,
+  );
 });

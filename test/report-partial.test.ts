@@ -20,8 +20,10 @@ function file(text: string): string {
   return path;
 }
 
-const partial = /report: .*run\.ndjson:\d+: .*; re-run the experiment, or pass --allow-partial to report what was logged, marked incomplete$/;
-const refused = (fn: () => unknown, pattern: RegExp) => assert.throws(fn, (e: unknown) => e instanceof UserError && pattern.test(e.message) && partial.test(e.message));
+const partial =
+  /report: .*run\.ndjson:\d+: .*; re-run the experiment, or pass --allow-partial to report what was logged, marked incomplete$/;
+const refused = (fn: () => unknown, pattern: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof UserError && pattern.test(e.message) && partial.test(e.message));
 
 test('a log cut at a line boundary before an end event is refused, naming the run and its start line', () => {
   const cut = file(LINES.slice(0, lastEnd).join('\n') + '\n');
@@ -36,7 +38,10 @@ test('a log cut mid-line is refused, also when the cut falls in an end event', (
 });
 
 test('a run that starts and never logs anything else is refused', () => {
-  refused(() => readLogs([file(FIXTURE + LINES[0].replace(/"seed 1"/g, '"seed 9"').replace('"seed":1', '"seed":9') + '\n')]), /has no end event/);
+  refused(
+    () => readLogs([file(FIXTURE + LINES[0].replace(/"seed 1"/g, '"seed 9"').replace('"seed":1', '"seed":9') + '\n')]),
+    /has no end event/,
+  );
 });
 
 test('with allowPartial the complete lines are reported and the unfinished runs are marked incomplete', async () => {
@@ -50,7 +55,9 @@ test('with allowPartial the complete lines are reported and the unfinished runs 
   assert.match(r.html, /<strong>Incomplete runs:<\/strong> .*\(seed \d+\) have no end event/);
   assert.match(r.html, /<span class="incomplete">\(incomplete\)<\/span>/);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  const marked = summary.experiments.flatMap((e: { curves: { incompleteSeeds?: number[] }[] }) => e.curves.filter((c) => c.incompleteSeeds));
+  const marked = summary.experiments.flatMap((e: { curves: { incompleteSeeds?: number[] }[] }) =>
+    e.curves.filter((c) => c.incompleteSeeds),
+  );
   assert.equal(marked.length, 1);
   const lines: string[] = [];
   await reportCommand({ logs: [cut], out, allowPartial: true }, (t) => lines.push(t));

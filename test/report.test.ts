@@ -14,12 +14,23 @@ import { ROOT, tempDir } from './helpers.js';
 const FIXTURE = join(ROOT, 'test/fixtures/report-small.ndjson');
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-const start = (run: string, extra: object = {}) => JSON.stringify({
-  event: 'start', format: 'edlearn-log', formatVersion: 1, version: '0.1.0', time: '2025-01-10T09:00:00.000Z', run,
-  config: { seed: 1 }, backend: 'reference', threads: 1, parameters: 10,
-  task: { name: 'xor', inputs: 2, classes: 2, train: 4, test: 4, dataset: 'xor', fingerprint: 'x' }, ...extra,
-});
-const evalLine = (run: string, update: number, valAccuracy: number) => JSON.stringify({ event: 'eval', run, update, valAccuracy });
+const start = (run: string, extra: object = {}) =>
+  JSON.stringify({
+    event: 'start',
+    format: 'edlearn-log',
+    formatVersion: 1,
+    version: '0.1.0',
+    time: '2025-01-10T09:00:00.000Z',
+    run,
+    config: { seed: 1 },
+    backend: 'reference',
+    threads: 1,
+    parameters: 10,
+    task: { name: 'xor', inputs: 2, classes: 2, train: 4, test: 4, dataset: 'xor', fingerprint: 'x' },
+    ...extra,
+  });
+const evalLine = (run: string, update: number, valAccuracy: number) =>
+  JSON.stringify({ event: 'eval', run, update, valAccuracy });
 
 /** Writes `lines` to <tmp>/<name> and returns its path. */
 function logFile(name: string, lines: string[]): string {
@@ -37,58 +48,82 @@ function assertUserError(fn: () => unknown, pattern: RegExp): void {
   });
 }
 
-test('the fixture renders to index.html with headings, inline SVG, the table numbers, PNGs and summary.json', async () => {
-  const out = join(tempDir(), 'report');
-  const r = await renderReport({ logs: [FIXTURE], out, notes: { baseline: 'Batch 64 <summed>' } });
-  assert.deepEqual(r.experiments, ['baseline', 'speed-units']);
-  const html = readFileSync(join(out, 'index.html'), 'utf8');
-  assert.equal(html, r.html);
-  assert.match(html, /<h2>baseline <small>\(baseline\)<\/small><\/h2>/);
-  assert.match(html, /<h2>speed-units <small>\(speed-units\)<\/small><\/h2>/);
-  assert.match(html, /<svg /);
-  // ED (16) best accuracy: seed 1 peaks at 0.96, seed 2 at 0.97 → mean 96.50 %, sd √((0.005² + 0.005²)/1) = 0.71 %.
-  // Test at the selected points 0.955, 0.965: mean 96.00 %, sd 0.71 %, 95 % CI ± 12.706 · 0.00707 / √2 = ± 6.35 points.
-  assert.match(html, /<td>ED \(16\)<\/td><td>2<\/td><td>96\.00 ± 0\.71 % \[89\.65, 102\.35\]<\/td><td>96\.00 ± 0\.00 %<\/td><td>96\.50 ± 0\.71 %<\/td><td>1\.30<\/td>/);
-  assert.match(html, /<td>BP<\/td><td>\d<\/td><td>—<\/td>/, 'runs without a selected point (older logs) show none');
-  assert.match(html, /Batch 64 &#60;summed&#62;/, 'notes are shown, escaped');
-  assert.match(html, /<details><summary>Config of BP \(seed 1\)<\/summary>/);
-  assert.doesNotMatch(html, /<script|<link|src="http|href="http|url\(http/, 'the page loads nothing from outside');
-  // speed-units: training time vs units; its runs have one evaluation each, which is no accuracy curve.
-  assert.deepEqual(r.figures.map((f) => f.slice(out.length + 1)), ['figures/baseline-1.svg', 'figures/speed-units-1.svg']);
-  for (const svg of r.figures) {
-    assert.match(readFileSync(svg, 'utf8'), /^<svg /);
-    assert.deepEqual([...readFileSync(svg.replace(/\.svg$/, '.png')).subarray(0, 8)], PNG_SIGNATURE);
-  }
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  const bp = summary.experiments[0].curves[1];
-  assert.equal(bp.curve, 'BP');
-  assert.ok(Math.abs(bp.finalAccuracy.mean - 0.9775) < 1e-12);
-  assert.ok(Math.abs(bp.finalBalancedAccuracy.mean - 0.975) < 1e-12);
-  assert.deepEqual(readdirSync(dirname(out)), ['report'], 'temporary directories left behind');
-});
+test(
+  'the fixture renders to index.html with headings, ' + 'inline SVG, the table numbers, PNGs and summary.json',
+  async () => {
+    const out = join(tempDir(), 'report');
+    const r = await renderReport({ logs: [FIXTURE], out, notes: { baseline: 'Batch 64 <summed>' } });
+    assert.deepEqual(r.experiments, ['baseline', 'speed-units']);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    assert.equal(html, r.html);
+    assert.match(html, /<h2>baseline <small>\(baseline\)<\/small><\/h2>/);
+    assert.match(html, /<h2>speed-units <small>\(speed-units\)<\/small><\/h2>/);
+    assert.match(html, /<svg /);
+    // ED (16) best accuracy: seed 1 peaks at 0.96, seed 2 at 0.97 → mean 96.50 %, sd √((0.005² + 0.005²)/1) = 0.71 %.
+    // Test at the selected points 0.955, 0.965: mean 96.00 %, sd 0.71 %, 95 % CI
+    // ± 12.706 · 0.00707 / √2 = ± 6.35 points.
+    assert.match(
+      html,
+      /<td>ED \(16\)<\/td><td>2<\/td><td>96\.00 ± 0\.71 % \[89\.65, 102\.35\]<\/td><td>96\.00 ± 0\.00 %<\/td><td>96\.50 ± 0\.71 %<\/td><td>1\.30<\/td>/,
+    );
+    assert.match(html, /<td>BP<\/td><td>\d<\/td><td>—<\/td>/, 'runs without a selected point (older logs) show none');
+    assert.match(html, /Batch 64 &#60;summed&#62;/, 'notes are shown, escaped');
+    assert.match(html, /<details><summary>Config of BP \(seed 1\)<\/summary>/);
+    assert.doesNotMatch(html, /<script|<link|src="http|href="http|url\(http/, 'the page loads nothing from outside');
+    // speed-units: training time vs units; its runs have one evaluation each, which is no accuracy curve.
+    assert.deepEqual(
+      r.figures.map((f) => f.slice(out.length + 1)),
+      ['figures/baseline-1.svg', 'figures/speed-units-1.svg'],
+    );
+    for (const svg of r.figures) {
+      assert.match(readFileSync(svg, 'utf8'), /^<svg /);
+      assert.deepEqual([...readFileSync(svg.replace(/\.svg$/, '.png')).subarray(0, 8)], PNG_SIGNATURE);
+    }
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const bp = summary.experiments[0].curves[1];
+    assert.equal(bp.curve, 'BP');
+    assert.ok(Math.abs(bp.finalAccuracy.mean - 0.9775) < 1e-12);
+    assert.ok(Math.abs(bp.finalBalancedAccuracy.mean - 0.975) < 1e-12);
+    assert.deepEqual(readdirSync(dirname(out)), ['report'], 'temporary directories left behind');
+  },
+);
 
 test('conclusions show the claim, a coloured verdict and the evidence', async () => {
   const out = join(tempDir(), 'report');
   const { html } = await renderReport({
-    logs: [FIXTURE], out,
-    conclude: (e) => (e.id === 'baseline' ? { claim: 'ED learns 4 vs 9 about as well as BP', verdict: 'does not hold', evidence: 'ED 96.5 % < BP 97.8 % − 1.5' } : null),
+    logs: [FIXTURE],
+    out,
+    conclude: (e) =>
+      e.id === 'baseline'
+        ? {
+            claim: 'ED learns 4 vs 9 about as well as BP',
+            verdict: 'does not hold',
+            evidence: 'ED 96.5 % < BP 97.8 % − 1.5',
+          }
+        : null,
   });
-  assert.match(html, /<div class="conclusion does-not-hold">.*ED learns 4 vs 9 about as well as BP.*<span class="verdict">does not hold<\/span>.*ED 96\.5 % &#60; BP/);
+  assert.match(
+    html,
+    /<div class="conclusion does-not-hold">.*ED learns 4 vs 9 about as well as BP.*<span class="verdict">does not hold<\/span>.*ED 96\.5 % &#60; BP/,
+  );
   assert.equal(html.match(/class="conclusion /g)?.length, 1);
 });
 
-test('a second render replaces the report but keeps everything else in the directory (the logs live there)', async () => {
-  const out = join(tempDir(), 'results');
-  mkdirSync(join(out, 'logs'), { recursive: true });
-  writeFileSync(join(out, 'logs', 'keep.ndjson'), readFileSync(FIXTURE));
-  mkdirSync(join(out, 'figures'));
-  writeFileSync(join(out, 'figures', 'stale-9.svg'), '<svg/>');
-  await renderReport({ logs: [join(out, 'logs')], out });
-  assert.deepEqual(readdirSync(out).sort(), ['figures', 'index.html', 'logs', 'summary.json']);
-  assert.ok(!existsSync(join(out, 'figures', 'stale-9.svg')), 'figures of an older report remain');
-  assert.ok(existsSync(join(out, 'logs', 'keep.ndjson')));
-  assert.deepEqual(readdirSync(dirname(out)), ['results']);
-});
+test(
+  'a second render replaces the report but keeps ' + 'everything else in the directory (the logs live there)',
+  async () => {
+    const out = join(tempDir(), 'results');
+    mkdirSync(join(out, 'logs'), { recursive: true });
+    writeFileSync(join(out, 'logs', 'keep.ndjson'), readFileSync(FIXTURE));
+    mkdirSync(join(out, 'figures'));
+    writeFileSync(join(out, 'figures', 'stale-9.svg'), '<svg/>');
+    await renderReport({ logs: [join(out, 'logs')], out });
+    assert.deepEqual(readdirSync(out).sort(), ['figures', 'index.html', 'logs', 'summary.json']);
+    assert.ok(!existsSync(join(out, 'figures', 'stale-9.svg')), 'figures of an older report remain');
+    assert.ok(existsSync(join(out, 'logs', 'keep.ndjson')));
+    assert.deepEqual(readdirSync(dirname(out)), ['results']);
+  },
+);
 
 test('when rendering fails, the existing report is untouched and no temporary directory remains', async () => {
   const parent = tempDir();
@@ -97,7 +132,17 @@ test('when rendering fails, the existing report is untouched and no temporary di
   writeFileSync(join(out, 'index.html'), 'old report');
   const boom = new Error('conclusion failed');
   // Fails on the second experiment, after the first one's figures were written to the temporary directory.
-  await assert.rejects(renderReport({ logs: [FIXTURE], out, conclude: (e) => { if (e.id === 'speed-units') throw boom; return null; } }), boom);
+  await assert.rejects(
+    renderReport({
+      logs: [FIXTURE],
+      out,
+      conclude: (e) => {
+        if (e.id === 'speed-units') throw boom;
+        return null;
+      },
+    }),
+    boom,
+  );
   assert.deepEqual(readdirSync(parent), ['report']);
   assert.deepEqual(readdirSync(out), ['index.html']);
   assert.equal(readFileSync(join(out, 'index.html'), 'utf8'), 'old report');
@@ -108,19 +153,28 @@ test('when rendering fails, the existing report is untouched and no temporary di
 
 test('corrupt or missing logs are one-line UserErrors naming the file and line', () => {
   const notJson = logFile('x.ndjson', [start('r1'), evalLine('r1', 1, 0.5), '{"event": "eval", "run": "r1", upd']);
-  assertUserError(() => readLogs([notJson]), /x\.ndjson:3: not JSON \(.+\); the log is corrupt — re-run the experiment$/);
+  assertUserError(
+    () => readLogs([notJson]),
+    /x\.ndjson:3: not JSON \(.+\); the log is corrupt — re-run the experiment$/,
+  );
   const early = logFile('early.ndjson', [start('r0'), evalLine('r0', 1, 0.5), evalLine('r1', 1, 0.5)]);
   assertUserError(() => readLogs([early]), /early\.ndjson:3: eval event for run 'r1' before its start header/);
   const empty = logFile('empty.ndjson', []);
   assertUserError(() => readLogs([empty]), /empty\.ndjson: empty file/);
   assertUserError(() => readLogs([join(tempDir(), 'nope.ndjson')]), /nope\.ndjson: no such file or directory/);
   const newer = logFile('newer.ndjson', [start('r1', { formatVersion: 2 })]);
-  assertUserError(() => readLogs([newer]), /newer\.ndjson:1: log format version 2 is newer than this edlearn reads \(1\); update edlearn/);
+  assertUserError(
+    () => readLogs([newer]),
+    /newer\.ndjson:1: log format version 2 is newer than this edlearn reads \(1\); update edlearn/,
+  );
   const foreign = logFile('foreign.ndjson', [start('r1', { format: 'other-log' })]);
   assertUserError(() => readLogs([foreign]), /foreign\.ndjson:1: format "other-log" is not edlearn-log/);
   assertUserError(() => readLogs([tempDir()]), /holds no \.ndjson logs/);
   const twice = logFile('twice.ndjson', [start('a'), start('b')]);
-  assertUserError(() => readLogs([twice], { allowPartial: true }), /twice\.ndjson: seed 1 of curve .* is also in .*twice\.ndjson; statistics need one run per seed/);
+  assertUserError(
+    () => readLogs([twice], { allowPartial: true }),
+    /twice\.ndjson: seed 1 of curve .* is also in .*twice\.ndjson; statistics need one run per seed/,
+  );
 });
 
 test('runs are grouped by experiment and curve in first-seen order; untagged runs form experiment "train"', () => {
@@ -130,8 +184,17 @@ test('runs are grouped by experiment and curve in first-seen order; untagged run
   writeFileSync(join(dir, 'a.ndjson'), [start('r1', tag('B', 1)), evalLine('r1', 5, 0.7), start('r2')].join('\n'));
   writeFileSync(join(dir, 'notes.txt'), 'not a log');
   const experiments = readLogs([dir], { allowPartial: true });
-  assert.deepEqual(experiments.map((e) => e.id), ['x', 'train']);
-  assert.deepEqual(experiments[0].curves.map((c) => [c.curve, c.runs.map((r) => r.start.run)]), [['B', ['r1', 'r3']], ['A', ['r4']]]);
+  assert.deepEqual(
+    experiments.map((e) => e.id),
+    ['x', 'train'],
+  );
+  assert.deepEqual(
+    experiments[0].curves.map((c) => [c.curve, c.runs.map((r) => r.start.run)]),
+    [
+      ['B', ['r1', 'r3']],
+      ['A', ['r4']],
+    ],
+  );
   assert.equal(experiments[0].curves[0].runs[0].evals.length, 1);
   assert.equal(experiments[1].curves[0].runs[0].source, join(dir, 'a.ndjson'));
 });
@@ -141,16 +204,44 @@ function curveOf(evals: [number, number][][], seconds: number[] = []): CurveData
   const runs: RunRecord[] = evals.map((points, i) => ({
     start: JSON.parse(start(`r${i}`, { experiment: { id: 'x', curve: 'c', rule: 'ed', seed: i + 1 } })),
     evals: points.map(([update, valAccuracy]) => JSON.parse(evalLine(`r${i}`, update, valAccuracy))),
-    end: seconds[i] === undefined ? null : { trainSeconds: seconds[i], finalValAccuracy: points[points.length - 1][1], bestValAccuracy: 0 } as RunRecord['end'],
+    end:
+      seconds[i] === undefined
+        ? null
+        : ({
+            trainSeconds: seconds[i],
+            finalValAccuracy: points[points.length - 1][1],
+            bestValAccuracy: 0,
+          } as RunRecord['end']),
     source: 'mem',
   }));
   return { curve: 'c', rule: 'ed', runs };
 }
 
 test('aggregation: mean/min/max at updates every seed evaluated, mean ± sample sd, mean seconds', () => {
-  const curve = curveOf([[[10, 0.5], [20, 0.7], [30, 0.8]], [[10, 0.6], [30, 0.9]], [[10, 0.7], [20, 0.9], [30, 0.7]]], [2, 4]);
+  const curve = curveOf(
+    [
+      [
+        [10, 0.5],
+        [20, 0.7],
+        [30, 0.8],
+      ],
+      [
+        [10, 0.6],
+        [30, 0.9],
+      ],
+      [
+        [10, 0.7],
+        [20, 0.9],
+        [30, 0.7],
+      ],
+    ],
+    [2, 4],
+  );
   const points = meanCurve(curve);
-  assert.deepEqual(points.map((p) => p.update), [10, 30]);
+  assert.deepEqual(
+    points.map((p) => p.update),
+    [10, 30],
+  );
   assert.ok(Math.abs(points[0].mean - 0.6) < 1e-12);
   assert.deepEqual([points[1].min, points[1].max], [0.7, 0.9]);
   const s = summarizeCurve(curve);
@@ -163,7 +254,20 @@ test('aggregation: mean/min/max at updates every seed evaluated, mean ± sample 
 });
 
 test('figures are deterministic and escape labels from the logs', async () => {
-  const experiment = { id: 'x', curves: [{ ...curveOf([[[1, 0.5], [2, 0.6]]]), curve: '<script>alert(1)</script> & co' }] };
+  const experiment = {
+    id: 'x',
+    curves: [
+      {
+        ...curveOf([
+          [
+            [1, 0.5],
+            [2, 0.6],
+          ],
+        ]),
+        curve: '<script>alert(1)</script> & co',
+      },
+    ],
+  };
   const spec = accuracyVsUpdates(experiment).spec;
   const [a, b] = [await renderSvg(spec), await renderSvg(spec)];
   assert.equal(a, b);
@@ -176,5 +280,7 @@ test('reportCommand prints where the report is and how many experiments and figu
   const out = join(tempDir(), 'report');
   const lines: string[] = [];
   await reportCommand({ logs: [FIXTURE], out }, (line) => lines.push(line));
-  assert.deepEqual(lines, [`report written to ${join(out, 'index.html')}: 2 experiments, 2 figures (SVG and PNG in ${join(out, 'figures')})`]);
+  assert.deepEqual(lines, [
+    `report written to ${join(out, 'index.html')}: 2 experiments, 2 figures (SVG and PNG in ${join(out, 'figures')})`,
+  ]);
 });

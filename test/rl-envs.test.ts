@@ -26,7 +26,12 @@ test('Acrobot: accelerations at rest under a torque solved by hand; rest stays r
   assert.ok(s[2] < 0 && s[3] > 0);
   // Angles wrap into [−π, π]; speeds are bounded by 4π and 9π.
   const fast = acrobotStep([Math.PI - 0.01, 0, 4 * Math.PI, 9 * Math.PI], 1);
-  assert.ok(Math.abs(fast[0]) <= Math.PI && Math.abs(fast[1]) <= Math.PI && Math.abs(fast[2]) <= 4 * Math.PI && Math.abs(fast[3]) <= 9 * Math.PI);
+  assert.ok(
+    Math.abs(fast[0]) <= Math.PI &&
+      Math.abs(fast[1]) <= Math.PI &&
+      Math.abs(fast[2]) <= 4 * Math.PI &&
+      Math.abs(fast[3]) <= 9 * Math.PI,
+  );
   // The goal: the tip above the bar. Straight up (θ₁ = π) is above; hanging is not; horizontal links are at 0 + 0.
   assert.ok(acrobotUp([Math.PI, 0, 0, 0]) && !acrobotUp([0, 0, 0, 0]) && !acrobotUp([Math.PI / 2, 0, 0, 0]));
 });
@@ -38,7 +43,7 @@ test('Acrobot: seeded start in ±0.1, 6 observations, reward −1 per step and 0
   assert.deepEqual(Array.from(new Acrobot().reset(3)), Array.from(o));
   assert.ok(Math.abs(Math.acos(o[0])) <= 0.1 + 1e-12 && Math.abs(o[4]) <= 0.1 && Math.abs(o[5]) <= 0.1);
   let n = 0;
-  let step;
+  let step: ReturnType<typeof env.step>;
   do {
     step = env.step(1);
     n++;
@@ -60,7 +65,7 @@ test('MountainCar: one step solved by hand, the left wall, the goal, reward −1
   const s = env.reset(5);
   assert.ok(s[0] >= -0.6 && s[0] <= -0.4 && s[1] === 0);
   let n = 0;
-  let step;
+  let step: ReturnType<typeof env.step>;
   do {
     step = env.step(1);
     n++;
@@ -77,7 +82,7 @@ test('MountainCar: one step solved by hand, the left wall, the goal, reward −1
   assert.ok(step.terminated && state[0] >= MOUNTAINCAR.goal);
 });
 
-test('value head: a never-failing policy\'s target stays inside the sigmoid, however the outputs drift', () => {
+test("value head: a never-failing policy's target stays inside the sigmoid, however the outputs drift", () => {
   const gamma = 0.99;
   const head = ValueHead.of(1, 1, gamma, 500);
   assertAllClose([head.min, head.max, valueScale(1, 500, gamma)], [0, 100, 100], { rtol: 1e-12, atol: 1e-12 });
@@ -112,25 +117,36 @@ test('TD target: termination does not bootstrap, truncation does', () => {
   assert.deepEqual(Array.from(r.terminal.subarray(0, 2)), [0, 1]);
 });
 
-test('replay: the failure memory keeps terminal transitions after the main ring forgets them, and batches draw from it', () => {
-  const r = new Replay(8, 1, 4);
-  r.push(Float32Array.of(7), 1, 1, Float32Array.of(7), true);
-  for (let i = 0; i < 20; i++) r.push(Float32Array.of(i), 0, 1, Float32Array.of(i), false);
-  assert.equal(Array.from(r.terminal.subarray(0, 8)).filter((t) => t === 1).length, 0, 'the main ring has forgotten the failure');
-  const picks = r.sample(new Random(1), 1000, 0.25, new Int32Array(1000));
-  const failures = Array.from(picks).filter((i) => r.terminal[i] === 1).length;
-  assert.ok(failures > 180 && failures < 320, `${failures} of 1000 from the failure memory`);
-  assert.equal(Array.from(r.sample(new Random(1), 100, 0, new Int32Array(100))).filter((i) => i >= 8).length, 0);
-});
+test(
+  'replay: the failure memory keeps terminal transitions after the main ring forgets them, and batches ' +
+    'draw from it',
+  () => {
+    const r = new Replay(8, 1, 4);
+    r.push(Float32Array.of(7), 1, 1, Float32Array.of(7), true);
+    for (let i = 0; i < 20; i++) r.push(Float32Array.of(i), 0, 1, Float32Array.of(i), false);
+    assert.equal(
+      Array.from(r.terminal.subarray(0, 8)).filter((t) => t === 1).length,
+      0,
+      'the main ring has forgotten the failure',
+    );
+    const picks = r.sample(new Random(1), 1000, 0.25, new Int32Array(1000));
+    const failures = Array.from(picks).filter((i) => r.terminal[i] === 1).length;
+    assert.ok(failures > 180 && failures < 320, `${failures} of 1000 from the failure memory`);
+    assert.equal(Array.from(r.sample(new Random(1), 100, 0, new Int32Array(100))).filter((i) => i >= 8).length, 0);
+  },
+);
 
-test('greedy evaluation plays on its own seed stream, and every run reports solvedAtEpisode, finalMean100 and greedy', () => {
-  assert.notEqual(envSeed(5, GREEDY_SALT), envSeed(5));
-  for (const env of ['cartpole', 'acrobot', 'mountaincar'] as const) {
-    const o = runRl({ env, agent: 'ed-dqn', seed: 5, episodes: 3, learnStart: 50 });
-    const r = o.result;
-    assert.ok('solvedAtEpisode' in r && Number.isFinite(r.finalMean100) && r.greedy.episodes === 100, env);
-    assert.ok(r.greedy.min <= r.greedy.mean && r.weights.start > 0, env);
-    // The greedy episodes do not replay training's first start: the same agent on training's stream differs.
-    assert.equal(o.header.env.solvedAt, { cartpole: 475, acrobot: -100, mountaincar: -110 }[env]);
-  }
-});
+test(
+  'greedy evaluation plays on its own seed stream, and every ' + 'run reports solvedAtEpisode, finalMean100 and greedy',
+  () => {
+    assert.notEqual(envSeed(5, GREEDY_SALT), envSeed(5));
+    for (const env of ['cartpole', 'acrobot', 'mountaincar'] as const) {
+      const o = runRl({ env, agent: 'ed-dqn', seed: 5, episodes: 3, learnStart: 50 });
+      const r = o.result;
+      assert.ok('solvedAtEpisode' in r && Number.isFinite(r.finalMean100) && r.greedy.episodes === 100, env);
+      assert.ok(r.greedy.min <= r.greedy.mean && r.weights.start > 0, env);
+      // The greedy episodes do not replay training's first start: the same agent on training's stream differs.
+      assert.equal(o.header.env.solvedAt, { cartpole: 475, acrobot: -100, mountaincar: -110 }[env]);
+    }
+  },
+);

@@ -15,7 +15,7 @@ import { envSeed, playGreedy, trainAgent } from '../src/rl/loop.js';
 import { RewardOnlyMnist } from '../src/rl/mnist-task.js';
 import { runRl } from '../src/rl/run.js';
 import { buildColumns } from '../src/train/build.js';
-import { EdClassifier } from '../src/rules/ed.js';
+import type { EdClassifier } from '../src/rules/ed.js';
 import { rlCommand } from '../src/cli/rl.js';
 import { readRlLogs, rlFigures, rlMarkdown } from '../src/report/rl.js';
 import { UserError } from '../src/errors.js';
@@ -25,45 +25,63 @@ test('CartPole: two Euler steps from rest match the equations solved by hand', (
   // From (0, 0, 0, 0) pushing right: sin θ = 0, so temp = F/(M+m) = 100/11, θ̈ = −temp / (l(4/3 − m/(M+m)))
   // = −(100/11)/(41/66) = −600/41, ẍ = temp − m·l·θ̈/(M+m) = 100/11 + 300/451 = 4400/451.
   const s1 = cartpoleStep([0, 0, 0, 0], 1);
-  assertAllClose(s1, [0, 0.02 * 4400 / 451, 0, -0.02 * 600 / 41], { rtol: 1e-12, atol: 1e-15 });
+  assertAllClose(s1, [0, (0.02 * 4400) / 451, 0, (-0.02 * 600) / 41], { rtol: 1e-12, atol: 1e-15 });
   // θ is still 0 at the start of step 2, so the accelerations repeat and the positions take the first velocities.
   const s2 = cartpoleStep(s1, 1);
-  assertAllClose(s2, [0.02 * 0.02 * 4400 / 451, 0.04 * 4400 / 451, -0.02 * 0.02 * 600 / 41, -0.04 * 600 / 41], { rtol: 1e-12, atol: 1e-15 });
+  assertAllClose(s2, [(0.02 * 0.02 * 4400) / 451, (0.04 * 4400) / 451, (-0.02 * 0.02 * 600) / 41, (-0.04 * 600) / 41], {
+    rtol: 1e-12,
+    atol: 1e-15,
+  });
   // Pushing left mirrors it.
-  assertAllClose(cartpoleStep([0, 0, 0, 0], 0), Array.from(s1, (v) => -v), { rtol: 1e-12, atol: 1e-15 });
+  assertAllClose(
+    cartpoleStep([0, 0, 0, 0], 0),
+    Array.from(s1, (v) => -v),
+    { rtol: 1e-12, atol: 1e-15 },
+  );
   // A pole leaning right at rest, no net push asymmetry: gravity alone, θ̈ = g·sin θ·… with temp = ±F/(M+m) + 0.
   const theta = 0.1;
   const temp = -10 / 1.1;
-  const thetaAcc = (9.8 * Math.sin(theta) - Math.cos(theta) * temp) / (0.5 * (4 / 3 - (0.1 * Math.cos(theta) ** 2) / 1.1));
-  assertAllClose(cartpoleStep([0, 0, theta, 0], 0), [0, 0.02 * (temp - (0.05 * thetaAcc * Math.cos(theta)) / 1.1), theta, 0.02 * thetaAcc], { rtol: 1e-12, atol: 1e-15 });
+  const thetaAcc =
+    (9.8 * Math.sin(theta) - Math.cos(theta) * temp) / (0.5 * (4 / 3 - (0.1 * Math.cos(theta) ** 2) / 1.1));
+  assertAllClose(
+    cartpoleStep([0, 0, theta, 0], 0),
+    [0, 0.02 * (temp - (0.05 * thetaAcc * Math.cos(theta)) / 1.1), theta, 0.02 * thetaAcc],
+    { rtol: 1e-12, atol: 1e-15 },
+  );
 });
 
-test('CartPole: seeded start in ±0.05, termination past 12° or 2.4 m, truncation at 500 steps, reward 1 per step', () => {
-  const env = new CartPole();
-  const a = env.reset(7);
-  assert.deepEqual(Array.from(new CartPole().reset(7)), Array.from(a));
-  assert.ok(a.every((v) => Math.abs(v) <= 0.05));
-  // Always pushing right: the pole falls to the left before the cart leaves the track.
-  let step;
-  let n = 0;
-  do {
-    step = env.step(1);
-    n++;
-    assert.equal(step.reward, 1);
-  } while (!step.terminated && !step.truncated);
-  assert.ok(step.terminated && !step.truncated && step.state[2] < -CARTPOLE.thetaLimit && n < 30, `fell after ${n} steps`);
-  assert.throws(() => env.step(0), /call reset/);
-  // A hand-made balancing controller is cut at 500 steps, not terminated.
-  let s = env.reset(1);
-  for (n = 0; ; ) {
-    step = env.step(s[2] + 0.5 * s[3] + 0.01 * s[0] + 0.1 * s[1] > 0 ? 1 : 0);
-    n++;
-    s = step.state;
-    if (step.terminated || step.truncated) break;
-  }
-  assert.equal(n, 500);
-  assert.ok(step.truncated && !step.terminated);
-});
+test(
+  'CartPole: seeded start in ±0.05, termination past 12° ' + 'or 2.4 m, truncation at 500 steps, reward 1 per step',
+  () => {
+    const env = new CartPole();
+    const a = env.reset(7);
+    assert.deepEqual(Array.from(new CartPole().reset(7)), Array.from(a));
+    assert.ok(a.every((v) => Math.abs(v) <= 0.05));
+    // Always pushing right: the pole falls to the left before the cart leaves the track.
+    let step: ReturnType<CartPole['step']>;
+    let n = 0;
+    do {
+      step = env.step(1);
+      n++;
+      assert.equal(step.reward, 1);
+    } while (!step.terminated && !step.truncated);
+    assert.ok(
+      step.terminated && !step.truncated && step.state[2] < -CARTPOLE.thetaLimit && n < 30,
+      `fell after ${n} steps`,
+    );
+    assert.throws(() => env.step(0), /call reset/);
+    // A hand-made balancing controller is cut at 500 steps, not terminated.
+    let s = env.reset(1);
+    for (n = 0; ; ) {
+      step = env.step(s[2] + 0.5 * s[3] + 0.01 * s[0] + 0.1 * s[1] > 0 ? 1 : 0);
+      n++;
+      s = step.state;
+      if (step.terminated || step.truncated) break;
+    }
+    assert.equal(n, 500);
+    assert.ok(step.truncated && !step.terminated);
+  },
+);
 
 test('the encodings are non-negative, bounded, deterministic, sparse and tell states apart', () => {
   const enc = rbfEncoding();
@@ -90,28 +108,43 @@ test('the encodings are non-negative, bounded, deterministic, sparse and tell st
   assert.deepEqual(Array.from(p), [0, 0.5, 1]);
 });
 
-test('EdClassifier.learnTargets moves each output towards its target by the weighted amine, and a 0 weight changes nothing', () => {
-  const [col] = buildColumns({ config: { rule: 'ed', ed: resolveRlConfig({}).ed, seed: 4 }, inputs: 3, columns: 1, maxBatch: 4 }, referenceBackend);
-  const ed = col as EdClassifier;
-  const batch = { size: 1, start: Int32Array.of(0), end: Int32Array.of(2), index: Int32Array.of(0, 2), value: Float32Array.of(0.5, 1), labels: [0] };
-  const scores = new Float32Array(2);
-  ed.predict(batch, scores);
-  const before = scores[1];
-  const weights = ed.parameters().map((p) => Float32Array.from(p));
-  const y = ed.learnTargets(batch, [1], [0]);
-  assert.equal(y[0], before);
-  ed.parameters().forEach((p, i) => assert.deepEqual(p, weights[i]));
-  ed.learnTargets(batch, [1]);
-  ed.predict(batch, scores);
-  assert.ok(scores[1] > before, `${scores[1]} > ${before}`);
-  const up = scores[1];
-  ed.learnTargets(batch, [0], [0.5]);
-  ed.predict(batch, scores);
-  assert.ok(scores[1] < up);
-});
+test(
+  'EdClassifier.learnTargets moves each output towards its target by the weighted amine, and a 0 weight ' +
+    'changes nothing',
+  () => {
+    const [col] = buildColumns(
+      { config: { rule: 'ed', ed: resolveRlConfig({}).ed, seed: 4 }, inputs: 3, columns: 1, maxBatch: 4 },
+      referenceBackend,
+    );
+    const ed = col as EdClassifier;
+    const batch = {
+      size: 1,
+      start: Int32Array.of(0),
+      end: Int32Array.of(2),
+      index: Int32Array.of(0, 2),
+      value: Float32Array.of(0.5, 1),
+      labels: [0],
+    };
+    const scores = new Float32Array(2);
+    ed.predict(batch, scores);
+    const before = scores[1];
+    const weights = ed.parameters().map((p) => Float32Array.from(p));
+    const y = ed.learnTargets(batch, [1], [0]);
+    assert.equal(y[0], before);
+    ed.parameters().forEach((p, i) => assert.deepEqual(p, weights[i]));
+    ed.learnTargets(batch, [1]);
+    ed.predict(batch, scores);
+    assert.ok(scores[1] > before, `${scores[1]} > ${before}`);
+    const up = scores[1];
+    ed.learnTargets(batch, [0], [0.5]);
+    ed.predict(batch, scores);
+    assert.ok(scores[1] < up);
+  },
+);
 
 /** Mean of returns[from … to). */
-const mean = (r: Float32Array, from: number, to: number) => r.subarray(from, to).reduce((a, b) => a + b, 0) / (to - from);
+const mean = (r: Float32Array, from: number, to: number) =>
+  r.subarray(from, to).reduce((a, b) => a + b, 0) / (to - from);
 
 const backend = getBackend('auto');
 
@@ -119,7 +152,11 @@ function shortCartpole(input: RlInput, episodes: number) {
   const config = resolveRlConfig({ env: 'cartpole', seed: 1, episodes, ...input });
   const env = new CartPole();
   const encoding = rbfEncoding();
-  const agent = createAgent(config, { features: encoding.features, actions: 2, valueScale: valueScale(1, 500, config.gamma) }, backend);
+  const agent = createAgent(
+    config,
+    { features: encoding.features, actions: 2, valueScale: valueScale(1, 500, config.gamma) },
+    backend,
+  );
   return { config, agent, env, encoding, ...trainAgent(agent, env, encoding, { seed: envSeed(1), episodes }) };
 }
 
@@ -135,18 +172,34 @@ for (const [agent, input, episodes] of [
   });
 }
 
-test('ed-columns learns the reward-only MNIST task from reward alone: greedy validation accuracy well above chance', () => {
-  const o = runRl({ env: 'mnist', agent: 'ed-columns', episodes: 4000, evalEvery: 4000, validation: 1000 });
-  assert.ok(o.result.validationAccuracy! > 0.6, `validation accuracy ${o.result.validationAccuracy}`);
-  assert.equal(o.result.steps, 4000);
-  assert.ok(o.result.accuracy! > 0.5);
-});
+test(
+  'ed-columns learns the reward-only MNIST task from reward ' + 'alone: greedy validation accuracy well above chance',
+  () => {
+    const o = runRl({ env: 'mnist', agent: 'ed-columns', episodes: 4000, evalEvery: 4000, validation: 1000 });
+    assert.ok(o.result.validationAccuracy! > 0.6, `validation accuracy ${o.result.validationAccuracy}`);
+    assert.equal(o.result.steps, 4000);
+    assert.ok(o.result.accuracy! > 0.5);
+  },
+);
 
 test('a saved agent reloads and plays identically for a fixed seed', () => {
   for (const agent of ['ed-dqn', 'bp-dqn', 'ed-columns'] as const) {
     const { config, agent: trained, env, encoding, result } = shortCartpole({ agent, learnStart: 100 }, 30);
     const played = playGreedy(trained, env, encoding, 5, 11);
-    const bytes = agentToBytes(trained, config, 'reference', { name: env.name, actions: 2, observationSize: 4, features: encoding.features, encoding: encoding.name, valueScale: 100 }, result);
+    const bytes = agentToBytes(
+      trained,
+      config,
+      'reference',
+      {
+        name: env.name,
+        actions: 2,
+        observationSize: 4,
+        features: encoding.features,
+        encoding: encoding.name,
+        valueScale: 100,
+      },
+      result,
+    );
     const { header, agent: loaded } = agentFromBytes(bytes, 'agent.edlearn', backend);
     assert.equal(header.config.agent, agent);
     assert.deepEqual(playGreedy(loaded, new CartPole(), encoding, 5, 11), played, agent);
@@ -169,21 +222,43 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   const dir = tempDir();
   const log = join(dir, 'rl.ndjson');
   const file = join(dir, 'agent.edlearn');
-  const r = runCli(['rl', 'cartpole', '--agent', 'ed-dqn', '--episodes', '20', '--learn-start', '100', '--json', '--log', log, '--save', file]);
+  const r = runCli([
+    'rl',
+    'cartpole',
+    '--agent',
+    'ed-dqn',
+    '--episodes',
+    '20',
+    '--learn-start',
+    '100',
+    '--json',
+    '--log',
+    log,
+    '--save',
+    file,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
-  for (const k of ['solvedAtEpisode', 'finalMean100', 'greedy', 'bestMean100', 'episodes', 'steps', 'stepsPerSecond']) assert.ok(k in summary.result, k);
+  for (const k of ['solvedAtEpisode', 'finalMean100', 'greedy', 'bestMean100', 'episodes', 'steps', 'stepsPerSecond'])
+    assert.ok(k in summary.result, k);
   assert.deepEqual(Object.keys(summary.result.greedy), ['episodes', 'mean', 'min']);
   assert.equal(summary.result.episodes, 20);
   assert.equal(summary.config.seed, 1);
-  const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual([events[0].event, events[0].format, events.at(-1).event, events.length], ['start', 'edlearn-rl-log', 'end', 22]);
+  const events = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    [events[0].event, events[0].format, events.at(-1).event, events.length],
+    ['start', 'edlearn-rl-log', 'end', 22],
+  );
   assert.ok(events[0].backend && events[0].version && events[0].config.ed);
   // The report's tables and figures read the log alone.
   const runs = readRlLogs([log]);
   assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
   assert.equal(rlFigures(runs).length, 1);
-  const play = (args: string[]) => runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);
+  const play = (args: string[]) =>
+    runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);
   assert.deepEqual(JSON.parse(play([]).stdout).result.returns, JSON.parse(play([]).stdout).result.returns);
   for (const [args, pattern] of [
     [['rl', 'cartpole', '--gamma', '1.5'], /--gamma.*expected a number > 0 and ≤ 1/],
@@ -199,14 +274,34 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
     ['cartpole', { load: file }, /add --greedy/],
     ['mnist', { load: file, greedy: true }, /is an agent for cartpole/],
     ['cartpole', { epsStart: 0.1, epsEnd: 0.5 }, /eps-end 0.5 is above eps-start 0.1/],
-  ] as const) assert.throws(() => rlCommand(env, options, () => {}), (err: Error) => err instanceof UserError && pattern.test(err.message));
+  ] as const)
+    assert.throws(
+      () => rlCommand(env, options, () => {}),
+      (err: Error) => err instanceof UserError && pattern.test(err.message),
+    );
 });
 
 test('the environments, agents and loop are in the public API, Node and browser', async () => {
   const node = await import('../src/index.js');
   const browser = await import('../src/browser.js');
   for (const api of [node, browser]) {
-    for (const name of ['CartPole', 'Acrobot', 'MountainCar', 'ValueHead', 'RewardOnlyMnist', 'rbfEncoding', 'pixelEncoding', 'resolveRlConfig', 'createAgent', 'trainAgent', 'RlSession', 'playGreedy', 'agentToBytes', 'agentFromBytes', 'buildColumns']) {
+    for (const name of [
+      'CartPole',
+      'Acrobot',
+      'MountainCar',
+      'ValueHead',
+      'RewardOnlyMnist',
+      'rbfEncoding',
+      'pixelEncoding',
+      'resolveRlConfig',
+      'createAgent',
+      'trainAgent',
+      'RlSession',
+      'playGreedy',
+      'agentToBytes',
+      'agentFromBytes',
+      'buildColumns',
+    ]) {
       assert.equal(typeof (api as Record<string, unknown>)[name], 'function', name);
     }
   }

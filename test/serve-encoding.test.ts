@@ -28,7 +28,10 @@ before(async () => {
 });
 after(() => close());
 
-function fetchRaw(path: string, acceptEncoding?: string): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function fetchRaw(
+  path: string,
+  acceptEncoding?: string,
+): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((done, fail) => {
     get(new URL(path, base), { headers: acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {} }, (res) => {
       const chunks: Buffer[] = [];
@@ -38,7 +41,7 @@ function fetchRaw(path: string, acceptEncoding?: string): Promise<{ headers: Rec
   });
 }
 
-test('brotli first, gzip next, the plain file otherwise; the type is always the original file\'s', async () => {
+test("brotli first, gzip next, the plain file otherwise; the type is always the original file's", async () => {
   const br = await fetchRaw('a.js', 'gzip, deflate, br');
   assert.equal(br.headers['content-encoding'], 'br');
   assert.equal(br.headers['content-type'], 'text/javascript');

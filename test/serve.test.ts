@@ -1,4 +1,5 @@
-// `edlearn serve` against hostile requests: it answers every one, never with a file from outside --dir, and keeps serving.
+// `edlearn serve` against hostile requests: it answers every one, never with a
+// file from outside --dir, and keeps serving.
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -32,13 +33,19 @@ before(async () => {
 after(() => close());
 
 /** Sends one raw request line (no client-side checks or normalisation) and returns the status and body. */
-function request(target: string, method = 'GET', host = '127.0.0.1'): Promise<{ status: number; body: string; head: string }> {
+function request(
+  target: string,
+  method = 'GET',
+  host = '127.0.0.1',
+): Promise<{ status: number; body: string; head: string }> {
   return new Promise((done, fail) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let size = 0;
     socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(target)} within 5 s`)));
-    socket.on('connect', () => socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 'latin1'));
+    socket.on('connect', () =>
+      socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, 'latin1'),
+    );
     socket.on('data', (c) => {
       size += c.length;
       if (size > 1 << 20) socket.destroy(new Error('answer over 1 MB'));
@@ -89,38 +96,46 @@ const CORPUS: [string, number | number[]][] = [
   ['/', 200],
 ];
 
-test('serve answers the request corpus without leaking a file from outside its directory, and survives it', async () => {
-  for (const [target, expected] of CORPUS) {
-    const r = await request(target);
-    const ok = Array.isArray(expected) ? expected.includes(r.status) : r.status === expected;
-    assert.ok(ok, `${target.slice(0, 60)}: status ${r.status}, expected ${expected}`);
-    assert.ok(!r.body.includes(SECRET), `${target.slice(0, 60)}: served a file from outside the directory`);
-  }
-  assert.equal((await request('/', 'POST')).status, 405);
-  assert.equal((await request('/', 'HEAD')).status, 200);
-  const home = await request('/');
-  assert.equal(home.status, 200, 'still serving after the corpus');
-  assert.match(home.body, /<title>lab<\/title>/);
-});
+test(
+  'serve answers the request corpus without leaking a ' + 'file from outside its directory, and survives it',
+  async () => {
+    for (const [target, expected] of CORPUS) {
+      const r = await request(target);
+      const ok = Array.isArray(expected) ? expected.includes(r.status) : r.status === expected;
+      assert.ok(ok, `${target.slice(0, 60)}: status ${r.status}, expected ${expected}`);
+      assert.ok(!r.body.includes(SECRET), `${target.slice(0, 60)}: served a file from outside the directory`);
+    }
+    assert.equal((await request('/', 'POST')).status, 405);
+    assert.equal((await request('/', 'HEAD')).status, 200);
+    const home = await request('/');
+    assert.equal(home.status, 200, 'still serving after the corpus');
+    assert.match(home.body, /<title>lab<\/title>/);
+  },
+);
 
-test('serve: Host must be loopback or the bound address (DNS rebinding); HEAD sends no body; directories redirect; absolute-form targets served (issue 22)', async () => {
-  const rebound = await request('/', 'GET', `attacker.example:${port}`);
-  assert.equal(rebound.status, 421);
-  assert.ok(!rebound.body.includes('<title>lab'));
-  for (const host of ['localhost', `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) assert.equal((await request('/', 'GET', host)).status, 200, host);
-  const head = await request('/big.bin', 'HEAD');
-  assert.equal(head.status, 200);
-  assert.match(head.head, /Content-Length: 3145728/i);
-  assert.equal(head.body, '');
-  const big = await fetch(`http://127.0.0.1:${port}/big.bin`);
-  assert.equal((await big.arrayBuffer()).byteLength, 3 << 20);
-  const sub = await request('/sub?x=1');
-  assert.equal(sub.status, 301);
-  assert.match(sub.head, /Location: \/sub\/\?x=1/i);
-  const absolute = await request(`http://127.0.0.1:${port}/sub/a.js`);
-  assert.equal(absolute.status, 200);
-  assert.equal(absolute.body, 'export {};');
-});
+test(
+  'serve: Host must be loopback or the bound address (DNS rebinding); HEAD sends no body; directories ' +
+    'redirect; absolute-form targets served (issue 22)',
+  async () => {
+    const rebound = await request('/', 'GET', `attacker.example:${port}`);
+    assert.equal(rebound.status, 421);
+    assert.ok(!rebound.body.includes('<title>lab'));
+    for (const host of ['localhost', `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+      assert.equal((await request('/', 'GET', host)).status, 200, host);
+    const head = await request('/big.bin', 'HEAD');
+    assert.equal(head.status, 200);
+    assert.match(head.head, /Content-Length: 3145728/i);
+    assert.equal(head.body, '');
+    const big = await fetch(`http://127.0.0.1:${port}/big.bin`);
+    assert.equal((await big.arrayBuffer()).byteLength, 3 << 20);
+    const sub = await request('/sub?x=1');
+    assert.equal(sub.status, 301);
+    assert.match(sub.head, /Location: \/sub\/\?x=1/i);
+    const absolute = await request(`http://127.0.0.1:${port}/sub/a.js`);
+    assert.equal(absolute.status, 200);
+    assert.equal(absolute.body, 'export {};');
+  },
+);
 
 test('serve --port outside 1…65535 is one line and exit code 2', () => {
   for (const port of ['70000', '65536']) {

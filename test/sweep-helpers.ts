@@ -44,27 +44,40 @@ export interface Spawned {
 /** Runs the CLI from src/ under tsx, like runCli, but returns at once. */
 export function spawnCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): Spawned {
   const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/cli/bin.ts'), ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   const waiters: { re: RegExp; done: () => void }[] = [];
   child.stderr!.on('data', (d: Buffer) => {
     err += d;
-    for (const w of [...waiters]) if (w.re.test(err)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.done();
-    }
+    for (const w of [...waiters])
+      if (w.re.test(err)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done();
+      }
   });
   child.stdout!.resume();
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
-    child, stderr: () => err, exited,
-    waitFor: (re, timeoutMs = 60_000) => new Promise((resolve, reject) => {
-      if (re.test(err)) return resolve();
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${err}`)), timeoutMs);
-      waiters.push({ re, done: () => {
-        clearTimeout(timer);
-        resolve();
-      } });
-    }),
+    child,
+    stderr: () => err,
+    exited,
+    waitFor: (re, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        if (re.test(err)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in: ${err}`)), timeoutMs);
+        waiters.push({
+          re,
+          done: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      }),
   };
 }

@@ -15,14 +15,22 @@ export const scaleOf = (x: Images): number => (x instanceof Uint8Array ? 1 / 255
 /** The number of samples in x, after checking its type, length and (for floats) its values. */
 export function sampleCount(x: unknown, inputs: number, where: string): number {
   if (!(x instanceof Uint8Array) && !(x instanceof Float32Array)) {
-    throw new UserError(`${where}: images must be a Uint8Array (IDX bytes, n × ${inputs}) or a Float32Array of values in 0…1, got ${describe(x)}`);
+    throw new UserError(
+      `${where}: images must be a Uint8Array (IDX bytes, n × ${inputs}) or a Float32Array of values in 0…1, ` +
+        `got ${describe(x)}`,
+    );
   }
   if (x.length === 0 || x.length % inputs !== 0) {
-    throw new UserError(`${where}: images hold ${x.length} values, not a positive multiple of the model's ${inputs} inputs`);
+    throw new UserError(
+      `${where}: images hold ${x.length} values, not a positive multiple of the model's ${inputs} inputs`,
+    );
   }
   if (x instanceof Float32Array) {
     for (let i = 0; i < x.length; i++) {
-      if (!(x[i] >= 0 && x[i] <= 1)) throw new UserError(`${where}: images[${i}] is ${x[i]}; ED inputs must be numbers in 0…1 (pass IDX bytes as a Uint8Array)`);
+      if (!(x[i] >= 0 && x[i] <= 1))
+        throw new UserError(
+          `${where}: images[${i}] is ${x[i]}; ED inputs must be numbers in 0…1 (pass IDX bytes as a Uint8Array)`,
+        );
     }
   }
   return x.length / inputs;
@@ -31,13 +39,18 @@ export function sampleCount(x: unknown, inputs: number, where: string): number {
 /** Labels as the bytes a Split holds, after checking there is one integer class per sample. */
 export function labelBytes(y: unknown, count: number, classes: number, where: string): Uint8Array {
   const ok = y instanceof Uint8Array || y instanceof Int32Array || y instanceof Uint16Array || Array.isArray(y);
-  if (!ok) throw new UserError(`${where}: labels must be a Uint8Array, Int32Array or array of class numbers, got ${describe(y)}`);
+  if (!ok)
+    throw new UserError(
+      `${where}: labels must be a Uint8Array, Int32Array or array of class numbers, got ${describe(y)}`,
+    );
   const labels = y as ArrayLike<number>;
-  if (labels.length !== count) throw new UserError(`${where}: ${count} images but ${labels.length} labels; give one label per image`);
+  if (labels.length !== count)
+    throw new UserError(`${where}: ${count} images but ${labels.length} labels; give one label per image`);
   const out = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const l = labels[i];
-    if (!(Number.isInteger(l) && l >= 0 && l < classes)) throw new UserError(`${where}: labels[${i}] is ${l}; expected a class 0…${classes - 1}`);
+    if (!(Number.isInteger(l) && l >= 0 && l < classes))
+      throw new UserError(`${where}: labels[${i}] is ${l}; expected a class 0…${classes - 1}`);
     out[i] = l;
   }
   return out;

@@ -47,31 +47,52 @@ export interface Callback {
   onTrainEnd?(logs?: EpochLogs): void | Promise<void>;
 }
 
-const HOOKS = ['setModel', 'onTrainBegin', 'onEpochBegin', 'onBatchBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+const HOOKS = [
+  'setModel',
+  'onTrainBegin',
+  'onEpochBegin',
+  'onBatchBegin',
+  'onBatchEnd',
+  'onEpochEnd',
+  'onTrainEnd',
+] as const;
 
 /** The callbacks of a fit call as one list, after checking that each is an object of known hooks. */
 export function callbackList(callbacks: unknown, onEpochEnd: unknown): Callback[] {
   const list = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : [callbacks];
   list.forEach((c, i) => {
     const where = Array.isArray(callbacks) ? `fit: callbacks[${i}]` : 'fit: callbacks';
-    if (c === null || typeof c !== 'object') throw new UserError(`${where} is ${c === null ? 'null' : typeof c}; expected an object with onEpochEnd, onBatchEnd, … (or an array of them)`);
+    if (c === null || typeof c !== 'object')
+      throw new UserError(
+        `${where} is ${c === null ? 'null' : typeof c}; expected an object with onEpochEnd, onBatchEnd, … (or ` +
+          `an array of them)`,
+      );
     // Own keys only: a class instance (earlyStopping) keeps its hooks on the prototype.
     for (const key of Object.keys(c)) {
       const value = (c as Record<string, unknown>)[key];
       if (key.startsWith('on') && !(HOOKS as readonly string[]).includes(key)) {
         const near = nearestName(key, HOOKS.slice(1));
-        throw new UserError(`${where}.${key} is not a callback${near ? ` — did you mean ${near}?` : ''}; expected one of ${HOOKS.slice(1).join(', ')}`);
+        throw new UserError(
+          `${where}.${key} is not a callback${near ? ` — did you mean ${near}?` : ''}; expected one ` +
+            `of ${HOOKS.slice(1).join(', ')}`,
+        );
       }
-      if ((HOOKS as readonly string[]).includes(key) && typeof value !== 'function') throw new UserError(`${where}.${key} is ${typeof value}; expected a function`);
+      if ((HOOKS as readonly string[]).includes(key) && typeof value !== 'function')
+        throw new UserError(`${where}.${key} is ${typeof value}; expected a function`);
     }
   });
-  if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') throw new UserError(`fit: onEpochEnd is ${typeof onEpochEnd}; expected a function`);
+  if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function')
+    throw new UserError(`fit: onEpochEnd is ${typeof onEpochEnd}; expected a function`);
   // The onEpochEnd option is a shorthand for one more callback, called after the others.
   return onEpochEnd ? [...list, { onEpochEnd: onEpochEnd as Callback['onEpochEnd'] }] : list;
 }
 
 /** Calls `hook` of every callback in turn, awaiting each. */
-export async function fire<K extends Exclude<(typeof HOOKS)[number], 'setModel'>>(list: Callback[], hook: K, ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> {
+export async function fire<K extends Exclude<(typeof HOOKS)[number], 'setModel'>>(
+  list: Callback[],
+  hook: K,
+  ...args: Parameters<NonNullable<Callback[K]>>
+): Promise<void> {
   for (const c of list) {
     const f = c[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
     if (f) await f.apply(c, args);
@@ -112,9 +133,17 @@ export class EarlyStopping implements Callback {
   constructor(options: EarlyStoppingOptions = {}) {
     checkOptions('earlyStopping', options, ['monitor', 'patience', 'minDelta', 'mode']);
     const { monitor = 'valAccuracy', mode = 'auto' } = options;
-    if (!MONITORS.includes(monitor)) throw new UserError(`earlyStopping: monitor ${String(monitor)} is not an epoch log; expected one of ${MONITORS.join(', ')}`);
-    if (!['auto', 'min', 'max'].includes(mode)) throw new UserError(`earlyStopping: mode ${String(mode)}; expected auto, min or max`);
-    const { patience = 0, minDelta = 0 } = validateGiven(EARLY_OPTIONS, { patience: options.patience, minDelta: options.minDelta }, 'earlyStopping');
+    if (!MONITORS.includes(monitor))
+      throw new UserError(
+        `earlyStopping: monitor ${String(monitor)} is not an epoch log; expected one of ${MONITORS.join(', ')}`,
+      );
+    if (!['auto', 'min', 'max'].includes(mode))
+      throw new UserError(`earlyStopping: mode ${String(mode)}; expected auto, min or max`);
+    const { patience = 0, minDelta = 0 } = validateGiven(
+      EARLY_OPTIONS,
+      { patience: options.patience, minDelta: options.minDelta },
+      'earlyStopping',
+    );
     this.monitor = monitor;
     this.patience = patience;
     this.minDelta = minDelta;
@@ -134,9 +163,14 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs): void {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new UserError(`earlyStopping: the epoch logs have no ${this.monitor} (no validation data); give fit validationSplit or validationData, or monitor 'accuracy'`);
+      throw new UserError(
+        `earlyStopping: the epoch logs have no ${this.monitor} (no validation data); give fit validationSplit ` +
+          `or validationData, or monitor 'accuracy'`,
+      );
     }
-    const better = Number.isNaN(this.best) || (this.mode === 'max' ? value - this.minDelta > this.best : value + this.minDelta < this.best);
+    const better =
+      Number.isNaN(this.best) ||
+      (this.mode === 'max' ? value - this.minDelta > this.best : value + this.minDelta < this.best);
     if (better) {
       this.best = value;
       this.wait = 0;

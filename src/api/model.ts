@@ -18,7 +18,7 @@ import { type TfjsFiles, toTfjs } from '../export/tfjs.js';
 import { loadRule } from '../model/load.js';
 import { type Evaluation, evaluateRows, predictRows } from '../train/predict.js';
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
-import { BackpropClassifier } from '../rules/backprop.js';
+import type { BackpropClassifier } from '../rules/backprop.js';
 import { EdClassifier } from '../rules/ed.js';
 import type { LearnStats, Rule } from '../rules/rule.js';
 import { buildRule, edLayoutOf, maxBatchFor, trainOptions } from '../train/build.js';
@@ -33,7 +33,15 @@ import { INPUT_OPTIONS } from '../train/config.js';
 
 export type { Images, Labels } from './arrays.js';
 export type { Evaluation } from '../train/predict.js';
-export { type BatchLogs, type Callback, type EarlyStoppingOptions, type EpochLogs, EarlyStopping, earlyStopping, type Monitor } from './callbacks.js';
+export {
+  type BatchLogs,
+  type Callback,
+  type EarlyStoppingOptions,
+  type EpochLogs,
+  EarlyStopping,
+  earlyStopping,
+  type Monitor,
+} from './callbacks.js';
 
 /** What createModel takes: any option of a run (rule, preset, seed, units, lr, batch, …) and the data's shape. */
 export interface ModelOptions extends Omit<TrainInput, 'task' | 'digits' | 'bits' | 'data' | 'imbalance'> {
@@ -56,7 +64,10 @@ export interface FitOptions {
   validationData?: [Images, Labels];
   /** Shuffle every epoch (default true, seeded by the model's seed); false keeps the given order. */
   shuffle?: boolean;
-  /** TF.js-style callbacks (onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd, onEpochEnd, onTrainEnd), or an array of them. */
+  /**
+   * TF.js-style callbacks (onTrainBegin, onEpochBegin, onBatchBegin, onBatchEnd,
+   * onEpochEnd, onTrainEnd), or an array of them.
+   */
   callbacks?: Callback | Callback[];
   /** Shorthand for callbacks: { onEpochEnd } (called after the callbacks' own). */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
@@ -69,7 +80,13 @@ export interface FitOptions {
 export interface History {
   /** 0-based index of each epoch recorded. */
   epoch: number[];
-  history: { accuracy: number[]; meanAbsError: number[]; valAccuracy: number[]; valBalancedAccuracy: number[]; seconds: number[] };
+  history: {
+    accuracy: number[];
+    meanAbsError: number[];
+    valAccuracy: number[];
+    valBalancedAccuracy: number[];
+    seconds: number[];
+  };
   /** True when training ended before its epochs: the signal, or a callback (model.stopTraining, earlyStopping). */
   stopped: boolean;
 }
@@ -81,17 +98,40 @@ export interface TrainedOn {
 }
 
 /** The keys fit takes; the api checks refuse any other (args.ts). */
-export const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'callbacks', 'onEpochEnd', 'signal', 'yieldEvery'] as const;
+export const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'validationSplit',
+  'validationData',
+  'shuffle',
+  'callbacks',
+  'onEpochEnd',
+  'signal',
+  'yieldEvery',
+] as const;
 
 /** Keys of a run's options that createModel does not take, and where they go instead. */
 const NOT_MODEL_OPTIONS: Record<string, string> = {
-  epochs: 'fit: model.fit(x, y, { epochs })', updates: 'fit: model.fit(x, y, { epochs })', order: 'fit: model.fit(x, y, { shuffle })',
-  validation: 'fit: model.fit(x, y, { validationSplit })', evalEvery: 'fit (it evaluates once per epoch)',
-  task: 'the data you pass to fit', digits: 'the data you pass to fit', bits: 'the data you pass to fit', data: 'the data you pass to fit',
-  imbalance: 'the data you pass to fit', splitSeed: 'fit: model.fit(x, y, { validationSplit })', retrainFull: 'the edlearn train command',
+  epochs: 'fit: model.fit(x, y, { epochs })',
+  updates: 'fit: model.fit(x, y, { epochs })',
+  order: 'fit: model.fit(x, y, { shuffle })',
+  validation: 'fit: model.fit(x, y, { validationSplit })',
+  evalEvery: 'fit (it evaluates once per epoch)',
+  task: 'the data you pass to fit',
+  digits: 'the data you pass to fit',
+  bits: 'the data you pass to fit',
+  data: 'the data you pass to fit',
+  imbalance: 'the data you pass to fit',
+  splitSeed: 'fit: model.fit(x, y, { validationSplit })',
+  retrainFull: 'the edlearn train command',
 };
 /** The keys createModel takes. */
-export const MODEL_KEYS = [...Object.keys(INPUT_OPTIONS).filter((k) => !(k in NOT_MODEL_OPTIONS)), 'inputs', 'classes', 'classNames'];
+export const MODEL_KEYS = [
+  ...Object.keys(INPUT_OPTIONS).filter((k) => !(k in NOT_MODEL_OPTIONS)),
+  'inputs',
+  'classes',
+  'classNames',
+];
 
 const FIT_OPTIONS = {
   epochs: integer(1, 1_000_000, 'passes over the training data'),
@@ -117,7 +157,12 @@ export class Model implements Stoppable {
    * `trained`: what the model file's header says of the data and the accuracy (the last fit's, or the loaded
    * file's); a new model has seen nothing.
    */
-  constructor(readonly config: RunConfig, rule: Rule, readonly classNames: string[], private trained: TrainedOn | null = null) {
+  constructor(
+    readonly config: RunConfig,
+    rule: Rule,
+    readonly classNames: string[],
+    private trained: TrainedOn | null = null,
+  ) {
     this.current = rule;
   }
 
@@ -143,7 +188,11 @@ export class Model implements Stoppable {
    * epoch onEpochBegin, onBatchBegin / onBatchEnd per update, onEpochEnd; onTrainEnd last.
    */
   async fit(x: Images, y: Labels, options: FitOptions = {}): Promise<History> {
-    if (this.fitting) throw new UserError('fit: this model is already training (a fit is in progress); await it before calling fit again, or train a second model');
+    if (this.fitting)
+      throw new UserError(
+        'fit: this model is already training (a fit is in progress); await it before calling fit again, or ' +
+          'train a second model',
+      );
     this.fitting = true;
     try {
       return await this.fitOnce(x, y, options);
@@ -154,13 +203,15 @@ export class Model implements Stoppable {
 
   private async fitOnce(x: Images, y: Labels, options: FitOptions): Promise<History> {
     checkOptionTypes('fit', checkOptions('fit', options, FIT_KEYS), {
-      shuffle: 'boolean', onEpochEnd: 'function',
+      shuffle: 'boolean',
+      onEpochEnd: 'function',
       signal: ['an AbortSignal', (v) => typeof AbortSignal !== 'undefined' && v instanceof AbortSignal],
       validationData: ['[images, labels]', (v) => Array.isArray(v) && v.length === 2],
       callbacks: ['a callback object or an array of them', (v) => typeof v === 'object' && v !== null],
     });
     const o = { ...validateGiven(FIT_OPTIONS, pickFit(options), 'fit'), ...options };
-    if (o.validationSplit && o.validationData) throw new UserError('fit: give validationSplit or validationData, not both');
+    if (o.validationSplit && o.validationData)
+      throw new UserError('fit: give validationSplit or validationData, not both');
     const callbacks = callbackList(o.callbacks, o.onEpochEnd);
     const all = splitOf(x, y, this.inputs, this.classes, 'fit');
     const held = heldOut(all.count, o.validationSplit ?? 0);
@@ -168,15 +219,25 @@ export class Model implements Stoppable {
     let validation: Split = held ? slice(all, this.inputs, all.count - held, all.count) : emptySplit(this.inputs);
     if (o.validationData) {
       const [vx, vy] = o.validationData;
-      if (scaleOf(vx) !== scaleOf(x)) throw new UserError('fit: validationData images must be of the same type as x (both Uint8Array or both Float32Array)');
+      if (scaleOf(vx) !== scaleOf(x))
+        throw new UserError(
+          'fit: validationData images must be of the same type as x (both Uint8Array or both Float32Array)',
+        );
       validation = splitOf(vx, vy, this.inputs, this.classes, 'fit: validationData');
     }
     const batch = o.batchSize ?? this.config.train.batch;
     // The batch is the fit call's, as in TF.js: a model built for smaller batches grows its scratch space.
     if (batch > this.current.maxBatch) this.current = withMaxBatch(this.current, this.config, maxBatchFor(batch));
     const task: Task = {
-      name: `arrays ${this.classes}-class`, inputs: this.inputs, classes: this.classes, classNames: this.classNames,
-      scale: scaleOf(x), train, validation, test: emptySplit(this.inputs), source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
+      name: `arrays ${this.classes}-class`,
+      inputs: this.inputs,
+      classes: this.classes,
+      classNames: this.classNames,
+      scale: scaleOf(x),
+      train,
+      validation,
+      test: emptySplit(this.inputs),
+      source: { dataset: 'arrays', fingerprint: fingerprint(train.x) },
     };
     this.arena ??= new Arena(this.backend);
     this.arena.reset();
@@ -184,15 +245,34 @@ export class Model implements Stoppable {
     let batchLogs: BatchLogs = { batch: 0, size: 0, accuracy: 0, meanAbsError: 0 };
     const perEpoch = Math.ceil(train.count / batch);
     // A later fit continues from the current weights with a new shuffling stream; the first one is the CLI's.
-    const loop = { ...trainOptions(this.config), batch, epochs: o.epochs ?? 1, updates: undefined, evalEvery: undefined,
-      order: o.shuffle === false ? 'fixed' as const : 'shuffle' as const, seed: (this.config.seed + this.fits) >>> 0, memory: this.arena,
-      onUpdate: batchHooks ? (update: number, _total: number, stats: LearnStats, size: number) => {
-        batchLogs = { batch: (update - 1) % perEpoch, size, accuracy: stats.correct / size, meanAbsError: stats.absError / size };
-      } : undefined };
+    const loop = {
+      ...trainOptions(this.config),
+      batch,
+      epochs: o.epochs ?? 1,
+      updates: undefined,
+      evalEvery: undefined,
+      order: o.shuffle === false ? ('fixed' as const) : ('shuffle' as const),
+      seed: (this.config.seed + this.fits) >>> 0,
+      memory: this.arena,
+      onUpdate: batchHooks
+        ? (update: number, _total: number, stats: LearnStats, size: number) => {
+            batchLogs = {
+              batch: (update - 1) % perEpoch,
+              size,
+              accuracy: stats.correct / size,
+              meanAbsError: stats.absError / size,
+            };
+          }
+        : undefined,
+    };
     this.fits++;
     this.stopTraining = false;
     for (const c of callbacks) c.setModel?.(this);
-    const history: History = { epoch: [], history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] }, stopped: false };
+    const history: History = {
+      epoch: [],
+      history: { accuracy: [], meanAbsError: [], valAccuracy: [], valBalancedAccuracy: [], seconds: [] },
+      stopped: false,
+    };
     const result = await this.runLoop(batch, async () => {
       const session = new TrainingSession(this.current, task, loop);
       let lastSeconds = 0;
@@ -201,8 +281,14 @@ export class Model implements Stoppable {
         const seconds = e.trainSeconds - lastSeconds;
         lastSeconds = e.trainSeconds;
         const samples = train.count;
-        const logs: EpochLogs = { accuracy: e.trainAccuracy, meanAbsError: e.trainError, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : 0 };
-        if (validation.count > 0) Object.assign(logs, { valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy });
+        const logs: EpochLogs = {
+          accuracy: e.trainAccuracy,
+          meanAbsError: e.trainError,
+          seconds,
+          samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+        };
+        if (validation.count > 0)
+          Object.assign(logs, { valAccuracy: e.valAccuracy, valBalancedAccuracy: e.valBalancedAccuracy });
         const epoch = history.epoch.length;
         history.epoch.push(epoch);
         history.history.accuracy.push(logs.accuracy);
@@ -219,7 +305,8 @@ export class Model implements Stoppable {
       const yieldEvery = o.yieldEvery ?? 50;
       let until = performance.now() + yieldEvery;
       // Without batch callbacks, updates go in steps grown while a step takes less than a slice: long runs reach the
-      // rule's fast path (learnSequence over a whole epoch or evaluation interval), as in the CLI, with the same weights.
+      // rule's fast path (learnSequence over a whole epoch or evaluation
+      // interval), as in the CLI, with the same weights.
       let chunk = 16;
       while (!session.done) {
         if (o.signal?.aborted || this.stopTraining) {
@@ -248,7 +335,11 @@ export class Model implements Stoppable {
     });
     this.trained = {
       task: taskSummary(task),
-      accuracy: { finalValAccuracy: result.finalValAccuracy, bestValAccuracy: result.bestValAccuracy, bestUpdate: result.bestUpdate },
+      accuracy: {
+        finalValAccuracy: result.finalValAccuracy,
+        bestValAccuracy: result.bestValAccuracy,
+        bestUpdate: result.bestUpdate,
+      },
     };
     return history;
   }
@@ -273,17 +364,33 @@ export class Model implements Stoppable {
   /** The model file (the format `edlearn eval` and `edlearn predict` read). */
   toBytes(): Uint8Array {
     const { task, accuracy } = this.trained ?? {
-      task: { name: 'untrained', inputs: this.inputs, classes: this.classes, train: 0, validation: 0, test: 0, dataset: 'arrays', fingerprint: '' },
+      task: {
+        name: 'untrained',
+        inputs: this.inputs,
+        classes: this.classes,
+        train: 0,
+        validation: 0,
+        test: 0,
+        dataset: 'arrays',
+        fingerprint: '',
+      },
       accuracy: { finalValAccuracy: NaN, bestValAccuracy: NaN, bestUpdate: 0 },
     };
-    const header: ModelHeader = modelHeader({ config: this.config, backend: this.backend.name, threads: 1, task }, accuracy, this.rule);
+    const header: ModelHeader = modelHeader(
+      { config: this.config, backend: this.backend.name, threads: 1, task },
+      accuracy,
+      this.rule,
+    );
     header.task.classNames = this.classNames;
     return encodeModel(header, this.rule.parameters());
   }
 
   /** The model as an ONNX file (input `images`, n × inputs in 0…1; output `scores`, as predict gives them). */
   toOnnx(): Uint8Array {
-    return toOnnx(forwardGraph(this.current, this.classNames, 'toOnnx'), `edlearn ${this.config.rule} model, preset ${this.config.preset}`);
+    return toOnnx(
+      forwardGraph(this.current, this.classNames, 'toOnnx'),
+      `edlearn ${this.config.rule} model, preset ${this.config.preset}`,
+    );
   }
 
   /** The model in TF.js's Layers format: model.json's text (naming the weights file `weightsFile`) and the weights. */
@@ -293,7 +400,13 @@ export class Model implements Stoppable {
 
   /** In a browser: offers the model file as a download named `name`. Node's Model writes a file instead. */
   async save(name: string): Promise<void> {
-    checkArgument('save', 'name', name, 'a file name (a non-empty string)', typeof name === 'string' && name.trim() !== '');
+    checkArgument(
+      'save',
+      'name',
+      name,
+      'a file name (a non-empty string)',
+      typeof name === 'string' && name.trim() !== '',
+    );
     if (typeof document === 'undefined') throw new UserError('save: no document to download from; use model.toBytes()');
     const url = URL.createObjectURL(new Blob([this.toBytes().slice()], { type: 'application/octet-stream' }));
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -317,14 +430,32 @@ export class Model implements Stoppable {
 }
 
 /** The config a set of model options resolves to (browser: one thread). */
-export function modelConfig(options: ModelOptions, threads = 1): { config: RunConfig; inputs: number; classes: number; classNames: string[] } {
-  const { inputs = 784, classes = 10, classNames, ...input } = checkOptions('createModel', options, MODEL_KEYS, NOT_MODEL_OPTIONS) as ModelOptions;
-  checkArgument('createModel', 'option classNames', classNames, 'an array of strings', classNames === undefined || Array.isArray(classNames));
+export function modelConfig(
+  options: ModelOptions,
+  threads = 1,
+): { config: RunConfig; inputs: number; classes: number; classNames: string[] } {
+  const {
+    inputs = 784,
+    classes = 10,
+    classNames,
+    ...input
+  } = checkOptions('createModel', options, MODEL_KEYS, NOT_MODEL_OPTIONS) as ModelOptions;
+  checkArgument(
+    'createModel',
+    'option classNames',
+    classNames,
+    'an array of strings',
+    classNames === undefined || Array.isArray(classNames),
+  );
   for (const [i, name] of (classNames ?? []).entries()) {
     const problem = classNameProblem(name);
     if (problem) throw new UserError(`createModel: classNames[${i}]: ${problem}`);
   }
-  const shape = validateGiven({ inputs: integer(1, 1 << 24, 'inputs per sample'), classes: integer(2, 256, 'number of classes') }, { inputs, classes }, 'createModel');
+  const shape = validateGiven(
+    { inputs: integer(1, 1 << 24, 'inputs per sample'), classes: integer(2, 256, 'number of classes') },
+    { inputs, classes },
+    'createModel',
+  );
   const config = resolveConfig({ ...input, task: 'all', data: 'arrays' }, { threads });
   const names = classNames ?? Array.from({ length: shape.classes! }, (_, i) => String(i));
   if (names.length !== classes) throw new UserError(`createModel: ${names.length} classNames for ${classes} classes`);
@@ -334,12 +465,22 @@ export function modelConfig(options: ModelOptions, threads = 1): { config: RunCo
 /** A new model with initial weights from its seed (browser: the TypeScript backend unless one is given). */
 export function createModel(options: ModelOptions = {}, backend: Backend = referenceBackend): Model {
   const { config, inputs, classes, classNames } = modelConfig(options);
-  return new Model(config, buildRule({ config, inputs, classes, maxBatch: maxBatchFor(config.train.batch) }, backend), classNames);
+  return new Model(
+    config,
+    buildRule({ config, inputs, classes, maxBatch: maxBatchFor(config.train.batch) }, backend),
+    classNames,
+  );
 }
 
 /** A Model from a model file's bytes (saved by the CLI, the lab or toBytes). */
 export function loadModel(bytes: Uint8Array | ArrayBuffer, backend: Backend = referenceBackend, name = 'model'): Model {
-  checkArgument('loadModel', 'bytes', bytes, 'the bytes of a model file (a Uint8Array or an ArrayBuffer)', isBinary(bytes));
+  checkArgument(
+    'loadModel',
+    'bytes',
+    bytes,
+    'the bytes of a model file (a Uint8Array or an ArrayBuffer)',
+    isBinary(bytes),
+  );
   const { header, rule } = loadRule(bytesOf(bytes), name, backend);
   return new Model(header.config, rule, header.task.classNames, trainedOn(header));
 }
@@ -349,7 +490,11 @@ export function trainedOn(h: ModelHeader): TrainedOn {
   const { name, inputs, classes, dataset, fingerprint } = h.task;
   return {
     task: { name, inputs, classes, train: 0, validation: 0, test: 0, dataset, fingerprint },
-    accuracy: { finalValAccuracy: h.accuracy.final, bestValAccuracy: h.accuracy.best, bestUpdate: h.accuracy.bestUpdate },
+    accuracy: {
+      finalValAccuracy: h.accuracy.final,
+      bestValAccuracy: h.accuracy.best,
+      bestUpdate: h.accuracy.bestUpdate,
+    },
   };
 }
 
@@ -357,7 +502,11 @@ export function trainedOn(h: ModelHeader): TrainedOn {
 function heldOut(count: number, split: number): number {
   if (split === 0) return 0;
   const held = Math.round(count * split);
-  if (held === 0) throw new UserError(`fit: validationSplit ${split} of ${count} samples holds out ${count * split} samples, which rounds to none; use a split of at least ${(0.5 / count).toPrecision(2)}, or 0 for no validation`);
+  if (held === 0)
+    throw new UserError(
+      `fit: validationSplit ${split} of ${count} samples holds out ${count * split} samples, which rounds to ` +
+        `none; use a split of at least ${(0.5 / count).toPrecision(2)}, or 0 for no validation`,
+    );
   if (held >= count) throw new UserError(`fit: validationSplit ${split} leaves no training samples out of ${count}`);
   return held;
 }
@@ -365,9 +514,21 @@ function heldOut(count: number, split: number): number {
 /** The same rule and weights, built for batches up to maxBatch. */
 function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
   // The rule's own options: a loaded file's config may predate options that took their defaults.
-  const choice: RuleChoice = rule instanceof EdClassifier ? { rule: 'ed', ed: rule.options } : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
+  const choice: RuleChoice =
+    rule instanceof EdClassifier
+      ? { rule: 'ed', ed: rule.options }
+      : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
   const layout = edLayoutOf(rule);
-  const grown = buildRule({ config: { ...choice, seed: config.seed, train: config.train }, inputs: rule.inputs, classes: rule.classes, maxBatch, layout }, rule.backend);
+  const grown = buildRule(
+    {
+      config: { ...choice, seed: config.seed, train: config.train },
+      inputs: rule.inputs,
+      classes: rule.classes,
+      maxBatch,
+      layout,
+    },
+    rule.backend,
+  );
   const from = rule.parameters();
   grown.parameters().forEach((p, i) => p.set(from[i]));
   grown.parametersChanged();

@@ -3,7 +3,6 @@
  * loadModel reads a path), the fastest backend by default, and ED's class networks spread over every core.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { spreadNetworks } from '../engine/threads.js';
 import { UserError } from '../errors.js';
 import { readInputFile, writeFileAtomic } from '../io.js';
@@ -17,7 +16,13 @@ import { Model, type ModelOptions, modelConfig, trainedOn } from './model.js';
 export class NodeModel extends Model {
   /** Writes the model file atomically: a failed save leaves any file already at `path` as it was. */
   override async save(path: string): Promise<void> {
-    checkArgument('save', 'path', path, 'a file path (a non-empty string)', typeof path === 'string' && path.trim() !== '');
+    checkArgument(
+      'save',
+      'path',
+      path,
+      'a file path (a non-empty string)',
+      typeof path === 'string' && path.trim() !== '',
+    );
     writeFileAtomic(path, this.toBytes());
   }
 
@@ -34,20 +39,32 @@ export class NodeModel extends Model {
 /** A new model with initial weights from its seed, on the backend its options name (default: the fastest). */
 export function createModel(options: ModelOptions = {}, backend?: Backend): NodeModel {
   const { config, inputs, classes, classNames } = modelConfig(options, availableParallelism());
-  const rule = buildRule({ config, inputs, classes, maxBatch: maxBatchFor(config.train.batch) }, backend ?? getBackend(config.backend));
+  const rule = buildRule(
+    { config, inputs, classes, maxBatch: maxBatchFor(config.train.batch) },
+    backend ?? getBackend(config.backend),
+  );
   return new NodeModel(config, rule, classNames);
 }
 
 /** A model from a file's bytes or its path (written by `edlearn train --save`, the lab or model.save). */
 export function loadModel(source: Uint8Array | ArrayBuffer | string, backend?: Backend): NodeModel {
-  checkArgument('loadModel', 'source', source, 'a file path or the bytes of a model file (a Uint8Array or an ArrayBuffer)', (typeof source === 'string' && source.trim() !== '') || isBinary(source));
+  checkArgument(
+    'loadModel',
+    'source',
+    source,
+    'a file path or the bytes of a model file (a Uint8Array or an ArrayBuffer)',
+    (typeof source === 'string' && source.trim() !== '') || isBinary(source),
+  );
   const name = typeof source === 'string' ? source : 'model';
   let bytes: Uint8Array;
   try {
     bytes = typeof source === 'string' ? readInputFile(source, 'loadModel:') : bytesOf(source);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`loadModel: cannot read ${name} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a file written by edlearn train --save or model.save`);
+    throw new UserError(
+      `loadModel: cannot read ${name} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a file ` +
+        `written by edlearn train --save or model.save`,
+    );
   }
   const { header, rule } = loadRule(bytes, name, backend ?? getBackend());
   return new NodeModel(header.config, rule, header.task.classNames, trainedOn(header));

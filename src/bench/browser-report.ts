@@ -43,7 +43,8 @@ export function readBrowserReport(path: string): BrowserReport {
   } catch {
     throw new UserError(`${path}: not JSON; rerun npm run bench:browser`);
   }
-  if (r?.format !== BROWSER_FORMAT) throw new UserError(`${path}: not a results file of npm run bench:browser (format ${BROWSER_FORMAT})`);
+  if (r?.format !== BROWSER_FORMAT)
+    throw new UserError(`${path}: not a results file of npm run bench:browser (format ${BROWSER_FORMAT})`);
   return r;
 }
 
@@ -51,5 +52,11 @@ export function readBrowserReport(path: string): BrowserReport {
 export function formatBrowserLine(r: BrowserReport): string {
   const rate = (xs: number[]) => Math.round(median(xs)).toLocaleString('en');
   const pct = (100 * r.ratio).toFixed(0);
-  return `\`npm run bench:browser\` trains the seed baseline in the page and in Node on the same data (the lab's bundled subset), settings and backend (${r.backend}), alternating, ${r.page.length} runs each; on ${r.time.slice(0, 10)}: ${rate(r.page)} samples/s in headless chromium ${r.machine.chromium} against ${rate(r.node)} in Node ${r.machine.node} (medians), ${pct} % (target ≥ ${100 * BROWSER_TARGET} %: ${r.ratio >= BROWSER_TARGET ? 'met' : 'not met'}).`;
+  return (
+    `\`npm run bench:browser\` trains the seed baseline in the page and in Node on the same data (the ` +
+    `lab's bundled subset), settings and backend (${r.backend}), alternating, ${r.page.length} runs each; ` +
+    `on ${r.time.slice(0, 10)}: ${rate(r.page)} samples/s in headless chromium ${r.machine.chromium} ` +
+    `against ${rate(r.node)} in Node ${r.machine.node} (medians), ${pct} % (target ≥ ${100 * BROWSER_TARGET} ` +
+    `%: ${r.ratio >= BROWSER_TARGET ? 'met' : 'not met'}).`
+  );
 }

@@ -41,8 +41,12 @@ function run(d: CeilingData): void {
   const value = copy(d.value, (n) => be.alloc(n));
   const samples = d.rowStart.length - 1;
   const calls = Math.floor(samples / d.m);
-  const start = Array.from({ length: calls }, (_, c) => copy(d.rowStart.subarray(c * d.m, (c + 1) * d.m), (n) => be.allocInt(n)));
-  const end = Array.from({ length: calls }, (_, c) => copy(d.rowStart.subarray(c * d.m + 1, (c + 1) * d.m + 1), (n) => be.allocInt(n)));
+  const start = Array.from({ length: calls }, (_, c) =>
+    copy(d.rowStart.subarray(c * d.m, (c + 1) * d.m), (n) => be.allocInt(n)),
+  );
+  const end = Array.from({ length: calls }, (_, c) =>
+    copy(d.rowStart.subarray(c * d.m + 1, (c + 1) * d.m + 1), (n) => be.allocInt(n)),
+  );
   const blocks = (d.groups ?? [d.width]).map((n) => ({ n, ld: d.groups ? n : d.ld }));
   const ws = blocks.map((b) => be.alloc(d.inputs * b.ld).fill(0.001));
   const widest = Math.max(...blocks.map((b) => b.n));

@@ -5,7 +5,7 @@
  * units the N copies each run slower, and no engine can scale past N × (time alone ÷ time together).
  */
 import { Worker } from 'node:worker_threads';
-import { WasmBackend } from '../kernels/wasm.js';
+import type { WasmBackend } from '../kernels/wasm.js';
 import type { SparseRows } from '../data/sparse.js';
 import { median } from './stats.js';
 import type { CeilingData } from './ceiling-worker.js';
@@ -27,7 +27,13 @@ const SAMPLES = 256;
  * apart, `batch` samples per kernel call (capped: the shape, not the size, decides the rate). `groups`: the
  * column blocks one thread's share of the networks learns in (its working set), instead of one network's.
  */
-export async function measureCeiling(be: WasmBackend, rows: SparseRows, shape: { width: number; ld: number; batch: number; groups?: number[] }, threads: number, repeats: number): Promise<Ceiling> {
+export async function measureCeiling(
+  be: WasmBackend,
+  rows: SparseRows,
+  shape: { width: number; ld: number; batch: number; groups?: number[] },
+  threads: number,
+  repeats: number,
+): Promise<Ceiling> {
   const m = Math.min(shape.batch, 64);
   const control = new Int32Array(new SharedArrayBuffer(4 * (2 + threads)));
   const seconds = new Float64Array(new SharedArrayBuffer(8 * threads));
@@ -35,15 +41,31 @@ export async function measureCeiling(be: WasmBackend, rows: SparseRows, shape: {
   const script = new URL(`./ceiling-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
   const entry = ts ? new URL('../engine/tsx-worker.mjs', import.meta.url) : script;
   const data: Omit<CeilingData, 'thread'> = {
-    module: be.module, name: be.name, rowStart: rows.rowStart.slice(0, SAMPLES + 1), index: rows.index.slice(0, rows.rowStart[SAMPLES]),
-    value: rows.value.slice(0, rows.rowStart[SAMPLES]), inputs: rows.inputs, m, ...shape, control, seconds,
+    module: be.module,
+    name: be.name,
+    rowStart: rows.rowStart.slice(0, SAMPLES + 1),
+    index: rows.index.slice(0, rows.rowStart[SAMPLES]),
+    value: rows.value.slice(0, rows.rowStart[SAMPLES]),
+    inputs: rows.inputs,
+    m,
+    ...shape,
+    control,
+    seconds,
   };
-  const workers = Array.from({ length: threads }, (_, t) => new Worker(entry, { workerData: { ...data, thread: t, tsEntry: ts ? script.href : undefined } }));
+  const workers = Array.from(
+    { length: threads },
+    (_, t) => new Worker(entry, { workerData: { ...data, thread: t, tsEntry: ts ? script.href : undefined } }),
+  );
   try {
-    await Promise.all(workers.map((w) => new Promise((resolve, reject) => {
-      w.once('message', resolve);
-      w.once('error', reject);
-    })));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
+    );
     // A round: `copies` workers run at once (the others wait); each writes its seconds.
     const round = (copies: number) => {
       Atomics.store(control, 1, copies);

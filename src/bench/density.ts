@@ -34,12 +34,16 @@ function dilate(x: Uint8Array, side: number, alongRows: boolean): Uint8Array {
   return out;
 }
 
-/** Square images dilated one direction at a time until at least `share` of their pixels are non-zero; each step's images. */
+/**
+ * Square images dilated one direction at a time until at least `share` of their
+ * pixels are non-zero; each step's images.
+ */
 export function dilationLadder(x: Uint8Array, inputs: number, share: number): Uint8Array[] {
   const side = Math.round(Math.sqrt(inputs));
   if (side * side !== inputs) throw new Error(`bench: density: ${inputs} inputs are not a square image`);
   const ladder = [x];
-  while (nonZeroShare(ladder[ladder.length - 1]) < share && ladder.length < 64) ladder.push(dilate(ladder[ladder.length - 1], side, ladder.length % 2 === 1));
+  while (nonZeroShare(ladder[ladder.length - 1]) < share && ladder.length < 64)
+    ladder.push(dilate(ladder[ladder.length - 1], side, ladder.length % 2 === 1));
   return ladder;
 }
 
@@ -53,8 +57,11 @@ export function denserTask(task: Task, share = FASHION_DENSITY): Task {
   const train = denser(task.train, task.inputs, share);
   const pct = (100 * nonZeroShare(train.x as Uint8Array)).toFixed(0);
   return {
-    ...task, name: `${task.name}, strokes thickened to ${pct} % non-zero`, train,
-    validation: denser(task.validation, task.inputs, share), test: denser(task.test, task.inputs, share),
+    ...task,
+    name: `${task.name}, strokes thickened to ${pct} % non-zero`,
+    train,
+    validation: denser(task.validation, task.inputs, share),
+    test: denser(task.test, task.inputs, share),
     source: { ...task.source, fingerprint: `${task.source.fingerprint}-dilated-${share}` },
   };
 }
@@ -71,7 +78,10 @@ export interface CutoverRow {
 export interface Cutover {
   backend: string;
   rows: CutoverRow[];
-  /** Per shape: the density where the dense kernels become as fast as the sparse ones (interpolated), or null if they never do up to the top of the ladder. */
+  /**
+   * Per shape: the density where the dense kernels become as fast as the sparse ones (interpolated), or null if they
+   * never do up to the top of the ladder.
+   */
   crossings: { shape: string; density: number | null; topDensity: number }[];
 }
 
@@ -92,12 +102,22 @@ function crossing(rows: CutoverRow[]): number | null {
  * dilation ladder, up to `top`: batches of 64 into 16 columns (the seed preset), and single samples into `wide`
  * columns (online stacked kaneko-mnist: 10 networks × 64).
  */
-export function benchCutover(be: Backend, train: Split, inputs: number, scale: number, wide: number, top = 0.9): Cutover {
+export function benchCutover(
+  be: Backend,
+  train: Split,
+  inputs: number,
+  scale: number,
+  wide: number,
+  top = 0.9,
+): Cutover {
   const rng = new Random(5);
   const samples = 64;
   const ladder = dilationLadder(train.x.subarray(0, samples * inputs) as Uint8Array, inputs, top);
   const rows: CutoverRow[] = [];
-  const shapes = [{ batch: 64, n: 16 }, { batch: 1, n: wide }];
+  const shapes = [
+    { batch: 64, n: 16 },
+    { batch: 1, n: wide },
+  ];
   for (const { batch, n } of shapes) {
     const w = be.alloc(inputs * n);
     for (let i = 0; i < w.length; i++) w[i] = rng.next() * 0.1;
@@ -142,7 +162,12 @@ export function benchCutover(be: Backend, train: Split, inputs: number, scale: n
         d.push(timeIt(denseRun, { repeats: 3, warmup: 1, minSeconds: 0.01 }).seconds);
       }
       const per = 1e6 / batches;
-      rows.push({ shape: `${batch}×${inputs}×${n}`, density: sparse.density, sparseUs: Math.min(...s) * per, denseUs: Math.min(...d) * per });
+      rows.push({
+        shape: `${batch}×${inputs}×${n}`,
+        density: sparse.density,
+        sparseUs: Math.min(...s) * per,
+        denseUs: Math.min(...d) * per,
+      });
     }
   }
   const crossings = shapes.map(({ batch, n }) => {

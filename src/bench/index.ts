@@ -16,45 +16,25 @@ import { edBandSize, edStackedGroups } from '../engine/ed-stacked.js';
 import { itemRange } from '../engine/pool.js';
 import { edLayoutFor } from '../train/build.js';
 import { VERSION } from '../version.js';
-import { type Ceiling, measureCeiling } from './ceiling.js';
+import { measureCeiling } from './ceiling.js';
 import { benchEvaluation, type EvaluationResult } from './evaluation.js';
 import { benchKernels, type KernelResult } from './kernels.js';
 import { machine } from './stats.js';
 import { benchTraining, type Engine, TRAINING_CASES, type TrainingResult } from './training.js';
-import { benchTargets, type Target } from './targets.js';
-import { benchStream, type StreamResult } from './stream.js';
-import { benchStartup, type StartupResult } from './startup.js';
-import { benchCutover, type Cutover, denserTask } from './density.js';
+import type { BenchReport } from './report.js';
+import { benchTargets } from './targets.js';
+import { benchStream } from './stream.js';
+import { benchStartup } from './startup.js';
+import { benchCutover, denserTask } from './density.js';
 
 export { formatBenchReport, formatSpeedMarkdown } from './format.js';
+export type { BenchReport } from './report.js';
 
 export interface BenchOptions {
   /** Fewer repeats (for a smoke run). */
   quick?: boolean;
   /** Progress lines go here. */
   log?: (line: string) => void;
-}
-
-export interface BenchReport {
-  format: 'edlearn-bench';
-  version: string;
-  time: string;
-  machineBefore: ReturnType<typeof machine>;
-  machineAfter: ReturnType<typeof machine>;
-  backends: string[];
-  kernels: KernelResult[];
-  training: TrainingResult[];
-  /** Per training case timed on several threads: the machine's ceiling for that many threads on its kernels. */
-  ceilings: ({ case: string; backend: string } & Ceiling)[];
-  evaluation: EvaluationResult[];
-  /** The streaming rate over one band's working set (the online stacked path's bound, see stream.ts); older reports lack it. */
-  stream?: StreamResult;
-  memory: { case: string; peakRssMB: number } | null;
-  /** Fresh `edlearn` processes beside `node -e 0` (startup.ts); older reports lack it. */
-  startup?: StartupResult | null;
-  /** The first layer's sparse against its dense kernels along a ladder of input densities (density.ts); older reports lack it. */
-  cutover?: Cutover;
-  targets: Target[];
 }
 
 /** Threads of the multi-thread rows: this machine's cores, at least 2, at most the 10 class networks. */
@@ -110,7 +90,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       for (const engine of engines) {
         for (const threads of threadCounts) {
           // The baseline spread its networks only over batches big enough to pay for a meeting after each.
-          if (threads > 1 && engine === 'baseline' && !worthMeetingPerBatch(c.batch, edNetworkCount(c.rule, task.classes), c.rule.units)) continue;
+          if (
+            threads > 1 &&
+            engine === 'baseline' &&
+            !worthMeetingPerBatch(c.batch, edNetworkCount(c.rule, task.classes), c.rule.units)
+          )
+            continue;
           if (threads > 1 && engine === 'current' && name === best) {
             const H = c.rule.units;
             const K = edNetworkCount(c.rule, task.classes);
@@ -118,11 +103,18 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
             const ld = stacked ? H * K : H;
             // Online stacked: each copy is one thread's share of the networks in its groups (the real working set).
             const [from, to] = itemRange(K, threads, 0);
-            const groups = stacked && c.batch === 1 ? edStackedGroups(from, to, edBandSize(K, task.inputs, H)).map(([a, b]) => (b - a) * H) : undefined;
+            const groups =
+              stacked && c.batch === 1
+                ? edStackedGroups(from, to, edBandSize(K, task.inputs, H)).map(([a, b]) => (b - a) * H)
+                : undefined;
             log(`ceiling: ${c.name} kernels · ${name} · alone vs ${threads} at once`);
             const be = getBackend(name) as WasmBackend;
             const rows = toSparseRows(task.train, task.inputs, task.scale, be);
-            ceilings.push({ case: c.name, backend: name, ...await measureCeiling(be, rows, { width: H, ld, batch: c.batch, groups }, threads, repeats) });
+            ceilings.push({
+              case: c.name,
+              backend: name,
+              ...(await measureCeiling(be, rows, { width: H, ld, batch: c.batch, groups }, threads, repeats)),
+            });
           }
           log(`training: ${c.name} · ${name} · ${engine} engine · ${threads} thread(s)`);
           const maxSamples = slow ? (c.batch === 1 && c.task === 'all' ? 1000 : 6000) : undefined;
@@ -136,17 +128,36 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const kanekoCase = TRAINING_CASES[3];
   const K = edNetworkCount(kanekoCase.rule, tasks.all.classes);
   const bandFloats = tasks.all.inputs * edBandSize(K, tasks.all.inputs, kanekoCase.rule.units) * kanekoCase.rule.units;
-  log(`stream: x += y over ${(bandFloats * 4 / 2 ** 20).toFixed(1)} MB arrays · ${best}`);
+  log(`stream: x += y over ${((bandFloats * 4) / 2 ** 20).toFixed(1)} MB arrays · ${best}`);
   const stream = benchStream(getBackend(best), bandFloats);
 
   log(`cut-over: sparse against dense first-layer kernels along a ladder of densities · ${best}`);
-  const cutover = benchCutover(getBackend(best), tasks.all.train, tasks.all.inputs, tasks.all.scale, K * kanekoCase.rule.units);
+  const cutover = benchCutover(
+    getBackend(best),
+    tasks.all.train,
+    tasks.all.inputs,
+    tasks.all.scale,
+    K * kanekoCase.rule.units,
+  );
 
   log('memory: 10-class training in a child process');
   const memory = measureMemory();
   const report: BenchReport = {
-    format: 'edlearn-bench', version: VERSION, time: new Date().toISOString(), machineBefore: before, machineAfter: machine(),
-    backends, kernels, training, ceilings, evaluation, stream, memory, startup, cutover, targets: [],
+    format: 'edlearn-bench',
+    version: VERSION,
+    time: new Date().toISOString(),
+    machineBefore: before,
+    machineAfter: machine(),
+    backends,
+    kernels,
+    training,
+    ceilings,
+    evaluation,
+    stream,
+    memory,
+    startup,
+    cutover,
+    targets: [],
   };
   report.targets = benchTargets(report);
   return report;
@@ -157,7 +168,20 @@ function measureMemory(): BenchReport['memory'] {
   const here = fileURLToPath(import.meta.url);
   const ts = here.endsWith('.ts');
   const bin = fileURLToPath(new URL(`../cli/bin.${ts ? 'ts' : 'js'}`, import.meta.url));
-  const args = [...(ts ? ['--import', 'tsx'] : []), bin, 'train', '--task', 'all', '--units', '32', '--batch', '512', '--epochs', '1', '--json'];
+  const args = [
+    ...(ts ? ['--import', 'tsx'] : []),
+    bin,
+    'train',
+    '--task',
+    'all',
+    '--units',
+    '32',
+    '--batch',
+    '512',
+    '--epochs',
+    '1',
+    '--json',
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) return null;
   const summary = JSON.parse(r.stdout) as { peakRssMB: number };

@@ -18,7 +18,13 @@ export interface StartupRow {
   /** Each round's wall milliseconds, in order. */
   allMs: number[];
   /** Train commands: median µs of training per sample over the run, in its first epoch and in its last epochs. */
-  training?: { epochs: number; samplesPerEpoch: number; usPerSample: number; firstEpochUsPerSample: number; steadyUsPerSample: number };
+  training?: {
+    epochs: number;
+    samplesPerEpoch: number;
+    usPerSample: number;
+    firstEpochUsPerSample: number;
+    steadyUsPerSample: number;
+  };
 }
 
 export interface StartupResult {
@@ -41,15 +47,24 @@ interface Summary {
   history: { samples: number; trainSeconds: number }[];
 }
 
-/** Per-sample times of one train run's summary: the whole run, its first evaluation interval (an epoch) and the median of its last half. */
+/**
+ * Per-sample times of one train run's summary: the whole run, its first evaluation interval (an
+ * epoch) and the median of its last half.
+ */
 function perSample(s: Summary): NonNullable<StartupRow['training']> {
   const h = s.history;
-  const steps = h.map((e, i) => ({ seconds: e.trainSeconds - (h[i - 1]?.trainSeconds ?? 0), samples: e.samples - (h[i - 1]?.samples ?? 0) }));
+  const steps = h.map((e, i) => ({
+    seconds: e.trainSeconds - (h[i - 1]?.trainSeconds ?? 0),
+    samples: e.samples - (h[i - 1]?.samples ?? 0),
+  }));
   const us = (x: { seconds: number; samples: number }) => (x.seconds / x.samples) * 1e6;
   const last = steps.slice(Math.floor(steps.length / 2));
   return {
-    epochs: s.result.epochs, samplesPerEpoch: steps[0].samples, usPerSample: (s.result.trainSeconds / s.result.samples) * 1e6,
-    firstEpochUsPerSample: us(steps[0]), steadyUsPerSample: median(last.map(us)),
+    epochs: s.result.epochs,
+    samplesPerEpoch: steps[0].samples,
+    usPerSample: (s.result.trainSeconds / s.result.samples) * 1e6,
+    firstEpochUsPerSample: us(steps[0]),
+    steadyUsPerSample: median(last.map(us)),
   };
 }
 
@@ -65,7 +80,8 @@ export function benchStartup(rounds = 9, log: (line: string) => void = () => {})
       const t0 = performance.now();
       const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
       walls[i].push(performance.now() - t0);
-      if (p.status !== 0) throw new Error(`bench: start-up: ${command} exited with ${p.status}: ${p.stderr.trim().split('\n')[0]}`);
+      if (p.status !== 0)
+        throw new Error(`bench: start-up: ${command} exited with ${p.status}: ${p.stderr.trim().split('\n')[0]}`);
       if (args.includes('--json')) summaries[i].push(JSON.parse(p.stdout) as Summary);
     });
     log(`start-up: round ${r + 1} of ${rounds}`);
@@ -75,7 +91,16 @@ export function benchStartup(rounds = 9, log: (line: string) => void = () => {})
     if (summaries[i].length === 0) return row;
     const each = summaries[i].map(perSample);
     const med = (f: (t: NonNullable<StartupRow['training']>) => number) => median(each.map(f));
-    return { ...row, training: { epochs: each[0].epochs, samplesPerEpoch: each[0].samplesPerEpoch, usPerSample: med((t) => t.usPerSample), firstEpochUsPerSample: med((t) => t.firstEpochUsPerSample), steadyUsPerSample: med((t) => t.steadyUsPerSample) } };
+    return {
+      ...row,
+      training: {
+        epochs: each[0].epochs,
+        samplesPerEpoch: each[0].samplesPerEpoch,
+        usPerSample: med((t) => t.usPerSample),
+        firstEpochUsPerSample: med((t) => t.firstEpochUsPerSample),
+        steadyUsPerSample: med((t) => t.steadyUsPerSample),
+      },
+    };
   });
   return { rounds, rows };
 }

@@ -9,7 +9,10 @@ export function median(xs: number[]): number {
 }
 
 /** Median seconds of `fn` over `repeats` runs after `warmup` runs; each run repeats fn until ≥ minSeconds. */
-export function timeIt(fn: () => void, { repeats = 7, warmup = 2, minSeconds = 0.05 } = {}): { seconds: number; all: number[] } {
+export function timeIt(
+  fn: () => void,
+  { repeats = 7, warmup = 2, minSeconds = 0.05 } = {},
+): { seconds: number; all: number[] } {
   for (let i = 0; i < warmup; i++) fn();
   let inner = 1;
   for (;;) {
@@ -36,8 +39,13 @@ export function machine() {
 export function table(rows: Record<string, string | number>[]): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]);
-  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 3 : 1)) : v);
+  const cell = (v: string | number) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 3 : 1)) : v;
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? '').length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i])).join('  ');
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c] ?? ''))))].join('\n');
+  return [
+    line(cols),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => cell(r[c] ?? '')))),
+  ].join('\n');
 }

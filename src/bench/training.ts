@@ -29,10 +29,29 @@ export interface TrainingCase {
 
 export const TRAINING_CASES: TrainingCase[] = [
   { name: '4 vs 9, seed 3×16, batch 64', task: 'pair', rule: PRESETS.seed.rule, batch: 64 },
-  { name: '10-class, seed 3×32 per class, batch 512', task: 'all', rule: { ...PRESETS.seed.rule, units: 32 }, batch: 512, block: 15360 },
+  {
+    name: '10-class, seed 3×32 per class, batch 512',
+    task: 'all',
+    rule: { ...PRESETS.seed.rule, units: 32 },
+    batch: 512,
+    block: 15360,
+  },
   { name: '4 vs 9, kaneko 64 hidden, online', task: 'pair', rule: { ...PRESETS.kaneko.rule, units: 64 }, batch: 1 },
-  { name: '10-class, kaneko-mnist 64 per class, online', task: 'all', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000 },
-  { name: '10-class at Fashion-MNIST density (≈ 50 % non-zero), kaneko-mnist 64 per class, online', task: 'dense', rule: PRESETS['kaneko-mnist'].rule, batch: 1, block: 12000, only: true },
+  {
+    name: '10-class, kaneko-mnist 64 per class, online',
+    task: 'all',
+    rule: PRESETS['kaneko-mnist'].rule,
+    batch: 1,
+    block: 12000,
+  },
+  {
+    name: '10-class at Fashion-MNIST density (≈ 50 % non-zero), kaneko-mnist 64 per class, online',
+    task: 'dense',
+    rule: PRESETS['kaneko-mnist'].rule,
+    batch: 1,
+    block: 12000,
+    only: true,
+  },
 ];
 
 /**
@@ -56,7 +75,10 @@ export interface TrainingResult {
   gflopsPerThread: number;
   /** Online stacked only: bytes of first-layer weights read and written per second per thread (see executedBytes). */
   gbPerSecondPerThread?: number;
-  /** The sparse limit: multiply-adds × 2 per epoch of the forward pass and the one learning sign family over the non-zero inputs only. */
+  /**
+   * The sparse limit: multiply-adds × 2 per epoch of the forward pass and the one learning
+   * sign family over the non-zero inputs only.
+   */
   limitFlops: number;
   /** Samples actually trained per repeat (a partial epoch for slow backends, then scaled to one epoch). */
   samplesTimed: number;
@@ -123,7 +145,13 @@ export function executedBytes(c: TrainingCase, task: Task, layout: EdLayout): nu
  */
 const TIMED_BLOCK = 3;
 
-export function benchTraining(c: TrainingCase, task: Task, backendName: string, threads: number, opts: { repeats: number; engine: Engine; maxSamples?: number }): TrainingResult {
+export function benchTraining(
+  c: TrainingCase,
+  task: Task,
+  backendName: string,
+  threads: number,
+  opts: { repeats: number; engine: Engine; maxSamples?: number },
+): TrainingResult {
   const layout = opts.engine === 'baseline' ? 'per-network' : edLayoutFor(c.rule, c.batch);
   const block = c.block ?? task.train.count;
   const blockUpdates = Math.ceil(block / c.batch);
@@ -137,11 +165,21 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   for (let r = 0; r < opts.repeats; r++) {
     const backend = getBackend(backendName);
     const config = resolveConfig({ ...c.rule, batch: c.batch, seed: r + 1 });
-    const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(c.batch), layout }, backend);
+    const rule = buildRule(
+      { config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(c.batch), layout },
+      backend,
+    );
     const pool = spreadNetworks(rule, threads, c.batch, { meetEveryBatch: opts.engine === 'baseline' });
     used = pool?.threads ?? 1;
     try {
-      const result = train(rule, task, { batch: c.batch, updates, seed: r + 1, order: 'shuffle', evalEvery: partial ? updates : blockUpdates, batchAtATime: opts.engine === 'baseline' });
+      const result = train(rule, task, {
+        batch: c.batch,
+        updates,
+        seed: r + 1,
+        order: 'shuffle',
+        evalEvery: partial ? updates : blockUpdates,
+        batchAtATime: opts.engine === 'baseline',
+      });
       const h = result.history;
       samples = partial ? result.samples : h[h.length - 1].samples - h[h.length - 2].samples;
       const seconds = partial ? result.trainSeconds : h[h.length - 1].trainSeconds - h[h.length - 2].trainSeconds;
@@ -154,9 +192,18 @@ export function benchTraining(c: TrainingCase, task: Task, backendName: string, 
   const gflops = executedFlops(c, task, layout) / secondsPerEpoch / 1e9;
   const bytes = executedBytes(c, task, layout);
   return {
-    case: c.name, backend: backendName, engine: opts.engine, layout, threads: used, secondsPerEpoch,
-    samplesPerSecond: task.train.count / secondsPerEpoch, gflops, gflopsPerThread: gflops / used,
+    case: c.name,
+    backend: backendName,
+    engine: opts.engine,
+    layout,
+    threads: used,
+    secondsPerEpoch,
+    samplesPerSecond: task.train.count / secondsPerEpoch,
+    gflops,
+    gflopsPerThread: gflops / used,
     ...(bytes === undefined ? {} : { gbPerSecondPerThread: bytes / secondsPerEpoch / used / 1e9 }),
-    limitFlops: sparseLimitFlops(c, task), samplesTimed: samples, repeats: opts.repeats,
+    limitFlops: sparseLimitFlops(c, task),
+    samplesTimed: samples,
+    repeats: opts.repeats,
   };
 }

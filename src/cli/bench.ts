@@ -1,4 +1,7 @@
-/** `edlearn bench`: runs the benchmarks and prints their tables; --json writes the numbers, --markdown prints the README's. */
+/**
+ * `edlearn bench`: runs the benchmarks and prints their tables; --json writes the
+ * numbers, --markdown prints the README's.
+ */
 import { readFileSync } from 'node:fs';
 import { type BenchReport, formatBenchReport, formatSpeedMarkdown, runBench } from '../bench/index.js';
 import { benchTargets } from '../bench/targets.js';
@@ -11,7 +14,10 @@ export interface BenchCommandOptions {
   markdown?: string;
 }
 
-export async function benchCommand(options: BenchCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+export async function benchCommand(
+  options: BenchCommandOptions,
+  out: (text: string) => void = console.log,
+): Promise<void> {
   if (options.markdown) {
     out(formatSpeedMarkdown(readBenchReport(options.markdown)));
     return;
@@ -32,16 +38,28 @@ export function readBenchReport(path: string): BenchReport {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError(`bench --markdown ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); run npm run bench first, which writes bench/results.json`);
+    throw new UserError(
+      `bench --markdown ${path}: cannot read the file ` +
+        `(${(err as NodeJS.ErrnoException).code ?? String(err)}); run npm run bench first, which writes ` +
+        `bench/results.json`,
+    );
   }
   let report: Partial<BenchReport>;
   try {
     report = JSON.parse(text) as Partial<BenchReport>;
   } catch {
-    throw new UserError(`bench --markdown ${path}: not JSON; expected the results file npm run bench writes (bench/results.json)`);
+    throw new UserError(
+      `bench --markdown ${path}: not JSON; expected the results file npm run bench writes (bench/results.json)`,
+    );
   }
-  check(report?.format === 'edlearn-bench' && Array.isArray(report.training) && Array.isArray(report.ceilings) && Array.isArray(report.evaluation),
-    `bench --markdown ${path}: not a results file of this edlearn's bench (format edlearn-bench with training, ceilings and evaluation); re-run npm run bench`);
+  check(
+    report?.format === 'edlearn-bench' &&
+      Array.isArray(report.training) &&
+      Array.isArray(report.ceilings) &&
+      Array.isArray(report.evaluation),
+    `bench --markdown ${path}: not a results file of this edlearn's bench (format edlearn-bench with ` +
+      `training, ceilings and evaluation); re-run npm run bench`,
+  );
   // The targets are judged again from the measurements, by this edlearn's rules (src/bench/targets.ts).
   return { ...(report as BenchReport), targets: benchTargets(report as BenchReport) };
 }

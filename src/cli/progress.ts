@@ -13,7 +13,10 @@ export interface Progress {
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export function describeEval(e: EvalRecord): string {
-  return `epoch ${e.epoch.toFixed(2)}  update ${e.update}  val ${pct(e.valAccuracy)}  best ${pct(e.bestValAccuracy)} @${e.bestUpdate}  train ${pct(e.trainAccuracy)}  ${e.trainSeconds.toFixed(1)} s`;
+  return (
+    `epoch ${e.epoch.toFixed(2)}  update ${e.update}  val ${pct(e.valAccuracy)}  ` +
+    `best ${pct(e.bestValAccuracy)} @${e.bestUpdate}  train ${pct(e.trainAccuracy)}  ${e.trainSeconds.toFixed(1)} s`
+  );
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
@@ -57,21 +60,34 @@ export interface RlProgress {
   stop(): void;
 }
 
-/** RL progress on stderr: a bar (episode, return, mean of the last 100) on a terminal, a line every 50 episodes otherwise. */
+/**
+ * RL progress on stderr: a bar (episode, return, mean of the last 100) on a
+ * terminal, a line every 50 episodes otherwise.
+ */
 export function createRlProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): RlProgress {
-  const evalLine = (e: RlEvalRecord) => `episode ${e.episode}  greedy validation accuracy ${pct(e.validationAccuracy)}  rewarded ${pct(e.rewardRate)}`;
+  const evalLine = (e: RlEvalRecord) =>
+    `episode ${e.episode}  greedy validation accuracy ${pct(e.validationAccuracy)}  rewarded ${pct(e.rewardRate)}`;
   if (quiet) return { start() {}, onEpisode() {}, onEval() {}, stop() {} };
   if (!stream.isTTY) {
     return {
       start() {},
       onEpisode: (e) => {
-        if (e.episode % 50 === 0 && e.length > 1) stream.write(`episode ${e.episode}  return ${e.return}  mean100 ${e.mean100.toFixed(1)}  ε ${e.epsilon.toFixed(3)}  ${e.seconds.toFixed(1)} s\n`);
+        if (e.episode % 50 === 0 && e.length > 1)
+          stream.write(
+            `episode ${e.episode}  return ${e.return}  mean100 ${e.mean100.toFixed(1)}  ` +
+              `ε ${e.epsilon.toFixed(3)}  ${e.seconds.toFixed(1)} s\n`,
+          );
       },
       onEval: (e) => stream.write(evalLine(e) + '\n'),
       stop() {},
     };
   }
-  const bar = new SingleBar({ stream, format: 'rl [{bar}] episode {value}/{total} | return {ret} | mean100 {mean} | eta {eta_formatted}', hideCursor: true, clearOnComplete: true });
+  const bar = new SingleBar({
+    stream,
+    format: 'rl [{bar}] episode {value}/{total} | return {ret} | mean100 {mean} | eta {eta_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
   let started = false;
   let lastDraw = 0;
   return {

@@ -24,36 +24,62 @@ export interface ReportCommandOptions {
   markdown?: boolean;
 }
 
-export async function reportCommand(options: ReportCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+export async function reportCommand(
+  options: ReportCommandOptions,
+  out: (text: string) => void = console.log,
+): Promise<void> {
   checkDirFlag('out', options.out);
-  for (const log of options.logs) if (log.trim() === '') throw new UserError('report: a log path is empty; give NDJSON log files or directories of them');
+  for (const log of options.logs)
+    if (log.trim() === '')
+      throw new UserError('report: a log path is empty; give NDJSON log files or directories of them');
   for (const log of lockedLogs(options.logs)) {
-    process.stderr.write(`edlearn: warning: ${log} is being written by a running sweep (${lockPathOf(log)} is there): the report is of the runs finished so far; runs still training are missing\n`);
+    process.stderr.write(
+      `edlearn: warning: ${log} is being written by a running sweep (${lockPathOf(log)} is there): the report ` +
+        `is of the runs finished so far; runs still training are missing\n`,
+    );
   }
   if (options.markdown) {
     const rl = readRlLogs(options.logs, { allowPartial: options.allowPartial });
     // RL logs alone (a directory of them, such as the RL tuning runs) print only their tables.
-    const experiments = rl.length > 0 && !hasClassifierLogs(options.logs) ? [] : readLogs(options.logs, { allowPartial: options.allowPartial })
-      .sort((a, b) => rank(a.id) - rank(b.id));
+    const experiments =
+      rl.length > 0 && !hasClassifierLogs(options.logs)
+        ? []
+        : readLogs(options.logs, { allowPartial: options.allowPartial }).sort((a, b) => rank(a.id) - rank(b.id));
     if (experiments.length > 0) out(markdownTables(experiments, ARTICLE_REPORT.conclude));
     const frontier = frontierMarkdown(experiments);
     if (frontier) out(`\n${frontier}`);
     if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
-    const sessions = sessionLine(sweepSessions(options.logs), experiments.map((e) => e.id));
+    const sessions = sessionLine(
+      sweepSessions(options.logs),
+      experiments.map((e) => e.id),
+    );
     if (sessions) out(`\n${sessions}`);
     return;
   }
-  const r = await renderReport({ logs: options.logs, out: options.out, allowPartial: options.allowPartial, ...ARTICLE_REPORT });
+  const r = await renderReport({
+    logs: options.logs,
+    out: options.out,
+    allowPartial: options.allowPartial,
+    ...ARTICLE_REPORT,
+  });
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  out(`report written to ${join(options.out, 'index.html')}: ${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} (SVG and PNG in ${join(options.out, 'figures')})`
-    + (r.incompleteRuns > 0 ? `; ${plural(r.incompleteRuns, 'incomplete run')} marked as such` : ''));
+  out(
+    `report written to ${join(options.out, 'index.html')}: ` +
+      `${plural(r.experiments.length, 'experiment')}, ${plural(r.figures.length, 'figure')} ` +
+      `(SVG and PNG in ${join(options.out, 'figures')})` +
+      (r.incompleteRuns > 0 ? `; ${plural(r.incompleteRuns, 'incomplete run')} marked as such` : ''),
+  );
 }
 
 /** Whether any log among `paths` (files, or directories of them) is not an RL log. */
 function hasClassifierLogs(paths: string[]): boolean {
   return paths.some((p) => {
     if (!existsSync(p)) return false;
-    const files = statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+    const files = statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.ndjson'))
+          .map((f) => join(p, f))
+      : [p];
     return files.some((f) => logFormat(readFileSync(f, 'utf8')) !== RL_LOG_FORMAT);
   });
 }
@@ -68,7 +94,11 @@ function rank(id: string): number {
 function lockedLogs(paths: string[]): string[] {
   const files = paths.flatMap((p) => {
     try {
-      return statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.ndjson')).map((f) => join(p, f)) : [p];
+      return statSync(p).isDirectory()
+        ? readdirSync(p)
+            .filter((f) => f.endsWith('.ndjson'))
+            .map((f) => join(p, f))
+        : [p];
     } catch {
       return [];
     }

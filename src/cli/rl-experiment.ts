@@ -7,20 +7,35 @@ import { AGENT_NAMES } from '../options/rl.js';
 import { renderReport } from '../report/index.js';
 import { RL_EXPERIMENT_ENVS, RL_SEEDS, runRlExperiment } from '../rl/experiment.js';
 import { settleSignals } from '../temp-files.js';
-import type { ExperimentCommandOptions } from './experiment.js';
+import type { ExperimentCommandOptions } from './experiment-options.js';
 
 /** rl, rl-<env>, rl-<env>-<agent>. */
-export const RL_EXPERIMENT_IDS = ['rl', ...RL_EXPERIMENT_ENVS.flatMap((env) => [`rl-${env}`, ...AGENT_NAMES.map((a) => `rl-${env}-${a}`)])];
+export const RL_EXPERIMENT_IDS = [
+  'rl',
+  ...RL_EXPERIMENT_ENVS.flatMap((env) => [`rl-${env}`, ...AGENT_NAMES.map((a) => `rl-${env}-${a}`)]),
+];
 
-export async function rlExperimentCommand(id: string, options: ExperimentCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+export async function rlExperimentCommand(
+  id: string,
+  options: ExperimentCommandOptions,
+  out: (text: string) => void = console.log,
+): Promise<void> {
   const started = performance.now();
   const rest = id.slice(3);
-  const envs = id === 'rl' ? RL_EXPERIMENT_ENVS : RL_EXPERIMENT_ENVS.filter((e) => rest === e || rest.startsWith(`${e}-`));
-  const agents = id === 'rl' || envs.includes(rest as never) ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
-  const paths = runRlExperiment(options.logs, {
-    onRunStart: (label, i, total) => process.stderr.write(`[${i + 1}/${total}] ${label} …\n`),
-    onRunEnd: (label, summary) => process.stderr.write(`${label}: ${summary}\n`),
-  }, RL_SEEDS, envs, agents);
+  const envs =
+    id === 'rl' ? RL_EXPERIMENT_ENVS : RL_EXPERIMENT_ENVS.filter((e) => rest === e || rest.startsWith(`${e}-`));
+  const agents =
+    id === 'rl' || envs.includes(rest as never) ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
+  const paths = runRlExperiment(
+    options.logs,
+    {
+      onRunStart: (label, i, total) => process.stderr.write(`[${i + 1}/${total}] ${label} …\n`),
+      onRunEnd: (label, summary) => process.stderr.write(`${label}: ${summary}\n`),
+    },
+    RL_SEEDS,
+    envs,
+    agents,
+  );
   for (const p of paths) out(`rl: log written to ${p}`);
   await settleSignals();
   out(`rl experiment done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

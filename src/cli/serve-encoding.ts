@@ -5,7 +5,10 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const VARIANTS = [{ suffix: '.br', encoding: 'br' }, { suffix: '.gz', encoding: 'gzip' }] as const;
+const VARIANTS = [
+  { suffix: '.br', encoding: 'br' },
+  { suffix: '.gz', encoding: 'gzip' },
+] as const;
 
 /** The encodings an Accept-Encoding header accepts (q > 0), lower-cased. */
 export function acceptedEncodings(header: string | string[] | undefined): Set<string> {
@@ -22,7 +25,10 @@ export function acceptedEncodings(header: string | string[] | undefined): Set<st
  * The precompressed sibling of `file` (a real path) that the client accepts — brotli first, then gzip — or null.
  * Only a regular file in the same directory counts, so a symlinked sibling cannot lead out of the site.
  */
-export function precompressed(header: string | string[] | undefined, file: string): { file: string; encoding: 'br' | 'gzip' } | null {
+export function precompressed(
+  header: string | string[] | undefined,
+  file: string,
+): { file: string; encoding: 'br' | 'gzip' } | null {
   const accepted = acceptedEncodings(header);
   for (const { suffix, encoding } of VARIANTS) {
     const sibling = `${file}${suffix}`;

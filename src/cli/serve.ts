@@ -12,8 +12,15 @@ import { precompressed } from './serve-encoding.js';
 import { UserError } from '../errors.js';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.gz': 'application/gzip', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.gz': 'application/gzip',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
 };
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web-dist', import.meta.url));
@@ -56,7 +63,13 @@ export function startServer(options: ServeOptions = {}): Promise<{ url: string; 
     }
   });
   return new Promise((done, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => fail(new UserError(`serve: cannot listen on ${host}:${options.port ?? 0} (${err.code}); choose another port with --port`)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        new UserError(
+          `serve: cannot listen on ${host}:${options.port ?? 0} (${err.code}); choose another port with --port`,
+        ),
+      ),
+    );
     server.listen(options.port ?? 0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
@@ -77,8 +90,10 @@ function allowedHosts(host: string, port: number): Set<string> {
 
 /** Maps a request to a file inside `root` (a real path) and streams it, or answers 301/400/403/404/405/421. */
 function answer(req: IncomingMessage, res: ServerResponse, root: string, hosts: Set<string>): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'only GET and HEAD', { Allow: 'GET, HEAD' });
-  if (!hosts.has((req.headers.host ?? '').toLowerCase())) return plain(res, 421, 'this server answers only to localhost; open the address it printed');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return plain(res, 405, 'only GET and HEAD', { Allow: 'GET, HEAD' });
+  if (!hosts.has((req.headers.host ?? '').toLowerCase()))
+    return plain(res, 421, 'this server answers only to localhost; open the address it printed');
   let target = req.url ?? '';
   if (target.length > MAX_URL_LENGTH) return plain(res, 400, 'request path too long');
   // Absolute form ("GET http://127.0.0.1:5173/x"), which proxies send: its path, once its host is one of ours.
@@ -96,7 +111,8 @@ function answer(req: IncomingMessage, res: ServerResponse, root: string, hosts: 
   }
   if (path.includes('\0')) return plain(res, 400, 'NUL byte in request path');
   // Dotfiles and dot-directories (.env, .git/config) are never part of the lab.
-  if (path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..')) return plain(res, 404, 'not found');
+  if (path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..'))
+    return plain(res, 404, 'not found');
   // resolve() normalises '.', '..' and repeated separators, including those that arrived %-encoded.
   const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
   if (!inside(root, file)) return plain(res, 403, 'forbidden');
@@ -104,7 +120,12 @@ function answer(req: IncomingMessage, res: ServerResponse, root: string, hosts: 
   // A symlink inside the directory may point out of it: check where it really leads.
   const real = realpathSync(file);
   if (!inside(root, real)) return plain(res, 403, 'forbidden');
-  if (relative(root, real).split(sep).some((part) => part.startsWith('.'))) return plain(res, 404, 'not found');
+  if (
+    relative(root, real)
+      .split(sep)
+      .some((part) => part.startsWith('.'))
+  )
+    return plain(res, 404, 'not found');
   const st = statSync(real);
   if (st.isDirectory() && !path.endsWith('/')) {
     // "/sub" → "/sub/", so that the page's relative links resolve inside it.

@@ -1,4 +1,6 @@
-/** `edlearn sweep FILE` and `edlearn worker`: parse-free — typed options in, progress on stderr, a summary on stdout. */
+/**
+ * `edlearn sweep FILE` and `edlearn worker`: parse-free — typed options in, progress on stderr, a summary on stdout.
+ */
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.js';
 import { readSweepFile } from '../sweep/file.js';
@@ -20,7 +22,12 @@ export interface SweepCommandOptions {
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
-const clock = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+const clock = (s: number) =>
+  s >= 3600
+    ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`
+    : s >= 60
+      ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`
+      : `${Math.round(s)} s`;
 
 /** One status line: a rewritten line on a terminal, a line per finished run otherwise. */
 export function progressLine(p: SweepProgress): string {
@@ -34,12 +41,21 @@ function printer(quiet: boolean): (p: SweepProgress) => void {
   const tty = process.stderr.isTTY;
   return (p) => {
     if (tty) process.stderr.write(`\r\x1b[K${progressLine(p)}`);
-    else if (p.finished) process.stderr.write(`${p.finished.run}: validation ${pct(p.finished.validation)} · ${p.finished.seconds.toFixed(2)} s training · ${progressLine(p)}\n`);
+    else if (p.finished)
+      process.stderr.write(
+        `${p.finished.run}: validation ${pct(p.finished.validation)} · ${p.finished.seconds.toFixed(2)} s ` +
+          `training · ${progressLine(p)}\n`,
+      );
   };
 }
 
 /** Runs `plan` with `executor`; Ctrl-C stops the executor and exits 130 with the log resumable. */
-export async function executeSweep(plan: SweepPlan, log: string, executor: Executor, quiet = false): Promise<SweepOutcome> {
+export async function executeSweep(
+  plan: SweepPlan,
+  log: string,
+  executor: Executor,
+  quiet = false,
+): Promise<SweepOutcome> {
   let stopped: NodeJS.Signals | null = null;
   const onSigint = (signal: NodeJS.Signals) => {
     stopped = signal;
@@ -58,21 +74,34 @@ export async function executeSweep(plan: SweepPlan, log: string, executor: Execu
   }
 }
 
-export async function sweepCommand(file: string, options: SweepCommandOptions, out: (text: string) => void = console.log): Promise<void> {
+export async function sweepCommand(
+  file: string,
+  options: SweepCommandOptions,
+  out: (text: string) => void = console.log,
+): Promise<void> {
   const target = options.queue === undefined ? null : parseQueueUrl(options.queue);
-  if (options.status && !target) throw new UserError('--status needs --queue redis://HOST:PORT[/DB]: it reports the queue of a distributed sweep');
+  if (options.status && !target)
+    throw new UserError('--status needs --queue redis://HOST:PORT[/DB]: it reports the queue of a distributed sweep');
   const plan = planSweep(readSweepFile(file));
   if (target && options.status) {
     const s = await queueStatus(plan, target);
-    out(`${plan.spec.id}: ${plan.jobs.length} runs · queued ${s.queued} · active ${s.active} · done ${s.done} · failed ${s.failed} · not queued ${s.absent} · ${s.workers} worker${s.workers === 1 ? '' : 's'} connected`);
+    out(
+      `${plan.spec.id}: ${plan.jobs.length} runs · queued ${s.queued} · active ${s.active} · done ${s.done} · ` +
+        `failed ${s.failed} · not queued ${s.absent} · ${s.workers} worker${s.workers === 1 ? '' : 's'} connected`,
+    );
     for (const r of s.reasons) out(`  failed: ${r}`);
     return;
   }
   const log = options.log ?? `${basename(file, extname(file))}.ndjson`;
   const executor = target ? new QueueExecutor(target) : localExecutorFor(plan, options.workers);
   const { session, repaired } = await executeSweep(plan, log, executor, options.quiet);
-  if (repaired) out(`${log}: dropped ${repaired} line${repaired === 1 ? '' : 's'} of an interrupted run before resuming`);
-  out(`${plan.spec.id}: ${session.points} runs (${session.trained} trained, ${session.resumed} already in the log, ${session.copied} copied from a run with the same id) in ${session.seconds.toFixed(1)} s on ${session.workers} ${executor.kind === 'local' ? 'worker processes' : 'queue workers'}; log: ${log}`);
+  if (repaired)
+    out(`${log}: dropped ${repaired} line${repaired === 1 ? '' : 's'} of an interrupted run before resuming`);
+  out(
+    `${plan.spec.id}: ${session.points} runs (${session.trained} trained, ${session.resumed} already in the ` +
+      `log, ${session.copied} copied from a run with the same id) in ${session.seconds.toFixed(1)} s ` +
+      `on ${session.workers} ${executor.kind === 'local' ? 'worker processes' : 'queue workers'}; log: ${log}`,
+  );
 }
 
 export interface WorkerCommandOptions {
@@ -89,7 +118,11 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   };
   const worker = await startWorker(target, options.lockSeconds ?? 30, {
     onJob: (job) => say(`worker: training ${job.label} (${job.runId})`),
-    onDone: (job, e) => say(`worker: done ${job.runId}: validation ${pct(e.end.selected.validationAccuracy)} · ${e.end.trainSeconds.toFixed(2)} s`),
+    onDone: (job, e) =>
+      say(
+        `worker: done ${job.runId}: validation ${pct(e.end.selected.validationAccuracy)} ` +
+          `· ${e.end.trainSeconds.toFixed(2)} s`,
+      ),
     onFailed: (job, message) => say(`worker: failed ${job.runId}: ${message.split('\n')[0]}`),
     onHandedBack: (job) => say(`worker: handed ${job.runId} back to the queue`),
   });
@@ -114,4 +147,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
 }
 
 /** 128 + the signal's number, as a shell reports a command a signal ended. */
-const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> & Record<'SIGINT' | 'SIGTERM', number> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+};

@@ -22,8 +22,11 @@ export interface AugmentSpec {
 }
 
 /** What --augment accepts, for the option schema and messages. */
-export const AUGMENT_PATTERN = /^\s*(none|((shift:\d+|rotate:\d+(\.\d+)?|elastic:\d+(\.\d+)?,\d+(\.\d+)?)(\s*\+\s*(shift:\d+|rotate:\d+(\.\d+)?|elastic:\d+(\.\d+)?,\d+(\.\d+)?))*))\s*$/;
-export const AUGMENT_EXPECTED = "none, or transforms joined by '+': shift:N (pixels), rotate:D (degrees), elastic:A,S (Simard's α and σ), e.g. shift:1 or rotate:10+shift:1";
+export const AUGMENT_PATTERN =
+  /^\s*(none|((shift:\d+|rotate:\d+(\.\d+)?|elastic:\d+(\.\d+)?,\d+(\.\d+)?)(\s*\+\s*(shift:\d+|rotate:\d+(\.\d+)?|elastic:\d+(\.\d+)?,\d+(\.\d+)?))*))\s*$/;
+export const AUGMENT_EXPECTED =
+  "none, or transforms joined by '+': shift:N (pixels), rotate:D (degrees), elastic:A,S (Simard's α and σ), " +
+  'e.g. shift:1 or rotate:10+shift:1';
 
 /** Parses an --augment value; null for 'none'. */
 export function parseAugment(text: string): AugmentSpec | null {
@@ -40,8 +43,14 @@ export function parseAugment(text: string): AugmentSpec | null {
       spec.elastic = { alpha, sigma };
     }
   }
-  check(spec.shift <= 8, `option augment: shift:${spec.shift} is more than 8 pixels; expected a small shift such as shift:1`);
-  check(spec.rotate <= 180, `option augment: rotate:${spec.rotate} is more than 180 degrees; expected a small angle such as rotate:10`);
+  check(
+    spec.shift <= 8,
+    `option augment: shift:${spec.shift} is more than 8 pixels; expected a small shift such as shift:1`,
+  );
+  check(
+    spec.rotate <= 180,
+    `option augment: rotate:${spec.rotate} is more than 180 degrees; expected a small angle such as rotate:10`,
+  );
   return spec;
 }
 
@@ -51,7 +60,11 @@ export const interpolates = (s: AugmentSpec): boolean => s.rotate > 0 || s.elast
 /** Side of the square images of `inputs` pixels; a clear error for anything else. */
 export function imageSide(inputs: number): number {
   const side = Math.round(Math.sqrt(inputs));
-  if (side * side !== inputs) throw new UserError(`option augment: the inputs (${inputs}) are not a square image; augmentation needs square images such as MNIST's 28×28`);
+  if (side * side !== inputs)
+    throw new UserError(
+      `option augment: the inputs (${inputs}) are not a square image; augmentation needs square images such ` +
+        `as MNIST's 28×28`,
+    );
   return side;
 }
 
@@ -68,7 +81,13 @@ export class Augmenter {
   /** Bytes (rounded, halos below half a grey level dropped) or floats already in 0…1 (kept as they are). */
   private readonly bytes: boolean;
 
-  constructor(readonly spec: AugmentSpec, private readonly split: Split, private readonly rows: SparseRows, private readonly scale: number, seed: number) {
+  constructor(
+    readonly spec: AugmentSpec,
+    private readonly split: Split,
+    private readonly rows: SparseRows,
+    private readonly scale: number,
+    seed: number,
+  ) {
     check(rows.rowEnd !== undefined, 'Augmenter: the rows need a rowEnd array');
     this.side = imageSide(rows.inputs);
     this.bytes = split.x instanceof Uint8Array;
@@ -77,10 +96,17 @@ export class Augmenter {
     this.out = new Float32Array(rows.inputs);
     if (spec.elastic) {
       const radius = Math.ceil(3 * spec.elastic.sigma);
-      const kernel = Float32Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * spec.elastic!.sigma ** 2)));
+      const kernel = Float32Array.from({ length: 2 * radius + 1 }, (_, i) =>
+        Math.exp(-((i - radius) ** 2) / (2 * spec.elastic!.sigma ** 2)),
+      );
       const sum = kernel.reduce((a, b) => a + b, 0);
       for (let i = 0; i < kernel.length; i++) kernel[i] /= sum;
-      this.field = { dx: new Float32Array(rows.inputs), dy: new Float32Array(rows.inputs), tmp: new Float32Array(rows.inputs), kernel };
+      this.field = {
+        dx: new Float32Array(rows.inputs),
+        dy: new Float32Array(rows.inputs),
+        tmp: new Float32Array(rows.inputs),
+        kernel,
+      };
     } else this.field = null;
   }
 
@@ -174,7 +200,10 @@ function bilinear(src: Float32Array, side: number, x: number, y: number): number
   const fx = x - x0;
   const fy = y - y0;
   const at = (xx: number, yy: number) => (xx >= 0 && yy >= 0 && xx < side && yy < side ? src[yy * side + xx] : 0);
-  return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+  return (
+    (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+    fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1))
+  );
 }
 
 /** d ← α · (Gaussian ∗ d), rows then columns, zero outside the image. */

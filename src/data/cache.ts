@@ -1,4 +1,7 @@
-/** Datasets read in this process, so that a grid of runs (experiments, sweeps, RL seeds) reads and checks its files once. Node. */
+/**
+ * Datasets read in this process, so that a grid of runs (experiments, sweeps, RL
+ * seeds) reads and checks its files once. Node.
+ */
 import { type Dataset, loadDataDirectory, loadMnist } from './dataset.js';
 
 const datasets = new Map<string, Dataset>();

@@ -26,13 +26,16 @@ export function parseCsv(bytes: Uint8Array, name: string): CsvImages {
   let line = 1;
   // A header row: anything whose first character is not a digit.
   const first = bytes.findIndex((b) => b !== SPACE && b !== CR && b !== LF);
-  if (first < 0) throw new UserError(`readCsv: ${name}: the file is empty; expected rows of "label, pixel0, pixel1, …"`);
+  if (first < 0)
+    throw new UserError(`readCsv: ${name}: the file is empty; expected rows of "label, pixel0, pixel1, …"`);
   if (bytes[first] < 0x30 || bytes[first] > 0x39) {
     const end = bytes.indexOf(LF);
     const header = new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end)).replace(/\r$/, '');
     const firstColumn = header.split(',')[0].trim().replace(/^"|"$/g, '').toLowerCase();
     if (firstColumn !== 'label') {
-      const hint = firstColumn.startsWith('pixel') ? ' (an unlabelled file, like Kaggle\'s competition test.csv: hold out part of train.csv instead)' : '';
+      const hint = firstColumn.startsWith('pixel')
+        ? " (an unlabelled file, like Kaggle's competition test.csv: hold out part of train.csv instead)"
+        : '';
       throw fail(1, `the header's first column is "${shown(firstColumn)}", expected "label"${hint}`);
     }
     at = end < 0 ? bytes.length : end + 1;
@@ -60,8 +63,14 @@ export function parseCsv(bytes: Uint8Array, name: string): CsvImages {
       if (digits === 0 && column === 0 && (next === LF || next === CR)) break; // an empty line
       blank = false;
       if (digits === 0 || digits > 3 || !ends || value > 255) {
-        const text = new TextDecoder().decode(bytes.subarray(at - digits, Math.min(bytes.length, at - digits + 12))).split(/[,\r\n]/)[0];
-        throw fail(line, `column ${column + 1} is "${shown(text)}", expected ${column === 0 ? 'a class label 0…255' : 'a pixel value, an integer 0…255'}`);
+        const text = new TextDecoder()
+          .decode(bytes.subarray(at - digits, Math.min(bytes.length, at - digits + 12)))
+          .split(/[,\r\n]/)[0];
+        throw fail(
+          line,
+          `column ${column + 1} is "${shown(text)}", ` +
+            `expected ${column === 0 ? 'a class label 0…255' : 'a pixel value, an integer 0…255'}`,
+        );
       }
       if (column === 0) labels.push(value);
       else {
@@ -82,11 +91,16 @@ export function parseCsv(bytes: Uint8Array, name: string): CsvImages {
     if (!blank) {
       if (column < 2) throw fail(line, `the row has ${column} column; expected the label then the pixels`);
       if (inputs < 0) inputs = column - 1;
-      else if (column - 1 !== inputs) throw fail(line, `the row has ${column - 1} pixels, the first row had ${inputs}; every row must hold the same number`);
+      else if (column - 1 !== inputs)
+        throw fail(
+          line,
+          `the row has ${column - 1} pixels, the first row had ${inputs}; every row must hold the same number`,
+        );
     }
     line++;
   }
-  if (labels.length === 0) throw new UserError(`readCsv: ${name}: no rows of data; expected rows of "label, pixel0, pixel1, …"`);
+  if (labels.length === 0)
+    throw new UserError(`readCsv: ${name}: no rows of data; expected rows of "label, pixel0, pixel1, …"`);
   return { images: pixels.slice(0, filled), labels: Uint8Array.from(labels), count: labels.length, inputs };
 }
 

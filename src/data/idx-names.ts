@@ -40,7 +40,7 @@ export function matchIdxNames(names: readonly string[]): Record<Part, IdxNameMat
     const pattern = new RegExp(`(^|[-_.])(${stems.join('|')})[-.]${kind}(\\.gz)?$`);
     const matches = names.filter((n) => pattern.test(n)).sort();
     const ambiguous = new Set(matches.map((n) => n.replace(/\.gz$/, ''))).size > 1;
-    const chosen = ambiguous ? undefined : matches.find((n) => !n.endsWith('.gz')) ?? matches[0];
+    const chosen = ambiguous ? undefined : (matches.find((n) => !n.endsWith('.gz')) ?? matches[0]);
     result[part] = { matches, ambiguous, chosen };
   }
   return result;

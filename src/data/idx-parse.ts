@@ -33,7 +33,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const zero = dims.indexOf(0);
   if (zero >= 0) {
-    throw fail(`dimension ${zero + 1} of ${rank} is 0 (${dims.join('×')}): the file holds no data; expected every size ≥ 1 — re-create or re-download it`);
+    throw fail(
+      `dimension ${zero + 1} of ${rank} is 0 (${dims.join('×')}): the file holds no data; expected every size ` +
+        `≥ 1 — re-create or re-download it`,
+    );
   }
   const expected = idxSize(dims);
   if (bytes.length !== expected) {
@@ -42,7 +45,11 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   }
   // A plain Uint8Array, not a Node Buffer view: every split's images are then one kind of typed array, which keeps
   // the sites that read them monomorphic (and copies made with x.constructor are not deprecated Buffer() calls).
-  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, bytes.length - headerBytes), bytes };
+  return {
+    dims,
+    data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, bytes.length - headerBytes),
+    bytes,
+  };
 }
 
 /** Bytes of a whole IDX file with these dimensions (header included); may exceed 2^53 for hostile headers. */

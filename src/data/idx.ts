@@ -22,7 +22,10 @@ export function readIdxFile(path: string): IdxArray {
     throw new UserError(`readIdx: ${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   if (path.endsWith('.gz') && !isGzip(raw)) {
-    throw new UserError(`readIdx: ${path}: named .gz but is not gzip data (first bytes 0x${hex(raw[0] ?? 0, 2)}${hex(raw[1] ?? 0, 2)}, expected 0x1f8b); rename it without .gz or re-download it`);
+    throw new UserError(
+      `readIdx: ${path}: named .gz but is not gzip data (first bytes ` +
+        `0x${hex(raw[0] ?? 0, 2)}${hex(raw[1] ?? 0, 2)}, expected 0x1f8b); rename it without .gz or re-download it`,
+    );
   }
   return decodeIdxFile(raw, path);
 }
@@ -53,13 +56,18 @@ function gunzipIdx(raw: Uint8Array, name: string): Uint8Array {
     // A small file is inflated whole (bounded by its size) and parseIdx names the problem.
     if (raw.length <= PEEK_BYTES) return inflateCapped(raw, name, 1 << 21, 'a file this small');
     if (head.length >= 4 && !isIdxHeader) parseIdx(head, name); // throws: wrong magic, type or rank
-    throw new UserError(`readIdx: ${name}: the first ${PEEK_BYTES} bytes of gzip data hold no complete IDX header; re-download the file`);
+    throw new UserError(
+      `readIdx: ${name}: the first ${PEEK_BYTES} bytes of gzip data hold no complete IDX header; re-download the file`,
+    );
   }
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const size = idxSize(dims);
   if (size > MAX_IDX_BYTES) {
-    throw new UserError(`readIdx: ${name}: header declares ${dims.join('×')} bytes (${size} in all), more than the ${MAX_IDX_BYTES} this reader accepts; is the header corrupt?`);
+    throw new UserError(
+      `readIdx: ${name}: header declares ${dims.join('×')} bytes (${size} in all), more than ` +
+        `the ${MAX_IDX_BYTES} this reader accepts; is the header corrupt?`,
+    );
   }
   return inflateCapped(raw, name, size, `dimensions ${dims.join('×')}`);
 }
@@ -70,12 +78,17 @@ function inflateCapped(raw: Uint8Array, name: string, cap: number, what: string)
     return gunzipSync(raw, { maxOutputLength: cap });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new UserError(`readIdx: ${name}: file is longer than its header says: ${what} need ${cap} bytes, the gzip data holds more; re-download the file`);
+      throw new UserError(
+        `readIdx: ${name}: file is longer than its header says: ${what} need ${cap} bytes, the gzip data ` +
+          `holds more; re-download the file`,
+      );
     }
     throw corrupt(name, err);
   }
 }
 
 function corrupt(name: string, err: unknown): UserError {
-  return new UserError(`readIdx: ${name}: gzip data is corrupt or truncated (${(err as Error).message}); re-download the file`);
+  return new UserError(
+    `readIdx: ${name}: gzip data is corrupt or truncated (${(err as Error).message}); re-download the file`,
+  );
 }

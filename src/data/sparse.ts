@@ -30,12 +30,21 @@ export interface Allocator {
  * With `room`, each row gets room(its non-zero count) slots (≥ that count) and a rowEnd array, so that it can be
  * rewritten in place (data/augment.ts).
  */
-export function toSparseRows(split: Split, inputs: number, scale: number, memory: Allocator, room?: (nonZero: number) => number): SparseRows {
+export function toSparseRows(
+  split: Split,
+  inputs: number,
+  scale: number,
+  memory: Allocator,
+  room?: (nonZero: number) => number,
+): SparseRows {
   if (room) return roomyRows(split, inputs, scale, memory, room);
   const { x, count } = split;
   // Bytes (images) and floats each have their own loops, so that every site sees one kind of typed array; bytes
   // are read four at a time where the rows allow it (≈ 80 % of an MNIST image is zero words): a command's start-up.
-  const words = x instanceof Uint8Array && x.byteOffset % 4 === 0 && inputs % 4 === 0 ? new Uint32Array(x.buffer, x.byteOffset, x.length >> 2) : null;
+  const words =
+    x instanceof Uint8Array && x.byteOffset % 4 === 0 && inputs % 4 === 0
+      ? new Uint32Array(x.buffer, x.byteOffset, x.length >> 2)
+      : null;
   const nonZero = words ? countWords(words) : countAll(x);
   const index = memory.allocInt(Math.max(1, nonZero));
   const value = memory.alloc(Math.max(1, nonZero));
@@ -59,12 +68,20 @@ function countWords(words: Uint32Array): number {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (w === 0) continue;
-    n += +((w & 0xff) !== 0) + +((w & 0xff00) !== 0) + +((w & 0xff0000) !== 0) + +((w >>> 24) !== 0);
+    n += +((w & 0xff) !== 0) + +((w & 0xff00) !== 0) + +((w & 0xff0000) !== 0) + +(w >>> 24 !== 0);
   }
   return n;
 }
 
-function fillAll(x: Uint8Array | Float32Array, count: number, inputs: number, scale: number, rowStart: Int32Array, index: Int32Array, value: Float32Array): void {
+function fillAll(
+  x: Uint8Array | Float32Array,
+  count: number,
+  inputs: number,
+  scale: number,
+  rowStart: Int32Array,
+  index: Int32Array,
+  value: Float32Array,
+): void {
   let q = 0;
   for (let s = 0; s < count; s++) {
     rowStart[s] = q;
@@ -81,7 +98,16 @@ function fillAll(x: Uint8Array | Float32Array, count: number, inputs: number, sc
 }
 
 /** fillAll for bytes, skipping zero words; `table` holds byte × scale as the float each value gets. */
-function fillWords(words: Uint32Array, x: Uint8Array, count: number, inputs: number, table: Float32Array, rowStart: Int32Array, index: Int32Array, value: Float32Array): void {
+function fillWords(
+  words: Uint32Array,
+  x: Uint8Array,
+  count: number,
+  inputs: number,
+  table: Float32Array,
+  rowStart: Int32Array,
+  index: Int32Array,
+  value: Float32Array,
+): void {
   const rowWords = inputs >> 2;
   let q = 0;
   for (let s = 0; s < count; s++) {
@@ -104,7 +130,13 @@ function fillWords(words: Uint32Array, x: Uint8Array, count: number, inputs: num
 }
 
 /** Rows with room to be rewritten in place (augmentation: a redrawn image may light more pixels than its original). */
-function roomyRows(split: Split, inputs: number, scale: number, memory: Allocator, room: (nonZero: number) => number): SparseRows {
+function roomyRows(
+  split: Split,
+  inputs: number,
+  scale: number,
+  memory: Allocator,
+  room: (nonZero: number) => number,
+): SparseRows {
   const { x, count } = split;
   const counts = new Int32Array(count);
   let slots = 0;
@@ -138,5 +170,14 @@ function roomyRows(split: Split, inputs: number, scale: number, memory: Allocato
     }
   }
   rowStart[count] = q;
-  return { count, inputs, rowStart, rowEnd, index, value, labels: split.labels, density: nonZero / Math.max(1, x.length) };
+  return {
+    count,
+    inputs,
+    rowStart,
+    rowEnd,
+    index,
+    value,
+    labels: split.labels,
+    density: nonZero / Math.max(1, x.length),
+  };
 }

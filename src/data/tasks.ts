@@ -22,7 +22,9 @@ export interface Task {
   /** Input value = byte × scale (1/255 for images: pixels in 0…1). */
   scale: number;
   train: Split;
-  /** Held out from the training files (data/holdout.ts), where every choice is made; logic tasks: the training patterns. */
+  /**
+   * Held out from the training files (data/holdout.ts), where every choice is made; logic tasks: the training patterns.
+   */
   validation: Split;
   /** The test files: read only at the end of a run. */
   test: Split;
@@ -37,8 +39,11 @@ export function parseDigits(text: string, classes: number): number[] {
   const digits = text.split(',').map((s) => s.trim());
   return digits.map((d) => {
     const v = Number(d);
-    check(d !== '' && Number.isInteger(v) && v >= 0 && v < classes,
-      `option digits: '${d}' is not a class of this dataset; expected integers 0…${classes - 1} separated by commas, e.g. 4,9`);
+    check(
+      d !== '' && Number.isInteger(v) && v >= 0 && v < classes,
+      `option digits: '${d}' is not a class of this dataset; expected integers 0…${classes - 1} separated by ` +
+        `commas, e.g. 4,9`,
+    );
     return v;
   });
 }
@@ -53,40 +58,79 @@ export function buildTask(ds: Dataset, kind: TaskKind, digits: number[]): Task {
  * split without a class gives accuracies that mean nothing (NaN %, −100 %). All-class tasks need non-empty splits.
  */
 function checkSplits(task: Task, dataset: string): Task {
-  for (const [which, split] of [['training', task.train], ['test', task.test]] as const) {
-    check(split.count > 0, `option digits: the ${which} split of ${dataset} holds no images of ${task.classNames.join(' or ')}; choose classes both splits hold`);
+  for (const [which, split] of [
+    ['training', task.train],
+    ['test', task.test],
+  ] as const) {
+    check(
+      split.count > 0,
+      `option digits: the ${which} split of ${dataset} holds no images of ${task.classNames.join(' or ')}; ` +
+        `choose classes both splits hold`,
+    );
     if (task.classes !== 2) continue;
     const ones = split.labels.reduce((n, l) => n + l, 0);
     const missing = ones === 0 ? task.classNames[1] : ones === split.count ? task.classNames[0] : null;
-    check(missing === null, () => `option digits: the ${which} split of ${dataset} holds no images of ${missing} (task ${task.name}); choose classes both splits hold`);
+    check(
+      missing === null,
+      () =>
+        `option digits: the ${which} split of ${dataset} holds no images of ${missing} (task ${task.name}); ` +
+        `choose classes both splits hold`,
+    );
   }
   return task;
 }
 
 function buildSplits(ds: Dataset, kind: TaskKind, digits: number[]): Task {
   const inputs = ds.rows * ds.cols;
-  const base = { inputs, scale: 1 / 255, source: { dataset: ds.name, fingerprint: ds.fingerprint }, validation: emptySplit(inputs) };
+  const base = {
+    inputs,
+    scale: 1 / 255,
+    source: { dataset: ds.name, fingerprint: ds.fingerprint },
+    validation: emptySplit(inputs),
+  };
   switch (kind) {
     case 'pair': {
-      check(digits.length === 2 && digits[0] !== digits[1],
-        `option digits: a pair task needs two different classes, got '${digits.join(',')}'; e.g. 4,9`);
+      check(
+        digits.length === 2 && digits[0] !== digits[1],
+        `option digits: a pair task needs two different classes, got '${digits.join(',')}'; e.g. 4,9`,
+      );
       const [a, b] = digits;
       const map = (l: number) => (l === a ? 0 : l === b ? 1 : -1);
-      return { ...base, name: `${ds.name} ${a} vs ${b}`, classes: 2, classNames: [String(a), String(b)],
-        train: relabel(ds.train, map, base.inputs), test: relabel(ds.test, map, base.inputs) };
+      return {
+        ...base,
+        name: `${ds.name} ${a} vs ${b}`,
+        classes: 2,
+        classNames: [String(a), String(b)],
+        train: relabel(ds.train, map, base.inputs),
+        test: relabel(ds.test, map, base.inputs),
+      };
     }
     case 'one-vs-rest': {
-      check(digits.length === 1, `option digits: a one-vs-rest task needs one class, got '${digits.join(',')}'; e.g. 3`);
+      check(
+        digits.length === 1,
+        `option digits: a one-vs-rest task needs one class, got '${digits.join(',')}'; e.g. 3`,
+      );
       const [d] = digits;
       const map = (l: number) => (l === d ? 1 : 0);
-      return { ...base, name: `${ds.name} ${d} vs rest`, classes: 2, classNames: ['rest', String(d)],
-        train: relabel(ds.train, map, base.inputs), test: relabel(ds.test, map, base.inputs) };
+      return {
+        ...base,
+        name: `${ds.name} ${d} vs rest`,
+        classes: 2,
+        classNames: ['rest', String(d)],
+        train: relabel(ds.train, map, base.inputs),
+        test: relabel(ds.test, map, base.inputs),
+      };
     }
     case 'all':
       check(ds.classes >= 2, `--data: ${ds.name} has a single class; a classification task needs at least two`);
-      return { ...base, name: `${ds.name} ${ds.classes}-class`, classes: ds.classes,
+      return {
+        ...base,
+        name: `${ds.name} ${ds.classes}-class`,
+        classes: ds.classes,
         classNames: Array.from({ length: ds.classes }, (_, i) => String(i)),
-        train: relabel(ds.train, (l) => l, base.inputs), test: relabel(ds.test, (l) => l, base.inputs) };
+        train: relabel(ds.train, (l) => l, base.inputs),
+        test: relabel(ds.test, (l) => l, base.inputs),
+      };
   }
 }
 
@@ -109,7 +153,10 @@ function relabel(set: ImageSet, map: (label: number) => number, inputs: number):
   return { x, labels, count: keep.length };
 }
 
-/** N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is parity(2). Train = validation = test (Kaneko). */
+/**
+ * N-bit parity: all 2^N binary patterns, class = number of ones mod 2. XOR is
+ * parity(2). Train = validation = test (Kaneko).
+ */
 export function parityTask(bits: number): Task {
   check(Number.isInteger(bits) && bits >= 2 && bits <= 16, `option bits: expected an integer 2…16, got ${bits}`);
   const count = 1 << bits;
@@ -125,8 +172,17 @@ export function parityTask(bits: number): Task {
     labels[p] = ones & 1;
   }
   const split = { x, labels, count };
-  return { name: bits === 2 ? 'xor' : `${bits}-bit parity`, inputs: bits, classes: 2, classNames: ['even', 'odd'],
-    scale: 1, train: split, validation: split, test: split, source: { dataset: 'generated', fingerprint: `parity-${bits}` } };
+  return {
+    name: bits === 2 ? 'xor' : `${bits}-bit parity`,
+    inputs: bits,
+    classes: 2,
+    classNames: ['even', 'odd'],
+    scale: 1,
+    train: split,
+    validation: split,
+    test: split,
+    source: { dataset: 'generated', fingerprint: `parity-${bits}` },
+  };
 }
 
 /**
@@ -137,7 +193,9 @@ export function subsampleClass(task: Task, label: number, fraction: number): Tas
   const rng = new Random(0x1a5e + label);
   const keep: number[] = [];
   for (let i = 0; i < task.train.count; i++) if (task.train.labels[i] !== label || rng.next() < fraction) keep.push(i);
-  const x = new (task.train.x.constructor as Uint8ArrayConstructor | Float32ArrayConstructor)(keep.length * task.inputs);
+  const x = new (task.train.x.constructor as Uint8ArrayConstructor | Float32ArrayConstructor)(
+    keep.length * task.inputs,
+  );
   const labels = new Uint8Array(keep.length);
   keep.forEach((src, i) => {
     x.set(task.train.x.subarray(src * task.inputs, (src + 1) * task.inputs), i * task.inputs);
@@ -145,6 +203,14 @@ export function subsampleClass(task: Task, label: number, fraction: number): Tas
   });
   const kept = labels.reduce((n, l) => n + (l === label ? 1 : 0), 0);
   const had = task.train.labels.reduce((n, l) => n + (l === label ? 1 : 0), 0);
-  check(kept > 0, `option imbalance: ${fraction} keeps none of the ${had} training images of ${task.classNames[label]}; give a fraction ≥ ${(1 / Math.max(had, 1)).toPrecision(2)} (one image) so that the class is still learned`);
-  return { ...task, name: `${task.name} (${task.classNames[label]} at ${fraction * 100} % in training)`, train: { x, labels, count: keep.length } };
+  check(
+    kept > 0,
+    `option imbalance: ${fraction} keeps none of the ${had} training images of ${task.classNames[label]}; ` +
+      `give a fraction ≥ ${(1 / Math.max(had, 1)).toPrecision(2)} (one image) so that the class is still learned`,
+  );
+  return {
+    ...task,
+    name: `${task.name} (${task.classNames[label]} at ${fraction * 100} % in training)`,
+    train: { x, labels, count: keep.length },
+  };
 }

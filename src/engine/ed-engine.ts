@@ -59,13 +59,27 @@ export class EdEngine extends EdClassifier {
     this.runner = runner;
   }
 
-  protected override runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  protected override runAll(
+    op: NetworkOp,
+    batch: number,
+    dense: boolean,
+    index: Int32Array,
+    value: Float32Array,
+  ): void {
     if (this.runner) this.runner.each(op, this.networks, batch, dense, index, value);
     else this.runNetworks(op, 0, this.networks, batch, dense, index, value);
   }
 
   /** runNetwork for networks [from, to) (called per thread). */
-  runNetworks(op: NetworkOp, from: number, to: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  runNetworks(
+    op: NetworkOp,
+    from: number,
+    to: number,
+    batch: number,
+    dense: boolean,
+    index: Int32Array,
+    value: Float32Array,
+  ): void {
     for (let k = from; k < to; k++) this.runNetwork(op, k, batch, dense, index, value);
   }
 
@@ -79,7 +93,13 @@ export class EdEngine extends EdClassifier {
     const view = (u: number): SampleBatch => {
       const from = u * seq.batch;
       const to = Math.min(seq.size, from + seq.batch);
-      return { ...seq, size: to - from, start: seq.start.subarray(from, to), end: seq.end.subarray(from, to), labels: seq.labels.subarray(from, to) };
+      return {
+        ...seq,
+        size: to - from,
+        start: seq.start.subarray(from, to),
+        end: seq.end.subarray(from, to),
+        labels: seq.labels.subarray(from, to),
+      };
     };
     if (this.output.coupled || denseAnywhere(seq, this.inputs)) {
       return Array.from({ length: batches }, (_, u) => this.learn(view(u)));
@@ -119,9 +139,10 @@ export class EdEngine extends EdClassifier {
     const views = this.batchViews(job);
     if (job.batch === 1) {
       for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
-    } else views.forEach((v, u) => {
-      for (let k = from; k < to; k++) this.learnRecorded(k, v, u * job.batch, job);
-    });
+    } else
+      views.forEach((v, u) => {
+        for (let k = from; k < to; k++) this.learnRecorded(k, v, u * job.batch, job);
+      });
   }
 
   /**
@@ -130,8 +151,14 @@ export class EdEngine extends EdClassifier {
    */
   protected batchViews(job: SequenceJob): BatchView[] {
     const c = this.viewCache;
-    const same = c !== null && c.job.start === job.start && c.job.end === job.end && c.job.labels === job.labels
-      && c.job.index === job.index && c.job.value === job.value && c.job.batch === job.batch;
+    const same =
+      c !== null &&
+      c.job.start === job.start &&
+      c.job.end === job.end &&
+      c.job.labels === job.labels &&
+      c.job.index === job.index &&
+      c.job.value === job.value &&
+      c.job.batch === job.batch;
     if (!same) this.viewCache = { job, views: [] };
     const all = this.viewCache!.views;
     const count = Math.ceil(job.size / job.batch);
@@ -139,7 +166,15 @@ export class EdEngine extends EdClassifier {
       const b0 = u * job.batch;
       const b1 = Math.min(job.size, b0 + job.batch);
       if (all[u]?.size === b1 - b0) continue;
-      all[u] = { size: b1 - b0, start: job.start.subarray(b0, b1), end: job.end.subarray(b0, b1), labels: job.labels.subarray(b0, b1), dense: false, index: job.index, value: job.value };
+      all[u] = {
+        size: b1 - b0,
+        start: job.start.subarray(b0, b1),
+        end: job.end.subarray(b0, b1),
+        labels: job.labels.subarray(b0, b1),
+        dense: false,
+        index: job.index,
+        value: job.value,
+      };
     }
     return count === all.length ? all : all.slice(0, count);
   }

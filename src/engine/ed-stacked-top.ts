@@ -8,26 +8,42 @@ import type { Carver } from '../kernels/carve.js';
 import type { BatchView } from '../rules/ed.js';
 import { EdEngine, type SequenceJob } from './ed-engine.js';
 
-/** Floats between the values of groups starting at consecutive networks: a cache line (two threads' groups never share one). */
+/**
+ * Floats between the values of groups starting at consecutive networks: a cache
+ * line (two threads' groups never share one).
+ */
 export const ROW_SCALE_STRIDE = 16;
 
 export interface TopArrays {
   /** Every network's output weights, a row of ld floats each; its two bias weights, a line each. */
   w: Float32Array;
   bias: Float32Array;
-  /** The output unit's sums, bias, update scales, factors and the two families' factors, a line per group start each. */
+  /**
+   * The output unit's sums, bias, update scales, factors and the two families' factors, a line per group start each.
+   */
   rows: Float32Array;
   ld: number;
 }
 
 /**
  * Per possible group start `from` (see ROW_SCALE_STRIDE): sums then outputs, bias, update scales, factors g, and g
- * of the networks whose excitatory (pos) or inhibitory (neg) sources learn; one[from][i]: output i of a group from `from`.
+ * of the networks whose excitatory (pos) or inhibitory (neg) sources learn;
+ * one[from][i]: output i of a group from `from`.
  */
 interface TopViews {
-  ld: number; w: Float32Array[]; wInh: Float32Array[]; bias: Float32Array[]; biasInh: Float32Array[]; actInh: Float32Array[];
-  out: Float32Array[]; biasEff: Float32Array[]; scale: Float32Array[]; grad: Float32Array[];
-  pos: Float32Array[]; neg: Float32Array[]; one: Float32Array[][];
+  ld: number;
+  w: Float32Array[];
+  wInh: Float32Array[];
+  bias: Float32Array[];
+  biasInh: Float32Array[];
+  actInh: Float32Array[];
+  out: Float32Array[];
+  biasEff: Float32Array[];
+  scale: Float32Array[];
+  grad: Float32Array[];
+  pos: Float32Array[];
+  neg: Float32Array[];
+  one: Float32Array[][];
 }
 
 /** The output units of the networks of a stacked ED classifier, learning as groups. */
@@ -38,7 +54,12 @@ export abstract class EdGroupedOutputs extends EdEngine {
   protected carveTop(c: Carver, K: number, sources: number): TopArrays {
     const ld = Math.ceil(sources / ROW_SCALE_STRIDE) * ROW_SCALE_STRIDE;
     const line = { line: true };
-    return { ld, w: c.float32(K * ld, line), bias: c.float32(K * ROW_SCALE_STRIDE, line), rows: c.float32(6 * K * ROW_SCALE_STRIDE, line) };
+    return {
+      ld,
+      w: c.float32(K * ld, line),
+      bias: c.float32(K * ROW_SCALE_STRIDE, line),
+      rows: c.float32(6 * K * ROW_SCALE_STRIDE, line),
+    };
   }
 
   /**
@@ -51,8 +72,10 @@ export abstract class EdGroupedOutputs extends EdEngine {
     const last = this.shapes.length - 1;
     const exc = this.shapes[last].srcExc;
     const size = (exc + this.shapes[last].srcInh) * this.shapes[last].out;
-    const at = (x: Float32Array, per: number, offset = 0) => Array.from({ length: K }, (_, k) => x.subarray(k * per + offset));
-    const rows = (r: number) => at(a.rows.subarray(r * K * ROW_SCALE_STRIDE, (r + 1) * K * ROW_SCALE_STRIDE), ROW_SCALE_STRIDE);
+    const at = (x: Float32Array, per: number, offset = 0) =>
+      Array.from({ length: K }, (_, k) => x.subarray(k * per + offset));
+    const rows = (r: number) =>
+      at(a.rows.subarray(r * K * ROW_SCALE_STRIDE, (r + 1) * K * ROW_SCALE_STRIDE), ROW_SCALE_STRIDE);
     this.nets.forEach((net, k) => {
       const w = a.w.subarray(k * a.ld, k * a.ld + size);
       const bias = a.bias.subarray(k * ROW_SCALE_STRIDE, k * ROW_SCALE_STRIDE + 2);
@@ -64,8 +87,18 @@ export abstract class EdGroupedOutputs extends EdEngine {
     });
     const out = rows(0);
     this.top = {
-      ld: a.ld, w: at(a.w, a.ld), wInh: at(a.w, a.ld, exc), bias: at(a.bias, ROW_SCALE_STRIDE), biasInh: at(a.bias, ROW_SCALE_STRIDE, 1),
-      actInh: at(hidden, H, exc), out, biasEff: rows(1), scale: rows(2), grad: rows(3), pos: rows(4), neg: rows(5),
+      ld: a.ld,
+      w: at(a.w, a.ld),
+      wInh: at(a.w, a.ld, exc),
+      bias: at(a.bias, ROW_SCALE_STRIDE),
+      biasInh: at(a.bias, ROW_SCALE_STRIDE, 1),
+      actInh: at(hidden, H, exc),
+      out,
+      biasEff: rows(1),
+      scale: rows(2),
+      grad: rows(3),
+      pos: rows(4),
+      neg: rows(5),
       one: out.map((o, from) => Array.from({ length: K - from }, (_, i) => o.subarray(i, i + 1))),
     };
   }

@@ -35,7 +35,7 @@ export function edBandSize(networks: number, inputs: number, units: number): num
 /** Online: the groups [from, to) of networks [first, last) that learn a sequence together (they stop at band ends). */
 export function edStackedGroups(first: number, last: number, band: number): [number, number][] {
   const groups: [number, number][] = [];
-  for (let c = first; c < last;) {
+  for (let c = first; c < last; ) {
     const end = Math.min(last, (Math.floor(c / band) + 1) * band);
     groups.push([c, end]);
     c = end;
@@ -67,7 +67,13 @@ interface StackArrays {
  * activations alone), except rowScale[from]: the scales of a group starting at network `from`, one cache line per
  * possible start, so that two threads' groups never write one line.
  */
-interface WideViews { act: Float32Array[]; ownAct: Float32Array[]; bias: Float32Array[]; grad: Float32Array[]; rowScale: Float32Array[] }
+interface WideViews {
+  act: Float32Array[];
+  ownAct: Float32Array[];
+  bias: Float32Array[];
+  grad: Float32Array[];
+  rowScale: Float32Array[];
+}
 
 export class StackedEd extends EdGroupedOutputs {
   private stack!: StackArrays;
@@ -78,8 +84,16 @@ export class StackedEd extends EdGroupedOutputs {
   /** Whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
   private viewsCurrent = true;
 
-  constructor(options: EdOptions, inputs: number, classes: number, backend: Backend, init: Random | { storage: EdStorage }, maxBatch = 512) {
-    if (!edStackable(options)) throw new Error('StackedEd: the stacked layout holds the plain rule only (see edStackable)');
+  constructor(
+    options: EdOptions,
+    inputs: number,
+    classes: number,
+    backend: Backend,
+    init: Random | { storage: EdStorage },
+    maxBatch = 512,
+  ) {
+    if (!edStackable(options))
+      throw new Error('StackedEd: the stacked layout holds the plain rule only (see edStackable)');
     super(options, inputs, classes, backend, init, maxBatch);
     const c = new Carver(this.layoutStorage.floats, this.layoutStorage.ints);
     this.stack = this.carveLayout(c);
@@ -88,10 +102,15 @@ export class StackedEd extends EdGroupedOutputs {
     const H = this.shapes[0].out;
     const from = (a: Float32Array, per: number) => this.nets.map((_, k) => a.subarray(k * per));
     const s = this.stack;
-    this.wide = options.rmsNorm ? null : {
-      act: from(s.act, H), ownAct: this.nets.map((_, k) => s.act.subarray(k * H, (k + 1) * H)),
-      bias: from(s.bias, H), grad: from(s.grad, H), rowScale: from(s.rowScale, ROW_SCALE_STRIDE),
-    };
+    this.wide = options.rmsNorm
+      ? null
+      : {
+          act: from(s.act, H),
+          ownAct: this.nets.map((_, k) => s.act.subarray(k * H, (k + 1) * H)),
+          bias: from(s.bias, H),
+          grad: from(s.grad, H),
+          rowScale: from(s.rowScale, ROW_SCALE_STRIDE),
+        };
     const fresh = init instanceof Random;
     if (s.top) this.useTop(s.top, s.act, fresh);
     if (fresh) this.nets.forEach((_, k) => this.scatterStacked(k));
@@ -124,13 +143,27 @@ export class StackedEd extends EdGroupedOutputs {
     return super.learnSequence(seq);
   }
 
-  protected override runAll(op: NetworkOp, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  protected override runAll(
+    op: NetworkOp,
+    batch: number,
+    dense: boolean,
+    index: Int32Array,
+    value: Float32Array,
+  ): void {
     if (op !== 'predict') this.viewsCurrent = false; // the workers' instances have their own flag
     super.runAll(op, batch, dense, index, value);
   }
 
   /** Predicts networks [from, to) as one row per sample (see predictStacked). */
-  override runNetworks(op: NetworkOp, from: number, to: number, batch: number, dense: boolean, index: Int32Array, value: Float32Array): void {
+  override runNetworks(
+    op: NetworkOp,
+    from: number,
+    to: number,
+    batch: number,
+    dense: boolean,
+    index: Int32Array,
+    value: Float32Array,
+  ): void {
     if (op === 'predict' && this.wide && to - from > 1) this.predictStacked(from, to, batch, index, value);
     else super.runNetworks(op, from, to, batch, dense, index, value);
   }
@@ -151,7 +184,17 @@ export class StackedEd extends EdGroupedOutputs {
   }
 
   protected override inputSums(k: number, v: BatchView, act: Float32Array): void {
-    this.backend.spmm(act, v.start, v.end, v.index, v.value, this.sumColumns[k], v.size, this.shapes[0].out, this.stackLd(k));
+    this.backend.spmm(
+      act,
+      v.start,
+      v.end,
+      v.index,
+      v.value,
+      this.sumColumns[k],
+      v.size,
+      this.shapes[0].out,
+      this.stackLd(k),
+    );
   }
 
   /** W⁺ + W⁻ learns from every sample, W⁺ only from those with e > 0; W⁻ is their difference. */
@@ -181,9 +224,13 @@ export class StackedEd extends EdGroupedOutputs {
     const K = this.networks;
     const wide = { line: true };
     return {
-      sum: c.float32(this.inputs * K * H, wide), plus: c.float32(this.inputs * K * H, wide),
-      act: c.float32(K * H, wide), bias: c.float32(K * H, wide), grad: c.float32(K * H, wide),
-      rowScale: c.float32(K * ROW_SCALE_STRIDE, wide), batch: c.float32(this.maxBatch * K * H, wide),
+      sum: c.float32(this.inputs * K * H, wide),
+      plus: c.float32(this.inputs * K * H, wide),
+      act: c.float32(K * H, wide),
+      bias: c.float32(K * H, wide),
+      grad: c.float32(K * H, wide),
+      rowScale: c.float32(K * ROW_SCALE_STRIDE, wide),
+      batch: c.float32(this.maxBatch * K * H, wide),
       top: this.hasTop() ? this.carveTop(c, K, this.shapes[1].srcExc + this.shapes[1].srcInh) : undefined,
     };
   }
@@ -263,8 +310,10 @@ export class StackedEd extends EdGroupedOutputs {
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
       const e = net.error[0];
-      if (e > 0) be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
-      if (e !== 0) be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+      if (e > 0)
+        be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
+      if (e !== 0)
+        be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
     }
   }
 

@@ -1,23 +1,10 @@
 /** Worker thread entry: attach to an ED classifier in shared memory and run the networks the pool assigns. */
 import { workerData } from 'node:worker_threads';
 import { WasmBackend } from '../kernels/wasm.js';
-import type { EdOptions } from '../options/ed.js';
-import type { EdEngine, EdLayout } from './ed-engine.js';
+import type { EdEngine } from './ed-engine.js';
 import { attachEdRule } from '../train/build.js';
 import { serveJobs } from './pool.js';
-import { readJob } from './threads.js';
-
-export interface WorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  backendName: string;
-  rule: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout };
-  /** [byteOffset, length] of the classifier's two allocations. */
-  floats: [number, number];
-  ints: [number, number];
-  control: Int32Array;
-  thread: number;
-}
+import { readJob, type WorkerData } from './threads.js';
 
 // A worker's entry: on the main thread (workerData null) there is nothing to serve.
 if (workerData) serve(workerData as WorkerData);

@@ -34,13 +34,19 @@ export class WorkerPool {
   private started = false;
 
   /** Starts threads − 1 workers running `script` with `data` (plus the control block) as workerData. */
-  constructor(readonly threads: number, script: URL, data: Record<string, unknown>) {
+  constructor(
+    readonly threads: number,
+    script: URL,
+    data: Record<string, unknown>,
+  ) {
     this.control[SLOT.threads] = threads;
     // A TypeScript entry (running from src/ under tsx) goes through a bootstrap that registers tsx in the worker.
     const ts = script.pathname.endsWith('.ts');
     const entry = ts ? new URL('./tsx-worker.mjs', import.meta.url) : script;
     for (let t = 1; t < threads; t++) {
-      const worker = new Worker(entry, { workerData: { ...data, control: this.control, thread: t, tsEntry: ts ? script.href : undefined } });
+      const worker = new Worker(entry, {
+        workerData: { ...data, control: this.control, thread: t, tsEntry: ts ? script.href : undefined },
+      });
       worker.unref();
       this.workers.push(worker);
     }
@@ -52,7 +58,10 @@ export class WorkerPool {
     const deadline = Date.now() + START_TIMEOUT_MS;
     let ready = Atomics.load(this.control, SLOT.ready);
     while (ready < this.threads - 1) {
-      if (Date.now() > deadline) throw new Error(`WorkerPool: only ${ready} of ${this.threads - 1} worker threads started within ${START_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `WorkerPool: only ${ready} of ${this.threads - 1} worker threads started within ${START_TIMEOUT_MS / 1000} s`,
+        );
       Atomics.wait(this.control, SLOT.ready, ready, 100);
       ready = Atomics.load(this.control, SLOT.ready);
     }
@@ -79,7 +88,8 @@ export class WorkerPool {
       waitWhileEqual(c, SLOT.done, done);
       done = Atomics.load(c, SLOT.done);
     }
-    if (Atomics.load(c, SLOT.failed)) throw new Error('WorkerPool: a worker thread failed (its error is printed above)');
+    if (Atomics.load(c, SLOT.failed))
+      throw new Error('WorkerPool: a worker thread failed (its error is printed above)');
   }
 
   async close(): Promise<void> {

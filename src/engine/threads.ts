@@ -6,12 +6,26 @@
  * (ed-engine.ts) adds "networks from…to learn this sequence" (learnNetworks) and takes a runner from here, which
  * decides where.
  */
+import type { EdLayout } from './ed-engine.js';
+import type { EdOptions } from '../options/ed.js';
 import { WasmBackend } from '../kernels/wasm.js';
 import type { NetworkOp } from '../rules/ed.js';
 import { EdEngine, type SequenceJob } from './ed-engine.js';
 import type { Rule } from '../rules/rule.js';
 import { PARAMS, WorkerPool } from './pool.js';
-import type { WorkerData } from './ed-worker.js';
+
+/** What a worker thread is started with (ed-worker.ts). */
+export interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  backendName: string;
+  rule: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout };
+  /** [byteOffset, length] of the classifier's two allocations. */
+  floats: [number, number];
+  ints: [number, number];
+  control: Int32Array;
+  thread: number;
+}
 
 /** Job kinds in the control block: the three per-batch ops (runNetworks), and a whole sequence of updates. */
 export const OPS = { learn: 0, predict: 1, update: 2, sequence: 3 } as const;
@@ -41,7 +55,12 @@ export interface NetworkThreads {
  * when everything runs on this thread. `meetEveryBatch`: the trainer will hand one batch at a time (the bench's
  * baseline engine).
  */
-export function spreadNetworks(rule: Rule, threads: number, batch: number, { meetEveryBatch = false } = {}): NetworkThreads | null {
+export function spreadNetworks(
+  rule: Rule,
+  threads: number,
+  batch: number,
+  { meetEveryBatch = false } = {},
+): NetworkThreads | null {
   if (!(rule instanceof EdEngine) || threads <= 1 || rule.networks <= 1) return null;
   const everyBatch = meetEveryBatch || rule.options.output === 'softmax';
   if (everyBatch && !worthMeetingPerBatch(batch, rule.networks, rule.options.units)) return null;
@@ -51,18 +70,33 @@ export function spreadNetworks(rule: Rule, threads: number, batch: number, { mee
   const script = new URL(`./ed-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const { floats, ints } = rule.storage;
   const data: Omit<WorkerData, 'control' | 'thread'> = {
-    module: be.module, memory: be.memory, backendName: be.name,
-    rule: { options: rule.options, inputs: rule.inputs, classes: rule.classes, maxBatch: rule.maxBatch, layout: rule.layout },
-    floats: [floats.byteOffset, floats.length], ints: [ints.byteOffset, ints.length],
+    module: be.module,
+    memory: be.memory,
+    backendName: be.name,
+    rule: {
+      options: rule.options,
+      inputs: rule.inputs,
+      classes: rule.classes,
+      maxBatch: rule.maxBatch,
+      layout: rule.layout,
+    },
+    floats: [floats.byteOffset, floats.length],
+    ints: [ints.byteOffset, ints.length],
   };
   const pool = new WorkerPool(count, script, data);
   pool.awaitStart(); // so that start-up is not counted as training time
   rule.useRunner({
     each: (op, networks, batchSize, dense, index, value) => {
-      pool.run(networks, [OPS[op], batchSize, dense ? 1 : 0, ...arrayParams(index, value)], (from, to) => rule.runNetworks(op, from, to, batchSize, dense, index, value));
+      pool.run(networks, [OPS[op], batchSize, dense ? 1 : 0, ...arrayParams(index, value)], (from, to) =>
+        rule.runNetworks(op, from, to, batchSize, dense, index, value),
+      );
     },
     sequence: (networks, job) => {
-      pool.run(networks, [OPS.sequence, job.batch, job.size, ...arrayParams(job.index, job.value), ...sequenceParams(job)], (from, to) => rule.learnNetworks(from, to, job));
+      pool.run(
+        networks,
+        [OPS.sequence, job.batch, job.size, ...arrayParams(job.index, job.value), ...sequenceParams(job)],
+        (from, to) => rule.learnNetworks(from, to, job),
+      );
     },
   });
   return {
@@ -74,9 +108,20 @@ export function spreadNetworks(rule: Rule, threads: number, batch: number, { mee
   };
 }
 
-const arrayParams = (index: Int32Array, value: Float32Array) => [index.byteOffset, index.length, value.byteOffset, value.length];
+const arrayParams = (index: Int32Array, value: Float32Array) => [
+  index.byteOffset,
+  index.length,
+  value.byteOffset,
+  value.length,
+];
 /** Byte offsets of the sequence's arrays (their lengths follow from size and the number of networks). */
-const sequenceParams = (job: SequenceJob) => [job.start.byteOffset, job.end.byteOffset, job.labels.byteOffset, job.outputs.byteOffset, job.errors.byteOffset];
+const sequenceParams = (job: SequenceJob) => [
+  job.start.byteOffset,
+  job.end.byteOffset,
+  job.labels.byteOffset,
+  job.outputs.byteOffset,
+  job.errors.byteOffset,
+];
 
 /** A job read back from the control block by a worker: views into the shared memory. */
 export type Job =
@@ -87,12 +132,24 @@ export type Job =
  * Reads the job parameters written by spreadNetworks' runner. `views` keeps the views it made, so that the same
  * arrays come back as the same objects from one job to the next (the rule caches what it builds on them).
  */
-export function readJob(control: Int32Array, buffer: ArrayBufferLike, networks: number, views: Map<string, Int32Array | Float32Array>): Job {
+export function readJob(
+  control: Int32Array,
+  buffer: ArrayBufferLike,
+  networks: number,
+  views: Map<string, Int32Array | Float32Array>,
+): Job {
   const p = (i: number) => control[PARAMS + i];
-  const view = <T extends Int32Array | Float32Array>(type: { new (b: ArrayBufferLike, at: number, n: number): T }, at: number, length: number): T => {
+  const view = <T extends Int32Array | Float32Array>(
+    type: { new (b: ArrayBufferLike, at: number, n: number): T },
+    at: number,
+    length: number,
+  ): T => {
     const key = `${type.name} ${at} ${length}`;
     let v = views.get(key) as T | undefined;
-    if (!v) views.set(key, (v = new type(buffer, at, length)));
+    if (!v) {
+      v = new type(buffer, at, length);
+      views.set(key, v);
+    }
     return v;
   };
   const op = (['learn', 'predict', 'update', 'sequence'] as const)[p(0)];
@@ -102,5 +159,18 @@ export function readJob(control: Int32Array, buffer: ArrayBufferLike, networks: 
   const size = p(2);
   const ints = (at: number) => view(Int32Array, at, size);
   const floats = (at: number) => view(Float32Array, at, size * networks);
-  return { op, job: { batch: p(1), size, index, value, start: ints(p(7)), end: ints(p(8)), labels: ints(p(9)), outputs: floats(p(10)), errors: floats(p(11)) } };
+  return {
+    op,
+    job: {
+      batch: p(1),
+      size,
+      index,
+      value,
+      start: ints(p(7)),
+      end: ints(p(8)),
+      labels: ints(p(9)),
+      outputs: floats(p(10)),
+      errors: floats(p(11)),
+    },
+  };
 }

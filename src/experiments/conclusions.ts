@@ -8,7 +8,8 @@
  *   lies wholly outside, and are not distinguishable else;
  * - "learns" / "fails" compare a curve's 95 % t interval with 90 % / 60 % (chance on 4 vs 9 is ≈ 50 %).
  * A claim of several checks holds when all hold, does not hold when none does, is "not distinguishable" when no
- * check is decided, and holds "partly" otherwise. Speed claims compare mean seconds (timing noise is not a seed effect).
+ * check is decided, and holds "partly" otherwise. Speed claims compare mean
+ * seconds (timing noise is not a seed effect).
  */
 import { type Summary, summarize, welch } from '../report/stats.js';
 import type { Conclusion, CurveData, ExperimentData } from '../report/types.js';
@@ -36,7 +37,10 @@ const show = (c: CurveData) => {
 /** Welch's 95 % interval of mean(a) − mean(b), in points, for the evidence text. */
 function difference(a: CurveData, b: CurveData): { ci: [number, number]; text: string } {
   const d = welch(tests(a), tests(b));
-  return { ci: d.ci, text: `${points(d.diff)} points [${points(d.ci[0])}, ${points(d.ci[1])}], Welch p = ${d.p.toPrecision(2)}` };
+  return {
+    ci: d.ci,
+    text: `${points(d.diff)} points [${points(d.ci[0])}, ${points(d.ci[1])}], Welch p = ${d.p.toPrecision(2)}`,
+  };
 }
 /** The interval lies above 0 (true), below 0 (false), or straddles it (null). */
 const above = (ci: [number, number]): Outcome => (ci[0] > 0 ? true : ci[1] < 0 ? false : null);
@@ -52,7 +56,8 @@ const below = (c: CurveData, threshold: number): Outcome => {
   const r = atLeast(c, threshold);
   return r === null ? null : !r;
 };
-const all = (xs: Outcome[]): Outcome => (xs.every((x) => x === true) ? true : xs.some((x) => x === false) ? false : null);
+const all = (xs: Outcome[]): Outcome =>
+  xs.every((x) => x === true) ? true : xs.some((x) => x === false) ? false : null;
 
 function verdict(checks: Outcome[]): Conclusion['verdict'] {
   if (checks.every((c) => c === true)) return 'holds';
@@ -70,7 +75,8 @@ const paramOf = (c: CurveData) => Number(c.param?.value);
 type Judge = (e: ExperimentData) => { passed: Outcome[]; evidence: string } | null;
 
 /** The interval lies at or below `margin` (true), wholly above it (false), or across it (null). */
-const atMost = (ci: [number, number], margin: number): Outcome => (ci[1] <= margin ? true : ci[0] > margin ? false : null);
+const atMost = (ci: [number, number], margin: number): Outcome =>
+  ci[1] <= margin ? true : ci[0] > margin ? false : null;
 
 const JUDGES: Record<string, Judge> = {
   baseline(e) {
@@ -80,7 +86,10 @@ const JUDGES: Record<string, Judge> = {
     const width = difference(ed32, ed16);
     return {
       passed: [within(edBp.ci, 0.015), within(width.ci, 0.01)],
-      evidence: `Test accuracy at the validation-selected point: ED (16) ${show(ed16)}, ED (32) ${show(ed32)}, BP ${show(bp)}. ED − BP: ${edBp.text} (holds within ±1.5 points); ED (32) − ED (16): ${width.text} (holds within ±1).`,
+      evidence:
+        `Test accuracy at the validation-selected point: ED (16) ${show(ed16)}, ED ` +
+        `(32) ${show(ed32)}, BP ${show(bp)}. ED − BP: ${edBp.text} (holds within ±1.5 points); ED (32) − ED ` +
+        `(16): ${width.text} (holds within ±1).`,
     };
   },
   units(e) {
@@ -90,7 +99,9 @@ const JUDGES: Record<string, Judge> = {
     const ratio = paramOf(eds[eds.length - 1]) / paramOf(eds[0]);
     return {
       passed: [all(eds.map((c) => atLeast(c, LEARNS))), atMost(gain.ci, 0.02)],
-      evidence: `ED test accuracy by width: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. Learns = interval ≥ 90 %. ${ratio}× the units: ${gain.text} ("not in proportion" holds if at most +2 points).`,
+      evidence:
+        `ED test accuracy by width: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. ` +
+        `Learns = interval ≥ 90 %. ${ratio}× the units: ${gain.text} ("not in proportion" holds if at most +2 points).`,
     };
   },
   layers(e) {
@@ -102,7 +113,9 @@ const JUDGES: Record<string, Judge> = {
     if (!sig8 || !relu16) return null;
     return {
       passed: [all(eds.map((c) => atLeast(c, LEARNS))), below(sig8, FAILS), below(relu16, FAILS)],
-      evidence: `ED test accuracy by depth: ${depths.map((l, i) => `${l} → ${show(eds[i])}`).join(', ')}. BP sigmoid at 8 layers: ${show(sig8)}; BP ReLU at 16 layers: ${show(relu16)} (fails = interval below 60 %).`,
+      evidence:
+        `ED test accuracy by depth: ${depths.map((l, i) => `${l} → ${show(eds[i])}`).join(', ')}. BP ` +
+        `sigmoid at 8 layers: ${show(sig8)}; BP ReLU at 16 layers: ${show(relu16)} (fails = interval below 60 %).`,
     };
   },
   lr(e) {
@@ -112,7 +125,9 @@ const JUDGES: Record<string, Judge> = {
     if (!ed || !bp || !bp64) return null;
     return {
       passed: [below(bp, FAILS), atLeast(ed, LEARNS), atLeast(bp64, LEARNS)],
-      evidence: `At lr 0.2, batch 32: BP ${show(bp)} (fails if below 60 %), ED ${show(ed)} (learns if ≥ 90 %); BP with batch 64: ${show(bp64)}.`,
+      evidence:
+        `At lr 0.2, batch 32: BP ${show(bp)} (fails if below 60 %), ED ${show(ed)} (learns if ≥ 90 ` +
+        `%); BP with batch 64: ${show(bp64)}.`,
     };
   },
   batch(e) {
@@ -124,7 +139,10 @@ const JUDGES: Record<string, Judge> = {
     const [a, b] = [above(edTrend.ci), above(bpTrend.ci)];
     return {
       passed: [all(eds.map((c) => atLeast(c, LEARNS))), a === null || b === null ? null : a === b],
-      evidence: `Test accuracy by batch size, ED: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}; BP: ${bps.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. Largest − smallest batch: ED ${edTrend.text}; BP ${bpTrend.text} ("trends like BP" if both intervals are on the same side of 0).`,
+      evidence:
+        `Test accuracy by batch size, ED: ${eds.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}; ` +
+        `BP: ${bps.map((c) => `${paramOf(c)} → ${show(c)}`).join(', ')}. Largest − smallest batch: ` +
+        `ED ${edTrend.text}; BP ${bpTrend.text} ("trends like BP" if both intervals are on the same side of 0).`,
     };
   },
   'speed-impl'(e) {
@@ -133,7 +151,10 @@ const JUDGES: Record<string, Judge> = {
     const ratio = seconds(ref) / seconds(fast);
     return {
       passed: [ratio >= 10],
-      evidence: `One epoch of the ED baseline: ${seconds(ref).toFixed(3)} s on the TypeScript reference, ${seconds(fast).toFixed(3)} s on WebAssembly SIMD: ${ratio.toFixed(1)}× (article: 36×; holds if ≥ 10×).`,
+      evidence:
+        `One epoch of the ED baseline: ${seconds(ref).toFixed(3)} s on the TypeScript ` +
+        `reference, ${seconds(fast).toFixed(3)} s on WebAssembly SIMD: ${ratio.toFixed(1)}× (article: 36×; ` +
+        `holds if ≥ 10×).`,
     };
   },
   ablations(e) {
@@ -163,7 +184,15 @@ const JUDGES: Record<string, Judge> = {
         atMost(productDiff.ci, -0.02),
         above(dropDiff.ci),
       ],
-      evidence: `Test accuracy: default ${show(base)}; random types ${show(random)} (− default: ${betterRandom.text}); weakening excitatory ${show(weaken)} (validation a quarter of the way, − default: ${points(slower.diff)} points [${points(slower.ci[0])}, ${points(slower.ci[1])}]); −r…r init ${show(any)}; ÷ units × layers ${show(product)} (− default: ${productDiff.text}; "too small" holds below −2 points). Imbalanced (9s at 10 %): drop in balanced test accuracy, ED − BP: ${points(dropDiff.diff)} points [${points(dropDiff.ci[0])}, ${points(dropDiff.ci[1])}] (ED ${pct(mean(balanced(edBal)))} → ${pct(mean(balanced(edImb)))}, BP ${pct(mean(balanced(bpBal)))} → ${pct(mean(balanced(bpImb)))}).`,
+      evidence:
+        `Test accuracy: default ${show(base)}; random types ${show(random)} (− ` +
+        `default: ${betterRandom.text}); weakening excitatory ${show(weaken)} (validation a quarter of the way, − ` +
+        `default: ${points(slower.diff)} points [${points(slower.ci[0])}, ${points(slower.ci[1])}]); −r…r ` +
+        `init ${show(any)}; ÷ units × layers ${show(product)} (− default: ${productDiff.text}; "too small" holds ` +
+        `below −2 points). Imbalanced (9s at 10 %): drop in balanced test accuracy, ED − ` +
+        `BP: ${points(dropDiff.diff)} ` +
+        `points [${points(dropDiff.ci[0])}, ${points(dropDiff.ci[1])}] (ED ${pct(mean(balanced(edBal)))} ` +
+        `→ ${pct(mean(balanced(edImb)))}, BP ${pct(mean(balanced(bpBal)))} → ${pct(mean(balanced(bpImb)))}).`,
     };
   },
   'kaneko-mnist'(e) {
@@ -171,7 +200,9 @@ const JUDGES: Record<string, Judge> = {
     if (!c) return null;
     return {
       passed: [atLeast(c, 0.98)],
-      evidence: `Test accuracy at each seed's validation-selected epoch: ${show(c)} over ${tests(c).length} seeds (holds if the 95 % interval is at or above 98.0 %; Fujita's EDLA reports ED 97.5 % and BP 98.2 %).`,
+      evidence:
+        `Test accuracy at each seed's validation-selected epoch: ${show(c)} over ${tests(c).length} ` +
+        `seeds (holds if the 95 % interval is at or above 98.0 %; Fujita's EDLA reports ED 97.5 % and BP 98.2 %).`,
     };
   },
   'speed-units': (e) => growth(e, 'units'),
@@ -194,7 +225,19 @@ function growth(e: ExperimentData, name: string): ReturnType<Judge> {
   if (name === 'units') passed.push(bpGrowth < edGrowth);
   return {
     passed,
-    evidence: `From ${paramOf(eds[0])} to ${paramOf(eds[eds.length - 1])} ${name} (${span}×), ED's epoch time grows ${edGrowth.toFixed(1)}× (${seconds(eds[0]).toFixed(3)} → ${seconds(eds[eds.length - 1]).toFixed(3)} s) and BP's ${bpGrowth.toFixed(1)}×; ED's time ${grows ? 'rises at every step' : 'does not rise at every step'}. "In proportion" holds if ED grows at least half as much as the parameter${name === 'units' ? '; the second half of the claim (TensorFlow barely changes) is judged as our BP growing less than ED — our BP runs on the same kernels, not on a framework with a large fixed cost per step' : ''}.`,
+    evidence:
+      `From ${paramOf(eds[0])} to ${paramOf(eds[eds.length - 1])} ${name} (${span}×), ED's epoch time ` +
+      `grows ${edGrowth.toFixed(1)}× (${seconds(eds[0]).toFixed(3)} → ${seconds(eds[eds.length - 1]).toFixed(3)} s) ` +
+      `and BP's ${bpGrowth.toFixed(1)}×; ED's ` +
+      `time ${grows ? 'rises at every step' : 'does not rise at every step'}. "In proportion" holds if ED grows at ` +
+      `least half as much as the parameter${
+        name === 'units'
+          ? '; the second half of the claim (TensorFlow barely ' +
+            'changes) is judged as our BP growing less than ED — our BP runs on the same kernels, not on a ' +
+            'framework with ' +
+            'a large fixed cost per step'
+          : ''
+      }.`,
   };
 }
 

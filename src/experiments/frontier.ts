@@ -13,21 +13,43 @@ const SEEDS = [1, 2, 3, 4, 5];
 export const MEMBER_EXPERIMENTS: Record<string, MemberExperiment> = {
   'mnist-frontier': {
     id: 'mnist-frontier',
-    title: 'mnist-frontier: one kaneko-mnist model with shifted training images and a cosine α schedule, and the ensemble of five',
+    title:
+      'mnist-frontier: one kaneko-mnist model with shifted training images and a cosine α schedule, and the ' +
+      'ensemble of five',
     seeds: SEEDS,
-    cells: [{
-      key: 'shift-cosine-30', label: 'shift:1, α cosine, 30 epochs', ensemble: true, param: { name: 'config', value: 'shift:1 cosine 30' },
-      input: { task: 'all', preset: 'kaneko-mnist', augment: 'shift:1', schedule: 'cosine', epochs: 30 },
-    }],
+    cells: [
+      {
+        key: 'shift-cosine-30',
+        label: 'shift:1, α cosine, 30 epochs',
+        ensemble: true,
+        param: { name: 'config', value: 'shift:1 cosine 30' },
+        input: { task: 'all', preset: 'kaneko-mnist', augment: 'shift:1', schedule: 'cosine', epochs: 30 },
+      },
+    ],
   },
   fashion: {
     id: 'fashion',
     title: 'fashion: ED kaneko-mnist against backprop of equal width and of equal parameter count on Fashion-MNIST',
     seeds: SEEDS,
     cells: [
-      { key: 'ed-64', label: 'ED kaneko-mnist (1 × 64 per class)', param: { name: 'model', value: 'ED 64' }, input: { task: 'all', rule: 'ed', preset: 'kaneko-mnist', epochs: 20 } },
-      { key: 'bp-64', label: 'backprop 1 × 64', param: { name: 'model', value: 'BP 64' }, input: { task: 'all', rule: 'backprop', layers: 1, units: 64, batch: 32, epochs: 20 } },
-      { key: 'bp-640', label: 'backprop 1 × 640 (≈ ED\'s parameters)', param: { name: 'model', value: 'BP 640' }, input: { task: 'all', rule: 'backprop', layers: 1, units: 640, batch: 32, epochs: 20 } },
+      {
+        key: 'ed-64',
+        label: 'ED kaneko-mnist (1 × 64 per class)',
+        param: { name: 'model', value: 'ED 64' },
+        input: { task: 'all', rule: 'ed', preset: 'kaneko-mnist', epochs: 20 },
+      },
+      {
+        key: 'bp-64',
+        label: 'backprop 1 × 64',
+        param: { name: 'model', value: 'BP 64' },
+        input: { task: 'all', rule: 'backprop', layers: 1, units: 64, batch: 32, epochs: 20 },
+      },
+      {
+        key: 'bp-640',
+        label: "backprop 1 × 640 (≈ ED's parameters)",
+        param: { name: 'model', value: 'BP 640' },
+        input: { task: 'all', rule: 'backprop', layers: 1, units: 640, batch: 32, epochs: 20 },
+      },
     ],
   },
 };

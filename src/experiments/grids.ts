@@ -40,19 +40,32 @@ export interface Experiment {
 /** Where the article's sweep files are: the same relative place from src/ and from dist/. */
 export const ARTICLE_SWEEPS = fileURLToPath(new URL('../../sweeps/article/', import.meta.url));
 
-
 function experimentOf(spec: SweepSpec): Experiment {
   return {
-    id: spec.id, title: spec.title ?? spec.id, claim: spec.claim ?? '', note: spec.note ?? '', fixed: spec.base, seeds: spec.seeds,
-    inAll: spec.all, file: spec.file,
+    id: spec.id,
+    title: spec.title ?? spec.id,
+    claim: spec.claim ?? '',
+    note: spec.note ?? '',
+    fixed: spec.base,
+    seeds: spec.seeds,
+    inAll: spec.all,
+    file: spec.file,
     curves: spec.cells.map((c) => {
       const input = { ...spec.base, ...c.set };
-      return { curve: c.label, rule: input.rule ?? 'ed', ...(c.panel ? { panel: c.panel } : {}), ...(c.param ? { param: c.param } : {}), input };
+      return {
+        curve: c.label,
+        rule: input.rule ?? 'ed',
+        ...(c.panel ? { panel: c.panel } : {}),
+        ...(c.param ? { param: c.param } : {}),
+        input,
+      };
     }),
   };
 }
 
-export const EXPERIMENTS: Experiment[] = IDS.map((id) => experimentOf(readSweepFile(join(ARTICLE_SWEEPS, `${id}.yaml`))));
+export const EXPERIMENTS: Experiment[] = IDS.map((id) =>
+  experimentOf(readSweepFile(join(ARTICLE_SWEEPS, `${id}.yaml`))),
+);
 
 export const EXPERIMENT_IDS = EXPERIMENTS.map((e) => e.id);
 /** What `edlearn experiment all` runs. */

@@ -53,22 +53,53 @@ export function trainArgs(input: TrainInput): string[] {
 }
 
 function trainMember(input: TrainInput, model: string, log: string): Promise<void> {
-  const args = [BIN, 'train', ...trainArgs(input), '--threads', '1', '--keep-best', '--save', model, '--log', log, '--quiet'];
+  const args = [
+    BIN,
+    'train',
+    ...trainArgs(input),
+    '--threads',
+    '1',
+    '--keep-best',
+    '--save',
+    model,
+    '--log',
+    log,
+    '--quiet',
+  ];
   return new Promise((resolve, reject) => {
-    const child = spawn('nice', ['-n', '10', process.execPath, ...(TS ? process.execArgv : []), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('nice', ['-n', '10', process.execPath, ...(TS ? process.execArgv : []), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new UserError(`experiment: edlearn ${args.slice(1).join(' ')} failed (exit ${code}): ${err.trim().split('\n').pop()}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new UserError(
+              `experiment: edlearn ${args.slice(1).join(' ')} failed (exit ${code}): ${err.trim().split('\n').pop()}`,
+            ),
+          ),
+    );
   });
 }
 
 /** Trains what the work directory lacks, then writes <logs>/<id>.ndjson whole. */
-export async function runMemberExperiment(e: MemberExperiment, o: { logs: string; work: string; workers: number }, out: (text: string) => void): Promise<string> {
+export async function runMemberExperiment(
+  e: MemberExperiment,
+  o: { logs: string; work: string; workers: number },
+  out: (text: string) => void,
+): Promise<string> {
   mkdirSync(o.work, { recursive: true });
   const file = (c: MemberCell, seed: number, ext: string) => join(o.work, `${c.key}-${seed}.${ext}`);
-  const todo = e.cells.flatMap((c) => e.seeds.map((seed) => ({ c, seed }))).filter(({ c, seed }) => !(existsSync(file(c, seed, 'edlearn')) && existsSync(file(c, seed, 'ndjson'))));
-  out(`${e.id}: ${todo.length} of ${e.cells.length * e.seeds.length} runs to train (the others are in ${o.work}), ${o.workers} at a time`);
+  const todo = e.cells
+    .flatMap((c) => e.seeds.map((seed) => ({ c, seed })))
+    .filter(({ c, seed }) => !(existsSync(file(c, seed, 'edlearn')) && existsSync(file(c, seed, 'ndjson'))));
+  out(
+    `${e.id}: ${todo.length} of ${e.cells.length * e.seeds.length} runs to train (the others are ` +
+      `in ${o.work}), ${o.workers} at a time`,
+  );
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
@@ -82,16 +113,31 @@ export async function runMemberExperiment(e: MemberExperiment, o: { logs: string
   const writer = new AtomicLineWriter(path);
   try {
     for (const c of e.cells) {
-      const tag = (seed: number, curve = c.label): ExperimentTag => ({ id: e.id, curve, rule: c.input.rule ?? 'ed', seed, ...(c.param ? { param: c.param } : {}) });
+      const tag = (seed: number, curve = c.label): ExperimentTag => ({
+        id: e.id,
+        curve,
+        rule: c.input.rule ?? 'ed',
+        seed,
+        ...(c.param ? { param: c.param } : {}),
+      });
       for (const seed of e.seeds) {
         for (const line of readFileSync(file(c, seed, 'ndjson'), 'utf8').split('\n')) {
           if (line.trim() === '') continue;
           const event = JSON.parse(line) as { event: string };
           const run = `${c.key}/seed-${seed}`;
-          writer.writeLine(JSON.stringify(event.event === 'start' ? { ...event, run, experiment: tag(seed) } : { ...event, run }));
+          writer.writeLine(
+            JSON.stringify(event.event === 'start' ? { ...event, run, experiment: tag(seed) } : { ...event, run }),
+          );
         }
       }
-      if (c.ensemble) combineCell(e, c, (seed, ext) => file(c, seed, ext), writer, tag(e.seeds[0], `${c.label}, ensemble of ${e.seeds.length}`));
+      if (c.ensemble)
+        combineCell(
+          e,
+          c,
+          (seed, ext) => file(c, seed, ext),
+          writer,
+          tag(e.seeds[0], `${c.label}, ensemble of ${e.seeds.length}`),
+        );
     }
     writer.close();
   } catch (err) {
@@ -102,15 +148,27 @@ export async function runMemberExperiment(e: MemberExperiment, o: { logs: string
 }
 
 /** The cell's members (model files at their validation-selected epochs) as one ensemble run in the log. */
-function combineCell(e: MemberExperiment, c: MemberCell, file: (seed: number, ext: string) => string, writer: AtomicLineWriter, experiment: ExperimentTag): void {
+function combineCell(
+  e: MemberExperiment,
+  c: MemberCell,
+  file: (seed: number, ext: string) => string,
+  writer: AtomicLineWriter,
+  experiment: ExperimentTag,
+): void {
   const config = resolveRunConfig({ ...c.input, seed: e.seeds[0], threads: 1 });
   const backend = getBackend(config.backend);
   const members = e.seeds.map((seed) => {
     const { rule } = readModelFile(file(seed, 'edlearn'), backend);
-    const events = readFileSync(file(seed, 'ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const events = readFileSync(file(seed, 'ndjson'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
     const header = events.find((v) => v.event === 'start') as RunHeader;
     const end = events.find((v) => v.event === 'end') as EndEvent;
-    if (!header || !end) throw new UserError(`experiment ${e.id}: ${file(seed, 'ndjson')} is not a whole run log; delete it and its model to train it again`);
+    if (!header || !end)
+      throw new UserError(
+        `experiment ${e.id}: ${file(seed, 'ndjson')} is not a whole run log; delete it and its model to train it again`,
+      );
     return { header, result: end, rule };
   });
   combineMembers(config, members, backend, { writer, runId: `${c.key}/ensemble`, experiment });

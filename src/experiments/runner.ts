@@ -13,7 +13,11 @@ export interface ExperimentRunOptions {
 }
 
 /** Resumes the log if it holds some of the runs already; returns the log's path and the session's summary. */
-export async function runExperiment(exp: Experiment, logDir: string, options: ExperimentRunOptions = {}): Promise<{ path: string } & SweepOutcome> {
+export async function runExperiment(
+  exp: Experiment,
+  logDir: string,
+  options: ExperimentRunOptions = {},
+): Promise<{ path: string } & SweepOutcome> {
   const path = join(logDir, `${exp.id}.ndjson`);
   const plan = planSweep(readSweepFile(exp.file));
   const outcome = await runSweep(plan, path, localExecutorFor(plan, options.workers), options.onProgress);

@@ -34,28 +34,39 @@ export interface ForwardGraph {
 
 /** The forward pass of a rule; `what` names the model in errors. */
 export function forwardGraph(rule: Rule, classNames: string[], what: string): ForwardGraph {
-  if (!(rule instanceof EdClassifier)) throw new UserError(`${what}: export writes ED models; this one is trained with backprop`);
+  if (!(rule instanceof EdClassifier))
+    throw new UserError(`${what}: export writes ED models; this one is trained with backprop`);
   const o = rule.options;
   // Rebuild what the forward pass reads from the parameters (W⁺ + W⁻, ternary copies): the file's own weights.
   rule.parametersChanged();
   const params = rule.parameters();
   const last = rule.shapes.length - 1;
   const per = rule.shapes.length * 2;
-  const networks = rule.nets.map((net, k) => rule.shapes.map((L, l): DenseLayer => {
-    const w = o.ternary ? net.wq[l] : params[k * per + 2 * l];
-    const b = o.ternary && o.ternaryBias ? net.biasQ[l] : params[k * per + 2 * l + 1];
-    const inputs = L.paired ? L.srcExc : L.srcExc + L.srcInh;
-    let weights = w;
-    if (L.paired) {
-      // Each input feeds the layer twice, as an excitatory and as an inhibitory source: one signed weight.
-      const n = inputs * L.out;
-      weights = new Float32Array(n);
-      for (let i = 0; i < n; i++) weights[i] = w[i] + w[n + i];
-    }
-    const bias = Float32Array.from({ length: L.out }, (_, j) => o.beta * (b[j] + b[L.out + j]));
-    const sigmoid = l < last || o.output === 'sigmoid';
-    return { inputs, units: L.out, weights: Float32Array.from(weights), bias, rmsNorm: o.rmsNorm && l < last, activation: sigmoid ? 'sigmoid' : 'linear', gain: 2 / o.u0 };
-  }));
+  const networks = rule.nets.map((net, k) =>
+    rule.shapes.map((L, l): DenseLayer => {
+      const w = o.ternary ? net.wq[l] : params[k * per + 2 * l];
+      const b = o.ternary && o.ternaryBias ? net.biasQ[l] : params[k * per + 2 * l + 1];
+      const inputs = L.paired ? L.srcExc : L.srcExc + L.srcInh;
+      let weights = w;
+      if (L.paired) {
+        // Each input feeds the layer twice, as an excitatory and as an inhibitory source: one signed weight.
+        const n = inputs * L.out;
+        weights = new Float32Array(n);
+        for (let i = 0; i < n; i++) weights[i] = w[i] + w[n + i];
+      }
+      const bias = Float32Array.from({ length: L.out }, (_, j) => o.beta * (b[j] + b[L.out + j]));
+      const sigmoid = l < last || o.output === 'sigmoid';
+      return {
+        inputs,
+        units: L.out,
+        weights: Float32Array.from(weights),
+        bias,
+        rmsNorm: o.rmsNorm && l < last,
+        activation: sigmoid ? 'sigmoid' : 'linear',
+        gain: 2 / o.u0,
+      };
+    }),
+  );
   const scores = rule.networks === 1 ? 'complement' : o.output === 'softmax' ? 'softmax' : 'per-class';
   return { inputs: rule.inputs, classes: rule.classes, classNames, networks, scores };
 }

@@ -7,7 +7,7 @@
  */
 import { VERSION } from '../version.js';
 import type { DenseLayer, ForwardGraph } from './forward.js';
-import { bytes, float, floatBytes, int, message, string } from './protobuf.js';
+import { bytes, floatBytes, int, message, string } from './protobuf.js';
 
 const IR_VERSION = 8;
 const OPSET = 13;
@@ -19,17 +19,32 @@ const ATTR_INTS = 7;
 type Attribute = { name: string; int: number } | { name: string; ints: number[] };
 
 function tensor(name: string, dims: number[], values: Float32Array): Uint8Array {
-  return message(dims.map((d) => int(1, d)), int(2, FLOAT), string(8, name), bytes(9, floatBytes(values)));
+  return message(
+    dims.map((d) => int(1, d)),
+    int(2, FLOAT),
+    string(8, name),
+    bytes(9, floatBytes(values)),
+  );
 }
 
 function attribute(a: Attribute): Uint8Array {
   return 'int' in a
     ? message(string(1, a.name), int(3, a.int), int(20, ATTR_INT))
-    : message(string(1, a.name), a.ints.map((v) => int(8, v)), int(20, ATTR_INTS));
+    : message(
+        string(1, a.name),
+        a.ints.map((v) => int(8, v)),
+        int(20, ATTR_INTS),
+      );
 }
 
 function node(op: string, inputs: string[], outputs: string[], name: string, attributes: Attribute[] = []): Uint8Array {
-  return message(inputs.map((i) => string(1, i)), outputs.map((o) => string(2, o)), string(3, name), string(4, op), attributes.map((a) => bytes(5, attribute(a))));
+  return message(
+    inputs.map((i) => string(1, i)),
+    outputs.map((o) => string(2, o)),
+    string(3, name),
+    string(4, op),
+    attributes.map((a) => bytes(5, attribute(a))),
+  );
 }
 
 /** A float tensor's type and shape; a string dimension is symbolic (the batch). */
@@ -64,7 +79,12 @@ export function toOnnx(g: ForwardGraph, doc = ''): Uint8Array {
       if (L.rmsNorm) {
         // u / √(mean(u²) + 1e-6), per sample.
         nodes.push(node('Mul', [u, u], [`${p}_square`], `${p}_square`));
-        nodes.push(node('ReduceMean', [`${p}_square`], [`${p}_meansquare`], `${p}_meansquare`, [{ name: 'axes', ints: [1] }, { name: 'keepdims', int: 1 }]));
+        nodes.push(
+          node('ReduceMean', [`${p}_square`], [`${p}_meansquare`], `${p}_meansquare`, [
+            { name: 'axes', ints: [1] },
+            { name: 'keepdims', int: 1 },
+          ]),
+        );
         nodes.push(node('Add', [`${p}_meansquare`, 'rms_epsilon'], [`${p}_meansquare_eps`], `${p}_eps`));
         nodes.push(node('Sqrt', [`${p}_meansquare_eps`], [`${p}_rms`], `${p}_rms`));
         nodes.push(node('Div', [u, `${p}_rms`], [`${p}_normalised`], `${p}_normalise`));
@@ -88,12 +108,20 @@ export function toOnnx(g: ForwardGraph, doc = ''): Uint8Array {
     nodes.push(node('Softmax', ['outputs'], ['scores'], 'scores', [{ name: 'axis', int: 1 }]));
   } else nodes.push(node('Concat', outputs, ['scores'], 'scores', [{ name: 'axis', int: 1 }]));
   const graph = message(
-    nodes.map((n) => bytes(1, n)), string(2, 'edlearn'), inits.map((t) => bytes(5, t)), string(10, doc),
-    bytes(11, valueInfo('images', ['n', g.inputs])), bytes(12, valueInfo('scores', ['n', g.classes])),
+    nodes.map((n) => bytes(1, n)),
+    string(2, 'edlearn'),
+    inits.map((t) => bytes(5, t)),
+    string(10, doc),
+    bytes(11, valueInfo('images', ['n', g.inputs])),
+    bytes(12, valueInfo('scores', ['n', g.classes])),
   );
   const meta = (k: string, v: string) => bytes(14, message(string(1, k), string(2, v)));
   return message(
-    int(1, IR_VERSION), string(2, 'edlearn'), string(3, VERSION), bytes(7, graph),
-    bytes(8, message(string(1, ''), int(2, OPSET))), meta('classNames', JSON.stringify(g.classNames)),
+    int(1, IR_VERSION),
+    string(2, 'edlearn'),
+    string(3, VERSION),
+    bytes(7, graph),
+    bytes(8, message(string(1, ''), int(2, OPSET))),
+    meta('classNames', JSON.stringify(g.classNames)),
   );
 }

@@ -7,7 +7,8 @@ const encoder = new TextEncoder();
 
 /** A non-negative integer as a base-128 varint (exact up to 2^53). */
 function varint(value: number): number[] {
-  if (!(Number.isSafeInteger(value) && value >= 0)) throw new Error(`protobuf: ${value} is not a non-negative safe integer`);
+  if (!(Number.isSafeInteger(value) && value >= 0))
+    throw new Error(`protobuf: ${value} is not a non-negative safe integer`);
   const out: number[] = [];
   let v = value;
   while (v >= 0x80) {
@@ -45,15 +46,6 @@ export function bytes(field: number, value: Uint8Array): Uint8Array {
 }
 
 export const string = (field: number, value: string): Uint8Array => bytes(field, encoder.encode(value));
-
-/** A float field (fixed32, little-endian). */
-export function float(field: number, value: number): Uint8Array {
-  const head = key(field, 5);
-  const out = new Uint8Array(head.length + 4);
-  out.set(head, 0);
-  new DataView(out.buffer).setFloat32(head.length, value, true);
-  return out;
-}
 
 /** Float32 values as little-endian bytes (ONNX raw_data, TF.js weight files). */
 export function floatBytes(values: Float32Array): Uint8Array {

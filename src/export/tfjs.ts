@@ -28,17 +28,49 @@ const from = (...names: string[]): Layer['inbound_nodes'] => [names.map((n) => [
 /** The Layers-format files of a forward graph; model.json refers to the weights as `weightsFile`. */
 export function toTfjs(g: ForwardGraph, weightsFile = 'weights.bin'): TfjsFiles {
   if (g.networks.some((layers) => layers.some((L) => L.rmsNorm))) {
-    throw new UserError('export --format tfjs: this model normalises its hidden layers (rmsNorm), which TF.js layers cannot express; export it with --format onnx');
+    throw new UserError(
+      'export --format tfjs: this model normalises its hidden layers (rmsNorm), which TF.js layers cannot ' +
+        'express; export it with --format onnx',
+    );
   }
-  const layers: Layer[] = [{ class_name: 'InputLayer', config: { batch_input_shape: [null, g.inputs], dtype: 'float32', sparse: false, name: 'images' }, name: 'images', inbound_nodes: [] }];
+  const layers: Layer[] = [
+    {
+      class_name: 'InputLayer',
+      config: { batch_input_shape: [null, g.inputs], dtype: 'float32', sparse: false, name: 'images' },
+      name: 'images',
+      inbound_nodes: [],
+    },
+  ];
   const specs: { name: string; shape: number[]; dtype: 'float32' }[] = [];
   const arrays: Float32Array[] = [];
-  const dense = (name: string, input: string, units: number, activation: string, kernel: Float32Array, bias: Float32Array, inputs: number) => {
+  const dense = (
+    name: string,
+    input: string,
+    units: number,
+    activation: string,
+    kernel: Float32Array,
+    bias: Float32Array,
+    inputs: number,
+  ) => {
     layers.push({
-      class_name: 'Dense', name, inbound_nodes: from(input),
-      config: { name, units, activation, use_bias: true, trainable: false, dtype: 'float32', kernel_initializer: { class_name: 'Zeros', config: {} }, bias_initializer: { class_name: 'Zeros', config: {} } },
+      class_name: 'Dense',
+      name,
+      inbound_nodes: from(input),
+      config: {
+        name,
+        units,
+        activation,
+        use_bias: true,
+        trainable: false,
+        dtype: 'float32',
+        kernel_initializer: { class_name: 'Zeros', config: {} },
+        bias_initializer: { class_name: 'Zeros', config: {} },
+      },
     });
-    specs.push({ name: `${name}/kernel`, shape: [inputs, units], dtype: 'float32' }, { name: `${name}/bias`, shape: [units], dtype: 'float32' });
+    specs.push(
+      { name: `${name}/kernel`, shape: [inputs, units], dtype: 'float32' },
+      { name: `${name}/bias`, shape: [units], dtype: 'float32' },
+    );
     arrays.push(kernel, bias);
   };
   const outputs = g.networks.map((net, k) => {
@@ -46,21 +78,45 @@ export function toTfjs(g: ForwardGraph, weightsFile = 'weights.bin'): TfjsFiles 
     net.forEach((L, l) => {
       const name = `net${k}_layer${l}`;
       const scale = L.activation === 'sigmoid' ? L.gain : 1;
-      dense(name, x, L.units, L.activation, L.weights.map((w) => w * scale), L.bias.map((b) => b * scale), L.inputs);
+      dense(
+        name,
+        x,
+        L.units,
+        L.activation,
+        L.weights.map((w) => w * scale),
+        L.bias.map((b) => b * scale),
+        L.inputs,
+      );
       x = name;
     });
     return x;
   });
-  if (g.scores === 'complement') dense('scores', outputs[0], 2, 'linear', Float32Array.of(-1, 1), Float32Array.of(1, 0), 1);
+  if (g.scores === 'complement')
+    dense('scores', outputs[0], 2, 'linear', Float32Array.of(-1, 1), Float32Array.of(1, 0), 1);
   else {
     const concat = g.scores === 'softmax' ? 'outputs' : 'scores';
-    layers.push({ class_name: 'Concatenate', config: { axis: -1, name: concat }, name: concat, inbound_nodes: from(...outputs) });
-    if (g.scores === 'softmax') layers.push({ class_name: 'Activation', config: { activation: 'softmax', name: 'scores' }, name: 'scores', inbound_nodes: from(concat) });
+    layers.push({
+      class_name: 'Concatenate',
+      config: { axis: -1, name: concat },
+      name: concat,
+      inbound_nodes: from(...outputs),
+    });
+    if (g.scores === 'softmax')
+      layers.push({
+        class_name: 'Activation',
+        config: { activation: 'softmax', name: 'scores' },
+        name: 'scores',
+        inbound_nodes: from(concat),
+      });
   }
   const model = {
-    format: 'layers-model', generatedBy: `edlearn ${VERSION}`, convertedBy: null,
+    format: 'layers-model',
+    generatedBy: `edlearn ${VERSION}`,
+    convertedBy: null,
     modelTopology: {
-      class_name: 'Model', keras_version: 'tfjs-layers', backend: 'tensor_flow.js',
+      class_name: 'Model',
+      keras_version: 'tfjs-layers',
+      backend: 'tensor_flow.js',
       config: { name: 'edlearn', layers, input_layers: [['images', 0, 0]], output_layers: [['scores', 0, 0]] },
     },
     weightsManifest: [{ paths: [weightsFile], weights: specs }],

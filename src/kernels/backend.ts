@@ -33,8 +33,15 @@ export interface Backend {
    * weights per input) passes ldb = K·H and b from the first column wanted (network k: k·H).
    */
   spmm(
-    out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    b: Float32Array, m: number, n: number, ldb?: number,
+    out: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    ldb?: number,
   ): void;
 
   /**
@@ -44,8 +51,15 @@ export interface Backend {
    * of the source units of that family.
    */
   rankUpdate(
-    w: Float32Array, z: Float32Array, g: Float32Array, rows: Int32Array, count: number,
-    k: number, n: number, ldz: number, zOff: number,
+    w: Float32Array,
+    z: Float32Array,
+    g: Float32Array,
+    rows: Int32Array,
+    count: number,
+    k: number,
+    n: number,
+    ldz: number,
+    zOff: number,
   ): void;
 
   /**
@@ -53,8 +67,16 @@ export interface Backend {
    * w's rows are ldw floats apart (default n), as spmm's b.
    */
   spRankUpdate(
-    w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array,
-    g: Float32Array, rows: Int32Array, count: number, n: number, ldw?: number,
+    w: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    g: Float32Array,
+    rows: Int32Array,
+    count: number,
+    n: number,
+    ldw?: number,
   ): void;
 
   /**
@@ -63,7 +85,10 @@ export interface Backend {
    */
   rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void;
 
-  /** Their updates: row i of w (k floats, rows ldw apart) += s[i] · row i of a (rows lda apart), as rankUpdate does one column; rows with s[i] = 0 unchanged. */
+  /**
+   * Their updates: row i of w (k floats, rows ldw apart) += s[i] · row i of a (rows lda apart), as rankUpdate does one
+   * column; rows with s[i] = 0 unchanged.
+   */
   rowsAxpy(w: Float32Array, a: Float32Array, s: Float32Array, m: number, k: number, ldw: number, lda: number): void;
 
   /** out (m,n) = a (m,k) · b (n,k)ᵀ. */
@@ -73,7 +98,17 @@ export interface Backend {
    * One Adam step (Keras 3): m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= alpha · m / (√v + ε), with
    * alpha = lr · √(1 − β2^t) / (1 − β1^t) computed by the caller.
    */
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    len: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
 
   /** out (m,n) += v (n), broadcast over rows. */
   addRow(out: Float32Array, v: Float32Array, m: number, n: number): void;
@@ -86,9 +121,22 @@ export interface Backend {
 
   /** out (m,n) = rowScale[i] · colScale[j] · y (1 − y), the ED update factor of each unit for each sample. */
   sigmoidGrad(
-    out: Float32Array, y: Float32Array, rowScale: Float32Array, colScale: Float32Array, m: number, n: number,
+    out: Float32Array,
+    y: Float32Array,
+    rowScale: Float32Array,
+    colScale: Float32Array,
+    m: number,
+    n: number,
   ): void;
 
   /** out (m,n) = the m sparse rows written densely. */
-  densify(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, m: number, n: number): void;
+  densify(
+    out: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    m: number,
+    n: number,
+  ): void;
 }

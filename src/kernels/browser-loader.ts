@@ -14,12 +14,24 @@ export interface BrowserBackendChoice {
 }
 
 /** `baseUrl` is where kernels-relaxed.wasm and kernels-simd.wasm are served. */
-export async function loadBrowserBackend(baseUrl: string | URL, prefer: 'auto' | 'reference' = 'auto'): Promise<BrowserBackendChoice> {
+export async function loadBrowserBackend(
+  baseUrl: string | URL,
+  prefer: 'auto' | 'reference' = 'auto',
+): Promise<BrowserBackendChoice> {
   if (prefer === 'reference') return { backend: referenceBackend, reason: 'reference backend requested' };
-  if (typeof SharedArrayBuffer === 'undefined' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) {
-    return { backend: referenceBackend, reason: 'the page is not cross-origin isolated, so WebAssembly shared memory is unavailable' };
+  if (
+    typeof SharedArrayBuffer === 'undefined' ||
+    !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated
+  ) {
+    return {
+      backend: referenceBackend,
+      reason: 'the page is not cross-origin isolated, so WebAssembly shared memory is unavailable',
+    };
   }
-  for (const [name, file] of [['wasm-relaxed-simd', 'kernels-relaxed.wasm'], ['wasm-simd', 'kernels-simd.wasm']] as const) {
+  for (const [name, file] of [
+    ['wasm-relaxed-simd', 'kernels-relaxed.wasm'],
+    ['wasm-simd', 'kernels-simd.wasm'],
+  ] as const) {
     try {
       const response = await fetch(new URL(file, baseUrl));
       if (!response.ok) continue;

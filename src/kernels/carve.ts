@@ -8,7 +8,10 @@ export class Carver {
   floatCount = 0;
   intCount = 0;
 
-  constructor(private readonly f32: Float32Array | null = null, private readonly i32: Int32Array | null = null) {}
+  constructor(
+    private readonly f32: Float32Array | null = null,
+    private readonly i32: Int32Array | null = null,
+  ) {}
 
   /**
    * `line`: start on a 64-byte boundary of the storage (which the WebAssembly backend allocates line-aligned),

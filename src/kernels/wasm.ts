@@ -8,13 +8,54 @@ import type { Backend } from './backend.js';
 /** The exports of assembly/kernels.ts: pointers are byte offsets into the memory. */
 interface KernelExports {
   gemm(out: number, a: number, b: number, m: number, k: number, n: number): void;
-  spmm(out: number, start: number, end: number, index: number, value: number, b: number, m: number, n: number, ldb: number): void;
-  rankUpdate(w: number, z: number, g: number, rows: number, count: number, k: number, n: number, ldz: number, zOff: number): void;
-  spRankUpdate(w: number, start: number, end: number, index: number, value: number, g: number, rows: number, count: number, n: number, ldw: number): void;
+  spmm(
+    out: number,
+    start: number,
+    end: number,
+    index: number,
+    value: number,
+    b: number,
+    m: number,
+    n: number,
+    ldb: number,
+  ): void;
+  rankUpdate(
+    w: number,
+    z: number,
+    g: number,
+    rows: number,
+    count: number,
+    k: number,
+    n: number,
+    ldz: number,
+    zOff: number,
+  ): void;
+  spRankUpdate(
+    w: number,
+    start: number,
+    end: number,
+    index: number,
+    value: number,
+    g: number,
+    rows: number,
+    count: number,
+    n: number,
+    ldw: number,
+  ): void;
   gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
   rowDots(out: number, a: number, b: number, m: number, k: number, lda: number, ldb: number): void;
   rowsAxpy(w: number, a: number, s: number, m: number, k: number, ldw: number, lda: number): void;
-  adam(w: number, g: number, m: number, v: number, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
   addRow(out: number, v: number, m: number, n: number): void;
   add(out: number, a: number, b: number, len: number): void;
   sigmoid(out: number, x: number, len: number, gain: number): void;
@@ -28,7 +69,8 @@ interface KernelExports {
  */
 const POINTER = Symbol('byte offset');
 function ptr(a: ArrayBufferView & { [POINTER]?: number }): number {
-  return a[POINTER] ?? (a[POINTER] = a.byteOffset);
+  a[POINTER] ??= a.byteOffset;
+  return a[POINTER];
 }
 
 const PAGE = 65536;
@@ -74,13 +116,16 @@ export class WasmBackend implements Backend {
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) {
-        throw new RangeError(`WebAssembly memory: cannot allocate ${bytes} bytes beyond the ${MAX_PAGES * PAGE / 2 ** 30} GiB maximum`);
+        throw new RangeError(
+          `WebAssembly memory: cannot allocate ${bytes} bytes beyond the ${(MAX_PAGES * PAGE) / 2 ** 30} GiB maximum`,
+        );
       }
       try {
         this.memory.grow(pages);
       } catch {
         // Another thread grew it meanwhile; fine if it is now large enough.
-        if (this.memory.buffer.byteLength < end) throw new RangeError(`WebAssembly memory: cannot grow to ${end} bytes`);
+        if (this.memory.buffer.byteLength < end)
+          throw new RangeError(`WebAssembly memory: cannot grow to ${end} bytes`);
       }
     }
     return at;
@@ -100,16 +145,48 @@ export class WasmBackend implements Backend {
     this.k.gemm(ptr(out), ptr(a), ptr(b), m, k, n);
   }
 
-  spmm(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, b: Float32Array, m: number, n: number, ldb = n): void {
+  spmm(
+    out: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    b: Float32Array,
+    m: number,
+    n: number,
+    ldb = n,
+  ): void {
     this.k.spmm(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), ptr(b), m, n, ldb);
   }
 
-  rankUpdate(w: Float32Array, z: Float32Array, g: Float32Array, rows: Int32Array, count: number, k: number, n: number, ldz: number, zOff: number): void {
+  rankUpdate(
+    w: Float32Array,
+    z: Float32Array,
+    g: Float32Array,
+    rows: Int32Array,
+    count: number,
+    k: number,
+    n: number,
+    ldz: number,
+    zOff: number,
+  ): void {
     if (count > 0) this.k.rankUpdate(ptr(w), ptr(z), ptr(g), ptr(rows), count, k, n, ldz, zOff);
   }
 
-  spRankUpdate(w: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, g: Float32Array, rows: Int32Array, count: number, n: number, ldw = n): void {
-    if (count > 0) this.k.spRankUpdate(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
+  spRankUpdate(
+    w: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    g: Float32Array,
+    rows: Int32Array,
+    count: number,
+    n: number,
+    ldw = n,
+  ): void {
+    if (count > 0)
+      this.k.spRankUpdate(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
   }
 
   rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void {
@@ -124,7 +201,17 @@ export class WasmBackend implements Backend {
     this.k.gemmBT(ptr(out), ptr(a), ptr(b), m, k, n);
   }
 
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, beta1: number, beta2: number, epsilon: number): void {
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    len: number,
+    alpha: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void {
     this.k.adam(ptr(w), ptr(g), ptr(m), ptr(v), len, alpha, beta1, beta2, epsilon);
   }
 
@@ -140,11 +227,26 @@ export class WasmBackend implements Backend {
     this.k.sigmoid(ptr(out), ptr(x), len, gain);
   }
 
-  sigmoidGrad(out: Float32Array, y: Float32Array, rowScale: Float32Array, colScale: Float32Array, m: number, n: number): void {
+  sigmoidGrad(
+    out: Float32Array,
+    y: Float32Array,
+    rowScale: Float32Array,
+    colScale: Float32Array,
+    m: number,
+    n: number,
+  ): void {
     this.k.sigmoidGrad(ptr(out), ptr(y), ptr(rowScale), ptr(colScale), m, n);
   }
 
-  densify(out: Float32Array, start: Int32Array, end: Int32Array, index: Int32Array, value: Float32Array, m: number, n: number): void {
+  densify(
+    out: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    m: number,
+    n: number,
+  ): void {
     this.k.densify(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), m, n);
   }
 }

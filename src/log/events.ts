@@ -58,9 +58,14 @@ export interface TaskSummary {
 /** A task as logs, model files and the lab record it. */
 export function taskSummary(task: Task): TaskSummary {
   return {
-    name: task.name, inputs: task.inputs, classes: task.classes,
-    train: task.train.count, validation: task.validation.count, test: task.test.count,
-    dataset: task.source.dataset, fingerprint: task.source.fingerprint,
+    name: task.name,
+    inputs: task.inputs,
+    classes: task.classes,
+    train: task.train.count,
+    validation: task.validation.count,
+    test: task.test.count,
+    dataset: task.source.dataset,
+    fingerprint: task.source.fingerprint,
   };
 }
 
@@ -159,4 +164,9 @@ export interface RlEvalRecord {
  * accuracy); the mean |w| of the columns at the start and the end; on the MNIST task the greedy test and
  * validation accuracy.
  */
-export type RlSummary = RlResult & { greedy: GreedySummary; weights: { start: number; end: number }; accuracy?: number; validationAccuracy?: number };
+export type RlSummary = RlResult & {
+  greedy: GreedySummary;
+  weights: { start: number; end: number };
+  accuracy?: number;
+  validationAccuracy?: number;
+};

@@ -28,7 +28,10 @@ export function lockLog(log: string, command: string): () => void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return () => {}; // the log's directory does not exist yet: the first run makes it, alone
-      if (code !== 'EEXIST') throw new UserError(`cannot lock ${log} (${code}): ${path} cannot be created; check the directory's permissions`);
+      if (code !== 'EEXIST')
+        throw new UserError(
+          `cannot lock ${log} (${code}): ${path} cannot be created; check the directory's permissions`,
+        );
       const owner = readOwner(path);
       if (attempt < 3 && owner && stale(owner)) {
         rmSync(path, { force: true });
@@ -40,8 +43,13 @@ export function lockLog(log: string, command: string): () => void {
         if (readOwner(path) === null && attempt === 2) rmSync(path, { force: true });
         continue;
       }
-      const who = owner ? `process ${owner.pid} on ${owner.host} (${owner.command}, since ${owner.since})` : 'another process';
-      throw new UserError(`${log} is being written by ${who}; two writers would log every run twice — wait for it to finish, give another --log, or remove ${path} if that process is gone`);
+      const who = owner
+        ? `process ${owner.pid} on ${owner.host} (${owner.command}, since ${owner.since})`
+        : 'another process';
+      throw new UserError(
+        `${log} is being written by ${who}; two writers would log every run twice — wait for it to finish, ` +
+          `give another --log, or remove ${path} if that process is gone`,
+      );
     }
     writeSync(fd, JSON.stringify(me));
     closeSync(fd);

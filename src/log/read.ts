@@ -39,7 +39,11 @@ export function readEvents(text: string, options: ReadEventsOptions): LogEvents 
     cut = lines.length;
     if (!options.allowPartial) {
       const fix = options.partialFix ? `; ${options.partialFix}` : '';
-      fail(options, cut, `the last line is cut off mid-way: the log is incomplete (an interrupted run or a truncated copy)${fix}`);
+      fail(
+        options,
+        cut,
+        `the last line is cut off mid-way: the log is incomplete (an interrupted run or a truncated copy)${fix}`,
+      );
     }
     lines.pop();
   }
@@ -81,7 +85,13 @@ function parseLine(text: string, line: number, options: ReadEventsOptions): LogL
   }
   const event = (value as { event?: unknown } | null)?.event;
   const known = options.events;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof event !== 'string' || (known && !known.includes(event))) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    typeof event !== 'string' ||
+    (known && !known.includes(event))
+  ) {
     const expected = known ? known.map((e) => `"${e}"`).join(', ') : 'a name';
     fail(options, line, `not an edlearn log event (expected "event": ${expected}); is this an edlearn log?`);
   }

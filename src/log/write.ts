@@ -5,7 +5,14 @@
  */
 import { AtomicLineWriter } from '../io.js';
 import { VERSION } from '../version.js';
-import { type ExperimentTag, LOG_FORMAT, LOG_FORMAT_VERSION, RL_LOG_FORMAT, RL_LOG_FORMAT_VERSION, type StartFields } from './events.js';
+import {
+  type ExperimentTag,
+  LOG_FORMAT,
+  LOG_FORMAT_VERSION,
+  RL_LOG_FORMAT,
+  RL_LOG_FORMAT_VERSION,
+  type StartFields,
+} from './events.js';
 import { machine } from './machine.js';
 
 /** Where a run's events go, and under which id. */
@@ -24,11 +31,20 @@ type Format = typeof LOG_FORMAT | typeof RL_LOG_FORMAT;
 const VERSIONS: Record<Format, number> = { [LOG_FORMAT]: LOG_FORMAT_VERSION, [RL_LOG_FORMAT]: RL_LOG_FORMAT_VERSION };
 
 /** The opening fields of a start event (tag, versions, time, run id, experiment, machine), in the order written. */
-export function startFields<F extends Format>(format: F, target: LogTarget, run: string):
-  Omit<StartFields<F>, 'backend' | 'parameters'> {
+export function startFields<F extends Format>(
+  format: F,
+  target: LogTarget,
+  run: string,
+): Omit<StartFields<F>, 'backend' | 'parameters'> {
   return {
-    event: 'start', format, formatVersion: VERSIONS[format], version: VERSION, time: new Date().toISOString(),
-    run: target.runId ?? run, experiment: target.experiment, machine: machine(),
+    event: 'start',
+    format,
+    formatVersion: VERSIONS[format],
+    version: VERSION,
+    time: new Date().toISOString(),
+    run: target.runId ?? run,
+    experiment: target.experiment,
+    machine: machine(),
   };
 }
 
@@ -48,7 +64,11 @@ export class RunLog {
  * The run-log skeleton of train and rl: writes `header`, runs `body` with the log, writes the end event of the
  * summary it returns, and closes the file; if `body` throws, the file is dropped.
  */
-export function withRunLog<T>(target: LogTarget, header: { run: string }, body: (log: RunLog) => { end: object; value: T }): T {
+export function withRunLog<T>(
+  target: LogTarget,
+  header: { run: string },
+  body: (log: RunLog) => { end: object; value: T },
+): T {
   const file = target.log ? new AtomicLineWriter(target.log) : null;
   const sink = file ?? target.writer ?? null;
   sink?.writeLine(JSON.stringify(header));

@@ -46,7 +46,14 @@ export interface ModelHeader {
    * validation-selected point and at the final weights. The stored parameters are the final ones (the selected
    * ones with config.train.keepBest; the retrained ones with config.train.retrainFull).
    */
-  accuracy: { final: number; best: number; bestUpdate: number; testAtSelected?: number; testAtFinal?: number; testRetrained?: number };
+  accuracy: {
+    final: number;
+    best: number;
+    bestUpdate: number;
+    testAtSelected?: number;
+    testAtFinal?: number;
+    testRetrained?: number;
+  };
   /** Length of each array of rule.parameters(), in order (an ensemble: each member's arrays in turn). */
   parameterShapes: number[];
   /** An ensemble (--ensemble K): its members' seeds and test accuracies; the file holds every member's arrays. */
@@ -56,28 +63,54 @@ export interface ModelHeader {
 /** The header for a rule just trained by runTraining, from its start header and result. */
 export function modelHeader(
   run: Pick<RunHeader, 'config' | 'backend' | 'threads' | 'task'>,
-  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'> & Partial<Pick<TrainResult, 'selected' | 'final'>> & { retrained?: { testAccuracy: number } }
-    & { ensemble?: { size: number; members: { seed: number; selected: { testAccuracy: number }; retrainedTest?: number }[] } },
+  result: Pick<TrainResult, 'finalValAccuracy' | 'bestValAccuracy' | 'bestUpdate'> &
+    Partial<Pick<TrainResult, 'selected' | 'final'>> & { retrained?: { testAccuracy: number } } & {
+      ensemble?: {
+        size: number;
+        members: { seed: number; selected: { testAccuracy: number }; retrainedTest?: number }[];
+      };
+    },
   rule: Rule,
 ): ModelHeader {
   const { config, task } = run;
   return {
-    format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, version: VERSION, time: new Date().toISOString(),
-    config, seed: config.seed, backend: run.backend, threads: run.threads,
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    version: VERSION,
+    time: new Date().toISOString(),
+    config,
+    seed: config.seed,
+    backend: run.backend,
+    threads: run.threads,
     task: {
-      name: task.name, kind: config.task.kind, digits: config.task.digits, inputs: task.inputs, classes: task.classes,
-      classNames: classNames(config.task, task.classes), dataset: task.dataset, fingerprint: task.fingerprint,
+      name: task.name,
+      kind: config.task.kind,
+      digits: config.task.digits,
+      inputs: task.inputs,
+      classes: task.classes,
+      classNames: classNames(config.task, task.classes),
+      dataset: task.dataset,
+      fingerprint: task.fingerprint,
       splits: { train: task.train, validation: task.validation, test: task.test },
     },
     accuracy: {
-      final: result.finalValAccuracy, best: result.bestValAccuracy, bestUpdate: result.bestUpdate,
-      testAtSelected: result.selected?.testAccuracy, testAtFinal: result.final?.testAccuracy, testRetrained: result.retrained?.testAccuracy,
+      final: result.finalValAccuracy,
+      best: result.bestValAccuracy,
+      bestUpdate: result.bestUpdate,
+      testAtSelected: result.selected?.testAccuracy,
+      testAtFinal: result.final?.testAccuracy,
+      testRetrained: result.retrained?.testAccuracy,
     },
     parameterShapes: rule.parameters().map((p) => p.length),
-    ...(result.ensemble ? { ensemble: {
-      size: result.ensemble.size, seeds: result.ensemble.members.map((m) => m.seed),
-      memberTest: result.ensemble.members.map((m) => m.retrainedTest ?? m.selected.testAccuracy),
-    } } : {}),
+    ...(result.ensemble
+      ? {
+          ensemble: {
+            size: result.ensemble.size,
+            seeds: result.ensemble.members.map((m) => m.seed),
+            memberTest: result.ensemble.members.map((m) => m.retrainedTest ?? m.selected.testAccuracy),
+          },
+        }
+      : {}),
   };
 }
 
@@ -120,13 +153,24 @@ export function missingField(h: unknown): string | null {
     ['accuracy', isObject],
     ['parameterShapes', (v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0)],
   ];
-  for (const [path, ok] of fields) if (!ok(path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), h))) return path;
+  for (const [path, ok] of fields)
+    if (!ok(path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), h))) return path;
   const header = h as ModelHeader;
   if (header.config.rule === 'ed' && !isObject(header.config.ed)) return 'config.ed';
   if (header.config.rule === 'backprop' && !isObject(header.config.backprop)) return 'config.backprop';
   if (header.task.classNames.length !== header.task.classes) return 'task.classNames (one per class)';
-  if (header.ensemble !== undefined && !(isObject(header.ensemble) && Number.isInteger(header.ensemble.size) && header.ensemble.size >= 1 && header.ensemble.size <= 64)) return 'ensemble.size (1…64)';
-  if (!header.task.classNames.every((n) => classNameProblem(n) === null)) return 'task.classNames (printable text, no control characters)';
+  if (
+    header.ensemble !== undefined &&
+    !(
+      isObject(header.ensemble) &&
+      Number.isInteger(header.ensemble.size) &&
+      header.ensemble.size >= 1 &&
+      header.ensemble.size <= 64
+    )
+  )
+    return 'ensemble.size (1…64)';
+  if (!header.task.classNames.every((n) => classNameProblem(n) === null))
+    return 'task.classNames (printable text, no control characters)';
   return null;
 }
 

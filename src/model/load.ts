@@ -21,7 +21,11 @@ import type { ModelHeader } from './header.js';
 const MAX_BATCH = 512;
 
 /** The header and the rule of a model file (the public API's loadModel wraps this in a Model). */
-export function loadRule(bytes: Uint8Array, name: string, backend: Backend = referenceBackend): { header: ModelHeader; rule: Rule } {
+export function loadRule(
+  bytes: Uint8Array,
+  name: string,
+  backend: Backend = referenceBackend,
+): { header: ModelHeader; rule: Rule } {
   const { header, params } = decodeModel(bytes, name);
   const spec = ruleSpec(header, name);
   const members = header.ensemble?.size ?? 1;
@@ -29,11 +33,18 @@ export function loadRule(bytes: Uint8Array, name: string, backend: Backend = ref
   const need = Array.from({ length: members }, () => one).flat();
   const fits = need.length === params.length && need.every((n, i) => n === params[i].length);
   if (!fits) {
-    throw new UserError(`model ${name} does not match this edlearn's network layout (${params.length} arrays of [${shapesText(params.map((p) => p.length))}] `
-      + `stored; its config needs ${need.length} of [${shapesText(need)}]); re-save it with this edlearn`);
+    throw new UserError(
+      `model ${name} does not match this edlearn's network layout (${params.length} arrays of ` +
+        `[${shapesText(params.map((p) => p.length))}] ` +
+        `stored; its config needs ${need.length} of [${shapesText(need)}]); re-save it with this edlearn`,
+    );
   }
   for (const p of params) {
-    if (!p.every(Number.isFinite)) throw new UserError(`model ${name} holds weights that are not finite numbers (NaN or ±Infinity): the run that saved it diverged; train it again with a lower learning rate`);
+    if (!p.every(Number.isFinite))
+      throw new UserError(
+        `model ${name} holds weights that are not finite numbers (NaN or ±Infinity): the run that saved it ` +
+          `diverged; train it again with a lower learning rate`,
+      );
   }
   const rules = Array.from({ length: members }, () => buildRule(spec, backend));
   const rule = header.ensemble ? new EnsembleRule(rules) : rules[0];
@@ -47,9 +58,16 @@ function ruleSpec(header: ModelHeader, name: string): RuleSpec {
   const { config, task } = header;
   const what = `model ${name}: config`;
   try {
-    const rule: RuleChoice = config.rule === 'backprop'
-      ? { rule: config.rule, backprop: validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...config.backprop }, `${what}.backprop`) }
-      : { rule: config.rule, ed: validateEdOptions({ ...getPreset(config.preset).rule, ...config.ed }, `${what}.ed`) };
+    const rule: RuleChoice =
+      config.rule === 'backprop'
+        ? {
+            rule: config.rule,
+            backprop: validateBackpropOptions({ ...BACKPROP_DEFAULTS, ...config.backprop }, `${what}.backprop`),
+          }
+        : {
+            rule: config.rule,
+            ed: validateEdOptions({ ...getPreset(config.preset).rule, ...config.ed }, `${what}.ed`),
+          };
     return { config: { ...rule, seed: 0 }, inputs: task.inputs, classes: task.classes, maxBatch: MAX_BATCH };
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${err.message}; re-save it with this edlearn`);

@@ -22,7 +22,13 @@ export interface SummaryInput {
 }
 
 /** What a summary needs from a config and its rule (the rule's own options: a loaded file's take defaults). */
-export function summaryInput(config: Pick<RunConfig, 'preset'>, rule: Rule, inputs: number, classes: number, classNames: string[]): SummaryInput {
+export function summaryInput(
+  config: Pick<RunConfig, 'preset'>,
+  rule: Rule,
+  inputs: number,
+  classes: number,
+  classNames: string[],
+): SummaryInput {
   const common = { preset: config.preset, inputs, classes, classNames, backend: rule.backend.name };
   if (rule instanceof EdClassifier) return { ...common, rule: 'ed', ed: rule.options };
   if (rule instanceof BackpropClassifier) return { ...common, rule: 'backprop', backprop: rule.options };
@@ -42,16 +48,43 @@ function edSummary(m: SummaryInput, o: EdOptions): string[] {
     const params = (L.srcExc + L.srcInh) * L.out + 2 * L.out;
     const inputs = L.paired ? `${L.srcExc} × 2 (E/I copies)` : `${L.srcExc + L.srcInh} (${L.srcExc} E + ${L.srcInh} I)`;
     const act = l < last || o.output === 'sigmoid' ? 'sigmoid' : 'linear';
-    return [l === last ? 'output' : `hidden ${l + 1}`, inputs, String(L.out), String(L.outExc), String(L.out - L.outExc), `${act}${l < last && o.rmsNorm ? ' + rms' : ''}`, count(params)];
+    return [
+      l === last ? 'output' : `hidden ${l + 1}`,
+      inputs,
+      String(L.out),
+      String(L.outExc),
+      String(L.out - L.outExc),
+      `${act}${l < last && o.rmsNorm ? ' + rms' : ''}`,
+      count(params),
+    ];
   });
   const perNetwork = shapes.reduce((n, L) => n + (L.srcExc + L.srcInh) * L.out + 2 * L.out, 0);
-  const networks = K === 1
-    ? `1 network: its output is P(class ${m.classNames[1]}), class ${m.classNames[0]} gets 1 − that`
-    : `${K} networks, one per class (${listNames(m.classNames)})${o.output === 'softmax' ? ', outputs coupled by a softmax' : ', arg-max of their outputs'}`;
-  const rule = ['lr', 'beta', 'u0', 'u1', 'updateScale', 'batchReduce', 'derivative', 'weightDecrement', 'lowering', 'output', 'unitTypes', 'connectivity', 'ternary', 'rmsNorm']
-    .map((k) => `${k} ${String(o[k as keyof EdOptions])}`).join(', ');
+  const networks =
+    K === 1
+      ? `1 network: its output is P(class ${m.classNames[1]}), class ${m.classNames[0]} gets 1 − that`
+      : `${K} networks, one per class (${listNames(m.classNames)})` +
+        (o.output === 'softmax' ? ', outputs coupled by a softmax' : ', arg-max of their outputs');
+  const rule = [
+    'lr',
+    'beta',
+    'u0',
+    'u1',
+    'updateScale',
+    'batchReduce',
+    'derivative',
+    'weightDecrement',
+    'lowering',
+    'output',
+    'unitTypes',
+    'connectivity',
+    'ternary',
+    'rmsNorm',
+  ]
+    .map((k) => `${k} ${String(o[k as keyof EdOptions])}`)
+    .join(', ');
   return [
-    `ED model${m.preset ? ` (preset ${m.preset})` : ''}: ${m.inputs} inputs, ${m.classes} classes${m.backend ? `, backend ${m.backend}` : ''}`,
+    `ED model${m.preset ? ` (preset ${m.preset})` : ''}: ${m.inputs} inputs, ${m.classes} ` +
+      `classes${m.backend ? `, backend ${m.backend}` : ''}`,
     `${networks}; every network has these layers (each layer also has 2 bias units, one E and one I, of value β):`,
     ...table(['layer', 'inputs', 'units', 'excitatory', 'inhibitory', 'activation', 'parameters'], rows),
     `rule: ${rule}`,
@@ -67,12 +100,19 @@ function backpropSummary(m: SummaryInput, o: BackpropOptions): string[] {
   for (let l = 0; l <= o.layers; l++) {
     const out = l === o.layers ? outputs : o.units;
     const act = l < o.layers ? o.activation : outputs === 1 ? 'sigmoid' : 'softmax';
-    rows.push([l === o.layers ? 'output' : `hidden ${l + 1}`, String(fanIn), String(out), act, count(shapes[2 * l] + shapes[2 * l + 1])]);
+    rows.push([
+      l === o.layers ? 'output' : `hidden ${l + 1}`,
+      String(fanIn),
+      String(out),
+      act,
+      count(shapes[2 * l] + shapes[2 * l + 1]),
+    ]);
     fanIn = out;
   }
   const total = shapes.reduce((a, b) => a + b, 0);
   return [
-    `backprop model: ${m.inputs} inputs, ${m.classes} classes${m.backend ? `, backend ${m.backend}` : ''}; one network, ${o.optimizer}, loss ${outputs === 1 ? o.loss : 'cross-entropy'}`,
+    `backprop model: ${m.inputs} inputs, ${m.classes} classes${m.backend ? `, backend ${m.backend}` : ''}; ` +
+      `one network, ${o.optimizer}, loss ${outputs === 1 ? o.loss : 'cross-entropy'}`,
     ...table(['layer', 'inputs', 'units', 'activation', 'parameters'], rows),
     `parameters: ${count(total)}`,
   ];

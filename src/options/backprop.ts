@@ -7,7 +7,10 @@ export const BACKPROP_OPTIONS = {
   units: ED_OPTIONS.units,
   activation: choice(['sigmoid', 'relu'], 'backprop hidden units'),
   /** Two-class output loss; more classes always use softmax + cross-entropy. */
-  loss: choice(['bce', 'mse', 'huber'], 'backprop two-class loss (huber: a linear output, for action values; more classes: softmax + cross-entropy)'),
+  loss: choice(
+    ['bce', 'mse', 'huber'],
+    'backprop two-class loss (huber: a linear output, for action values; more classes: softmax + cross-entropy)',
+  ),
   optimizer: choice(['adam', 'sgd'], 'backprop optimizer'),
   lr: ED_OPTIONS.lr,
   beta1: positive('Adam β1', 1),
@@ -19,7 +22,15 @@ export type BackpropOptions = Values<typeof BACKPROP_OPTIONS>;
 
 /** Keras 3's Dense + Adam defaults; the article's layout of 3 × 16. */
 export const BACKPROP_DEFAULTS: BackpropOptions = {
-  layers: 3, units: 16, activation: 'sigmoid', loss: 'bce', optimizer: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7,
+  layers: 3,
+  units: 16,
+  activation: 'sigmoid',
+  loss: 'bce',
+  optimizer: 'adam',
+  lr: 0.001,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
 };
 
 export function validateBackpropOptions(o: unknown, what = 'backprop options'): BackpropOptions {

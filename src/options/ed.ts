@@ -16,23 +16,65 @@ export const ED_OPTIONS = {
   lrDecay: fraction('multiply α by this after every epoch (1: constant, as Kaneko)'),
   initMax: positive('initial |w| ~ U[0, initMax) (÷ units with initPerUnit)', 1000, 'Initial weight range'),
   initPerUnit: flag('divide the initial range by the units per layer (the seed article: 0 … 1/units)'),
-  initScale: choice(['none', 'sqrt-width'], "divide each layer's initial range by √(its width) (the seed author's later code: U[0, 1/√out)); 'none' keeps initMax"),
-  inputInitMax: nonNegative('initial |w| range of the input layer alone; 0 means initMax (0.01 keeps 784 inputs from saturating every unit)', 1000),
-  updateScale: choice(['none', 'units+layers', 'units*layers', 'width'], "divide every update by this (the seed article: units + layers; width: each layer's own width, as the seed author's later code)"),
-  batchReduce: choice(['sum', 'mean'], "combine a batch's updates by their sum (the seed article) or their mean (Fujita)"),
-  derivative: choice(['kaneko', 'true'], "learning derivative: Kaneko's y(1 − y), or the true derivative of f, y(1 − y)·2/u0"),
-  weightDecrement: flag("Kaneko's weight-decrement mode: both sign families learn from every sample; weights may shrink and flip"),
-  firstHidden: choice(['inhibitory', 'excitatory'], 'type of the first hidden unit; the rest alternate (Kaneko: −, +, −, …)'),
+  initScale: choice(
+    ['none', 'sqrt-width'],
+    "divide each layer's initial range by √(its width) (the seed author's later code: U[0, 1/√out)); 'none' " +
+      'keeps initMax',
+  ),
+  inputInitMax: nonNegative(
+    'initial |w| range of the input layer alone; 0 means initMax (0.01 keeps 784 inputs from saturating every unit)',
+    1000,
+  ),
+  updateScale: choice(
+    ['none', 'units+layers', 'units*layers', 'width'],
+    "divide every update by this (the seed article: units + layers; width: each layer's own width, as the " +
+      "seed author's later code)",
+  ),
+  batchReduce: choice(
+    ['sum', 'mean'],
+    "combine a batch's updates by their sum (the seed article) or their mean (Fujita)",
+  ),
+  derivative: choice(
+    ['kaneko', 'true'],
+    "learning derivative: Kaneko's y(1 − y), or the true derivative of f, y(1 − y)·2/u0",
+  ),
+  weightDecrement: flag(
+    "Kaneko's weight-decrement mode: both sign families learn from every sample; weights may shrink and flip",
+  ),
+  firstHidden: choice(
+    ['inhibitory', 'excitatory'],
+    'type of the first hidden unit; the rest alternate (Kaneko: −, +, −, …)',
+  ),
   // The article's open questions, each off by default (docs/ed-method.md, "Options").
-  output: choice(['sigmoid', 'softmax'], "class-network outputs: Kaneko's sigmoid, or linear outputs coupled by a softmax (e_k = onehot_k − softmax_k)"),
-  unitTypes: choice(['alternate', 'random'], 'hidden unit types: alternating (Kaneko), or each excitatory with probability ½ (drawn from typeSeed)'),
+  output: choice(
+    ['sigmoid', 'softmax'],
+    "class-network outputs: Kaneko's sigmoid, or linear outputs coupled by a softmax (e_k = onehot_k − softmax_k)",
+  ),
+  unitTypes: choice(
+    ['alternate', 'random'],
+    'hidden unit types: alternating (Kaneko), or each excitatory with probability ½ (drawn from typeSeed)',
+  ),
   typeSeed: integer(0, SEED_MAX, 'seed of the random unit types'),
-  connectivity: fraction('fraction of connections that exist: 1 is full; below 1, a fixed random mask drawn from maskSeed'),
+  connectivity: fraction(
+    'fraction of connections that exist: 1 is full; below 1, a fixed random mask drawn from maskSeed',
+  ),
   maskSeed: integer(0, SEED_MAX, 'seed of the connectivity mask'),
-  lowering: choice(['strengthen-inhibitory', 'weaken-excitatory'], 'to lower the output: strengthen synapses from inhibitory sources (Kaneko), or weaken those from excitatory ones (never past zero)'),
-  initSign: choice(['typed', 'any'], 'initial weights: |w| ~ U[0, r) with the sign s_m·s_k (typed), or w ~ U(−r, r) whatever the types (any)'),
-  ternary: flag('forward pass with ternary weights: s_m·s_k where |w| / mean|w| > 0.5, else 0; updates act on the float weights'),
-  ternaryBias: flag("with ternary: quantise the bias weights too, the mean |w| taken over weights and biases (the seed author's code); off leaves biases in float"),
+  lowering: choice(
+    ['strengthen-inhibitory', 'weaken-excitatory'],
+    'to lower the output: strengthen synapses from inhibitory sources (Kaneko), or weaken those from ' +
+      'excitatory ones (never past zero)',
+  ),
+  initSign: choice(
+    ['typed', 'any'],
+    'initial weights: |w| ~ U[0, r) with the sign s_m·s_k (typed), or w ~ U(−r, r) whatever the types (any)',
+  ),
+  ternary: flag(
+    'forward pass with ternary weights: s_m·s_k where |w| / mean|w| > 0.5, else 0; updates act on the float weights',
+  ),
+  ternaryBias: flag(
+    'with ternary: quantise the bias weights too, the mean |w| taken over weights and biases (the seed ' +
+      "author's code); off leaves biases in float",
+  ),
   rmsNorm: flag("divide each hidden layer's pre-activations by their root mean square, per sample"),
 } as const;
 
@@ -45,9 +87,13 @@ export function validateEdOptions(o: unknown, what = 'ED options'): EdOptions {
 /** The number the updates of a layer `width` units wide are divided by. */
 export function updateDivisor(o: EdOptions, width: number): number {
   switch (o.updateScale) {
-    case 'none': return 1;
-    case 'units+layers': return o.units + o.layers;
-    case 'units*layers': return o.units * o.layers;
-    case 'width': return width;
+    case 'none':
+      return 1;
+    case 'units+layers':
+      return o.units + o.layers;
+    case 'units*layers':
+      return o.units * o.layers;
+    case 'width':
+      return width;
   }
 }

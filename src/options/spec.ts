@@ -14,33 +14,92 @@ interface Common {
   /** A short name for a form field. */
   label?: string;
 }
-export interface IntegerSpec extends Common { kind: 'integer'; min: number; max: number }
-export interface NumberSpec extends Common { kind: 'number'; /** Values must be above min (exclusive) or at least min. */ min: number; exclusiveMin: boolean; max: number }
-export interface ChoiceSpec<C extends string = string> extends Common { kind: 'choice'; choices: readonly C[] }
-export interface FlagSpec extends Common { kind: 'flag' }
-export interface TextSpec extends Common { kind: 'text'; /** What a valid value looks like, for messages. */ expected: string; pattern?: RegExp }
+export interface IntegerSpec extends Common {
+  kind: 'integer';
+  min: number;
+  max: number;
+}
+export interface NumberSpec extends Common {
+  kind: 'number' /** Values must be above min (exclusive) or at least min. */;
+  min: number;
+  exclusiveMin: boolean;
+  max: number;
+}
+export interface ChoiceSpec<C extends string = string> extends Common {
+  kind: 'choice';
+  choices: readonly C[];
+}
+export interface FlagSpec extends Common {
+  kind: 'flag';
+}
+export interface TextSpec extends Common {
+  kind: 'text' /** What a valid value looks like, for messages. */;
+  expected: string;
+  pattern?: RegExp;
+}
 /** A share of a set: a fraction in (0, 1), a count ≥ 1, or 'none' (0). */
-export interface ShareSpec extends Common { kind: 'share' }
+export interface ShareSpec extends Common {
+  kind: 'share';
+}
 export type OptionSpec = IntegerSpec | NumberSpec | ChoiceSpec | FlagSpec | TextSpec | ShareSpec;
 export type OptionSpecs = Record<string, OptionSpec>;
 
-export const integer = (min: number, max: number, help: string, label?: string): IntegerSpec => ({ kind: 'integer', min, max, help, label });
+export const integer = (min: number, max: number, help: string, label?: string): IntegerSpec => ({
+  kind: 'integer',
+  min,
+  max,
+  help,
+  label,
+});
 /** A finite number above `min` (exclusive) up to `max`. */
-export const positive = (help: string, max = Number.MAX_VALUE, label?: string): NumberSpec =>
-  ({ kind: 'number', min: 0, exclusiveMin: true, max, help, label });
-export const nonNegative = (help: string, max = Number.MAX_VALUE, label?: string): NumberSpec =>
-  ({ kind: 'number', min: 0, exclusiveMin: false, max, help, label });
-export const fraction = (help: string, label?: string): NumberSpec => ({ kind: 'number', min: 0, exclusiveMin: true, max: 1, help, label });
-export const choice = <const C extends string>(choices: readonly C[], help: string, label?: string): ChoiceSpec<C> => ({ kind: 'choice', choices, help, label });
+export const positive = (help: string, max = Number.MAX_VALUE, label?: string): NumberSpec => ({
+  kind: 'number',
+  min: 0,
+  exclusiveMin: true,
+  max,
+  help,
+  label,
+});
+export const nonNegative = (help: string, max = Number.MAX_VALUE, label?: string): NumberSpec => ({
+  kind: 'number',
+  min: 0,
+  exclusiveMin: false,
+  max,
+  help,
+  label,
+});
+export const fraction = (help: string, label?: string): NumberSpec => ({
+  kind: 'number',
+  min: 0,
+  exclusiveMin: true,
+  max: 1,
+  help,
+  label,
+});
+export const choice = <const C extends string>(choices: readonly C[], help: string, label?: string): ChoiceSpec<C> => ({
+  kind: 'choice',
+  choices,
+  help,
+  label,
+});
 export const flag = (help: string, label?: string): FlagSpec => ({ kind: 'flag', help, label });
 export const share = (help: string, label?: string): ShareSpec => ({ kind: 'share', help, label });
-export const text = (expected: string, help: string, pattern?: RegExp): TextSpec => ({ kind: 'text', expected, pattern, help });
+export const text = (expected: string, help: string, pattern?: RegExp): TextSpec => ({
+  kind: 'text',
+  expected,
+  pattern,
+  help,
+});
 
-type ValueOf<S> = S extends IntegerSpec | NumberSpec ? number
-  : S extends ShareSpec ? number | 'none'
-  : S extends ChoiceSpec<infer C> ? C
-  : S extends FlagSpec ? boolean
-  : string;
+type ValueOf<S> = S extends IntegerSpec | NumberSpec
+  ? number
+  : S extends ShareSpec
+    ? number | 'none'
+    : S extends ChoiceSpec<infer C>
+      ? C
+      : S extends FlagSpec
+        ? boolean
+        : string;
 
 /** The type of a complete set of options. */
 export type Values<T extends OptionSpecs> = { -readonly [K in keyof T]: ValueOf<T[K]> };
@@ -73,7 +132,12 @@ function schemaOf(spec: OptionSpec): v.GenericSchema {
     case 'integer':
       return v.pipe(v.number(), v.integer(), v.minValue(spec.min), v.maxValue(spec.max));
     case 'number':
-      return v.pipe(v.number(), v.finite(), spec.exclusiveMin ? v.gtValue(spec.min) : v.minValue(spec.min), v.maxValue(spec.max));
+      return v.pipe(
+        v.number(),
+        v.finite(),
+        spec.exclusiveMin ? v.gtValue(spec.min) : v.minValue(spec.min),
+        v.maxValue(spec.max),
+      );
     case 'choice':
       return v.picklist(spec.choices);
     case 'flag':
@@ -83,7 +147,12 @@ function schemaOf(spec: OptionSpec): v.GenericSchema {
     case 'share':
       return v.union([
         v.literal('none'),
-        v.pipe(v.number(), v.finite(), v.gtValue(0), v.check((x) => x < 1 || Number.isInteger(x))),
+        v.pipe(
+          v.number(),
+          v.finite(),
+          v.gtValue(0),
+          v.check((x) => x < 1 || Number.isInteger(x)),
+        ),
       ]);
   }
 }
@@ -129,12 +198,18 @@ function parseWith(schema: v.GenericSchema, specs: OptionSpecs, values: unknown,
     throw new UserError(`${what}: expected an object of options, got ${show(values)}`);
   }
   const value = (values as Record<string, unknown>)[key];
-  throw new UserError(`${what}: option ${key}: expected ${expected(specs[key])}, got ${value === undefined ? 'nothing' : show(value)}`);
+  throw new UserError(
+    `${what}: option ${key}: expected ${expected(specs[key])}, got ${value === undefined ? 'nothing' : show(value)}`,
+  );
 }
 
 /** The fields of `values` that `specs` declares and that are set. */
 export function pick<T extends OptionSpecs>(specs: T, values: Record<string, unknown>): Partial<Values<T>> {
-  return Object.fromEntries(Object.keys(specs).filter((k) => values[k] !== undefined).map((k) => [k, values[k]])) as Partial<Values<T>>;
+  return Object.fromEntries(
+    Object.keys(specs)
+      .filter((k) => values[k] !== undefined)
+      .map((k) => [k, values[k]]),
+  ) as Partial<Values<T>>;
 }
 
 function show(value: unknown): string {

@@ -16,7 +16,10 @@ export interface KanekoCell {
   timeouts: number | 'some' | null;
 }
 
-const cell = (mean: number | null, timeouts: number | 'some' | null = mean === null ? null : 0): KanekoCell => ({ mean, timeouts });
+const cell = (mean: number | null, timeouts: number | 'some' | null = mean === null ? null : 0): KanekoCell => ({
+  mean,
+  timeouts,
+});
 const X = cell(null, 'some');
 const NONE = cell(null, null);
 
@@ -61,7 +64,14 @@ export function oracleRow({ bits, seeds, hidden, backend }: OracleInput): Oracle
   for (let seed = 1; seed <= seeds; seed++) {
     // Evaluated only at the end: convergence reads the training error, which evaluating does not change.
     const { header, result } = runTraining({
-      preset: 'kaneko', task, bits: task === 'parity' ? bits : undefined, units: hidden, seed, threads: 1, backend, evalEvery: 1_000_000_000,
+      preset: 'kaneko',
+      task,
+      bits: task === 'parity' ? bits : undefined,
+      units: hidden,
+      seed,
+      threads: 1,
+      backend,
+      evalEvery: 1_000_000_000,
     });
     maxEpochs = header.config.train.epochs ?? 0;
     epochs.push(result.convergedEpoch);
@@ -71,7 +81,12 @@ export function oracleRow({ bits, seeds, hidden, backend }: OracleInput): Oracle
   const sum = done.reduce((a, b) => a + b, 0);
   const index = ORACLE_HIDDEN.indexOf(hidden as (typeof ORACLE_HIDDEN)[number]);
   return {
-    hidden, seeds, converged: done.length, epochs, timeouts, timeoutShare: timeouts / seeds,
+    hidden,
+    seeds,
+    converged: done.length,
+    epochs,
+    timeouts,
+    timeoutShare: timeouts / seeds,
     meanEpochs: done.length ? sum / done.length : null,
     meanWithTimeouts: (sum + timeouts * maxEpochs) / seeds,
     maxEpochs,

@@ -39,7 +39,9 @@ export interface CurveSummary {
   trainSeconds: Spread | null;
   /** Test accuracy at each run's validation-selected point: the number verdicts compare. */
   selectedTest: Summary | null;
-  /** Seeds whose run has no end event (read with allowPartial): their numbers are from the evaluations logged so far. */
+  /**
+   * Seeds whose run has no end event (read with allowPartial): their numbers are from the evaluations logged so far.
+   */
   incompleteSeeds?: number[];
   /** Present when the runs report balanced accuracy. */
   finalBalancedAccuracy?: Stat | null;
@@ -64,7 +66,12 @@ export function stat(values: number[]): Stat | null {
 
 export function spread(values: number[]): Spread | null {
   if (values.length === 0) return null;
-  return { mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values), n: values.length };
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    n: values.length,
+  };
 }
 
 /** Mean, min and max of a metric at each evaluated update, over the updates every seed evaluated. */
@@ -92,14 +99,14 @@ export function finalAccuracy(run: RunRecord, metric: Metric = 'valAccuracy'): n
   const fromEnd = metric === 'valAccuracy' ? run.end?.finalValAccuracy : run.end?.finalValBalancedAccuracy;
   if (typeof fromEnd === 'number') return fromEnd;
   const evals = metricEvals(run, metric);
-  return evals.length > 0 ? evals[evals.length - 1][metric] as number : null;
+  return evals.length > 0 ? (evals[evals.length - 1][metric] as number) : null;
 }
 
 /** Best accuracy of a run over its evaluations (or its end event's, for accuracy, when it has no evaluations). */
 export function bestAccuracy(run: RunRecord, metric: Metric = 'valAccuracy'): number | null {
   const values = metricEvals(run, metric).map((e) => e[metric] as number);
   if (values.length > 0) return Math.max(...values);
-  return metric === 'valAccuracy' ? run.end?.bestValAccuracy ?? null : null;
+  return metric === 'valAccuracy' ? (run.end?.bestValAccuracy ?? null) : null;
 }
 
 export function trainSeconds(curve: CurveData): Spread | null {
@@ -110,7 +117,8 @@ export function hasBalancedAccuracy(curve: CurveData): boolean {
   return curve.runs.some((r) => finalAccuracy(r, 'valBalancedAccuracy') !== null);
 }
 
-const present = (values: (number | null)[]): number[] => values.filter((v): v is number => v !== null && Number.isFinite(v));
+const present = (values: (number | null)[]): number[] =>
+  values.filter((v): v is number => v !== null && Number.isFinite(v));
 
 /** Mean ± sd and 95 % interval of the values present, or null when there are none (logs from before the protocol). */
 function summaryOf(values: (number | null)[]): Summary | null {
@@ -145,7 +153,9 @@ export function summarizeExperiment(experiment: ExperimentData): CurveSummary[] 
   return experiment.curves.map(summarizeCurve);
 }
 
-/** Where the numbers come from, taken from the start events (never the clock), so a report renders identically twice. */
+/**
+ * Where the numbers come from, taken from the start events (never the clock), so a report renders identically twice.
+ */
 export interface ReportProvenance {
   runs: number;
   files: number;
@@ -165,7 +175,9 @@ export function provenance(experiments: ExperimentData[]): ReportProvenance {
     files: distinct(experiments.flatMap((e) => e.curves.flatMap((c) => c.runs.map((r) => r.source)))).length,
     versions: distinct(starts.map((s) => s.version)),
     backends: distinct(starts.map((s) => s.backend)),
-    machines: distinct(starts.map((s) => s.machine && `${s.machine.cpu} (${s.machine.cores} cores, Node ${s.machine.node})`)),
+    machines: distinct(
+      starts.map((s) => s.machine && `${s.machine.cpu} (${s.machine.cores} cores, Node ${s.machine.node})`),
+    ),
     firstRun: times[0] ?? 'unknown',
     lastRun: times[times.length - 1] ?? 'unknown',
   };

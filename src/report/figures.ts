@@ -20,7 +20,9 @@ type Layered = Extract<TopLevelSpec, { layer: unknown }>;
 
 const RULE_LABEL = { ed: 'ED', backprop: 'BP' } as const;
 
-/** As many legend columns as fit under the plot with the longest label (vega estimates ~7 px per character at 12 px). */
+/**
+ * As many legend columns as fit under the plot with the longest label (vega estimates ~7 px per character at 12 px).
+ */
 function legendColumns(labels: string[]): number {
   const longest = Math.max(...labels.map((l) => l.length));
   return Math.max(1, Math.min(4, Math.floor(WIDTH / (longest * 7 + 40))));
@@ -46,22 +48,42 @@ export function accuracyVsUpdates(experiment: ExperimentData): Figure {
   const curves = experiment.curves.filter((c) => meanCurve(c).length > 0);
   const rows = curves.flatMap((c) => meanCurve(c).map((p) => ({ curve: c.curve, panel: c.panel ?? '', ...p })));
   const panels = [...new Set(curves.map((c) => c.panel ?? ''))];
-  const caption = 'Validation accuracy against the number of updates: line = mean over seeds, band = min–max over seeds.';
-  if (panels.length === 1) return { caption, spec: { ...accuracyLayers(rows, curves.map((c) => c.curve)), config: CONFIG } };
+  const caption =
+    'Validation accuracy against the number of updates: line = mean over seeds, band = min–max over seeds.';
+  if (panels.length === 1)
+    return {
+      caption,
+      spec: {
+        ...accuracyLayers(
+          rows,
+          curves.map((c) => c.curve),
+        ),
+        config: CONFIG,
+      },
+    };
   return {
     caption,
     spec: {
       config: CONFIG,
       vconcat: panels.map((panel) => {
         const inPanel = curves.filter((c) => (c.panel ?? '') === panel).map((c) => c.curve);
-        return { ...accuracyLayers(rows.filter((r) => r.panel === panel), inPanel), title: panel };
+        return {
+          ...accuracyLayers(
+            rows.filter((r) => r.panel === panel),
+            inPanel,
+          ),
+          title: panel,
+        };
       }),
       resolve: { scale: { color: 'independent', x: 'shared', y: 'shared' }, legend: { color: 'independent' } },
     },
   };
 }
 
-function accuracyLayers(rows: { curve: string; update: number; mean: number; min: number; max: number }[], order: string[]): Layered {
+function accuracyLayers(
+  rows: { curve: string; update: number; mean: number; min: number; max: number }[],
+  order: string[],
+): Layered {
   // Points only where they can be told apart; a curve of one evaluation still needs a mark.
   const points = Math.max(...order.map((c) => rows.filter((r) => r.curve === c).length)) <= 20;
   return {
@@ -70,19 +92,36 @@ function accuracyLayers(rows: { curve: string; update: number; mean: number; min
     data: { values: rows },
     // The legend comes from the line layer alone, so its symbols look like the lines rather than the pale bands.
     resolve: { legend: { color: 'independent' } },
-    encoding: { x: { field: 'update', type: 'quantitative', title: 'updates', axis: { format: ',d', tickMinStep: 1 } } },
+    encoding: {
+      x: { field: 'update', type: 'quantitative', title: 'updates', axis: { format: ',d', tickMinStep: 1 } },
+    },
     layer: [
       {
         mark: { type: 'area', opacity: BAND_OPACITY },
         encoding: {
-          y: { field: 'min', type: 'quantitative', title: 'validation accuracy', scale: { zero: false }, axis: { format: '.1%' } },
+          y: {
+            field: 'min',
+            type: 'quantitative',
+            title: 'validation accuracy',
+            scale: { zero: false },
+            axis: { format: '.1%' },
+          },
           y2: { field: 'max' },
           color: { field: 'curve', type: 'nominal', sort: order, legend: null },
         },
       },
       {
         mark: { type: 'line', strokeWidth: 2, point: points },
-        encoding: { y: { field: 'mean', type: 'quantitative' }, color: { field: 'curve', type: 'nominal', title: null, sort: order, legend: { columns: legendColumns(order) } } },
+        encoding: {
+          y: { field: 'mean', type: 'quantitative' },
+          color: {
+            field: 'curve',
+            type: 'nominal',
+            title: null,
+            sort: order,
+            legend: { columns: legendColumns(order) },
+          },
+        },
       },
     ],
   };
@@ -100,28 +139,51 @@ export function timeVsParam(experiment: ExperimentData): Figure {
   const name = curves[0].param!.name;
   const values = [...new Set(rows.map((r) => r.value))].sort((a, b) => a - b);
   // ED before BP, as in the curves of the other figures.
-  const series = [...new Set(rows.map((r) => r.series))].sort((a, b) => Number(a.startsWith('BP')) - Number(b.startsWith('BP')));
+  const series = [...new Set(rows.map((r) => r.series))].sort(
+    (a, b) => Number(a.startsWith('BP')) - Number(b.startsWith('BP')),
+  );
   return {
-    caption: `Training time against ${name}: line = mean over seeds, band = min–max over seeds (training seconds exclude evaluation).`,
+    caption:
+      `Training time against ${name}: line = mean over seeds, band = min–max over seeds (training ` +
+      `seconds exclude evaluation).`,
     spec: {
       config: CONFIG,
       width: WIDTH,
       height: HEIGHT,
       data: { values: rows },
       resolve: { legend: { color: 'independent' } },
-      encoding: { x: { field: 'value', type: 'quantitative', title: name, scale: spanScale(values, false), axis: { values } } },
+      encoding: {
+        x: { field: 'value', type: 'quantitative', title: name, scale: spanScale(values, false), axis: { values } },
+      },
       layer: [
         {
           mark: { type: 'area', opacity: BAND_OPACITY },
           encoding: {
-            y: { field: 'min', type: 'quantitative', title: 'training seconds', scale: spanScale(rows.flatMap((r) => [r.min, r.max]), true) },
+            y: {
+              field: 'min',
+              type: 'quantitative',
+              title: 'training seconds',
+              scale: spanScale(
+                rows.flatMap((r) => [r.min, r.max]),
+                true,
+              ),
+            },
             y2: { field: 'max' },
             color: { field: 'series', type: 'nominal', sort: series, legend: null },
           },
         },
         {
           mark: { type: 'line', strokeWidth: 2, point: true },
-          encoding: { y: { field: 'mean', type: 'quantitative' }, color: { field: 'series', type: 'nominal', title: null, sort: series, legend: { columns: legendColumns(series) } } },
+          encoding: {
+            y: { field: 'mean', type: 'quantitative' },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              sort: series,
+              legend: { columns: legendColumns(series) },
+            },
+          },
         },
       ],
     },
@@ -143,7 +205,18 @@ function spanScale(values: number[], zero: boolean): { type: 'log'; base: number
 export function backendBars(experiment: ExperimentData): Figure {
   const rows = experiment.curves.flatMap((c) => {
     const t = trainSeconds(c);
-    return t ? [{ curve: c.curve, rule: RULE_LABEL[c.rule], mean: t.mean, min: t.min, max: t.max, label: `${t.mean.toFixed(2)} s` }] : [];
+    return t
+      ? [
+          {
+            curve: c.curve,
+            rule: RULE_LABEL[c.rule],
+            mean: t.mean,
+            min: t.min,
+            max: t.max,
+            label: `${t.mean.toFixed(2)} s`,
+          },
+        ]
+      : [];
   });
   const order = rows.map((r) => r.curve);
   return {
@@ -163,8 +236,14 @@ export function backendBars(experiment: ExperimentData): Figure {
             color: { field: 'rule', type: 'nominal', title: null, sort: ['ED', 'BP'] },
           },
         },
-        { mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } } },
-        { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'label' } } },
+        {
+          mark: { type: 'rule', color: '#333' },
+          encoding: { x: { field: 'min', type: 'quantitative' }, x2: { field: 'max' } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+          encoding: { x: { field: 'max', type: 'quantitative' }, text: { field: 'label' } },
+        },
       ],
     },
   };

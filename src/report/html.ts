@@ -61,7 +61,12 @@ export function escapeHtml(text: string): string {
 }
 
 /** `extra`: HTML of sections rendered elsewhere (the RL section, report/rl.ts), placed after the experiments. */
-export function buildHtml(sections: ExperimentSection[], provenance: ReportProvenance, reportVersion: string, extra = ''): string {
+export function buildHtml(
+  sections: ExperimentSection[],
+  provenance: ReportProvenance,
+  reportVersion: string,
+  extra = '',
+): string {
   const title = 'edlearn experiment report';
   return [
     '<!DOCTYPE html>',
@@ -75,7 +80,8 @@ export function buildHtml(sections: ExperimentSection[], provenance: ReportProve
     '<body>',
     `<h1>${title}</h1>`,
     provenanceNote(provenance, reportVersion),
-    `<nav><ul>${sections.map((s) => `<li><a href="#${anchor(s.id)}">${escapeHtml(s.id)}</a></li>`).join('')}</ul></nav>`,
+    `<nav><ul>${sections.map((s) => `<li><a href="#${anchor(s.id)}">${escapeHtml(s.id)}</a></li>`).join('')}` +
+      '</ul></nav>',
     ...sections.map(section),
     extra,
     '</body>',
@@ -86,13 +92,18 @@ export function buildHtml(sections: ExperimentSection[], provenance: ReportProve
 
 function provenanceNote(p: ReportProvenance, reportVersion: string): string {
   const list = (items: string[], none: string) => escapeHtml(items.length > 0 ? items.join('; ') : none);
-  return `<p class="meta">Rendered by edlearn ${escapeHtml(reportVersion)} from ${p.runs} run${p.runs === 1 ? '' : 's'} in ${p.files} log file${p.files === 1 ? '' : 's'}. `
-    + `Runs made with edlearn ${list(p.versions, 'unknown')}, ${escapeHtml(when(p.firstRun))} to ${escapeHtml(when(p.lastRun))}; `
-    + `machine: ${list(p.machines, 'not recorded')}; backend: ${list(p.backends, 'not recorded')}.</p>`;
+  return (
+    `<p class="meta">Rendered by edlearn ${escapeHtml(reportVersion)} from ${p.runs} ` +
+    `run${p.runs === 1 ? '' : 's'} in ${p.files} log file${p.files === 1 ? '' : 's'}. ` +
+    `Runs made with edlearn ${list(p.versions, 'unknown')}, ${escapeHtml(when(p.firstRun))} ` +
+    `to ${escapeHtml(when(p.lastRun))}; ` +
+    `machine: ${list(p.machines, 'not recorded')}; backend: ${list(p.backends, 'not recorded')}.</p>`
+  );
 }
 
 /** "2025-01-10T09:00:00.000Z" → "2025-01-10 09:00 UTC"; anything else as written. */
-const when = (iso: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d.*Z$/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso);
+const when = (iso: string) =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d.*Z$/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
 
 const anchor = (id: string) => `exp-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
@@ -105,28 +116,46 @@ function section(s: ExperimentSection, index: number): string {
     incompleteNote(s.summaries),
     s.best ? bestCell(s.best) : '',
     table(s.summaries),
-    ...s.configs.map((c) => `<details><summary>Config of ${escapeHtml(c.curve)} (seed ${c.seed})</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>`),
+    ...s.configs.map(
+      (c) =>
+        `<details><summary>Config of ${escapeHtml(c.curve)} ` +
+        `(seed ${c.seed})</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>`,
+    ),
     s.conclusion ? conclusion(s.conclusion) : '',
     '</section>',
-  ].filter((line) => line !== '').join('\n');
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 export function figure(f: ReportFigure, scope: string): string {
-  return `<figure>${scopeIds(stripProlog(f.svg), scope)}<figcaption>${escapeHtml(f.caption)} <a href="${escapeHtml(f.png)}">PNG</a></figcaption></figure>`;
+  return (
+    `<figure>${scopeIds(stripProlog(f.svg), scope)}<figcaption>${escapeHtml(f.caption)} <a ` +
+    `href="${escapeHtml(f.png)}">PNG</a></figcaption></figure>`
+  );
 }
 
 const stripProlog = (svg: string) => svg.replace(/^<\?xml[^>]*>\s*/, '');
 
 /** Several SVGs share one document, so their ids (clip paths, gradients) get a per-figure prefix to stay unique. */
 function scopeIds(svg: string, scope: string): string {
-  return svg.replace(/\bid="([^"]+)"/g, `id="${scope}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${scope}-$1)`)
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${scope}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${scope}-$1)`)
     .replace(/href="#([^"]+)"/g, `href="#${scope}-$1"`);
 }
 
 function table(rows: CurveSummary[]): string {
   const balanced = rows.some((r) => r.finalBalancedAccuracy !== undefined);
-  const head = ['curve', 'seeds', 'test accuracy at the validation-selected point [95 % CI]', 'final validation accuracy', 'best validation accuracy', 'training s (mean)',
-    ...(balanced ? ['balanced test accuracy (selected)', 'final balanced validation acc.'] : [])];
+  const head = [
+    'curve',
+    'seeds',
+    'test accuracy at the validation-selected point [95 % CI]',
+    'final validation accuracy',
+    'best validation accuracy',
+    'training s (mean)',
+    ...(balanced ? ['balanced test accuracy (selected)', 'final balanced validation acc.'] : []),
+  ];
   const body = rows.map((r) => [
     escapeHtml(r.curve) + (r.incompleteSeeds ? ' <span class="incomplete">(incomplete)</span>' : ''),
     String(r.seeds.length) + (r.incompleteSeeds ? ` (${r.incompleteSeeds.length} incomplete)` : ''),
@@ -136,9 +165,11 @@ function table(rows: CurveSummary[]): string {
     r.trainSeconds ? r.trainSeconds.mean.toFixed(2) : '—',
     ...(balanced ? [interval(r.selectedBalancedTest ?? null), percent(r.finalBalancedAccuracy ?? null)] : []),
   ]);
-  return `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`
-    + body.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')
-    + '\n</tbody>\n</table>';
+  return (
+    `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+    body.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n') +
+    '\n</tbody>\n</table>'
+  );
 }
 
 /** "96.89 ± 0.12 % [96.74, 97.04]": mean ± sd with the Student-t 95 % interval of the mean. */
@@ -152,9 +183,14 @@ export function interval(s: Summary | null): string {
 function incompleteNote(rows: CurveSummary[]): string {
   const partial = rows.filter((r) => r.incompleteSeeds);
   if (partial.length === 0) return '';
-  const list = partial.map((r) => `${r.curve} (seed${r.incompleteSeeds!.length === 1 ? '' : 's'} ${r.incompleteSeeds!.join(', ')})`).join('; ');
-  return `<p class="note incomplete-runs"><strong>Incomplete runs:</strong> ${escapeHtml(list)} have no end event — the log stops before they finished. `
-    + 'Their numbers are from the evaluations logged so far, and the verdict may change once they are re-run.</p>';
+  const list = partial
+    .map((r) => `${r.curve} (seed${r.incompleteSeeds!.length === 1 ? '' : 's'} ${r.incompleteSeeds!.join(', ')})`)
+    .join('; ');
+  return (
+    `<p class="note incomplete-runs"><strong>Incomplete runs:</strong> ${escapeHtml(list)} have no end event ` +
+    `— the log stops before they finished. ` +
+    'Their numbers are from the evaluations logged so far, and the verdict may change once they are re-run.</p>'
+  );
 }
 
 /** "96.89 ± 0.12 %"; a single seed has no spread to show. */
@@ -165,16 +201,27 @@ export function percent(s: Stat | null): string {
 }
 
 function bestCell(b: BestCell): string {
-  return `<p class="note"><strong>Best cell, chosen on validation:</strong> ${escapeHtml(b.curve)} — validation ${escapeHtml(interval(b.validation))}; `
-    + `its test accuracy at the validation-selected points: ${escapeHtml(interval(b.test))} (mean ± sd over seeds [95 % CI]).</p>`;
+  return (
+    `<p class="note"><strong>Best cell, chosen on validation:</strong> ${escapeHtml(b.curve)} — ` +
+    `validation ${escapeHtml(interval(b.validation))}; ` +
+    `its test accuracy at the validation-selected points: ${escapeHtml(interval(b.test))} (mean ± sd over ` +
+    `seeds [95 % CI]).</p>`
+  );
 }
 
-const VERDICT_CLASS: Record<Conclusion['verdict'], string> = { holds: 'holds', 'does not hold': 'does-not-hold', partly: 'partly', 'not distinguishable': 'indistinct' };
+const VERDICT_CLASS: Record<Conclusion['verdict'], string> = {
+  holds: 'holds',
+  'does not hold': 'does-not-hold',
+  partly: 'partly',
+  'not distinguishable': 'indistinct',
+};
 
 function conclusion(c: Conclusion): string {
-  return `<div class="conclusion ${VERDICT_CLASS[c.verdict] ?? ''}">`
-    + `<p><strong>Article:</strong> ${escapeHtml(c.claim)}</p>`
-    + `<p><strong>Here:</strong> <span class="verdict">${escapeHtml(c.verdict)}</span></p>`
-    + `<p><strong>Evidence:</strong> ${escapeHtml(c.evidence)}</p>`
-    + '</div>';
+  return (
+    `<div class="conclusion ${VERDICT_CLASS[c.verdict] ?? ''}">` +
+    `<p><strong>Article:</strong> ${escapeHtml(c.claim)}</p>` +
+    `<p><strong>Here:</strong> <span class="verdict">${escapeHtml(c.verdict)}</span></p>` +
+    `<p><strong>Evidence:</strong> ${escapeHtml(c.evidence)}</p>` +
+    '</div>'
+  );
 }

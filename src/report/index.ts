@@ -16,10 +16,8 @@ import { renderRlSection } from './rl.js';
 import { bestCell, type BestCell } from './sweep.js';
 import type { Conclusion, ExperimentData } from './types.js';
 
-export { parseLog, readLogs, readLogTexts, type ReadLogOptions } from './read.js';
+export { parseLog, readLogs } from './read.js';
 export type * from './types.js';
-export type { CurveSummary, CurvePoint, ReportProvenance, Spread, Stat } from './aggregate.js';
-export type { Figure } from './figures.js';
 
 export interface ReportOptions {
   /** NDJSON log files, or directories of them. */
@@ -58,8 +56,10 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
     const i = options.order?.indexOf(id) ?? -1;
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
-  const experiments = readLogs(options.logs, { allowPartial: options.allowPartial }).map((e, i) => ({ e, i }))
-    .sort((a, b) => rank(a.e.id) - rank(b.e.id) || a.i - b.i).map(({ e }) => e);
+  const experiments = readLogs(options.logs, { allowPartial: options.allowPartial })
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e.id) - rank(b.e.id) || a.i - b.i)
+    .map(({ e }) => e);
   const out = resolve(options.out);
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new UserError(`report: --out ${options.out} is a file; give a directory for index.html and figures/`);
@@ -87,7 +87,10 @@ export async function renderReport(options: ReportOptions): Promise<ReportResult
     writeFileSync(join(tmp, 'summary.json'), JSON.stringify(summaryJson(experiments, sections), null, 2) + '\n');
     publish(tmp, out);
     releaseTemp(tmp);
-    const incompleteRuns = experiments.reduce((n, e) => n + e.curves.reduce((m, c) => m + c.runs.filter((r) => !r.end).length, 0), 0);
+    const incompleteRuns = experiments.reduce(
+      (n, e) => n + e.curves.reduce((m, c) => m + c.runs.filter((r) => !r.end).length, 0),
+      0,
+    );
     return { html, figures, experiments: experiments.map((e) => e.id), incompleteRuns };
   } catch (err) {
     if (tmp) removeTemp(tmp);
@@ -130,7 +133,13 @@ interface SummaryJson {
   formatVersion: number;
   version: string;
   provenance: ReturnType<typeof provenance>;
-  experiments: { id: string; figures: string[]; curves: CurveSummary[]; conclusion: Conclusion | null; best?: BestCell }[];
+  experiments: {
+    id: string;
+    figures: string[];
+    curves: CurveSummary[];
+    conclusion: Conclusion | null;
+    best?: BestCell;
+  }[];
 }
 
 function summaryJson(experiments: ExperimentData[], sections: ExperimentSection[]): SummaryJson {
@@ -182,9 +191,13 @@ function publish(tmp: string, out: string): void {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-/** File-system failures (no permission, disk full) are the user's to fix; anything else is a bug and keeps its stack. */
+/**
+ * File-system failures (no permission, disk full) are the user's to fix; anything else is a bug and keeps its stack.
+ */
 function asUserError(err: unknown, out: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof UserError || typeof e?.syscall !== 'string') return err;
-  return new UserError(`report: cannot write ${out} (${e.code ?? e.message}); check that its parent directory is writable`);
+  return new UserError(
+    `report: cannot write ${out} (${e.code ?? e.message}); check that its parent directory is writable`,
+  );
 }

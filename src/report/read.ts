@@ -5,7 +5,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { type EndEvent, type EvalEvent, LOG_FORMAT, LOG_FORMAT_VERSION, RL_LOG_FORMAT, type SessionEvent, type StartEvent } from '../log/events.js';
+import {
+  type EndEvent,
+  type EvalEvent,
+  LOG_FORMAT,
+  LOG_FORMAT_VERSION,
+  RL_LOG_FORMAT,
+  type SessionEvent,
+  type StartEvent,
+} from '../log/events.js';
 import { type LogLine, logFormat, readEvents } from '../log/read.js';
 import { seedOf } from './aggregate.js';
 import type { CurveData, ExperimentData, RunRecord } from './types.js';
@@ -29,24 +37,42 @@ const PARTIAL_FIX = 're-run the experiment, or pass --allow-partial to report wh
 /** Reads every log (files, or directories of *.ndjson files) and groups the runs by experiment and curve. */
 export function readLogs(paths: string[], options: ReadLogOptions = {}): ExperimentData[] {
   if (paths.length === 0) fail('no logs', 'give at least one .ndjson file or a directory of them');
-  const files = [...new Set(paths.flatMap(logFiles).map((f) => resolve(f)))].map((abs) => ({ abs, shown: shownPath(abs, paths) }));
-  return readLogTexts(files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })), options, paths.join(', '));
+  const files = [...new Set(paths.flatMap(logFiles).map((f) => resolve(f)))].map((abs) => ({
+    abs,
+    shown: shownPath(abs, paths),
+  }));
+  return readLogTexts(
+    files.map(({ abs, shown }) => ({ text: readFileSync(abs, 'utf8'), name: shown })),
+    options,
+    paths.join(', '),
+  );
 }
 
 /** The last session of each sweep in the logs (the one that completed it), by sweep id. */
 export function sweepSessions(paths: string[]): Map<string, SessionEvent> {
   const sessions = new Map<string, SessionEvent>();
   for (const file of paths.flatMap(logFiles)) {
-    const { events } = readEvents(readFileSync(file, 'utf8'), { where: `report: ${file}`, fix: CORRUPT, allowPartial: true });
-    for (const { fields } of events) if (fields.event === 'sweep') sessions.set(String(fields.sweep), fields as unknown as SessionEvent);
+    const { events } = readEvents(readFileSync(file, 'utf8'), {
+      where: `report: ${file}`,
+      fix: CORRUPT,
+      allowPartial: true,
+    });
+    for (const { fields } of events)
+      if (fields.event === 'sweep') sessions.set(String(fields.sweep), fields as unknown as SessionEvent);
   }
   return sessions;
 }
 
 /** readLogs without the file system: the texts of log files, each with the name errors show. */
-export function readLogTexts(files: { text: string; name: string }[], options: ReadLogOptions = {}, what = 'the logs'): ExperimentData[] {
+export function readLogTexts(
+  files: { text: string; name: string }[],
+  options: ReadLogOptions = {},
+  what = 'the logs',
+): ExperimentData[] {
   // RL logs have their own report (report/rl.ts).
-  const runs = files.filter(({ text }) => logFormat(text) !== RL_LOG_FORMAT).flatMap(({ text, name }) => parseLog(text, name, options));
+  const runs = files
+    .filter(({ text }) => logFormat(text) !== RL_LOG_FORMAT)
+    .flatMap(({ text, name }) => parseLog(text, name, options));
   if (runs.length === 0) fail(what, 'no runs found; pass the logs an experiment wrote (NDJSON with start events)');
   return groupRuns(runs);
 }
@@ -55,8 +81,12 @@ export function readLogTexts(files: { text: string; name: string }[], options: R
 function logFiles(path: string): string[] {
   if (!existsSync(path)) fail(path, 'no such file or directory; give an .ndjson log or a directory of them');
   if (!statSync(path).isDirectory()) return [path];
-  const files = readdirSync(path).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(path, f));
-  if (files.length === 0) fail(path, 'directory holds no .ndjson logs; run the experiments first or give another directory');
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.ndjson'))
+    .sort()
+    .map((f) => join(path, f));
+  if (files.length === 0)
+    fail(path, 'directory holds no .ndjson logs; run the experiments first or give another directory');
   return files;
 }
 
@@ -76,7 +106,13 @@ function shownPath(abs: string, given: string[]): string {
  */
 export function parseLog(text: string, shown: string, options: ReadLogOptions = {}): RunRecord[] {
   if (text.trim() === '') fail(shown, 'empty file; the experiment did not finish — re-run it or remove the file');
-  const { events } = readEvents(text, { where: `report: ${shown}`, fix: CORRUPT, events: EVENTS, allowPartial: options.allowPartial, partialFix: PARTIAL_FIX });
+  const { events } = readEvents(text, {
+    where: `report: ${shown}`,
+    fix: CORRUPT,
+    events: EVENTS,
+    allowPartial: options.allowPartial,
+    partialFix: PARTIAL_FIX,
+  });
   const runs: RunRecord[] = [];
   const startLines = new Map<RunRecord, number>();
   // Events find their run by id; an id may start again once its run has ended (concatenated `edlearn train`
@@ -89,7 +125,8 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
     const id = typeof event.run === 'string' ? event.run : '';
     const current = open.get(id);
     if (event.event === 'start') {
-      if (current && !current.end) fail(where, `second start header for run '${current.start.run}' before its end event; ${CORRUPT}`);
+      if (current && !current.end)
+        fail(where, `second start header for run '${current.start.run}' before its end event; ${CORRUPT}`);
       const start = checkStart({ ...event, run: id || `${basename(shown)}:${line}` }, where);
       const record: RunRecord = { start, evals: [], end: null, source: shown };
       open.set(id, record);
@@ -105,7 +142,10 @@ export function parseLog(text: string, shown: string, options: ReadLogOptions = 
   }
   const unfinished = runs.find((r) => !r.end);
   if (unfinished && !options.allowPartial) {
-    fail(`${shown}:${startLines.get(unfinished)}`, `run '${unfinished.start.run}' has no end event: the log stops before it finished; ${PARTIAL_FIX}`);
+    fail(
+      `${shown}:${startLines.get(unfinished)}`,
+      `run '${unfinished.start.run}' has no end event: the log stops before it finished; ${PARTIAL_FIX}`,
+    );
   }
   return runs;
 }
@@ -115,23 +155,41 @@ const CORRUPT = 'the log is corrupt — re-run the experiment';
 type Fields = LogLine['fields'];
 
 function checkStart(e: Fields, where: string): StartEvent {
-  if (e.format !== LOG_FORMAT) fail(where, `format ${JSON.stringify(e.format)} is not ${LOG_FORMAT}; is this an edlearn log?`);
+  if (e.format !== LOG_FORMAT)
+    fail(where, `format ${JSON.stringify(e.format)} is not ${LOG_FORMAT}; is this an edlearn log?`);
   const version = e.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    fail(where, `formatVersion ${JSON.stringify(version)} is not a version number; the log is corrupt — re-run the experiment`);
+    fail(
+      where,
+      `formatVersion ${JSON.stringify(version)} is not a version number; the log is corrupt — re-run the experiment`,
+    );
   }
   if ((version as number) > LOG_FORMAT_VERSION) {
-    fail(where, `log format version ${version} is newer than this edlearn reads (${LOG_FORMAT_VERSION}); update edlearn`);
+    fail(
+      where,
+      `log format version ${version} is newer than this edlearn reads (${LOG_FORMAT_VERSION}); update edlearn`,
+    );
   }
-  if (typeof e.config !== 'object' || e.config === null) fail(where, 'start event without a config; the log is corrupt — re-run the experiment');
+  if (typeof e.config !== 'object' || e.config === null)
+    fail(where, 'start event without a config; the log is corrupt — re-run the experiment');
   // The fields the report prints must be what edlearn writes, or the page would show (or choke on) anything.
   const wrong = (['time', 'version', 'backend'] as const).filter((k) => typeof e[k] !== 'string');
-  if (wrong.length > 0) fail(where, `start event without a text ${wrong.join(', ')}; the log is corrupt — re-run the experiment`);
+  if (wrong.length > 0)
+    fail(where, `start event without a text ${wrong.join(', ')}; the log is corrupt — re-run the experiment`);
   const x = e.experiment as Record<string, unknown> | undefined;
   if (x !== undefined) {
-    const ok = typeof x === 'object' && x !== null && typeof x.id === 'string' && typeof x.curve === 'string'
-      && (x.rule === 'ed' || x.rule === 'backprop') && typeof x.seed === 'number';
-    if (!ok) fail(where, 'experiment tag needs id, curve, rule (ed or backprop) and seed; the log is corrupt — re-run the experiment');
+    const ok =
+      typeof x === 'object' &&
+      x !== null &&
+      typeof x.id === 'string' &&
+      typeof x.curve === 'string' &&
+      (x.rule === 'ed' || x.rule === 'backprop') &&
+      typeof x.seed === 'number';
+    if (!ok)
+      fail(
+        where,
+        'experiment tag needs id, curve, rule (ed or backprop) and seed; the log is corrupt — re-run the experiment',
+      );
   }
   return e as unknown as StartEvent;
 }
@@ -148,7 +206,8 @@ function checkEnd(e: Fields, where: string): EndEvent {
 
 function requireNumbers(e: Fields, keys: string[], where: string): void {
   const missing = keys.filter((k) => typeof e[k] !== 'number');
-  if (missing.length > 0) fail(where, `${e.event} event without ${missing.join(', ')}; the log is corrupt — re-run the experiment`);
+  if (missing.length > 0)
+    fail(where, `${e.event} event without ${missing.join(', ')}; the log is corrupt — re-run the experiment`);
 }
 
 /** Experiments and curves in first-seen order; the runs of a curve are its seeds, sorted. */
@@ -165,7 +224,12 @@ function groupRuns(runs: RunRecord[]): ExperimentData[] {
     }
     const seed = seedOf(run);
     const twin = data.runs.find((r) => seedOf(r) === seed);
-    if (twin) fail(run.source, `seed ${seed} of curve '${data.curve}' in experiment '${id}' is also in ${twin.source}; statistics need one run per seed — remove the duplicate`);
+    if (twin)
+      fail(
+        run.source,
+        `seed ${seed} of curve '${data.curve}' in experiment '${id}' is also in ${twin.source}; statistics ` +
+          `need one run per seed — remove the duplicate`,
+      );
     data.runs.push(run);
   }
   return [...experiments].map(([id, curves]) => ({
@@ -176,17 +240,31 @@ function groupRuns(runs: RunRecord[]): ExperimentData[] {
 
 type Tag = Omit<CurveData, 'runs'> & { id: string; key: string };
 
-/** Tagged runs join the curve they name; untagged runs (plain `edlearn train`) share a curve when only the seed differs. */
+/**
+ * Tagged runs join the curve they name; untagged runs (plain `edlearn train`) share a curve when only the seed differs.
+ */
 function tagOf(start: StartEvent): Tag {
   const x = start.experiment;
   if (x) {
-    return { id: x.id, key: x.curve, curve: x.curve, rule: x.rule, ...(x.panel === undefined ? {} : { panel: x.panel }), ...(x.param === undefined ? {} : { param: x.param }),
-      ...(x.cell === undefined ? {} : { cell: x.cell }) };
+    return {
+      id: x.id,
+      key: x.curve,
+      curve: x.curve,
+      rule: x.rule,
+      ...(x.panel === undefined ? {} : { panel: x.panel }),
+      ...(x.param === undefined ? {} : { param: x.param }),
+      ...(x.cell === undefined ? {} : { cell: x.cell }),
+    };
   }
   const { seed: _seed, ...settings } = start.config;
   const rule = settings.rule === 'backprop' ? 'backprop' : 'ed';
   const name = rule === 'backprop' ? 'BP' : `ED (${typeof settings.preset === 'string' ? settings.preset : 'custom'})`;
-  return { id: UNTAGGED_EXPERIMENT, key: JSON.stringify(settings), curve: `${name} · ${start.task?.name ?? 'task'}`, rule };
+  return {
+    id: UNTAGGED_EXPERIMENT,
+    key: JSON.stringify(settings),
+    curve: `${name} · ${start.task?.name ?? 'task'}`,
+    rule,
+  };
 }
 
 /** Untagged curves with different settings but the same preset and task get "#2", "#3"… */

@@ -11,8 +11,18 @@ import { Random } from '../random.js';
 import type { Env, StepResult } from './env.js';
 
 export const ACROBOT = {
-  dt: 0.2, length1: 1, mass1: 1, mass2: 1, com1: 0.5, com2: 0.5, inertia: 1, gravity: 9.8,
-  maxVel1: 4 * Math.PI, maxVel2: 9 * Math.PI, torques: [-1, 0, 1], maxSteps: 500,
+  dt: 0.2,
+  length1: 1,
+  mass1: 1,
+  mass2: 1,
+  com1: 0.5,
+  com2: 0.5,
+  inertia: 1,
+  gravity: 9.8,
+  maxVel1: 4 * Math.PI,
+  maxVel2: 9 * Math.PI,
+  torques: [-1, 0, 1],
+  maxSteps: 500,
 } as const;
 
 /** Time derivative of (θ₁, θ₂, θ̇₁, θ̇₂) under torque a (the book's equations). */
@@ -22,9 +32,13 @@ export function acrobotDerivs(s: ArrayLike<number>, a: number): number[] {
   const d1 = m1 * lc1 ** 2 + m2 * (l1 ** 2 + lc2 ** 2 + 2 * l1 * lc2 * Math.cos(t2)) + 2 * I;
   const d2 = m2 * (lc2 ** 2 + l1 * lc2 * Math.cos(t2)) + I;
   const phi2 = m2 * lc2 * g * Math.cos(t1 + t2 - Math.PI / 2);
-  const phi1 = -m2 * l1 * lc2 * d2t ** 2 * Math.sin(t2) - 2 * m2 * l1 * lc2 * d2t * d1t * Math.sin(t2)
-    + (m1 * lc1 + m2 * l1) * g * Math.cos(t1 - Math.PI / 2) + phi2;
-  const dd2 = (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * d1t ** 2 * Math.sin(t2) - phi2) / (m2 * lc2 ** 2 + I - d2 ** 2 / d1);
+  const phi1 =
+    -m2 * l1 * lc2 * d2t ** 2 * Math.sin(t2) -
+    2 * m2 * l1 * lc2 * d2t * d1t * Math.sin(t2) +
+    (m1 * lc1 + m2 * l1) * g * Math.cos(t1 - Math.PI / 2) +
+    phi2;
+  const dd2 =
+    (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * d1t ** 2 * Math.sin(t2) - phi2) / (m2 * lc2 ** 2 + I - d2 ** 2 / d1);
   const dd1 = -(d2 * dd2 + phi1) / d1;
   return [d1t, d2t, dd1, dd2];
 }
@@ -85,7 +99,8 @@ export class Acrobot implements Env {
 
   step(action: number): StepResult {
     if (this.done) throw new Error('Acrobot.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1 && action !== 2) throw new RangeError(`Acrobot.step: action ${action}; expected 0, 1 or 2 (torque −1, 0, +1)`);
+    if (action !== 0 && action !== 1 && action !== 2)
+      throw new RangeError(`Acrobot.step: action ${action}; expected 0, 1 or 2 (torque −1, 0, +1)`);
     acrobotStep(this.state, action, this.state);
     this.steps++;
     const terminated = acrobotUp(this.state);

@@ -9,7 +9,11 @@ export abstract class EpsilonGreedy {
   protected steps = 0;
   private readonly one: Float32Array;
 
-  constructor(protected readonly config: RlConfig, readonly columns: Columns, protected readonly rng: Random) {
+  constructor(
+    protected readonly config: RlConfig,
+    readonly columns: Columns,
+    protected readonly rng: Random,
+  ) {
     this.one = new Float32Array(columns.actions);
   }
 

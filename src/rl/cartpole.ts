@@ -66,7 +66,8 @@ export class CartPole implements Env {
 
   step(action: number): StepResult {
     if (this.done) throw new Error('CartPole.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1) throw new RangeError(`CartPole.step: action ${action}; expected 0 (left) or 1 (right)`);
+    if (action !== 0 && action !== 1)
+      throw new RangeError(`CartPole.step: action ${action}; expected 0 (left) or 1 (right)`);
     cartpoleStep(this.state, action, this.state);
     this.steps++;
     const [x, , theta] = this.state;

@@ -11,7 +11,7 @@
  * units) is the signal: e = success·|δ|·decay^k·(1 − y) when δ > 0, e = success·|δ|·decay^k·(0 − y) when δ < 0.
  */
 import type { Random } from '../random.js';
-import type { Agent, Transition } from './agent.js';
+import type { Agent, Transition } from './agent-types.js';
 import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
@@ -27,7 +27,13 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
   private readonly v = new Float32Array(1);
   private readonly target1 = new Float32Array(1);
 
-  constructor(config: RlConfig, columns: Columns, rng: Random, private readonly critic?: Columns, private readonly values?: ValueHead) {
+  constructor(
+    config: RlConfig,
+    columns: Columns,
+    rng: Random,
+    private readonly critic?: Columns,
+    private readonly values?: ValueHead,
+  ) {
     super(config, columns, rng);
     this.states = new Float32Array(config.trace * columns.features);
     this.actions = new Int32Array(config.trace);

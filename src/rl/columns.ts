@@ -13,7 +13,12 @@ export class Columns {
   private readonly end: Int32Array;
   private readonly scores: Float32Array;
 
-  constructor(readonly rules: Rule[], readonly features: number, readonly maxBatch: number, backend: Backend) {
+  constructor(
+    readonly rules: Rule[],
+    readonly features: number,
+    readonly maxBatch: number,
+    backend: Backend,
+  ) {
     this.index = backend.allocInt(maxBatch * features);
     this.value = backend.alloc(maxBatch * features);
     this.start = new Int32Array(maxBatch);
@@ -26,7 +31,12 @@ export class Columns {
   }
 
   /** A batch of rows[picks[i]] (rows is (n, features) row-major); labels are the caller's. */
-  load(rows: Float32Array, picks: ArrayLike<number>, count: number, labels: ArrayLike<number> = new Float32Array(count)): SampleBatch {
+  load(
+    rows: Float32Array,
+    picks: ArrayLike<number>,
+    count: number,
+    labels: ArrayLike<number> = new Float32Array(count),
+  ): SampleBatch {
     const F = this.features;
     let q = 0;
     for (let b = 0; b < count; b++) {

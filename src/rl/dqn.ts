@@ -12,7 +12,7 @@
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
-import type { Agent, Transition } from './agent.js';
+import type { Agent, Transition } from './agent-types.js';
 import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
@@ -34,7 +34,13 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly gains: Float32Array;
   private updates = 0;
 
-  constructor(config: RlConfig, columns: Columns, private readonly target: Columns, readonly head: ValueHead, rng: Random) {
+  constructor(
+    config: RlConfig,
+    columns: Columns,
+    private readonly target: Columns,
+    readonly head: ValueHead,
+    rng: Random,
+  ) {
     super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
     this.replay = new Replay(config.replay, columns.features, config.failShare > 0 ? config.failMemory : 0);
@@ -88,10 +94,14 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
       }
       if (n === 0) continue;
       // The α schedule scales ED's amine (bp-dqn's Adam has its own step sizes).
-      const anneal = this.config.anneal > 0 && this.name === 'ed-dqn' ? this.gains.subarray(0, n).fill(this.config.anneal / (this.config.anneal + this.steps)) : undefined;
+      const anneal =
+        this.config.anneal > 0 && this.name === 'ed-dqn'
+          ? this.gains.subarray(0, n).fill(this.config.anneal / (this.config.anneal + this.steps))
+          : undefined;
       this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted.subarray(0, n), anneal);
     }
-    if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0) shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
+    if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0)
+      shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
   }
 }
 

@@ -27,7 +27,11 @@ export const MOUNTAINCAR_SCALES = [0.9, 0.07] as const;
 export const MOUNTAINCAR_OFFSETS = [-0.3, 0] as const;
 
 /** z_i = (v_i − offset_i) / scale_i clipped to [−1, 1], each coded by `centres` Gaussian bumps. */
-export function rbfEncoding(scales: readonly number[] = CARTPOLE_SCALES, centres = RBF_CENTRES, offsets: readonly number[] = scales.map(() => 0)): Encoding {
+export function rbfEncoding(
+  scales: readonly number[] = CARTPOLE_SCALES,
+  centres = RBF_CENTRES,
+  offsets: readonly number[] = scales.map(() => 0),
+): Encoding {
   const width = 2 / (centres - 1);
   return {
     name: `rbf(${centres} per variable)`,

@@ -1,6 +1,7 @@
 /**
  * `edlearn experiment rl`: the three agents on CartPole-v1, Acrobot-v1, MountainCar-v0 (RL_EPISODES each) and the
- * reward-only MNIST task (one pass over the training images), on 10 reported seeds (11–20) that no setting was chosen on (the
+ * reward-only MNIST task (one pass over the training images), on 10 reported seeds
+ * (11–20) that no setting was chosen on (the
  * defaults in rl/config.ts were chosen on seeds 1–10), every setting at its default. One NDJSON log per
  * environment and agent, docs/results/logs/rl-<env>-<agent>.ndjson, rewritten whole (atomically) after each seed,
  * so that it always holds finished runs only.
@@ -19,7 +20,12 @@ export const RL_EXPERIMENT_ENVS: readonly EnvName[] = ['cartpole', 'acrobot', 'm
  * Episodes per run. The issue asks for 1,000 on CartPole; this session's shared 2 vCPUs fit 500 (the horizon of
  * the "solved within 500 episodes" target), 200 on Acrobot and 300 on MountainCar. The MNIST task: one pass.
  */
-export const RL_EPISODES: Record<EnvName, number | undefined> = { cartpole: 500, acrobot: 200, mountaincar: 300, mnist: undefined };
+export const RL_EPISODES: Record<EnvName, number | undefined> = {
+  cartpole: 500,
+  acrobot: 200,
+  mountaincar: 300,
+  mnist: undefined,
+};
 
 export interface RlExperimentHooks {
   onRunStart?: (label: string, index: number, total: number) => void;
@@ -28,34 +34,51 @@ export interface RlExperimentHooks {
 }
 
 /** Runs every agent × seed of each environment; returns the log paths (each written whole, atomically). */
-export function runRlExperiment(logs: string, hooks: RlExperimentHooks = {}, seeds = RL_SEEDS, envs = RL_EXPERIMENT_ENVS, agents: readonly AgentName[] = AGENT_NAMES): string[] {
+export function runRlExperiment(
+  logs: string,
+  hooks: RlExperimentHooks = {},
+  seeds = RL_SEEDS,
+  envs = RL_EXPERIMENT_ENVS,
+  agents: readonly AgentName[] = AGENT_NAMES,
+): string[] {
   const total = envs.length * agents.length * seeds.length;
   let index = 0;
-  return envs.flatMap((env) => agents.map((agent) => {
-    const path = join(logs, `rl-${env}-${agent}.ndjson`);
-    checkOutputPath(path);
-    const lines: string[] = [];
-    const writer = { writeLine: (line: string) => lines.push(line) };
-    try {
-      for (const seed of seeds) {
-        const label = `${env} · ${agent} · seed ${seed}`;
-        hooks.onRunStart?.(label, index++, total);
-        const o = runRl({ env, agent, seed, episodes: RL_EPISODES[env] }, {
-          writer, runId: `${env}-${agent}-${seed}`, onEpisode: hooks.onEpisode,
-          experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
-        });
-        const r = o.result;
-        hooks.onRunEnd?.(label, r.accuracy !== undefined
-          ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
-          : `solved at ${r.solvedAtEpisode ?? '—'} · final mean100 ${r.finalMean100.toFixed(1)} · greedy ${r.greedy.mean.toFixed(1)} · ${r.trainSeconds.toFixed(1)} s`);
-        writeFileAtomic(path, lines.map((l) => `${l}\n`).join(''));
+  return envs.flatMap((env) =>
+    agents.map((agent) => {
+      const path = join(logs, `rl-${env}-${agent}.ndjson`);
+      checkOutputPath(path);
+      const lines: string[] = [];
+      const writer = { writeLine: (line: string) => lines.push(line) };
+      try {
+        for (const seed of seeds) {
+          const label = `${env} · ${agent} · seed ${seed}`;
+          hooks.onRunStart?.(label, index++, total);
+          const o = runRl(
+            { env, agent, seed, episodes: RL_EPISODES[env] },
+            {
+              writer,
+              runId: `${env}-${agent}-${seed}`,
+              onEpisode: hooks.onEpisode,
+              experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
+            },
+          );
+          const r = o.result;
+          hooks.onRunEnd?.(
+            label,
+            r.accuracy !== undefined
+              ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
+              : `solved at ${r.solvedAtEpisode ?? '—'} · final mean100 ${r.finalMean100.toFixed(1)} · ` +
+                  `greedy ${r.greedy.mean.toFixed(1)} · ${r.trainSeconds.toFixed(1)} s`,
+          );
+          writeFileAtomic(path, lines.map((l) => `${l}\n`).join(''));
+        }
+      } catch (err) {
+        lines.length = 0;
+        throw err;
       }
-    } catch (err) {
-      lines.length = 0;
-      throw err;
-    }
-    return path;
-  }));
+      return path;
+    }),
+  );
 }
 
 const rule = (agent: AgentName) => (agent === 'bp-dqn' ? 'backprop' : 'ed');

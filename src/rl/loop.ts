@@ -78,7 +78,12 @@ export class RlSession {
   private window = 0;
   private seconds = 0;
 
-  constructor(readonly agent: Agent, readonly env: Env, readonly encoding: Encoding, private readonly seed: number) {
+  constructor(
+    readonly agent: Agent,
+    readonly env: Env,
+    readonly encoding: Encoding,
+    private readonly seed: number,
+  ) {
     this.features = new Float32Array(encoding.features);
     this.next = new Float32Array(encoding.features);
   }
@@ -99,7 +104,15 @@ export class RlSession {
       const action = agent.act(this.features, true);
       const step = env.step(action);
       encoding.encode(step.state, this.next);
-      agent.observe({ features: this.features, action, reward: step.reward, next: this.next, terminated: step.terminated, truncated: step.truncated, failed: env.failed(step) });
+      agent.observe({
+        features: this.features,
+        action,
+        reward: step.reward,
+        next: this.next,
+        terminated: step.terminated,
+        truncated: step.truncated,
+        failed: env.failed(step),
+      });
       [this.features, this.next] = [this.next, this.features];
       total += step.reward;
       length++;
@@ -112,9 +125,18 @@ export class RlSession {
     this.window += total - (episode > 100 ? r[episode - 101] : 0);
     this.mean100 = this.window / Math.min(episode, 100);
     this.bestMean100 = Math.max(this.bestMean100, this.mean100);
-    if (this.solvedAtEpisode === null && env.solvedAt !== null && episode >= 100 && this.mean100 >= env.solvedAt) this.solvedAtEpisode = episode;
+    if (this.solvedAtEpisode === null && env.solvedAt !== null && episode >= 100 && this.mean100 >= env.solvedAt)
+      this.solvedAtEpisode = episode;
     this.seconds += (performance.now() - started) / 1000;
-    return { episode, return: total, length, steps: this.steps, epsilon: agent.epsilon, mean100: this.mean100, seconds: this.seconds };
+    return {
+      episode,
+      return: total,
+      length,
+      steps: this.steps,
+      epsilon: agent.epsilon,
+      mean100: this.mean100,
+      seconds: this.seconds,
+    };
   }
 
   /** Training seconds so far (time spent inside episode()). */
@@ -124,13 +146,24 @@ export class RlSession {
 
   result(): RlResult {
     return {
-      episodes: this.episodes, steps: this.steps, solvedAtEpisode: this.solvedAtEpisode, bestMean100: this.bestMean100, lastMean100: this.mean100, finalMean100: this.mean100,
-      trainSeconds: this.seconds, stepsPerSecond: this.steps / Math.max(this.seconds, 1e-9),
+      episodes: this.episodes,
+      steps: this.steps,
+      solvedAtEpisode: this.solvedAtEpisode,
+      bestMean100: this.bestMean100,
+      lastMean100: this.mean100,
+      finalMean100: this.mean100,
+      trainSeconds: this.seconds,
+      stepsPerSecond: this.steps / Math.max(this.seconds, 1e-9),
     };
   }
 }
 
-export function trainAgent(agent: Agent, env: Env, encoding: Encoding, o: RlLoopOptions): { result: RlResult; returns: Float32Array } {
+export function trainAgent(
+  agent: Agent,
+  env: Env,
+  encoding: Encoding,
+  o: RlLoopOptions,
+): { result: RlResult; returns: Float32Array } {
   const session = new RlSession(agent, env, encoding, o.seed);
   while (session.episodes < o.episodes && (o.steps === undefined || session.steps < o.steps)) {
     const e = session.episode();
@@ -164,7 +197,12 @@ export function playGreedy(agent: Agent, env: Env, encoding: Encoding, episodes:
 /**
  * The states of one greedy episode (the lab draws it): the initial state, then the state after each action.
  */
-export function greedyTrajectory(agent: Agent, env: Env, encoding: Encoding, seed: number): { states: Float64Array[]; actions: number[] } {
+export function greedyTrajectory(
+  agent: Agent,
+  env: Env,
+  encoding: Encoding,
+  seed: number,
+): { states: Float64Array[]; actions: number[] } {
   const features = new Float32Array(encoding.features);
   let state = env.reset(seed);
   const states = [state];

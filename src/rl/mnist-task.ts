@@ -20,7 +20,14 @@ export class RewardOnlyMnist implements Env {
   private current = -1;
 
   /** `split` holds the images (bytes × scale = pixel values in 0…1); `shuffle` false keeps the split's order. */
-  constructor(private readonly split: Split, readonly actions: number, private readonly scale: number, seed = 0, private readonly shuffle = true, name = 'reward-only MNIST') {
+  constructor(
+    private readonly split: Split,
+    readonly actions: number,
+    private readonly scale: number,
+    seed = 0,
+    private readonly shuffle = true,
+    name = 'reward-only MNIST',
+  ) {
     this.name = name;
     this.observationSize = split.x.length / Math.max(1, split.count);
     this.rng = new Random(seed);
@@ -54,7 +61,8 @@ export class RewardOnlyMnist implements Env {
 
   step(action: number): StepResult {
     if (this.current < 0) throw new Error('RewardOnlyMnist.step: the episode is over; call reset() first');
-    if (!Number.isInteger(action) || action < 0 || action >= this.actions) throw new RangeError(`RewardOnlyMnist.step: action ${action}; expected 0…${this.actions - 1}`);
+    if (!Number.isInteger(action) || action < 0 || action >= this.actions)
+      throw new RangeError(`RewardOnlyMnist.step: action ${action}; expected 0…${this.actions - 1}`);
     const reward = this.split.labels[this.current] === action ? 1 : 0;
     this.current = -1;
     return { state: new Float64Array(this.observationSize), reward, terminated: true, truncated: false };

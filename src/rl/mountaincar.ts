@@ -8,14 +8,22 @@
 import { Random } from '../random.js';
 import type { Env, StepResult } from './env.js';
 
-export const MOUNTAINCAR = { minPosition: -1.2, maxPosition: 0.6, maxSpeed: 0.07, goal: 0.5, force: 0.001, gravity: 0.0025, maxSteps: 200 } as const;
+export const MOUNTAINCAR = {
+  minPosition: -1.2,
+  maxPosition: 0.6,
+  maxSpeed: 0.07,
+  goal: 0.5,
+  force: 0.001,
+  gravity: 0.0025,
+  maxSteps: 200,
+} as const;
 
 /** One step of the car: the next (position, speed). */
 export function mountainCarStep(s: ArrayLike<number>, action: number, out = new Float64Array(2)): Float64Array {
   const c = MOUNTAINCAR;
   let speed = s[1] + (action - 1) * c.force + Math.cos(3 * s[0]) * -c.gravity;
   speed = Math.min(c.maxSpeed, Math.max(-c.maxSpeed, speed));
-  let position = Math.min(c.maxPosition, Math.max(c.minPosition, s[0] + speed));
+  const position = Math.min(c.maxPosition, Math.max(c.minPosition, s[0] + speed));
   if (position === c.minPosition && speed < 0) speed = 0;
   out[0] = position;
   out[1] = speed;
@@ -50,7 +58,8 @@ export class MountainCar implements Env {
 
   step(action: number): StepResult {
     if (this.done) throw new Error('MountainCar.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1 && action !== 2) throw new RangeError(`MountainCar.step: action ${action}; expected 0 (left), 1 (none) or 2 (right)`);
+    if (action !== 0 && action !== 1 && action !== 2)
+      throw new RangeError(`MountainCar.step: action ${action}; expected 0 (left), 1 (none) or 2 (right)`);
     mountainCarStep(this.state, action, this.state);
     this.steps++;
     const terminated = this.state[0] >= MOUNTAINCAR.goal && this.state[1] >= 0;

@@ -17,7 +17,11 @@ export class Replay {
   size = 0;
   failSize = 0;
 
-  constructor(readonly capacity: number, readonly features: number, readonly failures = 0) {
+  constructor(
+    readonly capacity: number,
+    readonly features: number,
+    readonly failures = 0,
+  ) {
     const slots = capacity + failures;
     this.states = new Float32Array(slots * features);
     this.next = new Float32Array(slots * features);
@@ -37,7 +41,14 @@ export class Replay {
     }
   }
 
-  private write(i: number, state: Float32Array, action: number, reward: number, next: Float32Array, terminal: boolean): void {
+  private write(
+    i: number,
+    state: Float32Array,
+    action: number,
+    reward: number,
+    next: Float32Array,
+    terminal: boolean,
+  ): void {
     this.states.set(state, i * this.features);
     this.next.set(next, i * this.features);
     this.actions[i] = action;
@@ -48,7 +59,10 @@ export class Replay {
   /** `count` slots drawn uniformly with replacement, each from the failure ring with probability failShare. */
   sample(rng: Random, count: number, failShare: number, into: Int32Array): Int32Array {
     for (let b = 0; b < count; b++) {
-      into[b] = this.failSize > 0 && failShare > 0 && rng.next() < failShare ? this.capacity + rng.int(this.failSize) : rng.int(this.size);
+      into[b] =
+        this.failSize > 0 && failShare > 0 && rng.next() < failShare
+          ? this.capacity + rng.int(this.failSize)
+          : rng.int(this.size);
     }
     return into;
   }

@@ -18,7 +18,15 @@ import { CartPole } from './cartpole.js';
 import { meanAbsWeight } from './dqn.js';
 import { MountainCar } from './mountaincar.js';
 import { type RlConfig, type RlInput, resolveRlConfig } from './config.js';
-import { ACROBOT_SCALES, type Encoding, MOUNTAINCAR_OFFSETS, MOUNTAINCAR_SCALES, pixelEncoding, RBF_CENTRES, rbfEncoding } from './encoding.js';
+import {
+  ACROBOT_SCALES,
+  type Encoding,
+  MOUNTAINCAR_OFFSETS,
+  MOUNTAINCAR_SCALES,
+  pixelEncoding,
+  RBF_CENTRES,
+  rbfEncoding,
+} from './encoding.js';
 import type { Env } from './env.js';
 import { envSeed, type EpisodeRecord, greedyAccuracy, type GreedySummary, playGreedy, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
@@ -50,11 +58,15 @@ export const WEIGHTS_EVERY = 50;
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
   if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
   if (config.env === 'acrobot') return { env: new Acrobot(), encoding: rbfEncoding(ACROBOT_SCALES) };
-  if (config.env === 'mountaincar') return { env: new MountainCar(), encoding: rbfEncoding(MOUNTAINCAR_SCALES, RBF_CENTRES, MOUNTAINCAR_OFFSETS) };
+  if (config.env === 'mountaincar')
+    return { env: new MountainCar(), encoding: rbfEncoding(MOUNTAINCAR_SCALES, RBF_CENTRES, MOUNTAINCAR_OFFSETS) };
   const ds = datasetAt(config.data);
   const files = buildTask(ds, 'all', []);
   // The classifier runs' fixed split seed: the same 10,000 validation images as `edlearn train --task all`.
-  const split = config.validation > 0 ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed) : { train: files.train, validation: files.validation };
+  const split =
+    config.validation > 0
+      ? holdOut(files.train, files.inputs, config.validation, RUN_DEFAULTS.splitSeed)
+      : { train: files.train, validation: files.validation };
   const task: Task = { ...files, ...split };
   const env = new RewardOnlyMnist(task.train, task.classes, task.scale, 0, true, `reward-only ${ds.name}`);
   return { env, encoding: pixelEncoding(task.inputs), task };
@@ -71,12 +83,33 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const backend = getBackend(config.backend);
   const { env, encoding, task } = buildEnv(config);
   const head = valueHeadOf(env, config.gamma);
-  const agent = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: head.max, valueMin: head.min, horizon: env.horizon }, backend);
+  const agent = createAgent(
+    config,
+    {
+      features: encoding.features,
+      actions: env.actions,
+      valueScale: head.max,
+      valueMin: head.min,
+      horizon: env.horizon,
+    },
+    backend,
+  );
   const weightsStart = meanAbsWeight(agent.columns);
   const header: RlStartEvent = {
-    ...startFields(RL_LOG_FORMAT, hooks, 'rl'), config, backend: backend.name,
-    env: { name: env.name, actions: env.actions, observationSize: env.observationSize, features: encoding.features, encoding: encoding.name, valueScale: head.max, valueMin: head.min, solvedAt: env.solvedAt,
-      ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}) },
+    ...startFields(RL_LOG_FORMAT, hooks, 'rl'),
+    config,
+    backend: backend.name,
+    env: {
+      name: env.name,
+      actions: env.actions,
+      observationSize: env.observationSize,
+      features: encoding.features,
+      encoding: encoding.name,
+      valueScale: head.max,
+      valueMin: head.min,
+      solvedAt: env.solvedAt,
+      ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}),
+    },
     parameters: agent.columns.parameters().reduce((n, p) => n + p.length, 0),
   };
   return withRunLog(hooks, header, (log) => {
@@ -86,15 +119,25 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     let since = 0;
     let validationAccuracy: number | undefined;
     const { result, returns } = trainAgent(agent, env, encoding, {
-      seed: envSeed(config.seed), episodes, steps: config.steps, untilSolved: config.untilSolved,
+      seed: envSeed(config.seed),
+      episodes,
+      steps: config.steps,
+      untilSolved: config.untilSolved,
       onEpisode: (e) => {
         rewarded += e.return;
         since++;
         const weights = e.episode % WEIGHTS_EVERY === 0 ? { weights: round(meanAbsWeight(agent.columns), 5) } : {};
-        if (!task) log.event('episode', { ...e, epsilon: round(e.epsilon, 4), mean100: round(e.mean100, 2), seconds: round(e.seconds, 3), ...weights });
+        if (!task)
+          log.event('episode', {
+            ...e,
+            epsilon: round(e.epsilon, 4),
+            mean100: round(e.mean100, 2),
+            seconds: round(e.seconds, 3),
+            ...weights,
+          });
         hooks.onEpisode?.(e);
       },
-      evalEvery: task ? config.evalEvery ?? Math.max(1, Math.round(episodes / 20)) : undefined,
+      evalEvery: task ? (config.evalEvery ?? Math.max(1, Math.round(episodes / 20))) : undefined,
       onEval: (episode, steps) => {
         if (!task || task.validation.count === 0) return;
         validationAccuracy = greedyAccuracy(agent.columns, task.validation, task.scale);
@@ -107,16 +150,28 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     });
     // The test images, read once, after training.
     const accuracy = task ? greedyAccuracy(agent.columns, task.test, task.scale) : undefined;
-    const greedy = accuracy !== undefined && task
-      ? { episodes: task.test.count, mean: accuracy, min: accuracy === 1 ? 1 : 0 }
-      : greedySummary(playGreedy(agent, buildEnv(config).env, encoding, GREEDY_EPISODES, envSeed(config.seed, GREEDY_SALT)));
-    const summary: RlSummary = { ...result, greedy, weights: { start: weightsStart, end: meanAbsWeight(agent.columns) }, ...(task ? { accuracy, validationAccuracy } : {}) };
+    const greedy =
+      accuracy !== undefined && task
+        ? { episodes: task.test.count, mean: accuracy, min: accuracy === 1 ? 1 : 0 }
+        : greedySummary(
+            playGreedy(agent, buildEnv(config).env, encoding, GREEDY_EPISODES, envSeed(config.seed, GREEDY_SALT)),
+          );
+    const summary: RlSummary = {
+      ...result,
+      greedy,
+      weights: { start: weightsStart, end: meanAbsWeight(agent.columns) },
+      ...(task ? { accuracy, validationAccuracy } : {}),
+    };
     return { end: summary, value: { header, result: summary, returns, agent } };
   });
 }
 
 export function greedySummary(returns: number[]): GreedySummary {
-  return { episodes: returns.length, mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length), min: Math.min(...returns) };
+  return {
+    episodes: returns.length,
+    mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length),
+    min: Math.min(...returns),
+  };
 }
 
 /** Rounded for the log (15,000 episode events stay small); the run itself keeps full precision. */

@@ -18,7 +18,12 @@ export class ValueHead {
   readonly lo: number;
   readonly hi: number;
 
-  constructor(readonly min: number, readonly max: number, readonly linear = false, margin = VALUE_MARGIN) {
+  constructor(
+    readonly min: number,
+    readonly max: number,
+    readonly linear = false,
+    margin = VALUE_MARGIN,
+  ) {
     if (!(max > min)) throw new RangeError(`ValueHead: the value range [${min}, ${max}] is empty`);
     this.lo = linear ? min : margin;
     this.hi = linear ? max : 1 - margin;

@@ -1,7 +1,8 @@
 /**
  * Backpropagation baseline: a plain multi-layer perceptron on the same kernels as ED, set up like the article's
  * Keras models — Dense layers with Glorot-uniform weights and zero biases, sigmoid or ReLU hidden units, a sigmoid
- * output with binary cross-entropy (or MSE) for two classes (or a linear output with the Huber loss, for values), softmax with cross-entropy for more, and Adam with
+ * output with binary cross-entropy (or MSE) for two classes (or a linear output with the Huber loss, for values),
+ * softmax with cross-entropy for more, and Adam with
  * Keras's defaults (lr 0.001, β1 0.9, β2 0.999, ε 1e-7) or plain SGD. Losses are means over the batch, as in Keras.
  */
 import type { Backend } from '../kernels/backend.js';
@@ -49,7 +50,14 @@ export class BackpropClassifier implements Rule {
   private readonly scores: Float32Array;
   private steps = 0;
 
-  constructor(readonly options: BackpropOptions, readonly inputs: number, readonly classes: number, readonly backend: Backend, rng: Random, readonly maxBatch = 512) {
+  constructor(
+    readonly options: BackpropOptions,
+    readonly inputs: number,
+    readonly classes: number,
+    readonly backend: Backend,
+    rng: Random,
+    readonly maxBatch = 512,
+  ) {
     validateBackpropOptions(options);
     this.outputs = classes === 2 ? 1 : classes;
     const be = backend;
@@ -57,9 +65,18 @@ export class BackpropClassifier implements Rule {
     for (let l = 0; l <= options.layers; l++) {
       const out = l === options.layers ? this.outputs : options.units;
       const layer: Layer = {
-        inputs: fanIn, out, w: be.alloc(fanIn * out), b: be.alloc(out), gw: be.alloc(fanIn * out), gb: be.alloc(out),
-        mw: be.alloc(fanIn * out), vw: be.alloc(fanIn * out), mb: be.alloc(out), vb: be.alloc(out),
-        act: be.alloc(maxBatch * out), delta: be.alloc(maxBatch * out),
+        inputs: fanIn,
+        out,
+        w: be.alloc(fanIn * out),
+        b: be.alloc(out),
+        gw: be.alloc(fanIn * out),
+        gb: be.alloc(out),
+        mw: be.alloc(fanIn * out),
+        vw: be.alloc(fanIn * out),
+        mb: be.alloc(out),
+        vb: be.alloc(out),
+        act: be.alloc(maxBatch * out),
+        delta: be.alloc(maxBatch * out),
       };
       // Keras Dense: Glorot uniform, limit √(6 / (fan_in + fan_out)); biases zero.
       const limit = Math.sqrt(6 / (fanIn + out));
@@ -110,7 +127,8 @@ export class BackpropClassifier implements Rule {
       const t = batch.labels[b];
       if (this.outputs > 1) sum -= Math.log(Math.max(y[b * this.outputs + t], 1e-30));
       else if (this.options.loss === 'mse') sum += (t - y[b]) ** 2;
-      else if (this.options.loss === 'huber') sum += Math.abs(t - y[b]) <= 1 ? 0.5 * (t - y[b]) ** 2 : Math.abs(t - y[b]) - 0.5;
+      else if (this.options.loss === 'huber')
+        sum += Math.abs(t - y[b]) <= 1 ? 0.5 * (t - y[b]) ** 2 : Math.abs(t - y[b]) - 0.5;
       else sum -= t ? Math.log(Math.max(y[b], 1e-30)) : Math.log(Math.max(1 - y[b], 1e-30));
     }
     return sum / B;
@@ -169,7 +187,12 @@ export class BackpropClassifier implements Rule {
         // Sigmoid + BCE and softmax + CE both give y − t; MSE through a sigmoid adds 2·y(1 − y); Huber on a
         // linear output is y − t clipped to ±1.
         const huber = K === 1 && this.options.loss === 'huber';
-        const d = K === 1 && this.options.loss === 'mse' ? 2 * (y - t) * y * (1 - y) : huber ? Math.max(-1, Math.min(1, y - t)) : y - t;
+        const d =
+          K === 1 && this.options.loss === 'mse'
+            ? 2 * (y - t) * y * (1 - y)
+            : huber
+              ? Math.max(-1, Math.min(1, y - t))
+              : y - t;
         L.delta[b * K + k] = d / B;
       }
     }
@@ -182,8 +205,20 @@ export class BackpropClassifier implements Rule {
       const L = this.layers[l];
       L.gw.fill(0);
       L.gb.fill(0);
-      if (l === 0 && !dense) be.spRankUpdate(L.gw, this.start, this.end, batch.index, batch.value, L.delta, this.allRows, B, L.out);
-      else be.rankUpdate(L.gw, l === 0 ? this.xDense : this.layers[l - 1].act, L.delta, this.allRows, B, L.inputs, L.out, L.inputs, 0);
+      if (l === 0 && !dense)
+        be.spRankUpdate(L.gw, this.start, this.end, batch.index, batch.value, L.delta, this.allRows, B, L.out);
+      else
+        be.rankUpdate(
+          L.gw,
+          l === 0 ? this.xDense : this.layers[l - 1].act,
+          L.delta,
+          this.allRows,
+          B,
+          L.inputs,
+          L.out,
+          L.inputs,
+          0,
+        );
       be.rankUpdate(L.gb, this.ones, L.delta, this.allRows, B, 1, L.out, 1, 0);
       if (l === 0) break;
       const below = this.layers[l - 1];

@@ -22,7 +22,9 @@ export interface EdNetworkView {
   /** Per layer: the rows of w and of bias from inhibitory sources (views kept, not made per update). */
   wInh: Float32Array[];
   biasInh: Float32Array[];
-  /** Paired input layer: W⁺ + W⁻, (N, out) — of the ternary weights when `ternary`; empty when a layout keeps its own. */
+  /**
+   * Paired input layer: W⁺ + W⁻, (N, out) — of the ternary weights when `ternary`; empty when a layout keeps its own.
+   */
   weff: Float32Array;
   /** Per layer, with `ternary`: the weights the forward pass uses (layer 0 uses weff). */
   wq: Float32Array[];
@@ -95,11 +97,32 @@ export function carveEd(c: Carver, d: EdDims): { nets: EdNetworkView[]; shared: 
     const error = c.float32(B);
     const rowScale = c.float32(B);
     const rows: FamilyRows = {
-      pos: c.int32(B), nPos: 0, neg: c.int32(B), nNeg: 0, any: c.int32(B), nAny: 0, all: shared.allRows, batch: 0,
-      exc: shared.allRows, nExc: 0, inh: shared.allRows, nInh: 0,
+      pos: c.int32(B),
+      nPos: 0,
+      neg: c.int32(B),
+      nNeg: 0,
+      any: c.int32(B),
+      nAny: 0,
+      all: shared.allRows,
+      batch: 0,
+      exc: shared.allRows,
+      nExc: 0,
+      inh: shared.allRows,
+      nInh: 0,
     };
     nets.push({
-      w, bias, weff, wq, biasQ, mask, act, grad, biasEff, error, rowScale, rows,
+      w,
+      bias,
+      weff,
+      wq,
+      biasQ,
+      mask,
+      act,
+      grad,
+      biasEff,
+      error,
+      rowScale,
+      rows,
       wInh: w.map((wl, l) => wl.subarray(d.shapes[l].srcExc * d.shapes[l].out)),
       biasInh: bias.map((b, l) => b.subarray(d.shapes[l].out)),
     });
@@ -108,11 +131,19 @@ export function carveEd(c: Carver, d: EdDims): { nets: EdNetworkView[]; shared: 
 }
 
 /** Floats and ints of the rule's own arrays (rounded to a cache line: a layout's arrays start on one), and in all. */
-export function edStorageSize(d: EdDims, extra: (c: Carver) => void): { ruleFloats: number; ruleInts: number; floats: number; ints: number } {
+export function edStorageSize(
+  d: EdDims,
+  extra: (c: Carver) => void,
+): { ruleFloats: number; ruleInts: number; floats: number; ints: number } {
   const rule = new Carver();
   carveEd(rule, d);
   const ruleFloats = Math.ceil(rule.floatCount / 16) * 16;
   const more = new Carver();
   extra(more);
-  return { ruleFloats, ruleInts: rule.intCount, floats: ruleFloats + more.floatCount, ints: rule.intCount + more.intCount };
+  return {
+    ruleFloats,
+    ruleInts: rule.intCount,
+    floats: ruleFloats + more.floatCount,
+    ints: rule.intCount + more.intCount,
+  };
 }

@@ -12,12 +12,18 @@ import type { EdOptions } from '../options/ed.js';
  * synapses from excitatory (W⁺) and from inhibitory sources (W⁻) learn from.
  */
 export interface FamilyRows {
-  pos: Int32Array; nPos: number;
-  neg: Int32Array; nNeg: number;
-  any: Int32Array; nAny: number;
-  all: Int32Array; batch: number;
-  exc: Int32Array; nExc: number;
-  inh: Int32Array; nInh: number;
+  pos: Int32Array;
+  nPos: number;
+  neg: Int32Array;
+  nNeg: number;
+  any: Int32Array;
+  nAny: number;
+  all: Int32Array;
+  batch: number;
+  exc: Int32Array;
+  nExc: number;
+  inh: Int32Array;
+  nInh: number;
 }
 
 /** Which source family learns from which sample: the article's open question of how to lower an output. */
@@ -30,11 +36,35 @@ export interface SourceRule {
 
 export const SOURCE_RULES = {
   /** Kaneko: excitatory sources learn from the amine d⁺ (e > 0), inhibitory ones from d⁻ (e < 0); |w| only grows. */
-  kaneko: { pick: (r) => { r.exc = r.pos; r.nExc = r.nPos; r.inh = r.neg; r.nInh = r.nNeg; }, keepsSign: false },
+  kaneko: {
+    pick: (r) => {
+      r.exc = r.pos;
+      r.nExc = r.nPos;
+      r.inh = r.neg;
+      r.nInh = r.nNeg;
+    },
+    keepsSign: false,
+  },
   /** Kaneko's weight-decrement mode: both families from every sample (Δw = α·z·f'·s_k·e); weights may flip. */
-  decrement: { pick: (r) => { r.exc = r.all; r.nExc = r.batch; r.inh = r.all; r.nInh = r.batch; }, keepsSign: false },
+  decrement: {
+    pick: (r) => {
+      r.exc = r.all;
+      r.nExc = r.batch;
+      r.inh = r.all;
+      r.nInh = r.batch;
+    },
+    keepsSign: false,
+  },
   /** Lower an output by weakening excitatory synapses: that family learns from every e ≠ 0, the other never. */
-  weaken: { pick: (r) => { r.exc = r.any; r.nExc = r.nAny; r.inh = r.neg; r.nInh = 0; }, keepsSign: true },
+  weaken: {
+    pick: (r) => {
+      r.exc = r.any;
+      r.nExc = r.nAny;
+      r.inh = r.neg;
+      r.nInh = 0;
+    },
+    keepsSign: true,
+  },
 } satisfies Record<string, SourceRule>;
 
 export function sourceRuleFor(o: EdOptions): SourceRule {
@@ -66,7 +96,13 @@ export const OUTPUT_UNITS = {
  * The class scores of a batch from the K networks' outputs (batch each): one network decides two classes (its
  * output is P(class 1)); otherwise one score per class, as the output unit makes it.
  */
-export function writeScores(outputs: Float32Array[], batch: number, scores: Float32Array, classes: number, unit: OutputUnit): void {
+export function writeScores(
+  outputs: Float32Array[],
+  batch: number,
+  scores: Float32Array,
+  classes: number,
+  unit: OutputUnit,
+): void {
   const C = classes;
   if (outputs.length === 1) {
     const y = outputs[0];
@@ -85,12 +121,17 @@ export function writeScores(outputs: Float32Array[], batch: number, scores: Floa
 function softmaxInPlace(row: Float32Array): void {
   const max = Math.max(...row);
   let sum = 0;
-  for (let k = 0; k < row.length; k++) sum += (row[k] = Math.exp(row[k] - max));
+  for (let k = 0; k < row.length; k++) sum += row[k] = Math.exp(row[k] - max);
   for (let k = 0; k < row.length; k++) row[k] /= sum;
 }
 
 /** Softmax-coupled errors of a batch: errors[k][b] = onehot_k − softmax_k over the K outputs[k][b]. */
-export function softmaxErrors(outputs: Float32Array[], errors: Float32Array[], labels: ArrayLike<number>, batch: number): void {
+export function softmaxErrors(
+  outputs: Float32Array[],
+  errors: Float32Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+): void {
   for (let b = 0; b < batch; b++) {
     let max = -Infinity;
     for (const y of outputs) max = Math.max(max, y[b]);
@@ -130,7 +171,11 @@ export function multiplyInPlace(w: Float32Array, mask: Float32Array): void {
  * more rows of the same matrix.
  */
 export function ternarise(
-  out: Float32Array, w: Float32Array, excRows: number, n: number, outSign: Float32Array,
+  out: Float32Array,
+  w: Float32Array,
+  excRows: number,
+  n: number,
+  outSign: Float32Array,
   bias: { q: Float32Array; w: Float32Array } | null = null,
 ): void {
   let sum = 0;

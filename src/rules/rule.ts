@@ -105,7 +105,13 @@ export interface BatchBuffers {
  * Copies a batch's row offsets (and labels) into the rule's buffers and, when more than DENSE_ABOVE of its inputs
  * are non-zero, writes it densely too. Returns whether the dense kernels should run.
  */
-export function loadBatch(be: Backend, batch: SampleBatch, into: BatchBuffers, inputs: number, maxBatch: number): boolean {
+export function loadBatch(
+  be: Backend,
+  batch: SampleBatch,
+  into: BatchBuffers,
+  inputs: number,
+  maxBatch: number,
+): boolean {
   const B = batch.size;
   if (B > maxBatch) throw new RangeError(`batch of ${B} exceeds the rule's maxBatch ${maxBatch}`);
   let nonZero = 0;

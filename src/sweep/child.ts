@@ -20,7 +20,10 @@ process.on('message', (message: ChildRequest) => {
   } catch (err) {
     const user = err instanceof UserError;
     reply({
-      kind: 'failed', runId: message.job.runId, user, mismatch: err instanceof DatasetMismatch,
+      kind: 'failed',
+      runId: message.job.runId,
+      user,
+      mismatch: err instanceof DatasetMismatch,
       message: user ? err.message : String((err as Error)?.stack ?? err),
     });
   }

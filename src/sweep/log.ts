@@ -39,15 +39,22 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
   const text = readFileSync(path, 'utf8');
   // A cut last line is what an interruption leaves: dropped, like a block without its end.
   const { events, cut } = readEvents(text, {
-    where: `sweep: ${path}`, fix: 'it is not a sweep log, or was edited — give another --log or remove the file', allowPartial: true,
+    where: `sweep: ${path}`,
+    fix: 'it is not a sweep log, or was edited — give another --log or remove the file',
+    allowPartial: true,
   });
   // Only a log is repaired: a file whose one line is not an event (a sweep file, notes) is not dropped as "cut".
   if (events.length === 0 && cut !== null) {
-    throw new UserError(`sweep: ${path}: not a sweep log (no complete event line); give another --log or remove the file`);
+    throw new UserError(
+      `sweep: ${path}: not a sweep log (no complete event line); give another --log or remove the file`,
+    );
   }
   const first = events[0]?.fields;
   if (first && first.event !== 'sweep' && first.event !== 'start') {
-    throw new UserError(`sweep: ${path}:${events[0].line}: not a sweep log (its first line is not a run's start event); give another --log or remove the file`);
+    throw new UserError(
+      `sweep: ${path}:${events[0].line}: not a sweep log (its first line is not a run's start event); give ` +
+        `another --log or remove the file`,
+    );
   }
   const kept: string[] = [];
   let block = null as { lines: string[]; start: Line; evals: Line[] } | null;
@@ -58,7 +65,10 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
       continue;
     }
     if (typeof e.runId !== 'string' && !labels.has(String(e.run))) {
-      throw new UserError(`sweep: ${path}:${line}: a run without a runId that is not one of this sweep's; this is not its log — give another --log or remove the file`);
+      throw new UserError(
+        `sweep: ${path}:${line}: a run without a runId that is not one of this sweep's; this is not its log — ` +
+          `give another --log or remove the file`,
+      );
     }
     if (e.event === 'start') {
       if (block) state.dropped += block.lines.length;
@@ -69,7 +79,8 @@ export function openSweepLog(path: string, labels: Set<string>): LogState {
     } else if (block && e.run === block.start.run && e.event === 'end') {
       kept.push(...block.lines, raw);
       state.done.add(String(e.run));
-      if (typeof e.runId === 'string') state.results.set(e.runId, { start: block.start, evals: block.evals, end: e } as unknown as RunEvents);
+      if (typeof e.runId === 'string')
+        state.results.set(e.runId, { start: block.start, evals: block.evals, end: e } as unknown as RunEvents);
       block = null;
     } else {
       state.dropped += 1;
@@ -102,7 +113,10 @@ export function appendToLog(path: string, text: string): void {
     writeSync(fd, text);
     fsyncSync(fd);
   } catch (err) {
-    throw new UserError(`sweep: cannot append to ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the disk and the file's permissions`);
+    throw new UserError(
+      `sweep: cannot append to ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); check the ` +
+        `disk and the file's permissions`,
+    );
   } finally {
     if (fd !== null) closeSync(fd);
   }

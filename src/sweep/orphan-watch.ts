@@ -17,7 +17,10 @@ setInterval(() => {
 `;
 
 export function exitWithParent(): void {
-  const watcher = new Worker(WATCH, { eval: true, workerData: { parent: process.ppid, self: process.pid, pollMs: POLL_MS } });
+  const watcher = new Worker(WATCH, {
+    eval: true,
+    workerData: { parent: process.ppid, self: process.pid, pollMs: POLL_MS },
+  });
   // The thread must not keep the process alive on its own.
   watcher.unref();
 }

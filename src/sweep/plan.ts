@@ -53,13 +53,19 @@ interface Cell {
 }
 
 const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : String(x));
-const describe = (values: CellValues) => Object.entries(values).map(([k, x]) => `${k} ${show(x)}`).join(' · ');
+const describe = (values: CellValues) =>
+  Object.entries(values)
+    .map(([k, x]) => `${k} ${show(x)}`)
+    .join(' · ');
 
 const rank = (first: string[], axis: string) => (first.includes(axis) ? first.indexOf(axis) : first.length);
 
 /** The product of the axes, in file order (the last axis varies fastest). */
 function product(axes: Record<string, (number | string | boolean)[]>): CellValues[] {
-  return Object.entries(axes).reduce<CellValues[]>((acc, [k, xs]) => acc.flatMap((c) => xs.map((x) => ({ ...c, [k]: x }))), [{}]);
+  return Object.entries(axes).reduce<CellValues[]>(
+    (acc, [k, xs]) => acc.flatMap((c) => xs.map((x) => ({ ...c, [k]: x }))),
+    [{}],
+  );
 }
 
 function drawOne(d: Draw, r: Random): number | string | boolean {
@@ -83,21 +89,28 @@ function draws(spec: SweepSpec): CellValues[] {
 function cellsOf(spec: SweepSpec): Cell[] {
   // The heatmap's axes first: the report draws a cell's first two values as x and y.
   const first = spec.report?.heatmap ?? [];
-  const ordered = Object.fromEntries(Object.entries(spec.axes ?? {}).sort(([a], [b]) => rank(first, a) - rank(first, b)));
+  const ordered = Object.fromEntries(
+    Object.entries(spec.axes ?? {}).sort(([a], [b]) => rank(first, a) - rank(first, b)),
+  );
   const axes = product(ordered);
   const random = draws(spec);
   const single = Object.keys(spec.axes ?? {}).length === 1 && !spec.random ? Object.keys(spec.axes!)[0] : undefined;
-  return spec.cells.flatMap((c) => axes.flatMap((a) => random.map((d, i) => {
-    const values = { ...a, ...d };
-    const drawn = spec.random ? `draw ${i + 1}` : '';
-    const label = [c.label, drawn, describe(values)].filter(Boolean).join(' · ') || spec.id;
-    const param = c.param ?? (single ? { name: single, value: a[single] as number | string } : undefined);
-    return { label, panel: c.panel, param, values, set: { ...c.set, ...values } as TrainInput };
-  })));
+  return spec.cells.flatMap((c) =>
+    axes.flatMap((a) =>
+      random.map((d, i) => {
+        const values = { ...a, ...d };
+        const drawn = spec.random ? `draw ${i + 1}` : '';
+        const label = [c.label, drawn, describe(values)].filter(Boolean).join(' · ') || spec.id;
+        const param = c.param ?? (single ? { name: single, value: a[single] as number | string } : undefined);
+        return { label, panel: c.panel, param, values, set: { ...c.set, ...values } as TrainInput };
+      }),
+    ),
+  );
 }
 
 /** The options of the rule a run uses (seedFollows applies only to those). */
-const ruleOptions = (input: TrainInput) => (input.rule === 'backprop' ? BACKPROP_OPTIONS : ED_OPTIONS) as Record<string, unknown>;
+const ruleOptions = (input: TrainInput) =>
+  (input.rule === 'backprop' ? BACKPROP_OPTIONS : ED_OPTIONS) as Record<string, unknown>;
 
 /** Expands and resolves every run; a bad option is a UserError naming the sweep file and the cell. */
 export function planSweep(spec: SweepSpec): SweepPlan {
@@ -106,11 +119,14 @@ export function planSweep(spec: SweepSpec): SweepPlan {
   const fingerprints = new Map<string, string>();
   const labels = new Set<string>();
   for (const cell of cellsOf(spec)) {
-    if (labels.has(cell.label)) throw new UserError(`sweep: ${spec.file}: two cells are labelled '${cell.label}'; give each cell its own label`);
+    if (labels.has(cell.label))
+      throw new UserError(`sweep: ${spec.file}: two cells are labelled '${cell.label}'; give each cell its own label`);
     labels.add(cell.label);
     for (const seed of spec.seeds) {
       const merged: TrainInput = { ...spec.base, ...cell.set };
-      const follows = Object.fromEntries((spec.seedFollows ?? []).filter((k) => k in ruleOptions(merged)).map((k) => [k, seed]));
+      const follows = Object.fromEntries(
+        (spec.seedFollows ?? []).filter((k) => k in ruleOptions(merged)).map((k) => [k, seed]),
+      );
       const input: TrainInput = { ...follows, ...merged, seed, threads: 1, ...dataOf(merged, spec.file) };
       let config: RunConfig;
       let fingerprint: string;
@@ -125,8 +141,12 @@ export function planSweep(spec: SweepSpec): SweepPlan {
       const id = runId(config, fingerprint);
       const run = `${spec.id}/${cell.label}/seed ${seed}`;
       const experiment: ExperimentTag = {
-        id: spec.id, curve: cell.label, rule: config.rule, seed,
-        ...(cell.param ? { param: cell.param } : {}), ...(cell.panel ? { panel: cell.panel } : {}),
+        id: spec.id,
+        curve: cell.label,
+        rule: config.rule,
+        seed,
+        ...(cell.param ? { param: cell.param } : {}),
+        ...(cell.panel ? { panel: cell.panel } : {}),
         ...(Object.keys(cell.values).length ? { cell: cell.values } : {}),
       };
       points.push({ run, runId: id, input, config, experiment });

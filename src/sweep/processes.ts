@@ -16,7 +16,11 @@ export type ChildReply =
 
 /** A job that did not finish: a user error (bad config, wrong data) or a crash of its process. */
 export class JobFailure extends Error {
-  constructor(message: string, readonly user: boolean, readonly mismatch = false) {
+  constructor(
+    message: string,
+    readonly user: boolean,
+    readonly mismatch = false,
+  ) {
     super(message);
   }
 }

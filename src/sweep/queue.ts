@@ -35,7 +35,10 @@ export interface RedisTarget {
 const URL_FORM = 'redis://[USER:PASSWORD@]HOST:PORT[/DB] or rediss://… (TLS), e.g. redis://127.0.0.1:6379/0';
 
 export function parseQueueUrl(url: string): RedisTarget {
-  const m = /^(rediss?):\/\/(?:([^:@/\s]*)(?::([^@/\s]*))?@)?([^/:?#@\s]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?(?:\/(\d{1,2}))?\/?$/.exec(url.trim());
+  const m =
+    /^(rediss?):\/\/(?:([^:@/\s]*)(?::([^@/\s]*))?@)?([^/:?#@\s]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?(?:\/(\d{1,2}))?\/?$/.exec(
+      url.trim(),
+    );
   const port = Number(m?.[5] ?? 6379);
   const shown = url.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@');
   if (!m || port < 1 || port > 65535) throw new UserError(`--queue ${shown}: expected ${URL_FORM}`);
@@ -45,21 +48,36 @@ export function parseQueueUrl(url: string): RedisTarget {
     username = m[2] ? decodeURIComponent(m[2]) : undefined;
     password = m[3] !== undefined ? decodeURIComponent(m[3]) : undefined;
   } catch {
-    throw new UserError(`--queue ${shown}: the user or password is not valid %-encoding; write characters such as @ : / as %40 %3A %2F`);
+    throw new UserError(
+      `--queue ${shown}: the user or password is not valid %-encoding; write characters such as @ : / as %40 %3A %2F`,
+    );
   }
   // redis://:password@host is the requirepass form; redis://password@host (no colon) is read the same way.
   if (password === undefined && username !== undefined) [password, username] = [username, undefined];
-  return { host: m[4].replace(/^\[|\]$/g, ''), port, db: Number(m[6] ?? 0), username, password, tls: m[1] === 'rediss', url: shown };
+  return {
+    host: m[4].replace(/^\[|\]$/g, ''),
+    port,
+    db: Number(m[6] ?? 0),
+    username,
+    password,
+    tls: m[1] === 'rediss',
+    url: shown,
+  };
 }
 
 export const connectionOf = (t: RedisTarget) => ({
-  host: t.host, port: t.port, db: t.db, maxRetriesPerRequest: null,
-  ...(t.username ? { username: t.username } : {}), ...(t.password !== undefined ? { password: t.password } : {}),
+  host: t.host,
+  port: t.port,
+  db: t.db,
+  maxRetriesPerRequest: null,
+  ...(t.username ? { username: t.username } : {}),
+  ...(t.password !== undefined ? { password: t.password } : {}),
   ...(t.tls ? { tls: { servername: isIP(t.host) ? undefined : t.host } } : {}),
 });
 
 /** The RESP form of a command, for the PING check below. */
-const resp = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+const resp = (args: string[]) =>
+  `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
 
 /**
  * Fails with a message saying where Redis was expected unless a Redis answers PING there (after AUTH when the
@@ -77,7 +95,12 @@ export function pingRedis(t: RedisTarget): Promise<void> {
       reject(new UserError(`--queue ${t.url}: ${why}`));
     };
     const unreachable = (why: string) => fail(`${why}; start redis-server there, or check the host, port and firewall`);
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => unreachable(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s${t.tls ? ' (a TLS handshake with a server that does not speak TLS?)' : ''}`));
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      unreachable(
+        `no answer within ${CONNECT_TIMEOUT_MS / 1000} ` +
+          `s${t.tls ? ' (a TLS handshake with a server that does not speak TLS?)' : ''}`,
+      ),
+    );
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? err.message;
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|wrong version/i.test(code + err.message)) {
@@ -93,11 +116,24 @@ export function pingRedis(t: RedisTarget): Promise<void> {
       if (lines.length <= needed && !lines[0].startsWith('-')) return;
       socket.end();
       const first = lines[0];
-      if (first.startsWith('-NOAUTH')) fail('the Redis there needs a password; give it in the URL: redis://:PASSWORD@HOST:PORT (or USER:PASSWORD@ for an ACL user)');
-      else if (first.startsWith('-ERR') && auth && /without any password|no password/i.test(first)) fail('the Redis there has no password set; leave the password out of the URL');
-      else if (first.startsWith('-WRONGPASS') || first.startsWith('-ERR invalid password') || (auth && first.startsWith('-ERR') && /AUTH|password/i.test(first))) fail(`the Redis there refused the user or password (${first.slice(1, 60)}); check the URL`);
+      if (first.startsWith('-NOAUTH'))
+        fail(
+          'the Redis there needs a password; give it in the URL: redis://:PASSWORD@HOST:PORT (or USER:PASSWORD@ for an ACL user)',
+        );
+      else if (first.startsWith('-ERR') && auth && /without any password|no password/i.test(first))
+        fail('the Redis there has no password set; leave the password out of the URL');
+      else if (
+        first.startsWith('-WRONGPASS') ||
+        first.startsWith('-ERR invalid password') ||
+        (auth && first.startsWith('-ERR') && /AUTH|password/i.test(first))
+      )
+        fail(`the Redis there refused the user or password (${first.slice(1, 60)}); check the URL`);
       else if ((auth ? lines[1] : first).startsWith('+PONG')) resolve();
-      else fail(`the server there answered ${JSON.stringify(first.slice(0, 60))} instead of PONG (not Redis?); start redis-server there, or check the host and port`);
+      else
+        fail(
+          `the server there answered ${JSON.stringify(first.slice(0, 60))} instead of PONG (not Redis?); ` +
+            `start redis-server there, or check the host and port`,
+        );
     });
   });
 }
@@ -121,7 +157,10 @@ export class QueueExecutor implements Executor {
   reenqueued = 0;
 
   /** `pollMs`: how often the states of open jobs are read again (events are not enough across a Redis restart). */
-  constructor(private readonly target: RedisTarget, private readonly pollMs = 3000) {}
+  constructor(
+    private readonly target: RedisTarget,
+    private readonly pollMs = 3000,
+  ) {}
 
   get workers(): number {
     return Math.max(1, this.seen.size);
@@ -149,7 +188,12 @@ export class QueueExecutor implements Executor {
       const settle = () => {
         if (open.size > 0) return;
         done = true;
-        if (failures.length) reject(new UserError(`sweep: ${failures.length} run${failures.length > 1 ? 's' : ''} failed; the first: ${failures[0]}`));
+        if (failures.length)
+          reject(
+            new UserError(
+              `sweep: ${failures.length} run${failures.length > 1 ? 's' : ''} failed; the first: ${failures[0]}`,
+            ),
+          );
         else resolve();
       };
       this.stopping = () => {
@@ -169,10 +213,11 @@ export class QueueExecutor implements Executor {
         failures.push(`run ${byId.get(id)!.label} (${id}): ${reason}`);
         settle();
       };
-      const guard = (p: Promise<void>) => p.catch((err) => {
-        done = true;
-        reject(err);
-      });
+      const guard = (p: Promise<void>) =>
+        p.catch((err) => {
+          done = true;
+          reject(err);
+        });
       events.on('active', ({ jobId }) => {
         const job = byId.get(jobId);
         if (job && open.has(jobId)) on.started(job);
@@ -183,10 +228,20 @@ export class QueueExecutor implements Executor {
       events.on('failed', ({ jobId, failedReason }) => {
         if (byId.has(jobId)) void guard(fail(jobId, failedReason));
       });
-      const enqueue = (list: SweepJob[]) => queue.addBulk(list.map((j) => ({
-        name: 'run', data: j,
-        opts: { jobId: j.runId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: BACKOFF_MS }, removeOnComplete: false, removeOnFail: false },
-      })));
+      const enqueue = (list: SweepJob[]) =>
+        queue.addBulk(
+          list.map((j) => ({
+            name: 'run',
+            data: j,
+            opts: {
+              jobId: j.runId,
+              attempts: ATTEMPTS,
+              backoff: { type: 'exponential', delay: BACKOFF_MS },
+              removeOnComplete: false,
+              removeOnFail: false,
+            },
+          })),
+        );
       /**
        * Jobs already in Redis keep their state: collect the finished ones, give failed ones one more chance. Run
        * again every few seconds: events are lost while Redis restarts, and a Redis restarted without persistence
@@ -208,17 +263,19 @@ export class QueueExecutor implements Executor {
           await enqueue(missing);
         }
       };
-      void guard((async () => {
-        await enqueue(jobs);
-        await sweepStates(true);
-        for (const w of await queue.getWorkers()) this.seen.add(String(w.id ?? w.name));
-        settle();
-        while (open.size > 0 && !done) {
-          // Every 3 s, or less often for a large sweep (its events are the usual path; this is the fallback).
-          await new Promise((r) => setTimeout(r, Math.max(this.pollMs, open.size * 5)));
-          if (open.size > 0 && !done) await sweepStates(false);
-        }
-      })());
+      void guard(
+        (async () => {
+          await enqueue(jobs);
+          await sweepStates(true);
+          for (const w of await queue.getWorkers()) this.seen.add(String(w.id ?? w.name));
+          settle();
+          while (open.size > 0 && !done) {
+            // Every 3 s, or less often for a large sweep (its events are the usual path; this is the fallback).
+            await new Promise((r) => setTimeout(r, Math.max(this.pollMs, open.size * 5)));
+            if (open.size > 0 && !done) await sweepStates(false);
+          }
+        })(),
+      );
     });
   }
 
@@ -243,7 +300,15 @@ export interface QueueStatus {
 export async function queueStatus(plan: SweepPlan, t: RedisTarget): Promise<QueueStatus> {
   const queue = await openQueue(t);
   try {
-    const s: QueueStatus = { queued: 0, active: 0, done: 0, failed: 0, absent: 0, reasons: [], workers: (await queue.getWorkers()).length };
+    const s: QueueStatus = {
+      queued: 0,
+      active: 0,
+      done: 0,
+      failed: 0,
+      absent: 0,
+      reasons: [],
+      workers: (await queue.getWorkers()).length,
+    };
     for (const j of plan.jobs) {
       const job = await Job.fromId(queue, j.runId);
       const state = job ? await job.getState() : 'unknown';

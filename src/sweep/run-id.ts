@@ -20,7 +20,9 @@ export const RUN_ID_SCHEME = 'edlearn-run/2';
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -34,5 +36,8 @@ export function identity(config: RunConfig, fingerprint: string): unknown {
 
 /** 20 hex digits (80 bits) of SHA-256: collisions are out of reach for any number of runs a lab makes. */
 export function runId(config: RunConfig, fingerprint: string): string {
-  return createHash('sha256').update(canonicalJson(identity(config, fingerprint))).digest('hex').slice(0, 20);
+  return createHash('sha256')
+    .update(canonicalJson(identity(config, fingerprint)))
+    .digest('hex')
+    .slice(0, 20);
 }

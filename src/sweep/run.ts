@@ -45,7 +45,12 @@ export interface SweepOutcome {
   repaired: number;
 }
 
-export async function runSweep(plan: SweepPlan, log: string, executor: Executor, onProgress: (p: SweepProgress) => void = () => {}): Promise<SweepOutcome> {
+export async function runSweep(
+  plan: SweepPlan,
+  log: string,
+  executor: Executor,
+  onProgress: (p: SweepProgress) => void = () => {},
+): Promise<SweepOutcome> {
   const started = performance.now();
   checkNotInput(log, plan.spec.file, 'the sweep file');
   const unlock = lockLog(log, `edlearn sweep ${plan.spec.file}${executor.kind === 'queue' ? ' --queue' : ''}`);
@@ -56,7 +61,13 @@ export async function runSweep(plan: SweepPlan, log: string, executor: Executor,
   }
 }
 
-async function runLocked(plan: SweepPlan, log: string, executor: Executor, onProgress: (p: SweepProgress) => void, started: number): Promise<SweepOutcome> {
+async function runLocked(
+  plan: SweepPlan,
+  log: string,
+  executor: Executor,
+  onProgress: (p: SweepProgress) => void,
+  started: number,
+): Promise<SweepOutcome> {
   const state = openSweepLog(log, new Set(plan.points.map((p) => p.run)));
   const byId = new Map<string, SweepPoint[]>();
   for (const p of plan.points) if (!state.done.has(p.run)) byId.set(p.runId, [...(byId.get(p.runId) ?? []), p]);
@@ -69,7 +80,14 @@ async function runLocked(plan: SweepPlan, log: string, executor: Executor, onPro
   const progress = (finished?: SweepProgress['finished']) => {
     const elapsed = (performance.now() - started) / 1000;
     const left = plan.points.length - done;
-    onProgress({ done, total: plan.points.length, running: [...running.values()], eta: sessionDone ? (elapsed / sessionDone) * left : null, best, finished });
+    onProgress({
+      done,
+      total: plan.points.length,
+      running: [...running.values()],
+      eta: sessionDone ? (elapsed / sessionDone) * left : null,
+      best,
+      finished,
+    });
   };
   const record = (points: SweepPoint[], events: RunEvents) => {
     appendToLog(log, points.map((p) => blockOf(p, events)).join(''));
@@ -100,13 +118,26 @@ async function runLocked(plan: SweepPlan, log: string, executor: Executor, onPro
       byId.delete(job.runId);
       record(points, events);
       sessionDone += points.length;
-      progress({ run: points[0].run, validation: events.end.selected?.validationAccuracy ?? NaN, seconds: events.end.trainSeconds });
+      progress({
+        run: points[0].run,
+        validation: events.end.selected?.validationAccuracy ?? NaN,
+        seconds: events.end.trainSeconds,
+      });
     },
   });
   if (byId.size > 0) throw new Error(`sweep: ${byId.size} runs were neither trained nor failed; this is a bug`);
   const session: SessionEvent = {
-    event: 'sweep', sweep: plan.spec.id, executor: executor.kind, workers: executor.workers, points: plan.points.length,
-    trained: jobs.length, resumed, copied, seconds: (performance.now() - started) / 1000, time: new Date().toISOString(), version: VERSION,
+    event: 'sweep',
+    sweep: plan.spec.id,
+    executor: executor.kind,
+    workers: executor.workers,
+    points: plan.points.length,
+    trained: jobs.length,
+    resumed,
+    copied,
+    seconds: (performance.now() - started) / 1000,
+    time: new Date().toISOString(),
+    version: VERSION,
   };
   // A session that found everything done leaves the log as it was.
   if (jobs.length + copied > 0) appendToLog(log, JSON.stringify(session) + '\n');

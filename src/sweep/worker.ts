@@ -38,7 +38,10 @@ const never = new Promise<never>(() => {});
  */
 export async function startWorker(t: RedisTarget, lockSeconds: number, hooks: WorkerHooks = {}): Promise<QueueWorker> {
   if (!Number.isInteger(lockSeconds) || lockSeconds < LOCK_SECONDS.min || lockSeconds > LOCK_SECONDS.max) {
-    throw new UserError(`--lock-seconds ${lockSeconds}: expected an integer ${LOCK_SECONDS.min}…${LOCK_SECONDS.max} (seconds before the run of a silent worker goes to another)`);
+    throw new UserError(
+      `--lock-seconds ${lockSeconds}: expected an integer ${LOCK_SECONDS.min}…${LOCK_SECONDS.max} (seconds ` +
+        `before the run of a silent worker goes to another)`,
+    );
   }
   await pingRedis(t);
   let runner = new RunnerProcess();
@@ -57,45 +60,53 @@ export async function startWorker(t: RedisTarget, lockSeconds: number, hooks: Wo
     }
   };
 
-  const worker = new Worker<SweepJob, RunEvents>(QUEUE_NAME, async (job, token) => {
-    if (stopping) {
-      await handBack(job, token);
-      return never;
-    }
-    let resolveBack = () => {};
-    current = { job, handedBack: new Promise<void>((r) => (resolveBack = r)) };
-    markHandedBack = resolveBack;
-    hooks.onJob?.(job.data);
-    try {
-      const events = await runner.run(job.data);
-      hooks.onDone?.(job.data, events);
-      return events;
-    } catch (err) {
-      const mismatch = err instanceof JobFailure && err.mismatch;
-      if (stopping || mismatch) {
-        if (mismatch) {
-          // Not the run's fault: it goes back untouched for a worker with the right data, and this one stops.
-          refusal = new UserError((err as Error).message);
-          void stop();
-        }
+  const worker = new Worker<SweepJob, RunEvents>(
+    QUEUE_NAME,
+    async (job, token) => {
+      if (stopping) {
         await handBack(job, token);
-        resolveBack();
-        // Settling now would let BullMQ fetch the next job; the worker is closing instead.
         return never;
       }
-      const message = (err as Error).message;
-      hooks.onFailed?.(job.data, message);
-      if (!(err instanceof JobFailure)) throw err;
-      if (err.user) throw new UnrecoverableError(message);
-      if (!runner.alive) runner = new RunnerProcess();
-      throw err;
-    } finally {
-      current = null;
-    }
-  }, {
-    connection: connectionOf(t), concurrency: 1, lockDuration: lockSeconds * 1000, stalledInterval: lockSeconds * 1000,
-    maxStalledCount: 2, autorun: false,
-  });
+      let resolveBack = () => {};
+      current = { job, handedBack: new Promise<void>((r) => (resolveBack = r)) };
+      markHandedBack = resolveBack;
+      hooks.onJob?.(job.data);
+      try {
+        const events = await runner.run(job.data);
+        hooks.onDone?.(job.data, events);
+        return events;
+      } catch (err) {
+        const mismatch = err instanceof JobFailure && err.mismatch;
+        if (stopping || mismatch) {
+          if (mismatch) {
+            // Not the run's fault: it goes back untouched for a worker with the right data, and this one stops.
+            refusal = new UserError((err as Error).message);
+            void stop();
+          }
+          await handBack(job, token);
+          resolveBack();
+          // Settling now would let BullMQ fetch the next job; the worker is closing instead.
+          return never;
+        }
+        const message = (err as Error).message;
+        hooks.onFailed?.(job.data, message);
+        if (!(err instanceof JobFailure)) throw err;
+        if (err.user) throw new UnrecoverableError(message);
+        if (!runner.alive) runner = new RunnerProcess();
+        throw err;
+      } finally {
+        current = null;
+      }
+    },
+    {
+      connection: connectionOf(t),
+      concurrency: 1,
+      lockDuration: lockSeconds * 1000,
+      stalledInterval: lockSeconds * 1000,
+      maxStalledCount: 2,
+      autorun: false,
+    },
+  );
   worker.on('error', () => {});
   await worker.waitUntilReady();
   void worker.run();

@@ -71,14 +71,18 @@ export function buildRule(spec: RuleSpec, backend: Backend): Rule {
   const { config, inputs, classes, maxBatch } = spec;
   const rng = initialWeightStream(config.seed);
   try {
-    if (config.rule === 'backprop') return new BackpropClassifier(config.backprop, inputs, classes, backend, rng, maxBatch);
+    if (config.rule === 'backprop')
+      return new BackpropClassifier(config.backprop, inputs, classes, backend, rng, maxBatch);
     const layout = spec.layout ?? edLayoutFor(config.ed, config.train?.batch);
     return edRule(config.ed, inputs, classes, backend, rng, maxBatch, layout);
   } catch (err) {
     // The allocators throw RangeError when the arrays do not fit (WebAssembly memory stops at 2 GiB).
     if (!(err instanceof RangeError)) throw err;
     const millions = (parameterShapes(spec).reduce((a, b) => a + b, 0) / 1e6).toPrecision(3);
-    throw new UserError(`the model does not fit in memory on the ${backend.name} backend (${millions} million parameters for ${inputs} inputs, ${classes} classes, batch up to ${maxBatch}); lower units, layers or batch`);
+    throw new UserError(
+      `the model does not fit in memory on the ${backend.name} backend (${millions} million parameters ` +
+        `for ${inputs} inputs, ${classes} classes, batch up to ${maxBatch}); lower units, layers or batch`,
+    );
   }
 }
 
@@ -89,28 +93,51 @@ export function buildRule(spec: RuleSpec, backend: Backend): Rule {
 export function buildColumns(spec: Omit<RuleSpec, 'classes'> & { columns: number }, backend: Backend): Rule[] {
   const { columns, ...rest } = spec;
   const seeds = new Random(spec.config.seed);
-  return Array.from({ length: columns }, (_, k) => buildRule({ ...rest, classes: 2, config: { ...spec.config, seed: seeds.fork(1000 + k).uint32() } }, backend));
+  return Array.from({ length: columns }, (_, k) =>
+    buildRule({ ...rest, classes: 2, config: { ...spec.config, seed: seeds.fork(1000 + k).uint32() } }, backend),
+  );
 }
 
 /** Lengths of the rule's parameter arrays, without building it (to check a model file before allocating). */
 export function parameterShapes(spec: RuleSpec): number[] {
   const { config, inputs, classes } = spec;
-  return config.rule === 'backprop' ? backpropParameterShapes(config.backprop, inputs, classes) : edParameterShapes(config.ed, inputs, classes);
+  return config.rule === 'backprop'
+    ? backpropParameterShapes(config.backprop, inputs, classes)
+    : edParameterShapes(config.ed, inputs, classes);
 }
 
-/** The layout the engine keeps an ED rule's first layer in (to build the same rule again), or undefined for another rule. */
+/**
+ * The layout the engine keeps an ED rule's first layer in (to build the same
+ * rule again), or undefined for another rule.
+ */
 export function edLayoutOf(rule: Rule): EdLayout | undefined {
   return rule instanceof EdEngine ? rule.layout : undefined;
 }
 
 /** A view of an ED classifier that already lives in `storage` (a worker thread attaching to shared memory). */
-export function attachEdRule(spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout }, backend: Backend, storage: EdStorage): EdEngine {
+export function attachEdRule(
+  spec: { options: EdOptions; inputs: number; classes: number; maxBatch: number; layout: EdLayout },
+  backend: Backend,
+  storage: EdStorage,
+): EdEngine {
   return edRule(spec.options, spec.inputs, spec.classes, backend, { storage }, spec.maxBatch, spec.layout);
 }
 
-/** The engine's ED classifier in the layout asked for: with initial weights from `init`, or a view of `init.storage`. */
-function edRule(o: EdOptions, inputs: number, classes: number, backend: Backend, init: Random | { storage: EdStorage }, maxBatch: number, layout: EdLayout): EdEngine {
-  return layout === 'stacked' ? new StackedEd(o, inputs, classes, backend, init, maxBatch) : new EdEngine(o, inputs, classes, backend, init, maxBatch);
+/**
+ * The engine's ED classifier in the layout asked for: with initial weights from `init`, or a view of `init.storage`.
+ */
+function edRule(
+  o: EdOptions,
+  inputs: number,
+  classes: number,
+  backend: Backend,
+  init: Random | { storage: EdStorage },
+  maxBatch: number,
+  layout: EdLayout,
+): EdEngine {
+  return layout === 'stacked'
+    ? new StackedEd(o, inputs, classes, backend, init, maxBatch)
+    : new EdEngine(o, inputs, classes, backend, init, maxBatch);
 }
 
 /** The task of a config: generated (xor, parity) or built from `dataset` (required for image tasks). */
@@ -121,7 +148,10 @@ export function taskFor(config: RunConfig, dataset?: Dataset): Task {
   const digits = t.kind === 'all' ? [] : parseDigits(t.digits, dataset.classes);
   const files = buildTask(dataset, t.kind, digits);
   check(files.test.count > 0, `${files.name}: the test split holds none of these classes; choose classes the data has`);
-  const split = t.validation > 0 ? holdOut(files.train, files.inputs, t.validation, t.splitSeed) : { train: files.train, validation: files.validation };
+  const split =
+    t.validation > 0
+      ? holdOut(files.train, files.inputs, t.validation, t.splitSeed)
+      : { train: files.train, validation: files.validation };
   const task = { ...files, ...split };
   return t.imbalance < 1 ? subsampleClass(task, task.classes - 1, t.imbalance) : task;
 }
@@ -133,8 +163,16 @@ export function trainOptions(config: RunConfig): TrainOptions {
 }
 
 /** Task, rule and training options of a run. */
-export function buildRun(config: RunConfig, dataset: Dataset | undefined, backend: Backend, layout?: EdLayout): BuiltRun {
+export function buildRun(
+  config: RunConfig,
+  dataset: Dataset | undefined,
+  backend: Backend,
+  layout?: EdLayout,
+): BuiltRun {
   const task = taskFor(config, dataset);
-  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch), layout }, backend);
+  const rule = buildRule(
+    { config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch), layout },
+    backend,
+  );
   return { task, rule, train: trainOptions(config) };
 }

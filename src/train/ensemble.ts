@@ -16,7 +16,7 @@ import type { Rule } from '../rules/rule.js';
 import { taskFor } from './build.js';
 import type { RunConfig } from './config.js';
 import { evaluateRows } from './predict.js';
-import type { RunHooks, RunOutcome } from './run.js';
+import type { RunHooks, RunOutcome } from './run-types.js';
 import type { TrainResult } from './trainer.js';
 
 /** One member in the ensemble's end event. */
@@ -45,46 +45,106 @@ export function trainEnsemble(config: RunConfig, hooks: RunHooks, trainOne: Trai
   const outcomes: RunOutcome[] = [];
   for (let i = 0; i < size; i++) {
     // keepBest: the member keeps the weights of its validation-selected epoch, the ones the ensemble averages.
-    const member: RunConfig = { ...config, seed: config.seed + i, ensemble: 1, train: { ...config.train, keepBest: true } };
-    outcomes.push(trainOne(member, { onEval: hooks.onEval, onUpdate: hooks.onUpdate, layout: hooks.layout, runId: `${run}/member-${member.seed}` }, backend));
+    const member: RunConfig = {
+      ...config,
+      seed: config.seed + i,
+      ensemble: 1,
+      train: { ...config.train, keepBest: true },
+    };
+    outcomes.push(
+      trainOne(
+        member,
+        { onEval: hooks.onEval, onUpdate: hooks.onUpdate, layout: hooks.layout, runId: `${run}/member-${member.seed}` },
+        backend,
+      ),
+    );
   }
-  return combineMembers(config, outcomes.map((o) => ({ header: o.header, result: o.result, rule: o.rule })), backend, hooks);
+  return combineMembers(
+    config,
+    outcomes.map((o) => ({ header: o.header, result: o.result, rule: o.rule })),
+    backend,
+    hooks,
+  );
 }
 
 /**
  * The ensemble of trained members (from trainEnsemble, or model files read by `edlearn experiment`): evaluates
  * the averaged scores on the validation and test splits of `config`'s task and logs the ensemble as one run.
  */
-export function combineMembers(config: RunConfig, members: { header: Pick<RunHeader, 'config' | 'task' | 'backend' | 'threads' | 'machine' | 'version' | 'format' | 'formatVersion'>; result: Omit<TrainResult, 'history'> & { retrained?: { testAccuracy: number } }; rule: Rule }[], backend: Backend, target: LogTarget): RunOutcome {
+export function combineMembers(
+  config: RunConfig,
+  members: {
+    header: Pick<
+      RunHeader,
+      'config' | 'task' | 'backend' | 'threads' | 'machine' | 'version' | 'format' | 'formatVersion'
+    >;
+    result: Omit<TrainResult, 'history'> & { retrained?: { testAccuracy: number } };
+    rule: Rule;
+  }[],
+  backend: Backend,
+  target: LogTarget,
+): RunOutcome {
   const started = performance.now();
   const rule = new EnsembleRule(members.map((m) => m.rule));
   const task = taskFor(config, loadDataset(config));
   // Retrained members have learned the validation split: the ensemble has no validation accuracy then.
-  const validation = task.validation.count > 0 && !config.train.retrainFull ? evaluateRows(rule, toSparseRows(task.validation, task.inputs, task.scale, backend)) : null;
+  const validation =
+    task.validation.count > 0 && !config.train.retrainFull
+      ? evaluateRows(rule, toSparseRows(task.validation, task.inputs, task.scale, backend))
+      : null;
   const test = evaluateRows(rule, toSparseRows(task.test, task.inputs, task.scale, backend));
   const ensemble: EnsembleSummary = {
-    size: members.length, validationAccuracy: validation?.accuracy ?? NaN, testAccuracy: test.accuracy, testBalancedAccuracy: test.balancedAccuracy,
+    size: members.length,
+    validationAccuracy: validation?.accuracy ?? NaN,
+    testAccuracy: test.accuracy,
+    testBalancedAccuracy: test.balancedAccuracy,
     members: members.map(({ header, result: r }) => ({
-      seed: header.config.seed, selected: r.selected, final: r.final, retrainedTest: r.retrained?.testAccuracy, trainSeconds: r.trainSeconds,
+      seed: header.config.seed,
+      selected: r.selected,
+      final: r.final,
+      retrainedTest: r.retrained?.testAccuracy,
+      trainSeconds: r.trainSeconds,
     })),
   };
   const first = members[0];
   const header: RunHeader = {
-    ...first.header, event: 'start', time: new Date().toISOString(), run: target.runId ?? 'train', experiment: target.experiment,
-    config: { ...config, ensemble: members.length }, parameters: rule.parameterCount(),
+    ...first.header,
+    event: 'start',
+    time: new Date().toISOString(),
+    run: target.runId ?? 'train',
+    experiment: target.experiment,
+    config: { ...config, ensemble: members.length },
+    parameters: rule.parameterCount(),
   } as RunHeader;
   const sum = (f: (r: (typeof members)[number]['result']) => number) => members.reduce((a, m) => a + f(m.result), 0);
   const trainSeconds = sum((r) => r.trainSeconds);
   const samples = sum((r) => r.samples);
-  const at = { validationAccuracy: ensemble.validationAccuracy, testAccuracy: test.accuracy, testBalancedAccuracy: test.balancedAccuracy };
-  // The ensemble's own numbers where a single run has its selected and final ones (each member is at its selected point).
+  const at = {
+    validationAccuracy: ensemble.validationAccuracy,
+    testAccuracy: test.accuracy,
+    testBalancedAccuracy: test.balancedAccuracy,
+  };
+  // The ensemble's own numbers where a single run has its selected and final ones
+  // (each member is at its selected point).
   // Results read from a member's log carry its event and run fields: not the ensemble's.
   const { event: _event, run: _run, ...base } = first.result as typeof first.result & { event?: string; run?: string };
   const result: TrainResult & { ensemble: EnsembleSummary } = {
-    ...base, updates: sum((r) => r.updates), samples, trainSeconds,
-    wallSeconds: sum((r) => r.wallSeconds) + (performance.now() - started) / 1000, samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
-    finalValAccuracy: ensemble.validationAccuracy, finalValBalancedAccuracy: validation?.balancedAccuracy ?? NaN, bestValAccuracy: ensemble.validationAccuracy,
-    selected: { ...base.selected, ...at }, final: at, convergedEpoch: null, stoppedAt: null, history: [], epochErrors: [], ensemble,
+    ...base,
+    updates: sum((r) => r.updates),
+    samples,
+    trainSeconds,
+    wallSeconds: sum((r) => r.wallSeconds) + (performance.now() - started) / 1000,
+    samplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
+    finalValAccuracy: ensemble.validationAccuracy,
+    finalValBalancedAccuracy: validation?.balancedAccuracy ?? NaN,
+    bestValAccuracy: ensemble.validationAccuracy,
+    selected: { ...base.selected, ...at },
+    final: at,
+    convergedEpoch: null,
+    stoppedAt: null,
+    history: [],
+    epochErrors: [],
+    ensemble,
   };
   return withRunLog(target, header, () => {
     const { history: _history, ...summary } = result;

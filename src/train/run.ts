@@ -10,39 +10,17 @@ import { mergeSplits } from '../data/holdout.js';
 import { emptySplit, type Task } from '../data/tasks.js';
 import { spreadNetworks } from '../engine/threads.js';
 import { LOG_FORMAT, type RunHeader, taskSummary } from '../log/events.js';
-import { type LogTarget, startFields, withRunLog } from '../log/write.js';
+import { startFields, withRunLog } from '../log/write.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
-import type { EdLayout } from '../engine/ed-engine.js';
 import type { Rule } from '../rules/rule.js';
 import { buildRule, buildRun, maxBatchFor, taskFor, trainOptions } from './build.js';
 import { type RunConfig, resolveConfig, type TrainInput } from './config.js';
-import { type EvalRecord, train, type TrainResult } from './trainer.js';
+import { train, type TrainResult } from './trainer.js';
 import { trainEnsemble } from './ensemble.js';
+import type { Retrained, RunHooks, RunOutcome } from './run-types.js';
 
-/** Where the run logs (log: a start event with the resolved config, one event per evaluation, an end event; run id "train" by default). */
-export interface RunHooks extends LogTarget {
-  onEval?: (e: EvalRecord) => void;
-  onUpdate?: (update: number, total: number) => void;
-  /** The engine's ED first-layer layout instead of its own choice (tests and the bench compare the two). */
-  layout?: EdLayout;
-}
-
-/** --retrain-full: the same rule trained again on training + validation for the epochs chosen on validation. */
-export interface Retrained {
-  epochs: number;
-  updates: number;
-  trainSeconds: number;
-  testAccuracy: number;
-  testBalancedAccuracy: number;
-}
-
-export interface RunOutcome {
-  header: RunHeader;
-  result: TrainResult & { retrained?: Retrained };
-  /** The trained rule (model files save its parameters); its thread pool is closed. */
-  rule: Rule;
-}
+export type { RunHooks, RunOutcome } from './run-types.js';
 
 export function loadTask(config: RunConfig): Task {
   return taskFor(config, loadDataset(config));
@@ -69,8 +47,12 @@ function trainOne(config: RunConfig, hooks: RunHooks, backend: Backend): RunOutc
   const { task, rule, train: trainOptions } = buildRun(config, loadDataset(config), backend, hooks.layout);
   const pool = spreadNetworks(rule, config.threads, config.train.batch);
   const header: RunHeader = {
-    ...startFields(LOG_FORMAT, hooks, 'train'), config, backend: backend.name, threads: pool?.threads ?? 1,
-    task: taskSummary(task), parameters: rule.parameterCount(),
+    ...startFields(LOG_FORMAT, hooks, 'train'),
+    config,
+    backend: backend.name,
+    threads: pool?.threads ?? 1,
+    task: taskSummary(task),
+    parameters: rule.parameterCount(),
   };
   try {
     return withRunLog(hooks, header, (log) => {
@@ -96,14 +78,41 @@ function trainOne(config: RunConfig, hooks: RunHooks, backend: Backend): RunOutc
  * The usual protocol in papers: with the number of epochs chosen on validation, train a fresh rule (same seed)
  * on training + validation for that many epochs and read the test split once.
  */
-function retrainFull(config: RunConfig, task: Task, backend: Backend, chosen: TrainResult): { rule: Rule; retrained: Retrained } {
+function retrainFull(
+  config: RunConfig,
+  task: Task,
+  backend: Backend,
+  chosen: TrainResult,
+): { rule: Rule; retrained: Retrained } {
   const epochs = Math.max(1, Math.round(chosen.selected.epoch));
-  const all: Task = { ...task, train: mergeSplits(task.train, task.validation, task.inputs), validation: emptySplit(task.inputs) };
-  const rule = buildRule({ config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch) }, backend);
+  const all: Task = {
+    ...task,
+    train: mergeSplits(task.train, task.validation, task.inputs),
+    validation: emptySplit(task.inputs),
+  };
+  const rule = buildRule(
+    { config, inputs: task.inputs, classes: task.classes, maxBatch: maxBatchFor(config.train.batch) },
+    backend,
+  );
   const threads = spreadNetworks(rule, config.threads, config.train.batch);
   try {
-    const r = train(rule, all, { ...trainOptions(config), epochs, updates: undefined, evalEvery: undefined, keepBest: false });
-    return { rule, retrained: { epochs, updates: r.updates, trainSeconds: r.trainSeconds, testAccuracy: r.final.testAccuracy, testBalancedAccuracy: r.final.testBalancedAccuracy } };
+    const r = train(rule, all, {
+      ...trainOptions(config),
+      epochs,
+      updates: undefined,
+      evalEvery: undefined,
+      keepBest: false,
+    });
+    return {
+      rule,
+      retrained: {
+        epochs,
+        updates: r.updates,
+        trainSeconds: r.trainSeconds,
+        testAccuracy: r.final.testAccuracy,
+        testBalancedAccuracy: r.final.testBalancedAccuracy,
+      },
+    };
   } finally {
     void threads?.close();
   }

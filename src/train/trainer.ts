@@ -73,8 +73,18 @@ export interface TrainResult {
   finalValBalancedAccuracy: number;
   bestValAccuracy: number;
   bestUpdate: number;
-  /** The point chosen on validation (its best evaluation; the final weights when there is no validation split), with its test accuracy. */
-  selected: { on: 'validation' | 'final'; update: number; epoch: number; validationAccuracy: number; testAccuracy: number; testBalancedAccuracy: number };
+  /**
+   * The point chosen on validation (its best evaluation; the final weights when there is no
+   * validation split), with its test accuracy.
+   */
+  selected: {
+    on: 'validation' | 'final';
+    update: number;
+    epoch: number;
+    validationAccuracy: number;
+    testAccuracy: number;
+    testBalancedAccuracy: number;
+  };
   /** The final weights, with their test accuracy. */
   final: { validationAccuracy: number; testAccuracy: number; testBalancedAccuracy: number };
   /** With stopAtError: the 1-based epoch whose error sum fell below the threshold, or null if none did. */
@@ -123,11 +133,17 @@ export class TrainingSession {
   /** Evaluations since the best one (patience). */
   private sinceBest = 0;
 
-  constructor(readonly rule: Rule, readonly task: Task, readonly options: TrainOptions) {
+  constructor(
+    readonly rule: Rule,
+    readonly task: Task,
+    readonly options: TrainOptions,
+  ) {
     // The options were validated when the config was resolved (src/options/); these are the loop's own invariants.
     const o = options;
-    if (!(o.batch >= 1 && o.batch <= rule.maxBatch)) throw new RangeError(`TrainingSession: batch ${o.batch} outside 1…${rule.maxBatch} (the rule's maxBatch)`);
-    if ((o.epochs === undefined) === (o.updates === undefined)) throw new Error('TrainingSession: give either epochs or updates');
+    if (!(o.batch >= 1 && o.batch <= rule.maxBatch))
+      throw new RangeError(`TrainingSession: batch ${o.batch} outside 1…${rule.maxBatch} (the rule's maxBatch)`);
+    if ((o.epochs === undefined) === (o.updates === undefined))
+      throw new Error('TrainingSession: give either epochs or updates');
     check(task.train.count > 0, `train: the training split of ${task.name} is empty; choose classes the data holds`);
     const perEpoch = Math.ceil(task.train.count / o.batch);
     this.totalUpdates = o.updates ?? (o.epochs as number) * perEpoch;
@@ -141,14 +157,23 @@ export class TrainingSession {
     this.trainRows = toSparseRows(task.train, task.inputs, task.scale, memory, room);
     this.augmenter = o.augment ? new Augmenter(o.augment, task.train, this.trainRows, task.scale, o.seed) : null;
     this.epochsPlanned = this.totalUpdates / perEpoch;
-    this.validationRows = task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, memory);
+    this.validationRows =
+      task.validation === task.train ? this.trainRows : toSparseRows(task.validation, task.inputs, task.scale, memory);
     this.batch = emptyBatch(this.trainRows, o.batch);
     // A run never crosses an evaluation or the end of an epoch (see step), so it holds at most this many samples.
     const most = Math.min(this.evalEvery * o.batch, task.train.count);
-    this.sequence = rule.learnSequence && !o.batchAtATime ? {
-      size: 0, batch: o.batch, start: memory.allocInt(most), end: memory.allocInt(most), labels: memory.allocInt(most),
-      index: this.trainRows.index, value: this.trainRows.value,
-    } : null;
+    this.sequence =
+      rule.learnSequence && !o.batchAtATime
+        ? {
+            size: 0,
+            batch: o.batch,
+            start: memory.allocInt(most),
+            end: memory.allocInt(most),
+            labels: memory.allocInt(most),
+            index: this.trainRows.index,
+            value: this.trainRows.value,
+          }
+        : null;
     this.cursor = task.train.count; // forces a (re)shuffle before the first batch
   }
 
@@ -174,7 +199,8 @@ export class TrainingSession {
       if (this.cursor >= task.train.count) {
         if (o.order === 'shuffle') this.rng.shuffle(this.order);
         this.augmenter?.epoch();
-        if (o.schedule && o.schedule.kind !== 'constant') rule.setLearningRateScale?.(scheduleFactor(o.schedule, this.epochsDone, this.epochsPlanned));
+        if (o.schedule && o.schedule.kind !== 'constant')
+          rule.setLearningRateScale?.(scheduleFactor(o.schedule, this.epochsDone, this.epochsPlanned));
         this.cursor = 0;
       }
       const toEval = this.evalEvery - (this.update % this.evalEvery);
@@ -200,7 +226,12 @@ export class TrainingSession {
   /** Counts one update of n samples: epoch errors, Kaneko's stopping criterion, the learning-rate schedule. */
   private account(stats: LearnStats, n: number): void {
     const { rule, task, options: o } = this;
-    check(Number.isFinite(stats.absError), () => `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights overflowed); lower the learning rate (option lr)`);
+    check(
+      Number.isFinite(stats.absError),
+      () =>
+        `training diverged at update ${this.update + 1}: the error is ${stats.absError} (the weights ` +
+        `overflowed); lower the learning rate (option lr)`,
+    );
     this.update++;
     this.samples += n;
     this.epochError += stats.absError;
@@ -223,19 +254,28 @@ export class TrainingSession {
     // evaluation sees the weights a saved model would hold.
     this.rule.parametersChanged();
     const held = this.validationRows.count > 0;
-    const { accuracy: acc, balancedAccuracy } = held ? evaluateRows(this.rule, this.validationRows) : { accuracy: NaN, balancedAccuracy: NaN };
+    const { accuracy: acc, balancedAccuracy } = held
+      ? evaluateRows(this.rule, this.validationRows)
+      : { accuracy: NaN, balancedAccuracy: NaN };
     const epoch = this.samples / this.task.train.count;
     if (held && acc > this.best.acc) {
       this.best = { acc, update: this.update, epoch };
       this.snapshot = this.rule.parameters().map((p) => Float32Array.from(p));
       this.sinceBest = 0;
-    } else if (held && this.options.patience !== undefined && ++this.sinceBest >= this.options.patience) this.stoppedAt = this.update;
+    } else if (held && this.options.patience !== undefined && ++this.sinceBest >= this.options.patience)
+      this.stoppedAt = this.update;
     const s = this.since;
     const rec: EvalRecord = {
-      update: this.update, epoch, samples: this.samples, trainSeconds: this.trainSeconds,
-      trainAccuracy: s.samples ? s.correct / s.samples : 0, trainError: s.samples ? s.error / s.samples : 0,
-      valAccuracy: acc, valBalancedAccuracy: balancedAccuracy,
-      bestValAccuracy: held ? this.best.acc : NaN, bestUpdate: this.best.update,
+      update: this.update,
+      epoch,
+      samples: this.samples,
+      trainSeconds: this.trainSeconds,
+      trainAccuracy: s.samples ? s.correct / s.samples : 0,
+      trainError: s.samples ? s.error / s.samples : 0,
+      valAccuracy: acc,
+      valBalancedAccuracy: balancedAccuracy,
+      bestValAccuracy: held ? this.best.acc : NaN,
+      bestUpdate: this.best.update,
     };
     this.since = { correct: 0, error: 0, samples: 0 };
     this.history.push(rec);
@@ -261,18 +301,45 @@ export class TrainingSession {
       if (!this.options.keepBest) this.restore(finalWeights);
     }
     const trainSeconds = this.trainSeconds;
-    const on = this.validationRows.count > 0 ? 'validation' as const : 'final' as const;
+    const on = this.validationRows.count > 0 ? ('validation' as const) : ('final' as const);
     return {
-      updates: this.update, epochs: this.samples / this.task.train.count, samples: this.samples, trainSeconds,
+      updates: this.update,
+      epochs: this.samples / this.task.train.count,
+      samples: this.samples,
+      trainSeconds,
       wallSeconds: (performance.now() - this.started) / 1000,
       samplesPerSecond: trainSeconds > 0 ? this.samples / trainSeconds : 0,
-      finalValAccuracy: last.valAccuracy, finalValBalancedAccuracy: last.valBalancedAccuracy,
-      bestValAccuracy: last.bestValAccuracy, bestUpdate: on === 'validation' ? this.best.update : this.update,
-      selected: on === 'validation'
-        ? { on, update: this.best.update, epoch: this.best.epoch, validationAccuracy: this.best.acc, testAccuracy: selectedTest.accuracy, testBalancedAccuracy: selectedTest.balancedAccuracy }
-        : { on, update: this.update, epoch: last.epoch, validationAccuracy: NaN, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
-      final: { validationAccuracy: last.valAccuracy, testAccuracy: finalTest.accuracy, testBalancedAccuracy: finalTest.balancedAccuracy },
-      convergedEpoch: this.convergedEpoch, stoppedAt: this.stoppedAt, epochErrors: this.epochErrors, history: this.history,
+      finalValAccuracy: last.valAccuracy,
+      finalValBalancedAccuracy: last.valBalancedAccuracy,
+      bestValAccuracy: last.bestValAccuracy,
+      bestUpdate: on === 'validation' ? this.best.update : this.update,
+      selected:
+        on === 'validation'
+          ? {
+              on,
+              update: this.best.update,
+              epoch: this.best.epoch,
+              validationAccuracy: this.best.acc,
+              testAccuracy: selectedTest.accuracy,
+              testBalancedAccuracy: selectedTest.balancedAccuracy,
+            }
+          : {
+              on,
+              update: this.update,
+              epoch: last.epoch,
+              validationAccuracy: NaN,
+              testAccuracy: finalTest.accuracy,
+              testBalancedAccuracy: finalTest.balancedAccuracy,
+            },
+      final: {
+        validationAccuracy: last.valAccuracy,
+        testAccuracy: finalTest.accuracy,
+        testBalancedAccuracy: finalTest.balancedAccuracy,
+      },
+      convergedEpoch: this.convergedEpoch,
+      stoppedAt: this.stoppedAt,
+      epochErrors: this.epochErrors,
+      history: this.history,
     };
   }
 
@@ -281,7 +348,13 @@ export class TrainingSession {
    * before any evaluation with a validation split: what a page saves as "the selected model" mid-run or at the end.
    */
   selectedWeights(): { update: number; accuracy: number; weights: Float32Array[] } | null {
-    return this.snapshot && { update: this.best.update, accuracy: this.best.acc, weights: this.snapshot.map((w) => Float32Array.from(w)) };
+    return (
+      this.snapshot && {
+        update: this.best.update,
+        accuracy: this.best.acc,
+        weights: this.snapshot.map((w) => Float32Array.from(w)),
+      }
+    );
   }
 
   /** Puts `weights` back and rebuilds what derives from them. */
@@ -294,8 +367,12 @@ export class TrainingSession {
   private testNow(): { accuracy: number; balancedAccuracy: number } {
     const { task } = this;
     if (task.test.count === 0) return { accuracy: NaN, balancedAccuracy: NaN };
-    this.testRows ??= task.test === task.train ? this.trainRows : task.test === task.validation ? this.validationRows
-      : toSparseRows(task.test, task.inputs, task.scale, this.memory);
+    this.testRows ??=
+      task.test === task.train
+        ? this.trainRows
+        : task.test === task.validation
+          ? this.validationRows
+          : toSparseRows(task.test, task.inputs, task.scale, this.memory);
     return evaluateRows(this.rule, this.testRows);
   }
 }
@@ -306,13 +383,28 @@ export function train(rule: Rule, task: Task, o: TrainOptions): TrainResult {
   return session.finish();
 }
 
-/** Labels as Int32Array like a sequence's, so that pick and the rules' loops over labels see one kind of typed array. */
+/**
+ * Labels as Int32Array like a sequence's, so that pick and the rules' loops over labels see one kind of typed array.
+ */
 function emptyBatch(rows: SparseRows, size: number): SampleBatch & { labels: Int32Array } {
-  return { size: 0, start: new Int32Array(size), end: new Int32Array(size), index: rows.index, value: rows.value, labels: new Int32Array(size) };
+  return {
+    size: 0,
+    start: new Int32Array(size),
+    end: new Int32Array(size),
+    index: rows.index,
+    value: rows.value,
+    labels: new Int32Array(size),
+  };
 }
 
 /** Points the batch (or sequence) at samples order[from .. from+n) of `rows` (no data is copied). */
-function pick(rows: SparseRows, order: Int32Array, from: number, n: number, batch: SampleBatch & { labels: Int32Array }): void {
+function pick(
+  rows: SparseRows,
+  order: Int32Array,
+  from: number,
+  n: number,
+  batch: SampleBatch & { labels: Int32Array },
+): void {
   const labels = batch.labels;
   for (let i = 0; i < n; i++) {
     const s = order[from + i];

@@ -14,7 +14,10 @@ export type Mutation =
   | { kind: 'field'; field: number; value: number; littleEndian: boolean };
 
 /** Values that break naive size arithmetic: 0, 1, powers of two around 2^8, 2^16, 2^24, 2^31, 2^32 − 1. */
-export const EXTREME_U32 = [0, 1, 2, 3, 4, 7, 255, 256, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 20000, 60000];
+export const EXTREME_U32 = [
+  0, 1, 2, 3, 4, 7, 255, 256, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+  20000, 60000,
+];
 const EXTREME_BYTES = [0, 1, 0x7f, 0x80, 0xfe, 0xff];
 
 /**
@@ -25,7 +28,11 @@ export function mutations(fields: number[], seeds: number, maxLength = 6, minLen
   const at = fc.nat({ max: 1 << 20 });
   const mutation: fc.Arbitrary<Mutation>[] = [
     fc.record({ kind: fc.constant('flip' as const), at, bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant('set' as const), at, value: fc.oneof(fc.constantFrom(...EXTREME_BYTES), fc.integer({ min: 0, max: 255 })) }),
+    fc.record({
+      kind: fc.constant('set' as const),
+      at,
+      value: fc.oneof(fc.constantFrom(...EXTREME_BYTES), fc.integer({ min: 0, max: 255 })),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), at }),
     fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 64 }) }),
     fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
@@ -33,12 +40,14 @@ export function mutations(fields: number[], seeds: number, maxLength = 6, minLen
     fc.record({ kind: fc.constant('splice' as const), other: fc.nat({ max: Math.max(0, seeds - 1) }), at, from: at }),
   ];
   if (fields.length > 0) {
-    mutation.push(fc.record({
-      kind: fc.constant('field' as const),
-      field: fc.constantFrom(...fields),
-      value: fc.oneof(fc.constantFrom(...EXTREME_U32), fc.nat({ max: 0xffffffff })),
-      littleEndian: fc.boolean(),
-    }));
+    mutation.push(
+      fc.record({
+        kind: fc.constant('field' as const),
+        field: fc.constantFrom(...fields),
+        value: fc.oneof(fc.constantFrom(...EXTREME_U32), fc.nat({ max: 0xffffffff })),
+        littleEndian: fc.boolean(),
+      }),
+    );
   }
   return fc.array(fc.oneof(...mutation), { minLength, maxLength });
 }

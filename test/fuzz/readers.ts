@@ -35,11 +35,18 @@ export interface Reader {
   read: (input: Uint8Array) => void;
 }
 
-/** Seeds mutated (most cases), random bytes or the seeds themselves (a few: the consistency checks must hold on them). */
+/**
+ * Seeds mutated (most cases), random bytes or the seeds themselves (a few: the consistency checks must hold on them).
+ */
 function mutated(seeds: Uint8Array[], fields: number[]): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
     { weight: 1, arbitrary: fc.constantFrom(...seeds) },
-    { weight: 9, arbitrary: fc.tuple(fc.nat({ max: seeds.length - 1 }), mutations(fields, seeds.length)).map(([i, m]) => mutate(seeds[i], m, seeds)) },
+    {
+      weight: 9,
+      arbitrary: fc
+        .tuple(fc.nat({ max: seeds.length - 1 }), mutations(fields, seeds.length))
+        .map(([i, m]) => mutate(seeds[i], m, seeds)),
+    },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }) },
   );
 }
@@ -51,8 +58,15 @@ const IDX_FIELDS = [0, 4, 8, 12, 16];
 function checkIdx(r: ReturnType<typeof parseIdx>): void {
   assert.ok(r.dims.length >= 1 && r.dims.length <= 4);
   assert.ok(r.dims.every((d) => d >= 1));
-  assert.equal(r.data.length, r.dims.reduce((a, b) => a * b, 1));
-  assert.deepEqual(idxBytes(r.dims, r.data), new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length), 're-encodes to the same bytes');
+  assert.equal(
+    r.data.length,
+    r.dims.reduce((a, b) => a * b, 1),
+  );
+  assert.deepEqual(
+    idxBytes(r.dims, r.data),
+    new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length),
+    're-encodes to the same bytes',
+  );
 }
 
 const idx: Reader = {
@@ -67,11 +81,14 @@ const idx: Reader = {
 
 // gzip IDX: mutate the IDX then compress (reaches the header and size checks), or mutate the gzip stream itself.
 const gz = (b: Uint8Array) => new Uint8Array(gzipSync(b));
-const BOMB = concat(idxBytes([2, 2, 2]).subarray(0, 16), new Uint8Array(1 << 20)); // 1 MB of zeros behind a 24-byte header
+// 1 MB of zeros behind a 24-byte header
+const BOMB = concat(idxBytes([2, 2, 2]).subarray(0, 16), new Uint8Array(1 << 20));
 const idxGzip: Reader = {
   name: 'IDX gzip',
   inputs: fc.oneof(
-    fc.tuple(fc.nat({ max: IDX_SEEDS.length - 1 }), mutations(IDX_FIELDS, IDX_SEEDS.length)).map(([i, m]) => gz(mutate(IDX_SEEDS[i], m, IDX_SEEDS))),
+    fc
+      .tuple(fc.nat({ max: IDX_SEEDS.length - 1 }), mutations(IDX_FIELDS, IDX_SEEDS.length))
+      .map(([i, m]) => gz(mutate(IDX_SEEDS[i], m, IDX_SEEDS))),
     mutated([...IDX_SEEDS, BOMB].map(gz), [4, 10]),
     mutations(IDX_FIELDS, 1).map((m) => gz(mutate(BOMB, m, [BOMB]))),
   ),
@@ -100,7 +117,7 @@ const PNG_FIELDS = [8, 16, 20, 33];
 function resealPng(b: Uint8Array): Uint8Array {
   const out = b.slice();
   const view = new DataView(out.buffer);
-  for (let at = 8; at + 12 <= out.length;) {
+  for (let at = 8; at + 12 <= out.length; ) {
     const end = at + 8 + view.getUint32(at);
     if (end + 4 > out.length) break;
     view.setUint32(end, crc32(out.subarray(at + 4, end)));
@@ -111,7 +128,12 @@ function resealPng(b: Uint8Array): Uint8Array {
 
 /** A well-formed file around any IHDR body and any scanline bytes. */
 function assemblePng(ihdr: Uint8Array, raw: Uint8Array): Uint8Array {
-  return concat(SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0)));
+  return concat(
+    SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', new Uint8Array(deflateSync(raw))),
+    chunk('IEND', new Uint8Array(0)),
+  );
 }
 
 const PNG_INNER = PNG_SPECS.map((s) => {
@@ -120,7 +142,8 @@ const PNG_INNER = PNG_SPECS.map((s) => {
   const bpp = { 0: 1, 2: 3, 4: 2, 6: 4 }[s.colour];
   const stride = s.width * bpp;
   const raw = new Uint8Array(s.height * (stride + 1));
-  for (let y = 0; y < s.height; y++) raw.set(s.samples.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1); // filter 0
+  // filter 0
+  for (let y = 0; y < s.height; y++) raw.set(s.samples.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const ihdr = encodePng(s).subarray(16, 29);
   return { ihdr, raw };
 });
@@ -129,37 +152,117 @@ const png: Reader = {
   name: 'PNG',
   inputs: fc.oneof(
     fc.tuple(mutated(PNG_SEEDS, PNG_FIELDS), fc.boolean()).map(([b, reseal]) => (reseal ? resealPng(b) : b)),
-    fc.tuple(fc.nat({ max: PNG_INNER.length - 1 }), mutations([0, 4], 1, 2, 0), mutations([], 1, 3, 0)).map(([i, mh, mr]) =>
-      assemblePng(mutate(PNG_INNER[i].ihdr, mh, [PNG_INNER[i].ihdr]), mutate(PNG_INNER[i].raw, mr, PNG_INNER.map((p) => p.raw)))),
+    fc
+      .tuple(fc.nat({ max: PNG_INNER.length - 1 }), mutations([0, 4], 1, 2, 0), mutations([], 1, 3, 0))
+      .map(([i, mh, mr]) =>
+        assemblePng(
+          mutate(PNG_INNER[i].ihdr, mh, [PNG_INNER[i].ihdr]),
+          mutate(
+            PNG_INNER[i].raw,
+            mr,
+            PNG_INNER.map((p) => p.raw),
+          ),
+        ),
+      ),
   ),
   read: (input) => {
     const img = decodePng(input, 'fuzz.png', (b, maxOutputLength) => inflateSync(b, { maxOutputLength }));
-    assert.ok(img.width >= 1 && img.height >= 1 && img.width <= MAX_PNG_SIDE && img.height <= MAX_PNG_SIDE && img.width * img.height <= MAX_PNG_PIXELS);
+    assert.ok(
+      img.width >= 1 &&
+        img.height >= 1 &&
+        img.width <= MAX_PNG_SIDE &&
+        img.height <= MAX_PNG_SIDE &&
+        img.width * img.height <= MAX_PNG_PIXELS,
+    );
     assert.equal(img.pixels.length, img.width * img.height);
-    const again = decodePng(encodePng({ width: img.width, height: img.height, colour: 0, samples: img.pixels, filter: 4 }), 're-encoded', (b) => inflateSync(b));
+    const again = decodePng(
+      encodePng({ width: img.width, height: img.height, colour: 0, samples: img.pixels, filter: 4 }),
+      're-encoded',
+      (b) => inflateSync(b),
+    );
     assert.deepEqual(again.pixels, img.pixels, 're-encodes to the same pixels');
   },
 };
 
 // Model files: resealed (the CRC recomputed) so that hostile headers reach the header checks, as in issue 10.
-const modelHeader = (rule: 'ed' | 'backprop', shapes: number[]) => ({
-  format: MODEL_FORMAT, version: '0.1.0',
-  config: { rule, task: { kind: 'pair', digits: '4,9', data: 'mnist' }, preset: 'seed', train: { batch: 32, epochs: 1 }, seed: 1,
-    ...(rule === 'ed' ? { ed: { layers: 1, units: 2 } } : { backprop: { layers: 1, units: 2 } }) },
-  task: { name: 'mnist 4 vs 9', kind: 'pair', inputs: 4, classes: 2, classNames: ['4', '9'] },
-  accuracy: { final: 0.5, best: 0.5 }, parameterShapes: shapes,
-}) as unknown as ModelHeader;
+const modelHeader = (rule: 'ed' | 'backprop', shapes: number[]) =>
+  ({
+    format: MODEL_FORMAT,
+    version: '0.1.0',
+    config: {
+      rule,
+      task: { kind: 'pair', digits: '4,9', data: 'mnist' },
+      preset: 'seed',
+      train: { batch: 32, epochs: 1 },
+      seed: 1,
+      ...(rule === 'ed' ? { ed: { layers: 1, units: 2 } } : { backprop: { layers: 1, units: 2 } }),
+    },
+    task: { name: 'mnist 4 vs 9', kind: 'pair', inputs: 4, classes: 2, classNames: ['4', '9'] },
+    accuracy: { final: 0.5, best: 0.5 },
+    parameterShapes: shapes,
+  }) as unknown as ModelHeader;
 const floats = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) / 7);
 /** The layout the loader expects for a 1 × 2 network on 4 inputs and 2 classes, so that valid seeds load. */
-const layout = (rule: 'ed' | 'backprop') => parameterShapes({
-  config: rule === 'ed' ? { rule, ed: { ...PRESETS.seed.rule, layers: 1, units: 2 }, seed: 1 } : { rule, backprop: { ...BACKPROP_DEFAULTS, layers: 1, units: 2 }, seed: 1 },
-  inputs: 4, classes: 2, maxBatch: 8,
-});
-const seedModel = (rule: 'ed' | 'backprop') => encodeModel(modelHeader(rule, layout(rule)), layout(rule).map((n, i) => floats(n, i + 1)));
+const layout = (rule: 'ed' | 'backprop') =>
+  parameterShapes({
+    config:
+      rule === 'ed'
+        ? { rule, ed: { ...PRESETS.seed.rule, layers: 1, units: 2 }, seed: 1 }
+        : { rule, backprop: { ...BACKPROP_DEFAULTS, layers: 1, units: 2 }, seed: 1 },
+    inputs: 4,
+    classes: 2,
+    maxBatch: 8,
+  });
+const seedModel = (rule: 'ed' | 'backprop') =>
+  encodeModel(
+    modelHeader(rule, layout(rule)),
+    layout(rule).map((n, i) => floats(n, i + 1)),
+  );
 const MODEL_SEEDS = [seedModel('ed'), seedModel('backprop'), encodeModel(modelHeader('ed', []), [])];
-const EXTREME_JSON: unknown[] = [0, -1, 1, 2, 1e7, 2 ** 32, 2 ** 53, 1e308, -1e308, 0.5, null, true, '', 'mnist', '__proto__', [], {}, [1e9], [-1], ['x']];
-const MODEL_PATHS = ['format', 'version', 'config', 'config.rule', 'config.task', 'config.task.kind', 'config.ed', 'config.ed.layers', 'config.ed.units',
-  'config.backprop', 'task', 'task.inputs', 'task.classes', 'task.classNames', 'accuracy', 'parameterShapes', 'parameterShapes.0', 'parameterShapes.1', '__proto__', 'constructor'];
+const EXTREME_JSON: unknown[] = [
+  0,
+  -1,
+  1,
+  2,
+  1e7,
+  2 ** 32,
+  2 ** 53,
+  1e308,
+  -1e308,
+  0.5,
+  null,
+  true,
+  '',
+  'mnist',
+  '__proto__',
+  [],
+  {},
+  [1e9],
+  [-1],
+  ['x'],
+];
+const MODEL_PATHS = [
+  'format',
+  'version',
+  'config',
+  'config.rule',
+  'config.task',
+  'config.task.kind',
+  'config.ed',
+  'config.ed.layers',
+  'config.ed.units',
+  'config.backprop',
+  'task',
+  'task.inputs',
+  'task.classes',
+  'task.classNames',
+  'accuracy',
+  'parameterShapes',
+  'parameterShapes.0',
+  'parameterShapes.1',
+  '__proto__',
+  'constructor',
+];
 
 function resealModel(b: Uint8Array): Uint8Array {
   if (b.length < 4) return b;
@@ -181,7 +284,10 @@ function setPath(header: unknown, path: string, value: unknown): unknown {
   return copy;
 }
 
-/** A model file with any header JSON text: the format written by hand (magic, version, length, JSON, padding, floats, CRC). */
+/**
+ * A model file with any header JSON text: the format written by hand (magic,
+ * version, length, JSON, padding, floats, CRC).
+ */
 function assembleModel(json: string, params: Uint8Array): Uint8Array {
   const text = new TextEncoder().encode(json);
   const prefix = new Uint8Array(16);
@@ -201,22 +307,40 @@ const model: Reader = {
   name: 'model',
   inputs: fc.oneof(
     fc.tuple(mutated(MODEL_SEEDS, [8, 12]), fc.boolean()).map(([b, reseal]) => (reseal ? resealModel(b) : b)),
-    fc.tuple(fc.nat({ max: SEED_PARAMS.length - 1 }), fc.array(fc.tuple(fc.constantFrom(...MODEL_PATHS), fc.constantFrom(...EXTREME_JSON)), { minLength: 1, maxLength: 3 }),
-      mutations([], 1, 2), fc.boolean()).map(([i, edits, m, touchParams]) => {
-      const header = edits.reduce<unknown>((h, [path, value]) => setPath(h, path, value), SEED_PARAMS[i].header);
-      const params = touchParams ? mutate(SEED_PARAMS[i].bytes, m, [SEED_PARAMS[i].bytes]) : SEED_PARAMS[i].bytes;
-      return assembleModel(JSON.stringify(header), params);
-    }),
+    fc
+      .tuple(
+        fc.nat({ max: SEED_PARAMS.length - 1 }),
+        fc.array(fc.tuple(fc.constantFrom(...MODEL_PATHS), fc.constantFrom(...EXTREME_JSON)), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        mutations([], 1, 2),
+        fc.boolean(),
+      )
+      .map(([i, edits, m, touchParams]) => {
+        const header = edits.reduce<unknown>((h, [path, value]) => setPath(h, path, value), SEED_PARAMS[i].header);
+        const params = touchParams ? mutate(SEED_PARAMS[i].bytes, m, [SEED_PARAMS[i].bytes]) : SEED_PARAMS[i].bytes;
+        return assembleModel(JSON.stringify(header), params);
+      }),
   ),
   read: (input) => {
     const { header, params } = decodeModel(input, 'fuzz.edlearn');
-    assert.deepEqual(params.map((p) => p.length), header.parameterShapes);
+    assert.deepEqual(
+      params.map((p) => p.length),
+      header.parameterShapes,
+    );
     const again = decodeModel(encodeModel(header, params), 're-encoded');
     assert.deepEqual(again.header, JSON.parse(JSON.stringify(header)), 're-encodes to the same header');
-    for (const [k, p] of params.entries()) assert.ok(p.every((v, i) => Object.is(v, again.params[k][i]) || (Number.isNaN(v) && Number.isNaN(again.params[k][i]))));
+    for (const [k, p] of params.entries())
+      assert.ok(
+        p.every((v, i) => Object.is(v, again.params[k][i]) || (Number.isNaN(v) && Number.isNaN(again.params[k][i]))),
+      );
     // The loader checks the header against the option schemas and the parameter count before allocating.
     const { rule } = loadRule(input, 'fuzz.edlearn');
-    assert.deepEqual(rule.parameters().map((p) => p.length), header.parameterShapes);
+    assert.deepEqual(
+      rule.parameters().map((p) => p.length),
+      header.parameterShapes,
+    );
   },
 };
 
@@ -225,7 +349,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder(); // replaces invalid UTF-8, as readFileSync(…, 'utf8') does
 const FIXTURE_TEXT = readFileSync(new URL('../fixtures/report-small.ndjson', import.meta.url), 'utf8');
 const LOG_SEEDS = [FIXTURE_TEXT, FIXTURE_TEXT.split('\n').slice(0, 12).join('\n') + '\n'].map((t) => encoder.encode(t));
-const LOG_VALUES: unknown[] = [...EXTREME_JSON, 'constructor', 'start', 'eval', 'end', 'edlearn-log', -0.5, 1.5, { id: '__proto__', curve: 'c', rule: 'ed', seed: 1 }];
+const LOG_VALUES: unknown[] = [
+  ...EXTREME_JSON,
+  'constructor',
+  'start',
+  'eval',
+  'end',
+  'edlearn-log',
+  -0.5,
+  1.5,
+  { id: '__proto__', curve: 'c', rule: 'ed', seed: 1 },
+];
 
 type LineEdit = { line: number; op: 'drop' | 'duplicate' | 'cut' | 'value'; at: number; value: unknown };
 function editLines(text: string, edits: LineEdit[]): string {
@@ -251,19 +385,26 @@ function editLines(text: string, edits: LineEdit[]): string {
 
 function leafPaths(value: unknown, prefix = '', depth = 0): string[] {
   if (typeof value !== 'object' || value === null || depth > 3) return prefix ? [prefix] : [];
-  return Object.keys(value).flatMap((k) => [...(prefix ? [prefix] : []), ...leafPaths((value as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, depth + 1)]);
+  return Object.keys(value).flatMap((k) => [
+    ...(prefix ? [prefix] : []),
+    ...leafPaths((value as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k, depth + 1),
+  ]);
 }
 
 const lineEdit: fc.Arbitrary<LineEdit> = fc.record({
-  line: fc.nat({ max: 1000 }), op: fc.constantFrom('drop' as const, 'duplicate' as const, 'cut' as const, 'value' as const, 'value' as const),
-  at: fc.nat({ max: 10000 }), value: fc.constantFrom(...LOG_VALUES),
+  line: fc.nat({ max: 1000 }),
+  op: fc.constantFrom('drop' as const, 'duplicate' as const, 'cut' as const, 'value' as const, 'value' as const),
+  at: fc.nat({ max: 10000 }),
+  value: fc.constantFrom(...LOG_VALUES),
 });
 
 const ndjson: Reader = {
   name: 'NDJSON log',
   inputs: fc.oneof(
     mutated(LOG_SEEDS, []),
-    fc.tuple(fc.nat({ max: LOG_SEEDS.length - 1 }), fc.array(lineEdit, { minLength: 1, maxLength: 4 })).map(([i, edits]) => encoder.encode(editLines(decoder.decode(LOG_SEEDS[i]), edits))),
+    fc
+      .tuple(fc.nat({ max: LOG_SEEDS.length - 1 }), fc.array(lineEdit, { minLength: 1, maxLength: 4 }))
+      .map(([i, edits]) => encoder.encode(editLines(decoder.decode(LOG_SEEDS[i]), edits))),
   ),
   read: (input) => {
     const text = decoder.decode(input);
@@ -272,13 +413,26 @@ const ndjson: Reader = {
       try {
         const runs = parseLog(text, 'fuzz.ndjson', { allowPartial });
         const lines = text.split('\n');
-        const cut = allowPartial && !text.endsWith('\n') && lines[lines.length - 1].trim() !== '' && !isJson(lines[lines.length - 1]);
+        const cut =
+          allowPartial &&
+          !text.endsWith('\n') &&
+          lines[lines.length - 1].trim() !== '' &&
+          !isJson(lines[lines.length - 1]);
         const events = lines.filter((l) => l.trim() !== '').length - (cut ? 1 : 0);
-        assert.equal(runs.length + runs.reduce((n, r) => n + r.evals.length + (r.end ? 1 : 0), 0), events, 'every line is one event of one run');
+        assert.equal(
+          runs.length + runs.reduce((n, r) => n + r.evals.length + (r.end ? 1 : 0), 0),
+          events,
+          'every line is one event of one run',
+        );
         // The rest of the report, short of drawing: grouping, statistics, verdicts, figure specs, the page.
         const experiments = readLogTexts([{ text, name: 'fuzz.ndjson' }], { allowPartial });
-        const sections = experiments.map((e) => ({ id: e.id, figures: [], summaries: summarizeExperiment(e),
-          configs: e.curves.map((c) => ({ curve: c.curve, seed: seedOf(c.runs[0]), config: c.runs[0].start.config })), conclusion: conclude(e) }));
+        const sections = experiments.map((e) => ({
+          id: e.id,
+          figures: [],
+          summaries: summarizeExperiment(e),
+          configs: e.curves.map((c) => ({ curve: c.curve, seed: seedOf(c.runs[0]), config: c.runs[0].start.config })),
+          conclusion: conclude(e),
+        }));
         for (const e of experiments) figuresFor(e);
         buildHtml(sections, provenance(experiments), 'fuzz');
       } catch (err) {
@@ -293,34 +447,67 @@ const ndjson: Reader = {
 // Run options as JSON (what the API, a sweep file or a model header would hold): resolved or refused with a
 // UserError; a resolved config must resolve again to itself.
 const OPTION_KEYS = [...Object.keys(INPUT_OPTIONS), 'lerningRate', '__proto__', 'constructor'];
-const OPTION_VALUES = fc.oneof(fc.constantFrom(...EXTREME_JSON, 'none', 'all', 'xor', 'kaneko-mnist', 'softmax', '4,9', '0x4,9', 'reference', 1 / 6),
-  fc.double(), fc.integer(), fc.string({ maxLength: 8 }), fc.boolean());
+const OPTION_VALUES = fc.oneof(
+  fc.constantFrom(...EXTREME_JSON, 'none', 'all', 'xor', 'kaneko-mnist', 'softmax', '4,9', '0x4,9', 'reference', 1 / 6),
+  fc.double(),
+  fc.integer(),
+  fc.string({ maxLength: 8 }),
+  fc.boolean(),
+);
 const options: Reader = {
   name: 'options',
-  inputs: fc.dictionary(fc.constantFrom(...OPTION_KEYS), OPTION_VALUES, { maxKeys: 6 }).map((o) => encoder.encode(JSON.stringify(o))),
+  inputs: fc
+    .dictionary(fc.constantFrom(...OPTION_KEYS), OPTION_VALUES, { maxKeys: 6 })
+    .map((o) => encoder.encode(JSON.stringify(o))),
   read: (input) => {
     const config = resolveConfig(JSON.parse(decoder.decode(input)));
     // Outside the reader's try: re-resolving a resolved config must not be refused.
     const { kind, validation, ...task } = config.task;
     // The resolved schedule is one object; as options it is three flat keys.
     const { schedule, ...train } = config.train;
-    const flatSchedule = schedule && { schedule: schedule.kind, stepEvery: schedule.stepEvery, stepFactor: schedule.stepFactor };
+    const flatSchedule = schedule && {
+      schedule: schedule.kind,
+      stepEvery: schedule.stepEvery,
+      stepFactor: schedule.stepFactor,
+    };
     const again = (() => {
       try {
-        return resolveConfig({ ...config.ed, ...config.backprop, ...task, task: kind, rule: config.rule, preset: config.preset, ...train, ...flatSchedule,
-          seed: config.seed, ensemble: config.ensemble, backend: config.backend as never, threads: config.threads, validation: validation === 0 ? 'none' : validation });
+        return resolveConfig({
+          ...config.ed,
+          ...config.backprop,
+          ...task,
+          task: kind,
+          rule: config.rule,
+          preset: config.preset,
+          ...train,
+          ...flatSchedule,
+          seed: config.seed,
+          ensemble: config.ensemble,
+          backend: config.backend as never,
+          threads: config.threads,
+          validation: validation === 0 ? 'none' : validation,
+        });
       } catch (err) {
-        throw new assert.AssertionError({ message: `a resolved config does not resolve again: ${(err as Error).message}` });
+        throw new assert.AssertionError({
+          message: `a resolved config does not resolve again: ${(err as Error).message}`,
+        });
       }
     })();
     assert.deepEqual(again, config);
   },
 };
 
-// NPY: header length (8), the dict's text (descr, shape) and the data mutated; the array then read as images and as labels.
+// NPY: header length (8), the dict's text (descr, shape) and the data mutated; the
+// array then read as images and as labels.
 const NPY_SEEDS = [
-  encodeNpy([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i * 20)),
-  encodeNpy([2, 4], Float32Array.from({ length: 8 }, (_, i) => i / 8)),
+  encodeNpy(
+    [3, 2, 2],
+    Uint8Array.from({ length: 12 }, (_, i) => i * 20),
+  ),
+  encodeNpy(
+    [2, 4],
+    Float32Array.from({ length: 8 }, (_, i) => i / 8),
+  ),
   encodeNpy([5], Int32Array.of(0, 1, 2, 1, 0)),
   encodeNpy([3], Float64Array.of(1, 2, 3)),
   encodeNpy([4, 1], Uint8Array.of(1, 0, 1, 0)),
@@ -350,14 +537,22 @@ const npy: Reader = {
 };
 
 // CSV: text seeds (header or not, CRLF, blank lines) mutated bytewise, or with CSV's own characters inserted.
-const CSV_SEEDS = ['label,pixel0,pixel1,pixel2,pixel3\n1,0,255,3,4\n0,9,8,7,6\n', '5,1,2\r\n3,4,5\r\n\r\n', '2,0,0,0,0,0,0,0,0,0\n', 'label,a\n7,255\n']
-  .map((t) => new TextEncoder().encode(t));
+const CSV_SEEDS = [
+  'label,pixel0,pixel1,pixel2,pixel3\n1,0,255,3,4\n0,9,8,7,6\n',
+  '5,1,2\r\n3,4,5\r\n\r\n',
+  '2,0,0,0,0,0,0,0,0,0\n',
+  'label,a\n7,255\n',
+].map((t) => new TextEncoder().encode(t));
 const CSV_CHARS = [...',\n\r-. 0123456789label"'].map((c) => c.charCodeAt(0));
 const csv: Reader = {
   name: 'CSV',
   inputs: fc.oneof(
     mutated(CSV_SEEDS, []),
-    fc.tuple(fc.nat({ max: CSV_SEEDS.length - 1 }), fc.array(fc.tuple(fc.nat({ max: 200 }), fc.constantFrom(...CSV_CHARS)), { minLength: 1, maxLength: 6 }))
+    fc
+      .tuple(
+        fc.nat({ max: CSV_SEEDS.length - 1 }),
+        fc.array(fc.tuple(fc.nat({ max: 200 }), fc.constantFrom(...CSV_CHARS)), { minLength: 1, maxLength: 6 }),
+      )
       .map(([i, edits]) => {
         const b = Array.from(CSV_SEEDS[i]);
         for (const [at, c] of edits) b.splice(at % (b.length + 1), 0, c);
@@ -369,7 +564,9 @@ const csv: Reader = {
     assert.ok(r.count >= 1 && r.inputs >= 1);
     assert.equal(r.labels.length, r.count);
     assert.equal(r.images.length, r.count * r.inputs);
-    const rows = Array.from({ length: r.count }, (_, s) => [r.labels[s], ...r.images.subarray(s * r.inputs, (s + 1) * r.inputs)].join(','));
+    const rows = Array.from({ length: r.count }, (_, s) =>
+      [r.labels[s], ...r.images.subarray(s * r.inputs, (s + 1) * r.inputs)].join(','),
+    );
     const again = parseCsv(new TextEncoder().encode(`label\n${rows.join('\n')}`), 're-encoded');
     assert.deepEqual([again.labels, again.images], [r.labels, r.images], 're-encodes to the same values');
   },

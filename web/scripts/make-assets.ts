@@ -14,7 +14,10 @@ const SUBSET = { train: 10000, t10k: 2000 };
 function head(file: string, count: number): Uint8Array {
   const bytes = readFileSync(join(mnistDirectory(), file));
   const rank = bytes[3];
-  const itemBytes = Array.from({ length: rank - 1 }, (_, i) => bytes.readUInt32BE(8 + 4 * i)).reduce((a, b) => a * b, 1);
+  const itemBytes = Array.from({ length: rank - 1 }, (_, i) => bytes.readUInt32BE(8 + 4 * i)).reduce(
+    (a, b) => a * b,
+    1,
+  );
   const headerBytes = 4 + 4 * rank;
   const copy = Buffer.from(bytes.subarray(0, headerBytes + count * itemBytes));
   copy.writeUInt32BE(count, 4);
@@ -29,7 +32,8 @@ for (const [split, count] of Object.entries(SUBSET)) {
   }
 }
 mkdirSync(join(out, 'wasm'), { recursive: true });
-for (const file of ['kernels-relaxed.wasm', 'kernels-simd.wasm']) copyFileSync(join(root, 'build', file), join(out, 'wasm', file));
+for (const file of ['kernels-relaxed.wasm', 'kernels-simd.wasm'])
+  copyFileSync(join(root, 'build', file), join(out, 'wasm', file));
 // The dev page (dev.html, built only by `vite build --mode dev`): the same page on the dev entry, which adds the
 // browser test's hook; written from index.html so that the two never differ in anything else.
 const page = readFileSync(join(root, 'web/index.html'), 'utf8');

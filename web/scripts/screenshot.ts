@@ -8,13 +8,26 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = process.argv[2] ?? `${root}docs/lab.png`;
 const { url, server } = await startServer({ dir: `${root}web-dist` });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   await page.goto(new URL('dev.html', url).href);
-  await page.waitForFunction(() => (window as unknown as { edlearnLab?: { state(): { dataReady: boolean } } }).edlearnLab?.state().dataReady, null, { timeout: 60000 });
+  await page.waitForFunction(
+    () => (window as unknown as { edlearnLab?: { state(): { dataReady: boolean } } }).edlearnLab?.state().dataReady,
+    null,
+    { timeout: 60000 },
+  );
   await page.fill('#epochs', '20');
   await page.selectOption('#pace', 'full');
   await page.setChecked('#compare-bp', true);
@@ -23,7 +36,9 @@ try {
     await page.click('#reset');
     await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 30000 });
     await page.click('#start');
-    await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120000 });
+    await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, {
+      timeout: 120000,
+    });
   }
   // A 4: the left stroke and the bar, then the long right stroke.
   const box = (await page.locator('#draw-canvas').boundingBox())!;
@@ -33,9 +48,20 @@ try {
     for (const [x, y] of points) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 8 });
     await page.mouse.up();
   };
-  await stroke([[0.3, 0.25], [0.3, 0.6], [0.68, 0.6]]);
-  await stroke([[0.7, 0.2], [0.7, 0.88]]);
-  await page.waitForFunction(() => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'), null, { timeout: 20000 });
+  await stroke([
+    [0.3, 0.25],
+    [0.3, 0.6],
+    [0.68, 0.6],
+  ]);
+  await stroke([
+    [0.7, 0.2],
+    [0.7, 0.88],
+  ]);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'),
+    null,
+    { timeout: 20000 },
+  );
   await page.waitForTimeout(300);
   await page.screenshot({ path: out, fullPage: true });
   console.log(`screenshot written to ${out}`);

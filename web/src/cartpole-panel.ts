@@ -36,7 +36,16 @@ const chart = el<HTMLCanvasElement>('rl-chart');
 
 for (const name of AGENT_NAMES) agentSelect.add(new Option(name, name));
 
-const state: CartpoleState = { ready: false, running: false, episodes: 0, mean100: 0, replays: 0, framesDrawn: 0, backend: '', error: '' };
+const state: CartpoleState = {
+  ready: false,
+  running: false,
+  episodes: 0,
+  mean100: 0,
+  replays: 0,
+  framesDrawn: 0,
+  backend: '',
+  error: '',
+};
 window.edlearnCartpole = { state: () => ({ ...state }) };
 let returns: number[] = [];
 /** Returns of the greedy replays (ε = 0, on their own seed stream): persistence beside the first solve. */
@@ -98,9 +107,14 @@ function show(r: RlResult): void {
   state.episodes = r.episodes;
   state.mean100 = r.lastMean100;
   const recent = greedyReturns.slice(-100);
-  const greedy = recent.length === 0 ? '—' : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
-  status.textContent = `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}`
-    + `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} · ${Math.round(r.stepsPerSecond)} steps/s`;
+  const greedy =
+    recent.length === 0
+      ? '—'
+      : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
+  status.textContent =
+    `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}` +
+    `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} ` +
+    `· ${Math.round(r.stepsPerSecond)} steps/s`;
 }
 
 startButton.disabled = true;
@@ -200,7 +214,10 @@ function drawChart(): void {
   ctx.fillStyle = '#333';
   ctx.fillText('each episode', w - 212, 11);
   ctx.fillText('mean of last 100', w - 112, 11);
-  for (const [series, color] of [[returns, '#8c8c8c'], [means, '#2471a3']] as const) {
+  for (const [series, color] of [
+    [returns, '#8c8c8c'],
+    [means, '#2471a3'],
+  ] as const) {
     ctx.strokeStyle = color;
     ctx.lineWidth = color === '#8c8c8c' ? 1 : 2;
     ctx.beginPath();
@@ -236,7 +253,11 @@ function drawCart(): void {
     ctx.lineWidth = 1;
     ctx.fillStyle = '#555';
     ctx.font = '11px system-ui, sans-serif';
-    ctx.fillText(`greedy replay of the current policy · return ${frames.length - 1} · step ${Math.min(frame, frames.length - 1)}`, 8, 14);
+    ctx.fillText(
+      `greedy replay of the current policy · return ${frames.length - 1} · step ${Math.min(frame, frames.length - 1)}`,
+      8,
+      14,
+    );
     state.framesDrawn++;
     // One frame per animation frame at 60 Hz: about real time (τ = 0.02 s) × 1.2.
     if (frame < frames.length - 1) frame++;

@@ -47,11 +47,18 @@ export class LabClient {
   }
 
   /** Sends a request built with a fresh id and resolves with the answer of type `T` (or rejects with the error). */
-  request<T extends Answer['type']>(type: T, build: (id: number) => Request, transfer: Transferable[] = []): Promise<Extract<Answer, { type: T }>> {
+  request<T extends Answer['type']>(
+    type: T,
+    build: (id: number) => Request,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<Answer, { type: T }>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, {
-        resolve: (m) => (m.type === type ? resolve(m as Extract<Answer, { type: T }>) : reject(new Error(`worker answered '${m.type}', expected '${type}'`))),
+        resolve: (m) =>
+          m.type === type
+            ? resolve(m as Extract<Answer, { type: T }>)
+            : reject(new Error(`worker answered '${m.type}', expected '${type}'`)),
         reject,
       });
       this.send(build(id), transfer);

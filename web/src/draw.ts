@@ -14,7 +14,10 @@ export class DrawingPad {
   private last: { x: number; y: number } | null = null;
   private inked = false;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly onChange: () => void) {
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly onChange: () => void,
+  ) {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('draw: this browser gives no 2D canvas context');
     this.ctx = ctx;
@@ -66,7 +69,10 @@ export class DrawingPad {
 
   private point(e: PointerEvent): { x: number; y: number } {
     const r = this.canvas.getBoundingClientRect();
-    return { x: ((e.clientX - r.left) * this.canvas.width) / r.width, y: ((e.clientY - r.top) * this.canvas.height) / r.height };
+    return {
+      x: ((e.clientX - r.left) * this.canvas.width) / r.width,
+      y: ((e.clientY - r.top) * this.canvas.height) / r.height,
+    };
   }
 
   private stroke(a: { x: number; y: number }, b: { x: number; y: number }): void {
@@ -146,7 +152,16 @@ export function preprocess(grey: ArrayLike<number>, width: number, height: numbe
  * The w × h region at (x0, y0) of `src` (row length `stride`) resampled to tw × th by area averaging: each
  * output pixel is the mean of the source area it covers, counting partly covered pixels by their overlap.
  */
-function resampleArea(src: ArrayLike<number>, stride: number, x0: number, y0: number, w: number, h: number, tw: number, th: number): Float32Array {
+function resampleArea(
+  src: ArrayLike<number>,
+  stride: number,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  tw: number,
+  th: number,
+): Float32Array {
   const sx = w / tw;
   const sy = h / th;
   const out = new Float32Array(tw * th);

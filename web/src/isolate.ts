@@ -9,7 +9,9 @@ const RELOADED = 'edlearn-isolate-reloaded';
 export async function isolateOrReload(): Promise<boolean> {
   if (globalThis.crossOriginIsolated || !('serviceWorker' in navigator) || !window.isSecureContext) return false;
   try {
-    const registration = await navigator.serviceWorker.register(new URL('isolate-sw.js', location.href), { scope: './' });
+    const registration = await navigator.serviceWorker.register(new URL('isolate-sw.js', location.href), {
+      scope: './',
+    });
     // Reload once: if the page is still not isolated under the worker, this browser will not isolate it.
     if (sessionStorage.getItem(RELOADED)) return false;
     if (!registration.active) {

@@ -12,12 +12,31 @@ import { $, clearError, guard, n, showError } from './page/dom';
 import { refreshSoon, showFields, showView, showWeights, startDrawing } from './page/draw-view';
 import { startModelFiles } from './page/model-files';
 import { lab } from './page/state';
-import { drawChart, modelKey, newRun, runUnderWay, showProgress, showState, startChartReadout } from './page/train-view';
+import {
+  drawChart,
+  modelKey,
+  newRun,
+  runUnderWay,
+  showProgress,
+  showState,
+  startChartReadout,
+} from './page/train-view';
 import { isPointTask } from './points';
 import { drawField, setPoints, showPointsPanel } from './page/points-view';
 import { showInspection } from './page/inspect-view';
 import { drawNetwork } from './page/network-view';
-import { applyQuery, buildForm, checkForm, describePreset, fillPointDefaults, fillPreset, presetName, readSettings, settingsToQuery, showTaskFields } from './settings';
+import {
+  applyQuery,
+  buildForm,
+  checkForm,
+  describePreset,
+  fillPointDefaults,
+  fillPreset,
+  presetName,
+  readSettings,
+  settingsToQuery,
+  showTaskFields,
+} from './settings';
 
 export { lab };
 
@@ -53,9 +72,13 @@ export function startLab(worker: Worker): LabClient {
   });
   window.addEventListener('resize', () => guard('train', drawChart));
   // The CartPole panel, its worker and kernels load on first use: when its section is opened.
-  $('rl-details').addEventListener('toggle', () => {
-    if ($<HTMLDetailsElement>('rl-details').open) import('./cartpole-panel').catch((err: unknown) => showError(err));
-  }, { once: true });
+  $('rl-details').addEventListener(
+    'toggle',
+    () => {
+      if ($<HTMLDetailsElement>('rl-details').open) import('./cartpole-panel').catch((err: unknown) => showError(err));
+    },
+    { once: true },
+  );
   return client;
 }
 
@@ -81,7 +104,9 @@ function onMessage(msg: FromWorker): void {
       lab.dataReady = true;
       lab.classes = msg.classes;
       $('data-progress').hidden = true;
-      $('data-status').textContent = `${msg.name}: ${n(msg.train)} training / ${n(msg.test)} test images, ${msg.side}×${msg.side}, ${msg.classes} classes`;
+      $('data-status').textContent =
+        `${msg.name}: ${n(msg.train)} training / ${n(msg.test)} test ` +
+        `images, ${msg.side}×${msg.side}, ${msg.classes} classes`;
       return showState();
     case 'building':
       lab.building = true;
@@ -95,8 +120,9 @@ function onMessage(msg: FromWorker): void {
       lab.compareBp = msg.compareBp;
       $('total-updates').textContent = n(msg.totalUpdates);
       $('run-task').textContent = msg.task;
-      $('run-length').textContent = `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates `
-        + `on ${n(msg.validation)} validation images held out of them`;
+      $('run-length').textContent =
+        `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates ` +
+        `on ${n(msg.validation)} validation images held out of them`;
       $('bp-stats').hidden = !msg.compareBp;
       lab.points = isPointTask(msg.settings.task);
       showPointsPanel(lab.points, msg.compareBp);
@@ -128,8 +154,10 @@ function onMessage(msg: FromWorker): void {
     case 'fields':
       return showFields(msg.values, msg.units, msg.outExc, msg.side);
     case 'stepped':
-      $('step-info').textContent = `update ${n(msg.update)}: the input weights of ${msg.excitatory} excitatory and ${msg.inhibitory} inhibitory `
-        + `first-layer units of network ${msg.net} changed (the one amine reached them all; a unit whose output did not respond learns nothing).`;
+      $('step-info').textContent =
+        `update ${n(msg.update)}: the input weights of ${msg.excitatory} excitatory and ${msg.inhibitory} inhibitory ` +
+        `first-layer units of network ${msg.net} changed (the one amine reached them all; a unit whose output ` +
+        `did not respond learns nothing).`;
       return;
     case 'error':
       lab.building = false;
@@ -145,90 +173,111 @@ function onMessage(msg: FromWorker): void {
 function wireForm(client: LabClient): void {
   $('pace').querySelector('option[value="watch"]')!.textContent = `watchable (a run lasts ≥ ${WATCH_SECONDS} s)`;
   const form = $('settings');
-  $<HTMLSelectElement>('preset').addEventListener('change', () => guard('train', () => fillPreset(presetName($<HTMLSelectElement>('preset').value))));
+  $<HTMLSelectElement>('preset').addEventListener('change', () =>
+    guard('train', () => fillPreset(presetName($<HTMLSelectElement>('preset').value))),
+  );
   // A 2-D dataset gets settings that learn it (from MNIST's, they would take minutes); back to MNIST, the preset's.
   let lastTask = $<HTMLSelectElement>('task').value;
-  $<HTMLSelectElement>('task').addEventListener('change', () => guard('train', () => {
-    const task = $<HTMLSelectElement>('task').value;
-    if (isPointTask(task) && !isPointTask(lastTask)) fillPointDefaults();
-    else if (!isPointTask(task) && isPointTask(lastTask)) fillPreset(presetName($<HTMLSelectElement>('preset').value));
-    lastTask = task;
-    showTaskFields();
-  }));
+  $<HTMLSelectElement>('task').addEventListener('change', () =>
+    guard('train', () => {
+      const task = $<HTMLSelectElement>('task').value;
+      if (isPointTask(task) && !isPointTask(lastTask)) fillPointDefaults();
+      else if (!isPointTask(task) && isPointTask(lastTask))
+        fillPreset(presetName($<HTMLSelectElement>('preset').value));
+      lastTask = task;
+      showTaskFields();
+    }),
+  );
   // Every edit: mark invalid fields, keep the URL in step with a valid form, say whether a new run is needed.
-  const edited = () => guard('train', () => {
-    describePreset();
-    const problem = checkForm(lab.classes);
-    if (problem) return showError(problem);
-    clearError('train');
-    history.replaceState(null, '', `?${settingsToQuery(readSettings(lab.classes))}`);
-    showState();
-  });
+  const edited = () =>
+    guard('train', () => {
+      describePreset();
+      const problem = checkForm(lab.classes);
+      if (problem) return showError(problem);
+      clearError('train');
+      history.replaceState(null, '', `?${settingsToQuery(readSettings(lab.classes))}`);
+      showState();
+    });
   form.addEventListener('input', edited);
   form.addEventListener('change', edited);
   // The pace applies at once to the run under way: it changes how fast it goes, not what it learns.
-  $('pace').addEventListener('change', () => client.send({ type: 'pace', pace: $<HTMLSelectElement>('pace').value === 'full' ? 'full' : 'watch' }));
+  $('pace').addEventListener('change', () =>
+    client.send({ type: 'pace', pace: $<HTMLSelectElement>('pace').value === 'full' ? 'full' : 'watch' }),
+  );
 
   const send = (settings: Settings) => {
     $('ask').hidden = true;
     client.send({ type: 'start', settings });
   };
-  $('start').addEventListener('click', () => guard('train', () => {
-    clearError('train');
-    const settings = readSettings(lab.classes);
-    if (!lab.dataReady && !isPointTask(settings.task)) throw new Error('The data has not loaded yet; wait for it or load the IDX files from disk.');
-    const run = lab.runSettings;
-    // A run under way is never thrown away silently: other model settings need a yes first.
-    if (run && lab.resets === 0 && runUnderWay() && modelKey(settings) !== modelKey(run)) {
-      $('ask').hidden = false;
-      $('ask-new').focus();
-      return;
-    }
-    send(settings);
-  }));
+  $('start').addEventListener('click', () =>
+    guard('train', () => {
+      clearError('train');
+      const settings = readSettings(lab.classes);
+      if (!lab.dataReady && !isPointTask(settings.task))
+        throw new Error('The data has not loaded yet; wait for it or load the IDX files from disk.');
+      const run = lab.runSettings;
+      // A run under way is never thrown away silently: other model settings need a yes first.
+      if (run && lab.resets === 0 && runUnderWay() && modelKey(settings) !== modelKey(run)) {
+        $('ask').hidden = false;
+        $('ask-new').focus();
+        return;
+      }
+      send(settings);
+    }),
+  );
   $('ask-new').addEventListener('click', () => guard('train', () => send(readSettings(lab.classes))));
-  $('ask-keep').addEventListener('click', () => guard('train', () => {
-    const run = lab.runSettings!;
-    applyQuery(settingsToQuery(run));
-    history.replaceState(null, '', `?${settingsToQuery(run)}`);
-    send({ ...run, pace: readSettings(lab.classes).pace });
-  }));
+  $('ask-keep').addEventListener('click', () =>
+    guard('train', () => {
+      const run = lab.runSettings!;
+      applyQuery(settingsToQuery(run));
+      history.replaceState(null, '', `?${settingsToQuery(run)}`);
+      send({ ...run, pace: readSettings(lab.classes).pace });
+    }),
+  );
   $('pause').addEventListener('click', () => guard('train', () => client.send({ type: 'pause' })));
-  $('step').addEventListener('click', () => guard('train', () => client.send({ type: 'step', net: Number($<HTMLSelectElement>('net').value) || 0 })));
-  $('reset').addEventListener('click', () => guard('train', () => {
-    clearError('train');
-    $('ask').hidden = true;
-    const settings = readSettings(lab.classes);
-    // Until the worker announces the new run, a start must not ask about the old one.
-    lab.resets++;
-    client.send({ type: 'reset', settings });
-  }));
-  $('copy-link').addEventListener('click', () => guard('train', async () => {
-    const url = new URL(location.href);
-    url.search = settingsToQuery(readSettings(lab.classes));
-    history.replaceState(null, '', url.search);
-    try {
-      await navigator.clipboard.writeText(url.href);
-      $('link-note').textContent = 'link copied';
-    } catch {
-      $('link-note').textContent = `copy this link: ${url.href}`;
-    }
-  }));
+  $('step').addEventListener('click', () =>
+    guard('train', () => client.send({ type: 'step', net: Number($<HTMLSelectElement>('net').value) || 0 })),
+  );
+  $('reset').addEventListener('click', () =>
+    guard('train', () => {
+      clearError('train');
+      $('ask').hidden = true;
+      const settings = readSettings(lab.classes);
+      // Until the worker announces the new run, a start must not ask about the old one.
+      lab.resets++;
+      client.send({ type: 'reset', settings });
+    }),
+  );
+  $('copy-link').addEventListener('click', () =>
+    guard('train', async () => {
+      const url = new URL(location.href);
+      url.search = settingsToQuery(readSettings(lab.classes));
+      history.replaceState(null, '', url.search);
+      try {
+        await navigator.clipboard.writeText(url.href);
+        $('link-note').textContent = 'link copied';
+      } catch {
+        $('link-note').textContent = `copy this link: ${url.href}`;
+      }
+    }),
+  );
 
-  $('data-files').addEventListener('change', () => guard('data', async () => {
-    const input = $<HTMLInputElement>('data-files');
-    const files = Array.from(input.files ?? []);
-    input.value = '';
-    if (files.length === 0) return;
-    clearError('data');
-    const status = $('data-status');
-    const before = status.textContent ?? '';
-    status.textContent = `reading ${files.length} file(s)…`;
-    try {
-      await client.request('files-loaded', (id) => ({ type: 'load-files', id, files }));
-    } catch (err) {
-      status.textContent = `${before} (the chosen files were not used)`;
-      throw err;
-    }
-  }));
+  $('data-files').addEventListener('change', () =>
+    guard('data', async () => {
+      const input = $<HTMLInputElement>('data-files');
+      const files = Array.from(input.files ?? []);
+      input.value = '';
+      if (files.length === 0) return;
+      clearError('data');
+      const status = $('data-status');
+      const before = status.textContent ?? '';
+      status.textContent = `reading ${files.length} file(s)…`;
+      try {
+        await client.request('files-loaded', (id) => ({ type: 'load-files', id, files }));
+      } catch (err) {
+        status.textContent = `${before} (the chosen files were not used)`;
+        throw err;
+      }
+    }),
+  );
 }

@@ -89,14 +89,24 @@ function imageSet(points: Point2[]): Dataset['train'] {
 }
 
 /** A dataset of `task`'s points (training and test drawn apart, from `seed`), and the points themselves. */
-export function pointDataset(task: PointTask, noise: number, seed: number): { dataset: Dataset; train: Point2[]; test: Point2[] } {
+export function pointDataset(
+  task: PointTask,
+  noise: number,
+  seed: number,
+): { dataset: Dataset; train: Point2[]; test: Point2[] } {
   const rng = new Random(seed);
   const train = makePoints(task, TRAIN_POINTS, noise, rng);
   const test = makePoints(task, TEST_POINTS, noise, rng);
   const name = `${task} (noise ${noise}, data seed ${seed})`;
   const dataset: Dataset = {
-    name, rows: GRID, cols: GRID, classes: 2, train: imageSet(train), test: imageSet(test),
-    sha256: { trainImages: '', trainLabels: '', testImages: '', testLabels: '' }, fingerprint: name,
+    name,
+    rows: GRID,
+    cols: GRID,
+    classes: 2,
+    train: imageSet(train),
+    test: imageSet(test),
+    sha256: { trainImages: '', trainLabels: '', testImages: '', testLabels: '' },
+    fingerprint: name,
   };
   return { dataset, train, test };
 }

@@ -17,7 +17,10 @@ export class Predictor {
 
   static for(rule: Rule): Predictor {
     let p = Predictor.cache.get(rule);
-    if (!p) Predictor.cache.set(rule, (p = new Predictor(rule)));
+    if (!p) {
+      p = new Predictor(rule);
+      Predictor.cache.set(rule, p);
+    }
     return p;
   }
 
@@ -30,7 +33,11 @@ export class Predictor {
     const C = rule.classes;
     const x = new Uint8Array(images.length * N);
     images.forEach((img, i) => {
-      if (img.length !== N) throw new UserError(`predict: image ${i} has ${img.length} values; the model takes ${N} (${Math.sqrt(N)}×${Math.sqrt(N)}, row by row, 0…255)`);
+      if (img.length !== N)
+        throw new UserError(
+          `predict: image ${i} has ${img.length} values; the model takes ${N} ` +
+            `(${Math.sqrt(N)}×${Math.sqrt(N)}, row by row, 0…255)`,
+        );
       x.set(img, i * N);
     });
     const rows = toSparseRows({ x, labels: new Uint8Array(images.length), count: images.length }, N, PIXEL_SCALE, this);

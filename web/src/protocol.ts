@@ -133,23 +133,52 @@ export type FromWorker =
    * P(class 1) of ED (and backprop) over a `side` × `side` grid of [−1, 1]² (row 0 at y = 1): the decision heat maps.
    */
   | { type: 'field'; side: number; ed: Float32Array; bp: Float32Array | null }
-  /** An MNIST run's ED model on its validation split: confusion matrix (rows: true class), misclassified and sample digits. */
-  | { type: 'inspection'; classNames: string[]; update: number; matrix: number[][];
-      wrong: { image: Uint8Array; label: number; predicted: number }[]; samples: { image: Uint8Array; label: number }[] }
+  /**
+   * An MNIST run's ED model on its validation split: confusion matrix (rows: true
+   * class), misclassified and sample digits.
+   */
+  | {
+      type: 'inspection';
+      classNames: string[];
+      update: number;
+      matrix: number[][];
+      wrong: { image: Uint8Array; label: number; predicted: number }[];
+      samples: { image: Uint8Array; label: number }[];
+    }
   /** A new model is being built (wide ones take seconds). */
   | { type: 'building'; units: number; layers: number }
-  | { type: 'run'; settings: Settings; task: string; classNames: string[]; totalUpdates: number; epochs: number; evalEvery: number; compareBp: boolean;
+  | {
+      type: 'run';
+      settings: Settings;
+      task: string;
+      classNames: string[];
+      totalUpdates: number;
+      epochs: number;
+      evalEvery: number;
+      compareBp: boolean;
       /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
-      train: number; validation: number }
+      train: number;
+      validation: number;
+    }
   | { type: 'view'; view: ViewInfo }
   | { type: 'progress'; ed: Progress; bp: Progress | null }
   | { type: 'state'; running: boolean; done: boolean }
-  /** The input weights of the first `units` first-layer units of network `net` (units × side², row by row): the receptive-field grid. */
+  /**
+   * The input weights of the first `units` first-layer units of network `net` (units ×
+   * side², row by row): the receptive-field grid.
+   */
   | { type: 'fields'; net: number; units: number; outExc: number; side: number; values: Float32Array }
   | { type: 'network'; drawing: NetworkDrawing }
   /** What the last step changed: first-layer units of the shown network whose input weights moved, by type. */
   | { type: 'stepped'; update: number; net: number; excitatory: number; inhibitory: number }
-  | { type: 'weights'; net: number; unit: number; unitType: 'excitatory' | 'inhibitory'; side: number; values: Float32Array }
+  | {
+      type: 'weights';
+      net: number;
+      unit: number;
+      unitType: 'excitatory' | 'inhibitory';
+      side: number;
+      values: Float32Array;
+    }
   | { type: 'predictions'; id: number; results: Prediction[] }
   | { type: 'model-loaded'; id: number; summary: ModelSummary }
   /** `update`: the validation-selected update whose weights the file holds. */

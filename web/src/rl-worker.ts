@@ -4,8 +4,18 @@
  * few seconds it plays one greedy episode on a separate environment and sends its states for the page to draw.
  */
 import {
-  type AgentName, CartPole, createAgent, envSeed, greedyTrajectory, loadBrowserBackend, rbfEncoding, referenceBackend,
-  resolveRlConfig, RlSession, type Backend, valueScale,
+  type AgentName,
+  CartPole,
+  createAgent,
+  envSeed,
+  greedyTrajectory,
+  loadBrowserBackend,
+  rbfEncoding,
+  referenceBackend,
+  resolveRlConfig,
+  RlSession,
+  type Backend,
+  valueScale,
 } from 'edlearn/browser';
 import type { FromRlWorker, ToRlWorker } from './rl-protocol';
 
@@ -33,9 +43,14 @@ scope.onmessage = (event: MessageEvent<ToRlWorker>) => {
 function handle(msg: ToRlWorker): void {
   switch (msg.type) {
     case 'init':
-      void loadBrowserBackend(new URL('wasm/', msg.pageUrl)).then((c) => {
-        backend = c.backend;
-      }, () => {}).finally(() => post({ type: 'ready', backend: backend.name }));
+      void loadBrowserBackend(new URL('wasm/', msg.pageUrl))
+        .then(
+          (c) => {
+            backend = c.backend;
+          },
+          () => {},
+        )
+        .finally(() => post({ type: 'ready', backend: backend.name }));
       return;
     case 'start': {
       if (!session || msg.agent !== session.agent.name || msg.seed !== seedOf) build(msg.agent, msg.seed);
@@ -53,12 +68,19 @@ function handle(msg: ToRlWorker): void {
   }
 }
 
-
 function build(agent: AgentName, seed: number): void {
   const config = resolveRlConfig({ env: 'cartpole', agent, seed });
   const encoding = rbfEncoding();
   const env = new CartPole();
-  const created = createAgent(config, { features: encoding.features, actions: env.actions, valueScale: valueScale(env.maxReward, env.horizon, config.gamma) }, backend);
+  const created = createAgent(
+    config,
+    {
+      features: encoding.features,
+      actions: env.actions,
+      valueScale: valueScale(env.maxReward, env.horizon, config.gamma),
+    },
+    backend,
+  );
   session = new RlSession(created, env, encoding, envSeed(seed));
   seedOf = seed;
   replaySeed = envSeed(seed, 5);
@@ -71,7 +93,11 @@ function slice(): void {
   const started = performance.now();
   const episodes = [];
   while (performance.now() - started < SLICE_MS && s.episodes < 1000) episodes.push(s.episode());
-  post({ type: 'progress', episodes: episodes.map((e) => ({ episode: e.episode, ret: e.return, mean100: e.mean100 })), result: s.result() });
+  post({
+    type: 'progress',
+    episodes: episodes.map((e) => ({ episode: e.episode, ret: e.return, mean100: e.mean100 })),
+    result: s.result(),
+  });
   if (performance.now() - lastReplay > REPLAY_EVERY_MS) {
     lastReplay = performance.now();
     const { states } = greedyTrajectory(s.agent, new CartPole(), s.encoding, replaySeed++);

@@ -25,10 +25,19 @@ export interface Place {
  * the form's validation share.
  */
 function sharedInput(s: Settings, place: Place): TrainInput {
-  const task = isPointTask(s.task) ? { task: 'all' as const, validation: s.validation } : { task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}) };
+  const task = isPointTask(s.task)
+    ? { task: 'all' as const, validation: s.validation }
+    : { task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}) };
   return {
-    preset: s.preset, ...task,
-    layers: s.layers, units: s.units, batch: s.batch, epochs: s.epochs, seed: s.seed, backend: place.backend, data: place.data,
+    preset: s.preset,
+    ...task,
+    layers: s.layers,
+    units: s.units,
+    batch: s.batch,
+    epochs: s.epochs,
+    seed: s.seed,
+    backend: place.backend,
+    data: place.data,
   };
 }
 
@@ -36,7 +45,11 @@ function sharedInput(s: Settings, place: Place): TrainInput {
  * The ED and backprop inputs of a run; `trainCount` gives the training samples of the task an input describes
  * (the worker asks the run builder), from which the evaluation interval is set.
  */
-export function runInputs(s: Settings, place: Place, trainCount: (input: TrainInput) => number): { ed: TrainInput; bp: TrainInput } {
+export function runInputs(
+  s: Settings,
+  place: Place,
+  trainCount: (input: TrainInput) => number,
+): { ed: TrainInput; bp: TrainInput } {
   const shared = sharedInput(s, place);
   const perEpoch = Math.ceil(trainCount(shared) / s.batch);
   const evalEvery = Math.max(1, Math.ceil(perEpoch / 4), Math.round((s.epochs * perEpoch) / EVALUATIONS));

@@ -4,7 +4,15 @@
  * as the CLI's; the worker's resolveConfig checks the whole run again.
  */
 import {
-  ED_OPTIONS, expected, type OptionSpec, PRESET_NAMES, PRESETS, type PresetName, RUN_DEFAULTS, RUN_OPTIONS, validateGiven,
+  ED_OPTIONS,
+  expected,
+  type OptionSpec,
+  PRESET_NAMES,
+  PRESETS,
+  type PresetName,
+  RUN_DEFAULTS,
+  RUN_OPTIONS,
+  validateGiven,
 } from 'edlearn/browser';
 import { isPointTask, POINT_TASKS } from './points';
 import type { Settings } from './protocol';
@@ -37,12 +45,16 @@ const labelOf = (key: NumberKey) => NUMBER_FIELDS[key].label ?? key;
 /** Fills the preset select and creates the number fields in `container`, with the first preset's values. */
 export function buildForm(container: HTMLElement): void {
   const presets = select('preset');
-  presets.replaceChildren(...PRESET_NAMES.map((name) => {
-    const option = new Option(name, name);
-    option.title = PRESETS[name].description;
-    return option;
-  }));
-  container.replaceChildren(...(Object.keys(NUMBER_FIELDS) as NumberKey[]).map((key) => field(key, NUMBER_FIELDS[key])));
+  presets.replaceChildren(
+    ...PRESET_NAMES.map((name) => {
+      const option = new Option(name, name);
+      option.title = PRESETS[name].description;
+      return option;
+    }),
+  );
+  container.replaceChildren(
+    ...(Object.keys(NUMBER_FIELDS) as NumberKey[]).map((key) => field(key, NUMBER_FIELDS[key])),
+  );
   for (const [key, value] of Object.entries(FORM_DEFAULTS)) input(key).value = String(value);
   fillPreset(PRESET_NAMES[0]);
 }
@@ -97,12 +109,16 @@ export function describePreset(): void {
   if (!note || !PRESETS[name]) return;
   const changed = Object.entries(presetValues(name))
     .filter(([key, value]) => input(key).value.trim() !== String(value))
-    .map(([key, value]) => `${labelOf(key as NumberKey).toLowerCase()} ${input(key).value.trim() || '(empty)'} instead of ${value}`);
+    .map(
+      ([key, value]) =>
+        `${labelOf(key as NumberKey).toLowerCase()} ${input(key).value.trim() || '(empty)'} instead of ${value}`,
+    );
   note.textContent = PRESETS[name].description + (changed.length ? ` — overridden here: ${changed.join(', ')}.` : '');
 }
 
 export function presetName(value: string): PresetName {
-  if (!(PRESET_NAMES as string[]).includes(value)) throw new Error(`Preset: unknown preset '${value}'; expected one of ${PRESET_NAMES.join(', ')}`);
+  if (!(PRESET_NAMES as string[]).includes(value))
+    throw new Error(`Preset: unknown preset '${value}'; expected one of ${PRESET_NAMES.join(', ')}`);
   return value as PresetName;
 }
 
@@ -117,8 +133,14 @@ export function readSettings(classes = 10): Settings {
   const digits = input('digits').value.trim();
   if (task === 'pair') {
     const parts = digits.split(',').map((d) => d.trim());
-    const ok = parts.length === 2 && parts.every((d) => /^\d+$/.test(d) && Number(d) < classes) && Number(parts[0]) !== Number(parts[1]);
-    if (!ok) throw new Error(`Digits: expected two different classes 0…${classes - 1} separated by a comma, e.g. 4,9; got '${digits}'`);
+    const ok =
+      parts.length === 2 &&
+      parts.every((d) => /^\d+$/.test(d) && Number(d) < classes) &&
+      Number(parts[0]) !== Number(parts[1]);
+    if (!ok)
+      throw new Error(
+        `Digits: expected two different classes 0…${classes - 1} separated by a comma, e.g. 4,9; got '${digits}'`,
+      );
   }
   const numbers = {} as Record<NumberKey, number>;
   for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) numbers[key] = readNumber(key);
@@ -166,7 +188,16 @@ export function checkForm(classes = 10): string | null {
 }
 
 /** The URL parameters of a form (`?task=all&preset=kaneko-mnist&units=64&…&seed=7`). */
-const URL_KEYS = ['task', 'digits', 'preset', ...Object.keys(NUMBER_FIELDS), 'bp', 'pace', 'noise', 'validation'] as const;
+const URL_KEYS = [
+  'task',
+  'digits',
+  'preset',
+  ...Object.keys(NUMBER_FIELDS),
+  'bp',
+  'pace',
+  'noise',
+  'validation',
+] as const;
 
 export function settingsToQuery(s: Settings): string {
   const params = new URLSearchParams();
@@ -200,7 +231,8 @@ export function applyQuery(query: string): string | null {
   }
   const task = params.get('task');
   if (task !== null) {
-    if (task !== 'pair' && task !== 'all' && !isPointTask(task)) throw new Error(`link: task '${task}' is not one of pair, all, ${POINT_TASKS.join(', ')}`);
+    if (task !== 'pair' && task !== 'all' && !isPointTask(task))
+      throw new Error(`link: task '${task}' is not one of pair, all, ${POINT_TASKS.join(', ')}`);
     select('task').value = task;
   }
   if (params.has('digits')) input('digits').value = params.get('digits') ?? '';
@@ -210,7 +242,9 @@ export function applyQuery(query: string): string | null {
   if (params.has('pace')) select('pace').value = params.get('pace') === 'full' ? 'full' : 'watch';
   showTaskFields();
   describePreset();
-  return unknown.length ? `link: ignored unknown setting(s) ${unknown.join(', ')}; known: ${URL_KEYS.join(', ')}` : null;
+  return unknown.length
+    ? `link: ignored unknown setting(s) ${unknown.join(', ')}; known: ${URL_KEYS.join(', ')}`
+    : null;
 }
 
 /** A share field (noise, validation share): a number lo…hi; throws naming the field, and marks it invalid. */
@@ -220,7 +254,10 @@ function readShare(id: string, label: string, lo: number, hi: number): number {
   const value = text === '' ? NaN : Number(text);
   if (!(value >= lo && value <= hi)) {
     box.setAttribute('aria-invalid', 'true');
-    throw new Error(`${label}: expected a number ${lo}…${hi}; got ${box.validity.badInput ? 'text that is not a number' : `'${text}'`}`);
+    throw new Error(
+      `${label}: expected a number ${lo}…${hi}; ` +
+        `got ${box.validity.badInput ? 'text that is not a number' : `'${text}'`}`,
+    );
   }
   box.removeAttribute('aria-invalid');
   return value;

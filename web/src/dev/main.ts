@@ -13,7 +13,18 @@ declare global {
   interface Window {
     edlearnLab: {
       predict(images: number[][]): Promise<Prediction[]>;
-      state(): { valAccuracy: number; updates: number; samplesPerSecond: number; backend: string; settings: Settings; modelLoaded: boolean; dataReady: boolean; running: boolean; bestUpdate: number; bestAccuracy: number };
+      state(): {
+        valAccuracy: number;
+        updates: number;
+        samplesPerSecond: number;
+        backend: string;
+        settings: Settings;
+        modelLoaded: boolean;
+        dataReady: boolean;
+        running: boolean;
+        bestUpdate: number;
+        bestAccuracy: number;
+      };
       /** The run the form describes, built on `backend`: weight checksums before and after `updates` updates. */
       checksum(backend: 'wasm-simd' | 'reference', updates: number): Promise<Omit<ChecksumAnswer, 'type' | 'id'>>;
     };
@@ -29,13 +40,19 @@ window.edlearnLab = {
     if (!Array.isArray(images) || images.some((img) => !Array.isArray(img) && !ArrayBuffer.isView(img))) {
       throw new TypeError('edlearnLab.predict: expected an array of images, each 784 values 0…255');
     }
-    const bytes = images.map((img) => Uint8Array.from(img, (v) => Math.min(255, Math.max(0, Math.round(Number(v) || 0)))));
+    const bytes = images.map((img) =>
+      Uint8Array.from(img, (v) => Math.min(255, Math.max(0, Math.round(Number(v) || 0)))),
+    );
     const { results } = await client.request('predictions', (id) => ({ type: 'predict', id, images: bytes }));
     return results;
   },
   async checksum(backend, updates) {
     const settings = readSettings(lab.classes);
-    const { type: _type, id: _id, ...answer } = await client.requestOther((id) => ({ type: 'checksum', id, settings, backend, updates })) as ChecksumAnswer;
+    const {
+      type: _type,
+      id: _id,
+      ...answer
+    } = (await client.requestOther((id) => ({ type: 'checksum', id, settings, backend, updates }))) as ChecksumAnswer;
     return answer;
   },
   state() {

@@ -9,6 +9,19 @@ export interface Checksums {
 }
 
 /** The run `settings` give, built on `backend`, before and after `updates` updates. */
-export interface ChecksumRequest { type: 'checksum'; id: number; settings: Settings; backend: 'wasm-simd' | 'reference'; updates: number }
+export interface ChecksumRequest {
+  type: 'checksum';
+  id: number;
+  settings: Settings;
+  backend: 'wasm-simd' | 'reference';
+  updates: number;
+}
 
-export interface ChecksumAnswer { type: 'checksums'; id: number; backend: string; inputs: TrainInput[]; configs: RunConfig[]; rules: Checksums[] }
+export interface ChecksumAnswer {
+  type: 'checksums';
+  id: number;
+  backend: string;
+  inputs: TrainInput[];
+  configs: RunConfig[];
+  rules: Checksums[];
+}

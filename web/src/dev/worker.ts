@@ -23,7 +23,14 @@ serveLab(async (msg) => {
     t.session.step(updates);
     rules.push({ initial, trained: await sha256(t.rule.parameters()) });
   }
-  const answer: ChecksumAnswer = { type: 'checksums', id, backend: backend.name, inputs: trained.map((t) => t.input), configs: trained.map((t) => t.config), rules };
+  const answer: ChecksumAnswer = {
+    type: 'checksums',
+    id,
+    backend: backend.name,
+    inputs: trained.map((t) => t.input),
+    configs: trained.map((t) => t.config),
+    rules,
+  };
   post(answer as never);
   return true;
 });

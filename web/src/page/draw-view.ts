@@ -39,7 +39,10 @@ export function startDrawing(c: LabClient): DrawingPad {
 export function showWeights(values: Float32Array, side: number, unit: number, unitType: string): void {
   const max = drawWeights($<HTMLCanvasElement>('unit-weights'), values, side);
   $('unit-info').textContent = `unit ${unit} (${unitType}) · largest |w| ${max.toPrecision(3)}`;
-  $('unit-weights').setAttribute('aria-label', `Input weights of hidden unit ${unit} (${unitType}) as a ${side}×${side} image; largest |w| ${max.toPrecision(3)}`);
+  $('unit-weights').setAttribute(
+    'aria-label',
+    `Input weights of hidden unit ${unit} (${unitType}) as a ${side}×${side} image; largest |w| ${max.toPrecision(3)}`,
+  );
 }
 
 /** Rebuilds the network-view selects for the shown ED rule, keeping the chosen unit and network when they exist. */
@@ -59,8 +62,12 @@ export function showView(view: ViewInfo): void {
     netSelect.replaceChildren(...w.networkNames.map((name, k) => new Option(`network ${k}: ${name}`, String(k))));
     netSelect.value = String(net);
     $('net-row').hidden = w.networkNames.length === 1;
-    unitSelect.replaceChildren(...Array.from({ length: w.units }, (_, u) =>
-      new Option(`${u} (${u < w.outExc ? 'excitatory' : 'inhibitory'})`, String(u))));
+    unitSelect.replaceChildren(
+      ...Array.from(
+        { length: w.units },
+        (_, u) => new Option(`${u} (${u < w.outExc ? 'excitatory' : 'inhibitory'})`, String(u)),
+      ),
+    );
     unitSelect.value = String(unit);
     $('weights-source').textContent = w.from === 'file' ? 'loaded model file' : 'model in training';
   }
@@ -79,20 +86,23 @@ export function showFields(values: Float32Array, units: number, outExc: number, 
   const grid = $('fields');
   const N = side * side;
   if (grid.children.length !== units) {
-    grid.replaceChildren(...Array.from({ length: units }, (_, u) => {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = `field ${u < outExc ? 'exc' : 'inh'}`;
-      button.setAttribute('aria-label', `show unit ${u} (${u < outExc ? 'excitatory' : 'inhibitory'})`);
-      button.append(document.createElement('canvas'));
-      button.addEventListener('click', () => {
-        $<HTMLSelectElement>('unit').value = String(u);
-        requestWeights();
-      });
-      return button;
-    }));
+    grid.replaceChildren(
+      ...Array.from({ length: units }, (_, u) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = `field ${u < outExc ? 'exc' : 'inh'}`;
+        button.setAttribute('aria-label', `show unit ${u} (${u < outExc ? 'excitatory' : 'inhibitory'})`);
+        button.append(document.createElement('canvas'));
+        button.addEventListener('click', () => {
+          $<HTMLSelectElement>('unit').value = String(u);
+          requestWeights();
+        });
+        return button;
+      }),
+    );
   }
-  for (let u = 0; u < units; u++) drawWeights(grid.children[u].firstElementChild as HTMLCanvasElement, values.subarray(u * N, (u + 1) * N), side);
+  for (let u = 0; u < units; u++)
+    drawWeights(grid.children[u].firstElementChild as HTMLCanvasElement, values.subarray(u * N, (u + 1) * N), side);
 }
 
 // Weights and drawing scores follow the model; refresh them at most once per frame.
@@ -123,7 +133,8 @@ function scoreDrawing(): void {
     return;
   }
   scoring = true;
-  client.request('predictions', (id) => ({ type: 'predict', id, images: [image] }))
+  client
+    .request('predictions', (id) => ({ type: 'predict', id, images: [image] }))
     .then((answer) => {
       const result = chosen || pad.image() ? answer.results[0] : null;
       showScores(result);
@@ -145,16 +156,22 @@ function scoreDrawing(): void {
  */
 function showScores(result: Prediction | null): void {
   const names = lab.view?.classNames ?? [];
-  $('scores').replaceChildren(...names.map((name, k) => {
-    const li = document.createElement('li');
-    li.dataset.class = name;
-    const score = result?.scores[k];
-    li.textContent = score === undefined ? '–' : score.toFixed(3);
-    li.setAttribute('aria-label', `${name}: ${score === undefined ? 'no score' : score.toFixed(3)}${result && k === result.predicted ? ' (predicted)' : ''}`);
-    li.style.setProperty('--score', String(Math.min(1, Math.max(0, score ?? 0))));
-    if (result && k === result.predicted) li.classList.add('best');
-    return li;
-  }));
+  $('scores').replaceChildren(
+    ...names.map((name, k) => {
+      const li = document.createElement('li');
+      li.dataset.class = name;
+      const score = result?.scores[k];
+      li.textContent = score === undefined ? '–' : score.toFixed(3);
+      li.setAttribute(
+        'aria-label',
+        `${name}: ${score === undefined ? 'no score' : score.toFixed(3)}` +
+          (result && k === result.predicted ? ' (predicted)' : ''),
+      );
+      li.style.setProperty('--score', String(Math.min(1, Math.max(0, score ?? 0))));
+      if (result && k === result.predicted) li.classList.add('best');
+      return li;
+    }),
+  );
 }
 
 /**

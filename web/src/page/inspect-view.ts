@@ -20,19 +20,34 @@ export function showInspection(msg: Inspection): void {
   const max = Math.max(1, ...msg.matrix.flat());
   const rows = msg.matrix.map((row, t) => {
     const tr = document.createElement('tr');
-    tr.append(cell('th', names[t], 'row'), ...row.map((count, p) => {
-      const td = cell('td', n(count));
-      // Shade by count; mistakes (off the diagonal) in the error colour. Text stays dark on light shades.
-      const a = Math.min(0.6, (0.6 * count) / max);
-      td.style.background = count === 0 ? '' : t === p ? `rgba(36, 113, 163, ${a})` : `rgba(192, 57, 43, ${Math.max(0.15, a)})`;
-      return td;
-    }));
+    tr.append(
+      cell('th', names[t], 'row'),
+      ...row.map((count, p) => {
+        const td = cell('td', n(count));
+        // Shade by count; mistakes (off the diagonal) in the error colour. Text stays dark on light shades.
+        const a = Math.min(0.6, (0.6 * count) / max);
+        td.style.background =
+          count === 0 ? '' : t === p ? `rgba(36, 113, 163, ${a})` : `rgba(192, 57, 43, ${Math.max(0.15, a)})`;
+        return td;
+      }),
+    );
     return tr;
   });
   table.replaceChildren(head, ...rows);
-  $('wrong').replaceChildren(...msg.wrong.map((w) => digitButton(w.image, `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`, `${names[w.label]} as ${names[w.predicted]}`, w.label)));
+  $('wrong').replaceChildren(
+    ...msg.wrong.map((w) =>
+      digitButton(
+        w.image,
+        `validation digit: true ${names[w.label]}, predicted ${names[w.predicted]}`,
+        `${names[w.label]} as ${names[w.predicted]}`,
+        w.label,
+      ),
+    ),
+  );
   $('wrong-none').hidden = msg.wrong.length > 0;
-  $('samples').replaceChildren(...msg.samples.map((s) => digitButton(s.image, `validation digit ${names[s.label]}`, names[s.label], s.label)));
+  $('samples').replaceChildren(
+    ...msg.samples.map((s) => digitButton(s.image, `validation digit ${names[s.label]}`, names[s.label], s.label)),
+  );
 }
 
 function cell(tag: 'th' | 'td', text: string, scope?: 'row' | 'col'): HTMLTableCellElement {

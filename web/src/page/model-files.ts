@@ -3,17 +3,25 @@ import type { LabClient } from '../client';
 import { $, clearError, guard, pct } from './dom';
 
 export function startModelFiles(client: LabClient): void {
-  $('model-file').addEventListener('change', () => guard('models', async () => {
-    const input = $<HTMLInputElement>('model-file');
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    clearError('models');
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const { summary: s } = await client.request('model-loaded', (id) => ({ type: 'load-model', id, name: file.name, bytes }), [bytes.buffer]);
-    const rule = s.rule === 'ed' ? `ED (${s.preset})` : 'backprop';
-    $('model-status').textContent = `${s.name}: ${s.task} · ${rule} · accuracy final ${pct(s.accuracy.final)} %, best ${pct(s.accuracy.best)} % (update ${s.accuracy.bestUpdate}) — scoring the drawing`;
-  }));
+  $('model-file').addEventListener('change', () =>
+    guard('models', async () => {
+      const input = $<HTMLInputElement>('model-file');
+      const file = input.files?.[0];
+      input.value = '';
+      if (!file) return;
+      clearError('models');
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const { summary: s } = await client.request(
+        'model-loaded',
+        (id) => ({ type: 'load-model', id, name: file.name, bytes }),
+        [bytes.buffer],
+      );
+      const rule = s.rule === 'ed' ? `ED (${s.preset})` : 'backprop';
+      $('model-status').textContent =
+        `${s.name}: ${s.task} · ${rule} · accuracy final ${pct(s.accuracy.final)} %, ` +
+        `best ${pct(s.accuracy.best)} % (update ${s.accuracy.bestUpdate}) — scoring the drawing`;
+    }),
+  );
 
   async function download(rule: 'ed' | 'backprop'): Promise<void> {
     clearError('models');

@@ -58,12 +58,13 @@ export function drawNetwork(d: NetworkDrawing): void {
   ctx.globalAlpha = strength;
   ctx.setLineDash([3, 4]);
   ctx.lineWidth = 1;
-  for (let c = 1; c <= out; c++) for (let i = 0; i < columns[c]; i++) {
-    ctx.beginPath();
-    ctx.moveTo(ax, ay);
-    ctx.lineTo(x(c), y(c, i) - 7);
-    ctx.stroke();
-  }
+  for (let c = 1; c <= out; c++)
+    for (let i = 0; i < columns[c]; i++) {
+      ctx.beginPath();
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(x(c), y(c, i) - 7);
+      ctx.stroke();
+    }
   ctx.setLineDash([]);
   ctx.globalAlpha = 1;
   // Units: inputs grey, excitatory red, inhibitory blue; each with the amine's ring.
@@ -100,9 +101,19 @@ export function drawNetwork(d: NetworkDrawing): void {
   ctx.fillText('amine', ax - 12, ay + 4);
   const hidden = d.layers.slice(0, -1);
   const positive = d.edges.filter((e) => e.w >= 0).length;
-  canvas.setAttribute('aria-label', `Network ${d.net}: ${d.inputs} inputs (the ${d.inputIds.length} strongest drawn), `
-    + hidden.map((l, i) => `hidden layer ${i + 1} of ${l.units} units (${l.outExc} excitatory, ${l.units - l.outExc} inhibitory; ${l.shown.length} drawn)`).join(', ')
-    + `, one output; ${d.edges.length} synapses drawn, ${positive} positive and ${d.edges.length - positive} negative; the amine ${amineText()}`);
+  canvas.setAttribute(
+    'aria-label',
+    `Network ${d.net}: ${d.inputs} inputs (the ${d.inputIds.length} strongest drawn), ` +
+      hidden
+        .map(
+          (l, i) =>
+            `hidden layer ${i + 1} of ${l.units} units (${l.outExc} excitatory, ${l.units - l.outExc} ` +
+            `inhibitory; ${l.shown.length} drawn)`,
+        )
+        .join(', ') +
+      `, one output; ${d.edges.length} synapses drawn, ${positive} positive and ${d.edges.length - positive} ` +
+      `negative; the amine ${amineText()}`,
+  );
   $('network-amine').textContent = `Amine: ${amineText()}.`;
 }
 

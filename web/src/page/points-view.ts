@@ -5,7 +5,10 @@
 import { $ } from './dom';
 
 /** Class 0 and class 1: blue and orange, each ≥ 3:1 against white and against each other's light tint. */
-const CLASS = [[36, 113, 163], [192, 57, 43]] as const;
+const CLASS = [
+  [36, 113, 163],
+  [192, 57, 43],
+] as const;
 let points: { xs: Float32Array; ys: Float32Array; labels: Uint8Array } | null = null;
 
 export function setPoints(p: typeof points): void {
@@ -27,7 +30,8 @@ export function drawField(id: 'points-ed-canvas' | 'points-bp-canvas', side: num
   const image = ctx.createImageData(side, side);
   for (let i = 0; i < side * side; i++) {
     const p = field[i];
-    for (let c = 0; c < 3; c++) image.data[4 * i + c] = Math.round(255 - 0.45 * (255 - ((1 - p) * CLASS[0][c] + p * CLASS[1][c])));
+    for (let c = 0; c < 3; c++)
+      image.data[4 * i + c] = Math.round(255 - 0.45 * (255 - ((1 - p) * CLASS[0][c] + p * CLASS[1][c])));
     image.data[4 * i + 3] = 255;
   }
   const cells = new OffscreenCanvas(side, side);
@@ -47,12 +51,16 @@ export function drawField(id: 'points-ed-canvas' | 'points-bp-canvas', side: num
     }
   }
   let agree = 0;
-  if (points) for (let i = 0; i < points.xs.length; i++) {
-    const cx = Math.min(side - 1, Math.floor(((points.xs[i] + 1) / 2) * side));
-    const cy = Math.min(side - 1, Math.floor(((1 - points.ys[i]) / 2) * side));
-    if ((field[cy * side + cx] > 0.5 ? 1 : 0) === points.labels[i]) agree++;
-  }
+  if (points)
+    for (let i = 0; i < points.xs.length; i++) {
+      const cx = Math.min(side - 1, Math.floor(((points.xs[i] + 1) / 2) * side));
+      const cy = Math.min(side - 1, Math.floor(((1 - points.ys[i]) / 2) * side));
+      if ((field[cy * side + cx] > 0.5 ? 1 : 0) === points.labels[i]) agree++;
+    }
   const who = id === 'points-ed-canvas' ? 'ED' : 'backprop';
-  canvas.setAttribute('aria-label', `${who}'s decision heat map over the plane, with ${points?.xs.length ?? 0} points; `
-    + `its boundary puts ${agree} of them on their own class's side`);
+  canvas.setAttribute(
+    'aria-label',
+    `${who}'s decision heat map over the plane, with ${points?.xs.length ?? 0} points; ` +
+      `its boundary puts ${agree} of them on their own class's side`,
+  );
 }

@@ -30,8 +30,10 @@ export function formChanges(): string {
   const run = lab.runSettings;
   if (!form || !run || modelKey(form) === modelKey(run)) return '';
   const keys = Object.keys(form) as (keyof Settings)[];
-  return keys.filter((k) => k !== 'pace' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
-    .map((k) => `${k} ${String(run[k])} → ${String(form[k])}`).join(', ');
+  return keys
+    .filter((k) => k !== 'pace' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
+    .map((k) => `${k} ${String(run[k])} → ${String(form[k])}`)
+    .join(', ');
 }
 
 /** A run with progress worth keeping: something was trained and it is not over. */
@@ -41,7 +43,10 @@ export const runUnderWay = () => (lab.ed?.update ?? 0) > 0 && !lab.done;
 export function newRun(settings: Settings): void {
   const prev = lab.runSettings;
   if (prev && lab.series.ed.length > 1 && lab.ed) {
-    const ghost: Ghost = { label: `seed ${prev.seed}, ${prev.preset}, ${prev.units}u: best ${pct(lab.ed.bestAccuracy)} %`, points: lab.series.ed };
+    const ghost: Ghost = {
+      label: `seed ${prev.seed}, ${prev.preset}, ${prev.units}u: best ${pct(lab.ed.bestAccuracy)} %`,
+      points: lab.series.ed,
+    };
     lab.ghosts = [...lab.ghosts, ghost].slice(-MAX_GHOSTS);
   }
   lab.runSettings = settings;
@@ -77,16 +82,27 @@ export function showProgress(ed: Progress, bp: Progress | null): void {
 
 export function drawChart(): void {
   chart ??= new LineChart($<HTMLCanvasElement>('chart'));
-  const series: Series[] = lab.ghosts.map((g) => ({ name: g.label, color: '#8a8a8a', points: g.points, dash: [4, 3], width: 1 }));
+  const series: Series[] = lab.ghosts.map((g) => ({
+    name: g.label,
+    color: '#8a8a8a',
+    points: g.points,
+    dash: [4, 3],
+    width: 1,
+  }));
   series.push({ name: 'ED validation', color: '#c0392b', points: lab.series.ed });
   series.push({ name: 'ED training', color: '#c0392b', points: lab.series.edTrain, dash: [2, 2], width: 1 });
   if (lab.compareBp) series.push({ name: 'backprop (Adam) validation', color: '#2471a3', points: lab.series.bp });
   const ed = lab.ed;
   const marker = ed && ed.update > 0 ? { x: ed.bestUpdate, label: `selected: update ${n(ed.bestUpdate)}` } : undefined;
   chart.draw(series, lab.totalUpdates, marker);
-  $('chart').setAttribute('aria-label', ed
-    ? `Chart of validation accuracy against updates: ED at ${pct(ed.valAccuracy)} % after ${n(ed.update)} of ${n(lab.totalUpdates)} updates, best ${pct(ed.bestAccuracy)} % at update ${n(ed.bestUpdate)}${lab.ghosts.length ? `; ${lab.ghosts.length} earlier run(s) in grey` : ''}`
-    : 'Chart of validation accuracy against updates: no run yet');
+  $('chart').setAttribute(
+    'aria-label',
+    ed
+      ? `Chart of validation accuracy against updates: ED at ${pct(ed.valAccuracy)} % after ${n(ed.update)} ` +
+          `of ${n(lab.totalUpdates)} updates, best ${pct(ed.bestAccuracy)} % at ` +
+          `update ${n(ed.bestUpdate)}${lab.ghosts.length ? `; ${lab.ghosts.length} earlier run(s) in grey` : ''}`
+      : 'Chart of validation accuracy against updates: no run yet',
+  );
 }
 
 export function showState(): void {
@@ -105,22 +121,29 @@ export function showState(): void {
   else if (lab.building) text = 'building the model…';
   else if (!ed) text = 'ready';
   else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of ${lab.epochs}`;
-  else if (lab.done) text = `finished: best validation ${pct(ed.bestAccuracy)} % at update ${n(ed.bestUpdate)}; test accuracy below (read once, now)`;
+  else if (lab.done)
+    text =
+      `finished: best validation ${pct(ed.bestAccuracy)} % at update ${n(ed.bestUpdate)}; test accuracy ` +
+      `below (read once, now)`;
   else if (ed.update > 0) text = `paused at update ${n(ed.update)} — start resumes`;
   else text = 'ready — press start';
   $('status').textContent = text;
   const changes = formChanges();
-  $('pending').textContent = changes && ed && ed.update > 0
-    ? `The form differs from this run (${changes}). ${lab.done ? 'Start begins a new run' : 'Start asks before it begins a new run'}; this one is kept as a grey curve.`
-    : '';
+  $('pending').textContent =
+    changes && ed && ed.update > 0
+      ? `The form differs from this run ` +
+        `(${changes}). ${lab.done ? 'Start begins a new run' : 'Start asks before it begins a new run'}; this one is ` +
+        `kept as a grey curve.`
+      : '';
   showDownloads();
 }
 
 /** Downloads are enabled once something was trained, and say which weights they save. */
 function showDownloads(): void {
-  const label = (name: string, p: Progress | null) => p && p.update > 0
-    ? `download ${name} model (selected: update ${n(p.bestUpdate)}, ${pct(p.bestAccuracy)} % validation)`
-    : `download ${name} model (nothing trained yet)`;
+  const label = (name: string, p: Progress | null) =>
+    p && p.update > 0
+      ? `download ${name} model (selected: update ${n(p.bestUpdate)}, ${pct(p.bestAccuracy)} % validation)`
+      : `download ${name} model (nothing trained yet)`;
   const ed = $<HTMLButtonElement>('download-model');
   ed.textContent = label('ED', lab.ed);
   ed.disabled = !lab.ed || lab.ed.update === 0;
@@ -128,8 +151,10 @@ function showDownloads(): void {
   bp.hidden = !lab.compareBp;
   bp.textContent = label('backprop', lab.bp);
   bp.disabled = !lab.bp || lab.bp.update === 0;
-  $('download-note').textContent = lab.view?.predictFrom === 'file'
-    ? 'The downloads save the run in training, not the loaded file that scores the drawing.' : '';
+  $('download-note').textContent =
+    lab.view?.predictFrom === 'file'
+      ? 'The downloads save the run in training, not the loaded file that scores the drawing.'
+      : '';
 }
 
 /** Hover read-outs: the evaluation nearest the pointer, every line's value there. */
@@ -144,8 +169,10 @@ export function startChartReadout(): void {
     const value = (s: Series['points']) => s.find((p) => p.x === near.x);
     const train = value(lab.series.edTrain);
     const bp = value(lab.series.bp);
-    $('chart-readout').textContent = `update ${n(near.x)}: ED validation ${pct(near.y)} %`
-      + (train ? `, training ${pct(train.y)} %` : '') + (bp ? `; backprop validation ${pct(bp.y)} %` : '');
+    $('chart-readout').textContent =
+      `update ${n(near.x)}: ED validation ${pct(near.y)} %` +
+      (train ? `, training ${pct(train.y)} %` : '') +
+      (bp ? `; backprop validation ${pct(bp.y)} %` : '');
   });
   canvas.addEventListener('pointerleave', () => {
     $('chart-readout').textContent = '';

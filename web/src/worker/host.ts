@@ -3,7 +3,13 @@
  * model (models.ts). Every failure becomes an 'error' message naming the panel it belongs to; nothing is thrown
  * to the page. A dev entry (dev/worker.ts) adds its own requests through `extra`.
  */
-import { type BrowserBackendChoice, type Dataset, loadBrowserBackend, referenceBackend, UserError } from 'edlearn/browser';
+import {
+  type BrowserBackendChoice,
+  type Dataset,
+  loadBrowserBackend,
+  referenceBackend,
+  UserError,
+} from 'edlearn/browser';
 import { datasetFromFiles, fetchDataset } from '../data';
 import { isPointTask } from '../points';
 import { Predictor } from '../predictor';
@@ -16,8 +22,18 @@ import { sendFields, sendWeights, unitsChangedBy } from './views';
 
 /** Which panel a failed request came from. */
 const PANEL_OF: Record<ToWorker['type'], Panel> = {
-  init: 'data', 'load-files': 'data', reset: 'train', start: 'train', pause: 'train', pace: 'train', step: 'train', weights: 'train', fields: 'train',
-  predict: 'draw', 'load-model': 'models', 'save-model': 'models',
+  init: 'data',
+  'load-files': 'data',
+  reset: 'train',
+  start: 'train',
+  pause: 'train',
+  pace: 'train',
+  step: 'train',
+  weights: 'train',
+  fields: 'train',
+  predict: 'draw',
+  'load-model': 'models',
+  'save-model': 'models',
 };
 
 /** A request the core does not know, handled by a dev entry; it resolves false if it is not one of its own either. */
@@ -108,7 +124,10 @@ async function init(pageUrl: URL): Promise<void> {
   try {
     choice = await loadBrowserBackend(new URL('wasm/', pageUrl));
   } catch (err) {
-    choice = { backend: referenceBackend, reason: `loading the WebAssembly kernels failed (${(err as Error).message})` };
+    choice = {
+      backend: referenceBackend,
+      reason: `loading the WebAssembly kernels failed (${(err as Error).message})`,
+    };
   }
   state.template = choice.backend;
   post({ type: 'backend', name: choice.backend.name, reason: choice.reason });

@@ -23,7 +23,8 @@ export function postInspection(r: Run, force = false): void {
   const image = (i: number) => (split.x as Uint8Array).slice(i * N, (i + 1) * N);
   const wrong: { image: Uint8Array; label: number; predicted: number }[] = [];
   for (let i = 0; i < split.count && wrong.length < GALLERY; i++) {
-    if (predicted[i] !== split.labels[i]) wrong.push({ image: image(i), label: split.labels[i], predicted: predicted[i] });
+    if (predicted[i] !== split.labels[i])
+      wrong.push({ image: image(i), label: split.labels[i], predicted: predicted[i] });
   }
   const samples: { image: Uint8Array; label: number }[] = [];
   for (let c = 0; c < r.task.classes; c++) {

@@ -26,7 +26,10 @@ export function sendNetwork(net: number): void {
   const shown = rule.shapes.map((s) => {
     if (s.out <= UNITS) return Array.from({ length: s.out }, (_, u) => u);
     const half = UNITS / 2;
-    return [...Array.from({ length: Math.min(half, s.outExc) }, (_, u) => u), ...Array.from({ length: Math.min(half, s.out - s.outExc) }, (_, u) => s.outExc + u)];
+    return [
+      ...Array.from({ length: Math.min(half, s.outExc) }, (_, u) => u),
+      ...Array.from({ length: Math.min(half, s.out - s.outExc) }, (_, u) => s.outExc + u),
+    ];
   });
   const out0 = rule.shapes[0].out;
   const w0 = params[0];
@@ -34,18 +37,29 @@ export function sendNetwork(net: number): void {
   // The inputs with the largest total |effective weight| onto the drawn first-layer units.
   const inputs = Array.from({ length: N }, (_, i) => i)
     .map((i) => ({ i, s: shown[0].reduce((a, u) => a + Math.abs(eff(i, u)), 0) }))
-    .sort((a, b) => b.s - a.s).slice(0, INPUTS).map((x) => x.i).sort((a, b) => a - b);
+    .sort((a, b) => b.s - a.s)
+    .slice(0, INPUTS)
+    .map((x) => x.i)
+    .sort((a, b) => a - b);
   const edges: NetworkDrawing['edges'] = [];
   const keep = (list: NetworkDrawing['edges']) => list.sort((a, b) => Math.abs(b.w) - Math.abs(a.w)).slice(0, EDGES);
   edges.push(...keep(inputs.flatMap((i, a) => shown[0].map((u, b) => ({ layer: 0, from: a, to: b, w: eff(i, u) })))));
   for (let l = 1; l < L; l++) {
     const { out } = rule.shapes[l];
     const wl = params[2 * l];
-    edges.push(...keep(shown[l - 1].flatMap((j, a) => shown[l].map((u, b) => ({ layer: l, from: a, to: b, w: wl[j * out + u] })))));
+    edges.push(
+      ...keep(
+        shown[l - 1].flatMap((j, a) => shown[l].map((u, b) => ({ layer: l, from: a, to: b, w: wl[j * out + u] }))),
+      ),
+    );
   }
   const drawing: NetworkDrawing = {
-    net: k, inputs: N, inputIds: inputs, side: Math.round(Math.sqrt(N)),
-    layers: rule.shapes.map((s, l) => ({ units: s.out, outExc: s.outExc, shown: shown[l] })), edges,
+    net: k,
+    inputs: N,
+    inputIds: inputs,
+    side: Math.round(Math.sqrt(N)),
+    layers: rule.shapes.map((s, l) => ({ units: s.out, outExc: s.outExc, shown: shown[l] })),
+    edges,
   };
   post({ type: 'network', drawing });
 }

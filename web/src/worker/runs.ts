@@ -3,7 +3,15 @@
  * advanced in ~50 ms slices with a macrotask between them, so that pause, predict and weight requests are
  * answered while it runs. Progress goes to the page after every slice, not only at evaluations.
  */
-import { buildRun, type Dataset, resolveConfig, taskFor, TrainingSession, type TrainInput, UserError } from 'edlearn/browser';
+import {
+  buildRun,
+  type Dataset,
+  resolveConfig,
+  taskFor,
+  TrainingSession,
+  type TrainInput,
+  UserError,
+} from 'edlearn/browser';
 import { type Progress, type Settings, WATCH_SECONDS } from '../protocol';
 import { gridImages, isPointTask, pointDataset } from '../points';
 import { Predictor } from '../predictor';
@@ -26,7 +34,13 @@ export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backe
   const trained = (input: TrainInput): Trained => {
     const config = resolveConfig(input);
     const built = buildRun(config, ds, backend);
-    return { input, config, rule: built.rule, session: new TrainingSession(built.rule, built.task, built.train), sent: 0 };
+    return {
+      input,
+      config,
+      rule: built.rule,
+      session: new TrainingSession(built.rule, built.task, built.train),
+      sent: 0,
+    };
   };
   const ed = trained(inputs.ed);
   const bp = settings.compareBp ? trained(inputs.bp) : null;
@@ -51,13 +65,28 @@ export function rebuild(settings: Settings): void {
   state.run = next;
   state.loaded = null;
   const { epochs = 0, evalEvery = 0 } = next.ed.config.train;
-  post({ type: 'run', settings, task: next.task.name, classNames: next.task.classNames, totalUpdates: next.ed.session.totalUpdates,
-    epochs, evalEvery, compareBp: next.bp !== null, train: next.task.train.count, validation: next.task.validation.count });
+  post({
+    type: 'run',
+    settings,
+    task: next.task.name,
+    classNames: next.task.classNames,
+    totalUpdates: next.ed.session.totalUpdates,
+    epochs,
+    evalEvery,
+    compareBp: next.bp !== null,
+    train: next.task.train.count,
+    validation: next.task.validation.count,
+  });
   // After setRunning(false), which spoke of the old run: the page must hear that this one is not done.
   postState();
   if (points) {
     const { train } = points;
-    post({ type: 'points', xs: Float32Array.from(train, (p) => p.x), ys: Float32Array.from(train, (p) => p.y), labels: Uint8Array.from(train, (p) => p.label) });
+    post({
+      type: 'points',
+      xs: Float32Array.from(train, (p) => p.x),
+      ys: Float32Array.from(train, (p) => p.y),
+      labels: Uint8Array.from(train, (p) => p.label),
+    });
   }
   postProgress(next);
   postView();
@@ -149,7 +178,8 @@ function slice(): void {
       const t0 = performance.now();
       advance(r, count);
       const ms = performance.now() - t0;
-      if (count === r.chunk) r.chunk = ms < CHUNK_MS / 2 ? r.chunk * 2 : ms > CHUNK_MS && r.chunk > 1 ? r.chunk >> 1 : r.chunk;
+      if (count === r.chunk)
+        r.chunk = ms < CHUNK_MS / 2 ? r.chunk * 2 : ms > CHUNK_MS && r.chunk > 1 ? r.chunk >> 1 : r.chunk;
     }
     if (r.ed.session.done) state.running = false; // the last heat map is drawn at once
     postProgress(r);
@@ -170,13 +200,24 @@ export function postProgress(r: Run): void {
   const progress = (t: Trained): Progress => {
     const s = t.session;
     const last = s.history[s.history.length - 1];
-    const points = s.history.slice(t.sent).map((e) => ({ update: e.update, valAccuracy: e.valAccuracy, trainAccuracy: e.trainAccuracy }));
+    const points = s.history
+      .slice(t.sent)
+      .map((e) => ({ update: e.update, valAccuracy: e.valAccuracy, trainAccuracy: e.trainAccuracy }));
     t.sent = s.history.length;
     return {
-      update: s.update, totalUpdates: s.totalUpdates, epoch: s.samples / count, valAccuracy: last.valAccuracy,
-      bestAccuracy: last.bestValAccuracy, bestUpdate: last.bestUpdate,
-      samplesPerSecond: s.trainSeconds > 0 ? s.samples / s.trainSeconds : 0, points,
-      test: t.result && { selectedUpdate: t.result.selected.update, atSelected: t.result.selected.testAccuracy, atFinal: t.result.final.testAccuracy },
+      update: s.update,
+      totalUpdates: s.totalUpdates,
+      epoch: s.samples / count,
+      valAccuracy: last.valAccuracy,
+      bestAccuracy: last.bestValAccuracy,
+      bestUpdate: last.bestUpdate,
+      samplesPerSecond: s.trainSeconds > 0 ? s.samples / s.trainSeconds : 0,
+      points,
+      test: t.result && {
+        selectedUpdate: t.result.selected.update,
+        atSelected: t.result.selected.testAccuracy,
+        atFinal: t.result.final.testAccuracy,
+      },
     };
   };
   post({ type: 'progress', ed: progress(r.ed), bp: r.bp ? progress(r.bp) : null });

@@ -3,8 +3,18 @@
  * any loaded model; and how it talks to the page (post, fail).
  */
 import {
-  type Backend, createMemory, type Dataset, type ModelHeader, type Rule, type RunConfig, type Task, type TrainingSession, type TrainInput,
-  type TrainResult, UserError, WasmBackend,
+  type Backend,
+  createMemory,
+  type Dataset,
+  type ModelHeader,
+  type Rule,
+  type RunConfig,
+  type Task,
+  type TrainingSession,
+  type TrainInput,
+  type TrainResult,
+  UserError,
+  WasmBackend,
 } from 'edlearn/browser';
 import type { FromWorker, Panel, Settings } from '../protocol';
 
@@ -46,7 +56,9 @@ export const state = {
   templateUsed: false,
   pageUrl: null as URL | null,
   dataset: null as Dataset | null,
-  /** What config.task.data says in a saved model: the bundled images are genuine MNIST, so the CLI can evaluate on it. */
+  /**
+   * What config.task.data says in a saved model: the bundled images are genuine MNIST, so the CLI can evaluate on it.
+   */
   dataSource: 'mnist',
   run: null as Run | null,
   loaded: null as { rule: Rule; header: ModelHeader; name: string } | null,
@@ -58,7 +70,8 @@ export const state = {
 export const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 
 export function fail(err: unknown, panel: Panel, id?: number): void {
-  const message = err instanceof UserError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const message =
+    err instanceof UserError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   post({ type: 'error', id, panel, message });
 }
 

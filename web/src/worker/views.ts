@@ -10,8 +10,10 @@ import { post, state } from './state';
 /** The ED network whose weights are drawn: a loaded ED model, else the one in training. */
 export function weightsRule(): { rule: EdClassifier; from: 'training' | 'file'; classNames: string[] } | null {
   const { loaded, run } = state;
-  if (loaded && loaded.header.config.rule === 'ed') return { rule: asEd(loaded.rule), from: 'file', classNames: loaded.header.task.classNames };
-  if (run && run.ed.config.rule === 'ed') return { rule: asEd(run.ed.rule), from: 'training', classNames: run.task.classNames };
+  if (loaded && loaded.header.config.rule === 'ed')
+    return { rule: asEd(loaded.rule), from: 'file', classNames: loaded.header.task.classNames };
+  if (run && run.ed.config.rule === 'ed')
+    return { rule: asEd(run.ed.rule), from: 'training', classNames: run.task.classNames };
   return null;
 }
 
@@ -23,7 +25,7 @@ export function postView(): void {
   const { loaded, run } = state;
   const view: ViewInfo = {
     predictFrom: loaded ? 'file' : 'training',
-    classNames: loaded ? loaded.header.task.classNames : run?.task.classNames ?? [],
+    classNames: loaded ? loaded.header.task.classNames : (run?.task.classNames ?? []),
     weights: w && {
       from: w.from,
       networkNames: networkNames(w.rule, w.classNames),
@@ -53,8 +55,17 @@ export function sendWeights(net: number, unit: number): void {
   const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
   const u = Math.min(Math.max(0, Math.trunc(unit)), shape.out - 1);
   const values = rule.unitInputWeights(k, u);
-  post({ type: 'weights', net: k, unit: u, unitType: u < shape.outExc ? 'excitatory' : 'inhibitory',
-    side: Math.round(Math.sqrt(rule.inputs)), values }, [values.buffer]);
+  post(
+    {
+      type: 'weights',
+      net: k,
+      unit: u,
+      unitType: u < shape.outExc ? 'excitatory' : 'inhibitory',
+      side: Math.round(Math.sqrt(rule.inputs)),
+      values,
+    },
+    [values.buffer],
+  );
 }
 
 /** At most this many units in the receptive-field grid (the first ones; a wide layer would be a wall of noise). */
@@ -70,13 +81,18 @@ export function sendFields(net: number): void {
   const units = Math.min(shape.out, GRID_UNITS);
   const values = new Float32Array(units * rule.inputs);
   for (let u = 0; u < units; u++) values.set(rule.unitInputWeights(k, u), u * rule.inputs);
-  post({ type: 'fields', net: k, units, outExc: shape.outExc, side: Math.round(Math.sqrt(rule.inputs)), values }, [values.buffer]);
+  post({ type: 'fields', net: k, units, outExc: shape.outExc, side: Math.round(Math.sqrt(rule.inputs)), values }, [
+    values.buffer,
+  ]);
 }
 
 /** Which first-layer units of network `net` had their input weights moved by `learn` (one update), by type. */
-export function unitsChangedBy(net: number, learn: () => void): { net: number; excitatory: number; inhibitory: number } {
+export function unitsChangedBy(
+  net: number,
+  learn: () => void,
+): { net: number; excitatory: number; inhibitory: number } {
   const w = weightsRule();
-  if (!w || w.from !== 'training') {
+  if (w?.from !== 'training') {
     learn();
     return { net, excitatory: 0, inhibitory: 0 };
   }
