@@ -17,7 +17,11 @@ const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 const WIDTH = 120;
 /** Known exceptions to the width, by path, with the reason. */
-const WIDE_FILES = new Map([['assembly/kernels.ts', 'AssemblyScript: no formatter parses it']]);
+const WIDE_FILES = new Map([
+  ['assembly/kernels.ts', 'AssemblyScript: no formatter parses it'],
+  // Known exception: the rule fits its 400 lines only with its few kernel calls kept on one line each.
+  ['src/rules/ed.ts', 'laid out by hand to be read in one sitting (biome-ignore-all format)'],
+]);
 
 /** 0-based lines inside a multi-line template literal: an embedded document (CSS, a script) keeps its own lines. */
 function embeddedLines(file: string, text: string): Set<number> {
