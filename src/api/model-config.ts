@@ -6,10 +6,8 @@ import { UserError } from '../errors.js';
 import type { ModelHeader } from '../model/header.js';
 import { classNameProblem } from '../model/class-names.js';
 import { integer, nonNegative, validateGiven } from '../options/spec.js';
-import type { BackpropClassifier } from '../rules/backprop.js';
-import { EdClassifier } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
-import { buildRule, edLayoutOf } from '../train/build.js';
+import { buildRule, edLayoutOf, ruleChoiceOf } from '../train/build.js';
 import { INPUT_OPTIONS, resolveConfig, type RuleChoice, type RunConfig, type TrainInput } from '../train/config.js';
 import type { RunHeader } from '../log/events.js';
 import type { TrainResult } from '../train/trainer.js';
@@ -139,10 +137,7 @@ export function heldOut(count: number, split: number): number {
 /** The same rule and weights, built for batches up to maxBatch. */
 export function withMaxBatch(rule: Rule, config: RunConfig, maxBatch: number): Rule {
   // The rule's own options: a loaded file's config may predate options that took their defaults.
-  const choice: RuleChoice =
-    rule instanceof EdClassifier
-      ? { rule: 'ed', ed: rule.options }
-      : { rule: 'backprop', backprop: (rule as BackpropClassifier).options };
+  const choice: RuleChoice = ruleChoiceOf(rule, 'fit');
   const layout = edLayoutOf(rule);
   const grown = buildRule(
     {

@@ -6,8 +6,8 @@
  * β·(b⁺ + b⁻), ternary weights as the rule quantises them. Browser-safe.
  */
 import { UserError } from '../errors.js';
-import { EdClassifier } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
+import { edClassifierOf } from '../train/build.js';
 
 export interface DenseLayer {
   inputs: number;
@@ -33,9 +33,9 @@ export interface ForwardGraph {
 }
 
 /** The forward pass of a rule; `what` names the model in errors. */
-export function forwardGraph(rule: Rule, classNames: string[], what: string): ForwardGraph {
-  if (!(rule instanceof EdClassifier))
-    throw new UserError(`${what}: export writes ED models; this one is trained with backprop`);
+export function forwardGraph(model: Rule, classNames: string[], what: string): ForwardGraph {
+  const rule = edClassifierOf(model);
+  if (!rule) throw new UserError(`${what}: export writes ED models; this one is trained with backprop`);
   const o = rule.options;
   // Rebuild what the forward pass reads from the parameters (W⁺ + W⁻, ternary copies): the file's own weights.
   rule.parametersChanged();

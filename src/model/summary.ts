@@ -5,9 +5,10 @@
  */
 import type { BackpropOptions } from '../options/backprop.js';
 import type { EdOptions } from '../options/ed.js';
-import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
-import { EdClassifier, edLayerShapes, edNetworkCount } from '../rules/ed.js';
+import { backpropParameterShapes } from '../rules/backprop.js';
+import { edLayerShapes, edNetworkCount } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
+import { ruleChoiceOf } from '../train/build.js';
 import type { RunConfig } from '../train/config.js';
 
 export interface SummaryInput {
@@ -30,9 +31,10 @@ export function summaryInput(
   classNames: string[],
 ): SummaryInput {
   const common = { preset: config.preset, inputs, classes, classNames, backend: rule.backend.name };
-  if (rule instanceof EdClassifier) return { ...common, rule: 'ed', ed: rule.options };
-  if (rule instanceof BackpropClassifier) return { ...common, rule: 'backprop', backprop: rule.options };
-  throw new Error('summary: a rule of an unknown kind');
+  const choice = ruleChoiceOf(rule, 'summary');
+  return choice.rule === 'ed'
+    ? { ...common, rule: 'ed', ed: choice.ed }
+    : { ...common, rule: 'backprop', backprop: choice.backprop };
 }
 
 /** The summary table as lines of text. */

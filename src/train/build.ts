@@ -15,7 +15,7 @@ import { Random } from '../random.js';
 import { BackpropClassifier, backpropParameterShapes } from '../rules/backprop.js';
 import { EdEngine, type EdLayout } from '../engine/ed-engine.js';
 import { edStackable, StackedEd } from '../engine/ed-stacked.js';
-import { edParameterShapes, type EdStorage } from '../rules/ed.js';
+import { EdClassifier, edParameterShapes, type EdStorage } from '../rules/ed.js';
 import type { Rule } from '../rules/rule.js';
 import type { RuleChoice, RunConfig } from './config.js';
 import type { TrainOptions } from './trainer.js';
@@ -110,6 +110,18 @@ export function parameterShapes(spec: RuleSpec): number[] {
  * The layout the engine keeps an ED rule's first layer in (to build the same
  * rule again), or undefined for another rule.
  */
+/** A rule's kind and its own options (a loaded file's config may predate options that took their defaults). */
+export function ruleChoiceOf(rule: Rule, what: string): RuleChoice {
+  if (rule instanceof EdClassifier) return { rule: 'ed', ed: rule.options };
+  if (rule instanceof BackpropClassifier) return { rule: 'backprop', backprop: rule.options };
+  throw new Error(`${what}: a rule of an unknown kind`);
+}
+
+/** The ED classifier behind a rule (for readers of its arrays: export, the lab), or null for another rule. */
+export function edClassifierOf(rule: Rule): EdClassifier | null {
+  return rule instanceof EdClassifier ? rule : null;
+}
+
 export function edLayoutOf(rule: Rule): EdLayout | undefined {
   return rule instanceof EdEngine ? rule.layout : undefined;
 }
