@@ -78,6 +78,7 @@ function build(agent: AgentName, seed: number): void {
       features: encoding.features,
       actions: env.actions,
       valueScale: valueScale(env.maxReward, env.horizon, config.gamma),
+      solvedAt: env.solvedAt ?? undefined,
     },
     backend,
   );
