@@ -29,6 +29,13 @@ export function startDrawing(c: LabClient): DrawingPad {
     setAmine(null);
     refreshSoon();
   });
+  // The class the user says the drawing is: with it, the drawing's amine (e = t − y) is drawn on the network.
+  $('draw-class').addEventListener('change', () =>
+    guard('draw', () => {
+      if ($<HTMLSelectElement>('draw-class').value === '') setAmine(null);
+      refreshSoon();
+    }),
+  );
   $('net').addEventListener('change', () => guard('train', requestWeights));
   $('unit').addEventListener('change', () => guard('train', requestWeights));
   $('clear').addEventListener('click', () => guard('draw', () => pad.clear()));
@@ -71,6 +78,13 @@ export function showView(view: ViewInfo): void {
     unitSelect.value = String(unit);
     $('weights-source').textContent = w.from === 'file' ? 'loaded model file' : 'model in training';
   }
+  const said = $<HTMLSelectElement>('draw-class');
+  const keep = said.value;
+  said.replaceChildren(
+    new Option('(say which, to see its amine)', ''),
+    ...view.classNames.map((name, k) => new Option(name, String(k))),
+  );
+  said.value = Number(keep) < view.classNames.length ? keep : '';
   refreshSoon();
 }
 
@@ -138,7 +152,11 @@ function scoreDrawing(): void {
     .then((answer) => {
       const result = chosen || pad.image() ? answer.results[0] : null;
       showScores(result);
-      setAmine(result && chosen ? amineOf(result, chosen.cls) : null);
+      // The amine of the sample shown, when its class is known; otherwise the network keeps the last step's.
+      const said = $<HTMLSelectElement>('draw-class').value;
+      const names = lab.view?.classNames ?? [];
+      if (result && chosen) setAmine(amineOf(result, chosen.cls), `the validation digit (a ${names[chosen.cls]})`);
+      else if (result && said !== '') setAmine(amineOf(result, Number(said)), `the drawing (a ${names[Number(said)]})`);
     })
     .catch((err: unknown) => showError(err, 'draw'))
     .finally(() => {

@@ -4,16 +4,13 @@
  * note that the form no longer describes the run under way.
  */
 import { type Series, LineChart } from '../chart';
-import type { Progress, Settings } from '../protocol';
+import { modelKey, type Progress, type Settings } from '../protocol';
 import { readSettings } from '../settings';
 import { $, n, pct } from './dom';
 import { type Ghost, lab } from './state';
 
 const MAX_GHOSTS = 4;
 let chart: LineChart | null = null;
-
-/** The settings that shape the model: everything but the pace. */
-export const modelKey = ({ pace: _pace, ...rest }: Settings) => JSON.stringify(rest);
 
 /** The form's settings when they are valid, else null. */
 function formSettings(): Settings | null {
@@ -31,7 +28,7 @@ export function formChanges(): string {
   if (!form || !run || modelKey(form) === modelKey(run)) return '';
   const keys = Object.keys(form) as (keyof Settings)[];
   return keys
-    .filter((k) => k !== 'pace' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
+    .filter((k) => k !== 'pace' && k !== 'lr' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
     .map((k) => `${k} ${String(run[k])} → ${String(form[k])}`)
     .join(', ');
 }

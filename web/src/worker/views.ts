@@ -85,31 +85,3 @@ export function sendFields(net: number): void {
     values.buffer,
   ]);
 }
-
-/** Which first-layer units of network `net` had their input weights moved by `learn` (one update), by type. */
-export function unitsChangedBy(
-  net: number,
-  learn: () => void,
-): { net: number; excitatory: number; inhibitory: number } {
-  const w = weightsRule();
-  if (w?.from !== 'training') {
-    learn();
-    return { net, excitatory: 0, inhibitory: 0 };
-  }
-  const { rule } = w;
-  const shape = rule.shapes[0];
-  const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
-  const before = Array.from({ length: shape.out }, (_, u) => rule.unitInputWeights(k, u));
-  learn();
-  rule.parametersChanged();
-  let excitatory = 0;
-  let inhibitory = 0;
-  for (let u = 0; u < shape.out; u++) {
-    const after = rule.unitInputWeights(k, u);
-    if (after.some((v, i) => v !== before[u][i])) {
-      if (u < shape.outExc) excitatory++;
-      else inhibitory++;
-    }
-  }
-  return { net: k, excitatory, inhibitory };
-}
