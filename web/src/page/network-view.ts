@@ -25,6 +25,9 @@ export function setAmine(e: number | null, of = '', step = false): void {
   if (last) drawNetwork(last);
 }
 
+/** The amine drawn is that of the sample a step just trained. */
+export const stepAmineShown = () => amine?.step === true;
+
 /** Training went on, or a new run began: the last step's family is history. */
 export function clearStep(): void {
   if (learned === null && !amine?.step) return;
