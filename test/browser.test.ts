@@ -142,44 +142,51 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   timeout: 120000,
 }, async () => {
   const dir = tempDir();
-  const model = join(dir, 'model.edlearn');
-  const trained = runCli(['train', '--epochs', '1', '--save', model, '--quiet']);
-  assert.equal(trained.code, 0, trained.stderr);
   // Twenty MNIST test images as an IDX file for the CLI, and as pixel arrays for the page.
   const test = loadMnist().test;
   const count = 20;
   const pixels = test.images.subarray(0, count * 784);
   const idx = join(dir, 'images-idx3-ubyte');
   writeFileSync(idx, idxBytes([count, 28, 28], pixels));
-  const cli = runCli(['predict', '--model', model, '--json', idx]);
-  assert.equal(cli.code, 0, cli.stderr);
-  const expected = JSON.parse(cli.stdout) as { predicted: string; scores: Record<string, number> | number[] }[];
-
-  await page.setInputFiles('#model-file', model);
-  await page.waitForFunction(
-    () => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().modelLoaded,
-    null,
-    { timeout: 20000 },
-  );
   const images = Array.from({ length: count }, (_, i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784)));
-  const got = await page.evaluate(
-    (imgs) =>
-      (
-        window as unknown as {
-          edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> };
-        }
-      ).edlearnLab.predict(imgs),
-    images,
-  );
-  assert.equal(got.length, count);
-  got.forEach((g, i) => {
-    const e = expected[i];
-    const scores = Array.isArray(e.scores) ? e.scores : Object.values(e.scores);
-    assert.equal(String(['4', '9'][g.predicted]), String(e.predicted), `image ${i}`);
-    g.scores.forEach((v, k) =>
-      assert.ok(Math.abs(v - scores[k]) < 1e-4, `image ${i} score ${k}: page ${v}, CLI ${scores[k]}`),
+  // One model, and an ensemble of two (the lab cannot train one, but loads its file).
+  for (const [name, extra] of [
+    ['model.edlearn', []],
+    ['ensemble.edlearn', ['--ensemble', '2']],
+  ] as [string, string[]][]) {
+    const model = join(dir, name);
+    const trained = runCli(['train', '--epochs', '1', ...extra, '--save', model, '--quiet']);
+    assert.equal(trained.code, 0, trained.stderr);
+    const cli = runCli(['predict', '--model', model, '--json', idx]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const expected = JSON.parse(cli.stdout) as { predicted: string; scores: Record<string, number> | number[] }[];
+
+    await page.setInputFiles('#model-file', model);
+    await page.waitForFunction(
+      (n) => (document.querySelector('#model-status')?.textContent ?? '').startsWith(`${n}:`),
+      name,
+      { timeout: 20000 },
     );
-  });
+    assert.equal((await state()).modelLoaded, true);
+    const got = await page.evaluate(
+      (imgs) =>
+        (
+          window as unknown as {
+            edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> };
+          }
+        ).edlearnLab.predict(imgs),
+      images,
+    );
+    assert.equal(got.length, count);
+    got.forEach((g, i) => {
+      const e = expected[i];
+      const scores = Array.isArray(e.scores) ? e.scores : Object.values(e.scores);
+      assert.equal(String(['4', '9'][g.predicted]), String(e.predicted), `${name}, image ${i}`);
+      g.scores.forEach((v, k) =>
+        assert.ok(Math.abs(v - scores[k]) < 1e-4, `${name}, image ${i} score ${k}: page ${v}, CLI ${scores[k]}`),
+      );
+    });
+  }
 
   const before = await state();
   const corrupt = join(dir, 'corrupt.edlearn');
@@ -257,6 +264,11 @@ test('the same settings and seed give bit-identical weights in the page and in N
         assert.notEqual(n.checksums.initial, n.checksums.trained, `${c.name}: training moved the weights`);
       });
       assert.equal(got.configs[0].seed, Number(c.form.seed));
+      assert.deepEqual(
+        [got.configs[0].train.augment, got.configs[0].train.schedule?.kind],
+        [c.form.augment ?? 'none', c.form.schedule ?? 'constant'],
+        `${c.name}: augmentation and schedule as the form says`,
+      );
       // The form starts from the preset's own values: the same rule options and batch as the library's preset.
       const preset = resolveConfig({ preset: c.form.preset as TrainInput['preset'] });
       const edOf = (config: object) => (config as { ed?: unknown }).ed;
@@ -269,7 +281,15 @@ test('the same settings and seed give bit-identical weights in the page and in N
     }
     assert.equal(new Set(initials).size, initials.length, 'another seed or preset gives other initial weights');
   } finally {
-    await setForm({ preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': false });
+    await setForm({
+      preset: 'seed',
+      task: 'pair',
+      digits: '4,9',
+      seed: '1',
+      'compare-bp': false,
+      augment: 'none',
+      schedule: 'constant',
+    });
   }
 });
 
@@ -549,10 +569,13 @@ test('fields are checked as the CLI checks them, marked when invalid, and arrow 
   }
 });
 
-test('a link restores the form; copy link gives the same settings back', { skip, timeout: 60000 }, async () => {
+test('a link restores the form; copy link gives the same settings back; augmentation and the α schedule are in ' +
+  'the link and the downloaded model', { skip, timeout: 90000 }, async () => {
   const other = await browser!.newPage();
   try {
-    await other.goto(new URL('dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3', baseUrl).href);
+    const link =
+      'dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3&augment=shift:1&schedule=cosine';
+    await other.goto(new URL(link, baseUrl).href);
     await other.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, {
       timeout: 30000,
     });
@@ -562,8 +585,8 @@ test('a link restores the form; copy link gives the same settings back', { skip,
           .settings,
     );
     assert.deepEqual(
-      [form.task, form.preset, form.seed, form.units, form.lr, form.epochs],
-      ['all', 'kaneko-mnist', 7, 64, 0.005, 3],
+      [form.task, form.preset, form.seed, form.units, form.lr, form.epochs, form.augment, form.schedule],
+      ['all', 'kaneko-mnist', 7, 64, 0.005, 3, 'shift:1', 'cosine'],
     );
     await other.click('#copy-link');
     const query = new URL(other.url()).searchParams;
@@ -575,12 +598,35 @@ test('a link restores the form; copy link gives the same settings back', { skip,
         query.get('units'),
         query.get('lr'),
         query.get('epochs'),
+        query.get('augment'),
+        query.get('schedule'),
       ],
-      ['all', 'kaneko-mnist', '7', '64', '0.005', '3'],
+      ['all', 'kaneko-mnist', '7', '64', '0.005', '3', 'shift:1', 'cosine'],
     );
   } finally {
     await other.close();
   }
+  // A run with them: the model file records both in its config, as the CLI's --augment and --schedule would.
+  try {
+    await setForm({ preset: 'seed', task: 'pair', digits: '4,9', augment: 'rotate:10+shift:1', schedule: 'step' });
+    assert.match(new URL(page.url()).search, /augment=rotate%3A10%2Bshift%3A1&schedule=step/);
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '1', null, { timeout: 10000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+    const file = join(tempDir(), download.suggestedFilename());
+    await download.saveAs(file);
+    const { config } = decodeModel(readFileSync(file), file).header;
+    assert.deepEqual([config.train.augment, config.train.schedule?.kind], ['rotate:10+shift:1', 'step']);
+    // An augmentation the CLI refuses is refused here, in the CLI's words.
+    await setForm({ augment: 'shift' });
+    assert.equal(await page.getAttribute('#augment', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#train-error')) ?? '', /^Augment: expected none, or transforms joined by/);
+  } finally {
+    await setForm({ augment: 'none', schedule: 'constant' });
+  }
+  assert.deepEqual(pageErrors, []);
 });
 
 test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone width every control is at ' +

@@ -25,6 +25,9 @@ export interface Settings {
   /** 2-D datasets only: the noise of the points (0…0.5) and the share of training points held out for validation. */
   noise: number;
   validation: number;
+  /** MNIST only: --augment (the training images redrawn every epoch) and the α schedule, as in the CLI. */
+  augment: string;
+  schedule: 'constant' | 'step' | 'cosine';
   /** 'watch' spreads a run over at least WATCH_SECONDS (see worker.ts); it does not change what is learned. */
   pace: 'watch' | 'full';
 }

@@ -9,11 +9,8 @@
  */
 import type { FamilyChange, NetworkDrawing } from '../protocol';
 import { $, n } from './dom';
+import { AMINE, BLUE, INK, RED } from '../palette';
 
-const RED = '#c0392b';
-const BLUE = '#2471a3';
-const AMINE = '#1e7b34';
-const INK = '#1a1a1a';
 let last: NetworkDrawing | null = null;
 /** The error e = t − y at the drawn network's output of the sample `of` names, or null (no such sample). */
 let amine: { e: number; of: string; step: boolean } | null = null;

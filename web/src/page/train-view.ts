@@ -7,6 +7,7 @@ import { type Series, LineChart } from '../chart';
 import { modelKey, type Progress, type Settings } from '../protocol';
 import { readSettings } from '../settings';
 import { $, n, pct } from './dom';
+import { BLUE, GHOST, RED } from '../palette';
 import { type Ghost, lab } from './state';
 
 const MAX_GHOSTS = 4;
@@ -81,14 +82,14 @@ export function drawChart(): void {
   chart ??= new LineChart($<HTMLCanvasElement>('chart'));
   const series: Series[] = lab.ghosts.map((g) => ({
     name: g.label,
-    color: '#8a8a8a',
+    color: GHOST,
     points: g.points,
     dash: [4, 3],
     width: 1,
   }));
-  series.push({ name: 'ED validation', color: '#c0392b', points: lab.series.ed });
-  series.push({ name: 'ED training', color: '#c0392b', points: lab.series.edTrain, dash: [2, 2], width: 1 });
-  if (lab.compareBp) series.push({ name: 'backprop (Adam) validation', color: '#2471a3', points: lab.series.bp });
+  series.push({ name: 'ED validation', color: RED, points: lab.series.ed });
+  series.push({ name: 'ED training', color: RED, points: lab.series.edTrain, dash: [2, 2], width: 1 });
+  if (lab.compareBp) series.push({ name: 'backprop (Adam) validation', color: BLUE, points: lab.series.bp });
   const ed = lab.ed;
   const marker = ed && ed.update > 0 ? { x: ed.bestUpdate, label: `selected: update ${n(ed.bestUpdate)}` } : undefined;
   chart.draw(series, lab.totalUpdates, marker);

@@ -10,7 +10,8 @@ import { post, state } from './state';
 /** The ED network whose weights are drawn: a loaded ED model, else the one in training. */
 export function weightsRule(): { rule: EdClassifier; from: 'training' | 'file'; classNames: string[] } | null {
   const { loaded, run } = state;
-  if (loaded && loaded.header.config.rule === 'ed')
+  // An ensemble file holds several ED rules whose scores are averaged: no one network to draw.
+  if (loaded && loaded.header.config.rule === 'ed' && !loaded.header.ensemble)
     return { rule: asEd(loaded.rule), from: 'file', classNames: loaded.header.task.classNames };
   if (run && run.ed.config.rule === 'ed')
     return { rule: asEd(run.ed.rule), from: 'training', classNames: run.task.classNames };
