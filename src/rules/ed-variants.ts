@@ -5,6 +5,8 @@
  * forward weights). Plain loops: they touch each weight once per batch, far less than the kernels do.
  */
 import type { EdOptions } from '../options/ed.js';
+import { Random } from '../random.js';
+import type { EdLayerShape } from './ed-shapes.js';
 
 /**
  * The samples of a batch one network learns from, as rows of the batch. `pos`, `neg`, `any`: samples with e > 0,
@@ -190,4 +192,24 @@ export function ternarise(
   };
   quantise(out, w, excRows);
   if (bias) quantise(bias.q, bias.w, 1);
+}
+
+/**
+ * Fills the unit signs s_k of layer l and its units' factors in g: s_k × a fixed gain G^u, u ~ U[−1, 1) per hidden
+ * unit (G = gainSpread, drawn from typeSeed so that every worker and a loaded model get the same gains); output
+ * units and G = 1 (Kaneko) keep s_k alone.
+ */
+export function fillUnitSigns(
+  shared: { outSign: Float32Array[]; unitFactor: Float32Array[] },
+  o: EdOptions,
+  shapes: EdLayerShape[],
+  l: number,
+): void {
+  const L = shapes[l];
+  const gains = new Random(o.typeSeed).fork(1000 + l);
+  const hidden = l < shapes.length - 1 && o.gainSpread !== 1;
+  for (let k = 0; k < L.out; k++) {
+    shared.outSign[l][k] = k < L.outExc ? 1 : -1;
+    shared.unitFactor[l][k] = shared.outSign[l][k] * (hidden ? o.gainSpread ** (2 * gains.next() - 1) : 1);
+  }
 }

@@ -24,7 +24,7 @@ import { Random } from '../random.js';
 import { carveEd, type EdNetworkView, type EdShared, type EdStorage, edStorageSize } from './ed-arrays.js';
 import { type EdLayerShape, edLayerShapes, edNetworkCount, edPlain } from './ed-shapes.js';
 import {
-  clampToSign, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
+  clampToSign, fillUnitSigns, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
 } from './ed-variants.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
@@ -99,7 +99,7 @@ export class EdClassifier implements Rule {
       return l === last ? step : step * options.u1;
     });
     if (fresh) {
-      this.shapes.forEach((L, l) => this.shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
+      this.shapes.forEach((_, l) => fillUnitSigns(this.shared, options, this.shapes, l));
       this.shared.betaColumn.fill(options.beta);
       this.shared.allRows.set(Array.from({ length: maxBatch }, (_, i) => i));
       this.shared.lrScale[0] = 1;
@@ -291,10 +291,10 @@ export class EdClassifier implements Rule {
 
   /**
    * Each unit's factor in g beyond the amine and f': its sign s_k (Kaneko: every unit of a layer receives the same
-   * amine). A rule built on this one may modulate it per unit (docs/extending.md).
+   * amine), × its gain with gainSpread. A rule built on this one may modulate it per unit (docs/extending.md).
    */
   protected unitFactor(_k: number, l: number): Float32Array {
-    return this.shared.outSign[l];
+    return this.shared.unitFactor[l];
   }
 
   /** W⁺ (excitatory sources' rows) and W⁻ of the input layer learn a batch: sparse rows, or dense ones. */
