@@ -335,3 +335,34 @@ test(
     assert.ok(gains.size > 4, 'hidden units get different gains');
   },
 );
+
+for (const backend of ['reference', 'wasm-simd'])
+  test(
+    `${backend}: connectivity < 1 learning online masks only the input rows an update touched and re-adds only ` +
+      'those rows of W⁺ + W⁻ (no pass over the whole matrix); masked weights stay 0 and W⁺ + W⁻ stays exact',
+    () => {
+      const N = 300;
+      const be = getBackend(backend);
+      // Count the elements of whole-matrix passes: W⁺ + W⁻ rebuilt by backend.add after every update.
+      let added = 0;
+      const spy = Object.create(be) as typeof be;
+      spy.add = (out, a, b, n) => {
+        added += n;
+        be.add(out, a, b, n);
+      };
+      const o: EdOptions = { ...PRESETS['kaneko-mnist'].rule, units: 8, connectivity: 0.4, lr: 0.5 };
+      const clf = new EdClassifier(o, N, 3, spy, new Random(2), 16);
+      added = 0;
+      const draw = new Random(9);
+      for (let step = 0; step < 60; step++) {
+        const x = Float32Array.from({ length: N }, () => (draw.next() < 0.08 ? draw.next() : 0));
+        clf.learn(denseBatch(spy, x, 1, N, [draw.int(3)]));
+      }
+      assert.equal(added, 0, 'whole-matrix refreshes of W⁺ + W⁻ during online learning');
+      for (const net of clf.nets) {
+        const [w, mask, H] = [net.w[0], net.mask[0], clf.shapes[0].out];
+        w.forEach((v, i) => assert.ok(mask[i] === 1 || v === 0, `masked weight ${i} is ${v}`));
+        for (let i = 0; i < N * H; i++) assert.equal(net.weff[i], Math.fround(w[i] + w[N * H + i]), `W⁺ + W⁻ at ${i}`);
+      }
+    },
+  );

@@ -24,7 +24,7 @@ import { Random } from '../random.js';
 import { carveEd, type EdNetworkView, type EdShared, type EdStorage, edStorageSize } from './ed-arrays.js';
 import { type EdLayerShape, edLayerShapes, edNetworkCount, edPlain } from './ed-shapes.js';
 import {
-  clampToSign, fillUnitSigns, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
+  batchNonZero, clampToSign, fillUnitSigns, maskTouchedRows, multiplyInPlace, OUTPUT_UNITS, refreshTouchedSums, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
 } from './ed-variants.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
@@ -284,7 +284,9 @@ export class EdClassifier implements Rule {
         clampToSign(net.w[l], L.srcExc, L.out, s.outSign[l], 1);
         clampToSign(net.bias[l], 1, L.out, s.outSign[l], 1);
       }
-      if (this.options.connectivity < 1) multiplyInPlace(net.w[l], net.mask[l]);
+      // connectivity < 1: a sparse update touched few input rows (online learning), and only they are masked.
+      if (this.options.connectivity < 1 && l === 0 && !v.dense) maskTouchedRows(net.w[0], net.mask[0], v, r, this.inputs, L.out);
+      else if (this.options.connectivity < 1) multiplyInPlace(net.w[l], net.mask[l]);
       this.weightsUpdated(k, l, v);
     }
   }
@@ -321,10 +323,12 @@ export class EdClassifier implements Rule {
   protected weightsUpdated(k: number, l: number, v: BatchView): void {
     const net = this.nets[k];
     const r = net.rows;
-    if (l === 0 && !v.dense && this.plain && batchNonZero(v, r.any, r.nAny) < this.inputs) {
+    const masked = this.options.connectivity < 1 && !this.options.ternary;
+    if (l === 0 && !v.dense && (this.plain || masked) && batchNonZero(v, r.any, r.nAny) < this.inputs) {
       // A small sparse batch (online learning) touches few input rows: add its update to W⁺ + W⁻ directly
-      // (each sample changed exactly one family by Σ x·g) instead of re-adding all N rows.
-      this.backend.spRankUpdate(net.weff, v.start, v.end, v.index, v.value, net.grad[0], r.any, r.nAny, this.shapes[0].out);
+      // (each sample changed exactly one family by Σ x·g), or, with a mask, re-add those rows alone.
+      if (masked) refreshTouchedSums(net.weff, net.w[0], v, r.any, r.nAny, this.inputs, this.shapes[0].out);
+      else this.backend.spRankUpdate(net.weff, v.start, v.end, v.index, v.value, net.grad[0], r.any, r.nAny, this.shapes[0].out);
     } else this.refreshForwardWeights(k, l);
   }
 
@@ -390,11 +394,4 @@ export class EdClassifier implements Rule {
    * storage, while the rule is being built; the layout carves layoutStorage the same way once built).
    */
   protected carveLayout(_c: Carver): void {}
-}
-
-/** Non-zero inputs in the given rows of a batch. */
-function batchNonZero(v: BatchView, rows: Int32Array, count: number): number {
-  let n = 0;
-  for (let c = 0; c < count; c++) n += v.end[rows[c]] - v.start[rows[c]];
-  return n;
 }
