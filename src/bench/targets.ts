@@ -138,7 +138,9 @@ function issue21Targets(r: BenchReport, find: ReturnType<typeof rows>['find']): 
   if (full && half)
     out.push({
       target: `${masked.name}: its epoch against the full network's (${full.layout} layout)`,
-      value: `${(half.secondsPerEpoch / full.secondsPerEpoch).toFixed(1)}× (${half.secondsPerEpoch.toFixed(2)} s, ${half.layout} layout)`,
+      value:
+        `${(half.secondsPerEpoch / full.secondsPerEpoch).toFixed(1)}× ` +
+        `(${half.secondsPerEpoch.toFixed(2)} s, ${half.layout} layout)`,
       met: null,
     });
   return out;

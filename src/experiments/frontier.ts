@@ -1,8 +1,9 @@
 /**
  * The accuracy experiments of issue 21, run as trained members (experiments/members.ts):
  * - mnist-frontier: the chosen single-model config (kaneko-mnist with shifted training images and a cosine α
- *   schedule over 100 epochs, chosen on validation seed 101) over five seeds, each selected on validation, and the ensemble of those five; the plain preset's
- *   five seeds are the kaneko-mnist experiment's log, so augmentation's contribution is the difference of rows.
+ *   schedule over 100 epochs, chosen on validation seed 101) over five seeds, each selected on validation, and
+ *   the ensemble of those five; the plain preset's five seeds are the kaneko-mnist experiment's log, so
+ *   augmentation's contribution is the difference of rows.
  * - fashion: ED kaneko-mnist against backprop of the same width (1 × 64) and of about ED's parameter count
  *   (1 × 640) on Fashion-MNIST (--data DIR, the README says how to make its IDX files), five seeds each.
  * - width: 64, 256 and 1024 hidden units per class network, with every unit receiving the same amine (Kaneko) and
