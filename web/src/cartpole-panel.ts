@@ -5,6 +5,7 @@
  */
 import { BLUE, FRAME, GHOST, INK, RED, TEXT } from './palette';
 import { AGENT_NAMES, CARTPOLE, type AgentName, type RlResult } from 'edlearn/browser';
+import { EPISODES } from './rl-build';
 import type { FromRlWorker, ToRlWorker } from './rl-protocol';
 
 declare global {
@@ -93,7 +94,12 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
       finished = true;
       startButton.textContent = 'start a new run';
       show(msg.result);
-      status.textContent = `finished after ${msg.result.episodes} episodes (the run's length). ${status.textContent}`;
+      // The end as `edlearn rl` summarises it: the first solve, the final mean of 100 and the greedy evaluation.
+      status.textContent =
+        `finished after ${msg.result.episodes} episodes (the run's length): solved at ` +
+        `${msg.result.solvedAtEpisode ?? '— (never)'} · final mean of the last 100 ` +
+        `${msg.result.finalMean100.toFixed(1)} · greedy mean ${msg.greedy.mean.toFixed(1)} over ` +
+        `${msg.greedy.episodes} fresh episodes (worst ${msg.greedy.min}), as edlearn rl's summary reports them.`;
       return;
     case 'error':
       state.error = msg.message;
@@ -114,8 +120,8 @@ function show(r: RlResult): void {
       : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
   status.textContent =
     `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}` +
-    `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} ` +
-    `· ${Math.round(r.stepsPerSecond)} steps/s`;
+    `${r.episodes >= EPISODES ? ' (final)' : ''} · greedy replays so far ${greedy} · ` +
+    `best ${r.bestMean100.toFixed(1)} · ${Math.round(r.stepsPerSecond)} steps/s`;
 }
 
 startButton.disabled = true;
