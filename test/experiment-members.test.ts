@@ -78,7 +78,7 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
   }
 });
 
-test("the width experiment: gainSpread reaches each run's config, and the report tables width × gain with intervals", async () => {
+test('width experiment: gainSpread reaches every config; the report tables width × gain', async () => {
   const dir = tempDir();
   try {
     const input = (units: number, gainSpread: number) => ({
