@@ -144,8 +144,10 @@ export function rlTables(runs: RlRunLog[]): Table[] {
         ];
       }),
     });
-    const bp = groups.find((g) => g.agent === 'bp-dqn');
-    const ed = groups.find((g) => g.agent === 'ed-dqn');
+    // The agents at their defaults (a label may carry its budget when the agents' budgets differ).
+    const plain = (agent: string) => groups.find((g) => g.agent === agent || g.agent.startsWith(`${agent}, `));
+    const bp = plain('bp-dqn');
+    const ed = plain('ed-dqn');
     if (bp && ed && bp.runs.length > 1 && ed.runs.length > 1) {
       tables.push({
         caption: `${name}: ed-dqn minus bp-dqn (Welch, 95 % CI).`,
