@@ -1,8 +1,7 @@
 /**
  * `edlearn experiment rl`: the three agents on CartPole-v1, Acrobot-v1, MountainCar-v0 (RL_EPISODES each) and the
- * reward-only MNIST task (one pass over the training images), on 10 reported seeds
- * (11–20) that no setting was chosen on (the
- * defaults in rl/config.ts were chosen on seeds 1–10), every setting at its default. One NDJSON log per
+ * reward-only MNIST task (one pass over the training images), on 10 reported seeds (11–20) that no setting was
+ * chosen on (the defaults in rl/config.ts were chosen on seeds 1–10), every setting at its default. One NDJSON log per
  * environment and agent, docs/results/logs/rl-<env>-<agent>.ndjson, rewritten whole (atomically) after each seed,
  * so that it always holds finished runs only.
  */
