@@ -86,7 +86,14 @@ export { RewardOnlyMnist } from './rl/mnist-task.js';
 export { rbfEncoding, pixelEncoding, CARTPOLE_SCALES, type Encoding } from './rl/encoding.js';
 export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
 export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
-export { createAgent, valueScale, type Agent, type AgentShape, type Transition } from './rl/agent.js';
+export {
+  createAgent,
+  valueHeadOf,
+  valueScale,
+  type Agent,
+  type AgentShape,
+  type Transition,
+} from './rl/agent.js';
 export { Columns } from './rl/columns.js';
 export {
   RlSession,

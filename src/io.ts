@@ -207,15 +207,7 @@ function outputTarget(path: string): string {
 }
 
 function notAFile(path: string, st: Stats): UserError {
-  const kind = st.isDirectory()
-    ? 'a directory'
-    : st.isFIFO()
-      ? 'a FIFO (named pipe)'
-      : st.isSocket()
-        ? 'a socket'
-        : st.isCharacterDevice() || st.isBlockDevice()
-          ? 'a device'
-          : 'not a regular file';
+  const kind = kindOf(st);
   const fix = st.isDirectory()
     ? `give a file name, e.g. ${join(path, 'out')}`
     : 'edlearn writes whole files only — give the path of a regular file';

@@ -181,4 +181,18 @@ export const CHECKSUM_CASES: {
     backend: 'reference',
     updates: 6,
   },
+  {
+    name: 'the seed preset with shift:1+rotate:10 augmentation and a cosine α schedule, with backprop, seed 4',
+    form: {
+      preset: 'seed',
+      task: 'pair',
+      digits: '4,9',
+      seed: '4',
+      augment: 'shift:1+rotate:10',
+      schedule: 'cosine',
+      'compare-bp': true,
+    },
+    backend: 'wasm-simd',
+    updates: 40,
+  },
 ];

@@ -120,6 +120,18 @@ test('a stroke drawn after scrolling lands where it was drawn, selects no text, 
     ink.path.forEach((v, i) => assert.ok(v > 200, `point ${i} of the stroke is inked (${v})`));
     assert.equal(ink.centre, 0, "the loop's centre is not inked");
     assert.equal(await page.locator('#scores [data-class]').count(), 2);
+    // Saying what the drawing is draws its amine on the network: e = t − y for that class.
+    await page.selectOption('#draw-class', '0');
+    await page.waitForFunction(
+      () => /of the drawing \(a 4\)/.test(document.querySelector('#network-amine')?.textContent ?? ''),
+      null,
+      { timeout: 10000 },
+    );
+    assert.match(
+      (await page.textContent('#network-amine')) ?? '',
+      /^Amine: of the drawing \(a 4\): e = t − y = −\d\.\d{3}, so d⁺ = 0\.000 and d⁻ = \d\.\d{3} at every unit\.$/,
+    );
+    await page.selectOption('#draw-class', '');
   } finally {
     await page.setViewportSize({ width: 1280, height: 1100 });
   }
@@ -130,44 +142,51 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   timeout: 120000,
 }, async () => {
   const dir = tempDir();
-  const model = join(dir, 'model.edlearn');
-  const trained = runCli(['train', '--epochs', '1', '--save', model, '--quiet']);
-  assert.equal(trained.code, 0, trained.stderr);
   // Twenty MNIST test images as an IDX file for the CLI, and as pixel arrays for the page.
   const test = loadMnist().test;
   const count = 20;
   const pixels = test.images.subarray(0, count * 784);
   const idx = join(dir, 'images-idx3-ubyte');
   writeFileSync(idx, idxBytes([count, 28, 28], pixels));
-  const cli = runCli(['predict', '--model', model, '--json', idx]);
-  assert.equal(cli.code, 0, cli.stderr);
-  const expected = JSON.parse(cli.stdout) as { predicted: string; scores: Record<string, number> | number[] }[];
-
-  await page.setInputFiles('#model-file', model);
-  await page.waitForFunction(
-    () => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().modelLoaded,
-    null,
-    { timeout: 20000 },
-  );
   const images = Array.from({ length: count }, (_, i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784)));
-  const got = await page.evaluate(
-    (imgs) =>
-      (
-        window as unknown as {
-          edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> };
-        }
-      ).edlearnLab.predict(imgs),
-    images,
-  );
-  assert.equal(got.length, count);
-  got.forEach((g, i) => {
-    const e = expected[i];
-    const scores = Array.isArray(e.scores) ? e.scores : Object.values(e.scores);
-    assert.equal(String(['4', '9'][g.predicted]), String(e.predicted), `image ${i}`);
-    g.scores.forEach((v, k) =>
-      assert.ok(Math.abs(v - scores[k]) < 1e-4, `image ${i} score ${k}: page ${v}, CLI ${scores[k]}`),
+  // One model, and an ensemble of two (the lab cannot train one, but loads its file).
+  for (const [name, extra] of [
+    ['model.edlearn', []],
+    ['ensemble.edlearn', ['--ensemble', '2']],
+  ] as [string, string[]][]) {
+    const model = join(dir, name);
+    const trained = runCli(['train', '--epochs', '1', ...extra, '--save', model, '--quiet']);
+    assert.equal(trained.code, 0, trained.stderr);
+    const cli = runCli(['predict', '--model', model, '--json', idx]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const expected = JSON.parse(cli.stdout) as { predicted: string; scores: Record<string, number> | number[] }[];
+
+    await page.setInputFiles('#model-file', model);
+    await page.waitForFunction(
+      (n) => (document.querySelector('#model-status')?.textContent ?? '').startsWith(`${n}:`),
+      name,
+      { timeout: 20000 },
     );
-  });
+    assert.equal((await state()).modelLoaded, true);
+    const got = await page.evaluate(
+      (imgs) =>
+        (
+          window as unknown as {
+            edlearnLab: { predict(i: number[][]): Promise<{ predicted: number; scores: number[] }[]> };
+          }
+        ).edlearnLab.predict(imgs),
+      images,
+    );
+    assert.equal(got.length, count);
+    got.forEach((g, i) => {
+      const e = expected[i];
+      const scores = Array.isArray(e.scores) ? e.scores : Object.values(e.scores);
+      assert.equal(String(['4', '9'][g.predicted]), String(e.predicted), `${name}, image ${i}`);
+      g.scores.forEach((v, k) =>
+        assert.ok(Math.abs(v - scores[k]) < 1e-4, `${name}, image ${i} score ${k}: page ${v}, CLI ${scores[k]}`),
+      );
+    });
+  }
 
   const before = await state();
   const corrupt = join(dir, 'corrupt.edlearn');
@@ -245,6 +264,11 @@ test('the same settings and seed give bit-identical weights in the page and in N
         assert.notEqual(n.checksums.initial, n.checksums.trained, `${c.name}: training moved the weights`);
       });
       assert.equal(got.configs[0].seed, Number(c.form.seed));
+      assert.deepEqual(
+        [got.configs[0].train.augment, got.configs[0].train.schedule?.kind],
+        [c.form.augment ?? 'none', c.form.schedule ?? 'constant'],
+        `${c.name}: augmentation and schedule as the form says`,
+      );
       // The form starts from the preset's own values: the same rule options and batch as the library's preset.
       const preset = resolveConfig({ preset: c.form.preset as TrainInput['preset'] });
       const edOf = (config: object) => (config as { ed?: unknown }).ed;
@@ -257,7 +281,15 @@ test('the same settings and seed give bit-identical weights in the page and in N
     }
     assert.equal(new Set(initials).size, initials.length, 'another seed or preset gives other initial weights');
   } finally {
-    await setForm({ preset: 'seed', task: 'pair', digits: '4,9', seed: '1', 'compare-bp': false });
+    await setForm({
+      preset: 'seed',
+      task: 'pair',
+      digits: '4,9',
+      seed: '1',
+      'compare-bp': false,
+      augment: 'none',
+      schedule: 'constant',
+    });
   }
 });
 
@@ -334,7 +366,7 @@ test('reset clears a finished run; the downloads hold the validation-selected we
   );
   assert.match(
     (await page.textContent('#network-amine')) ?? '',
-    /^Amine: e = t − y = -\d\.\d{3}: d⁺ = 0\.000, d⁻ = \d\.\d{3} at every unit\.$/,
+    /^Amine: of the validation digit \(a 4\): e = t − y = −\d\.\d{3}, so d⁺ = 0\.000 and d⁻ = \d\.\d{3} at every unit\.$/,
   );
 
   await page.click('#reset');
@@ -391,6 +423,35 @@ test('a settings change mid-run keeps the run: noted, asked before a new run, re
   await page.selectOption('#pace', 'full');
   assert.equal(await page.isVisible('#ask'), false);
   assert.equal((await state()).updates, before);
+  // α too: it applies to the run under way from its next update, without a question or a new run.
+  const lr = await page.inputValue('#lr');
+  const half = String(Number(lr) / 2);
+  await page.fill('#lr', half);
+  await page.press('#lr', 'Tab');
+  await page.waitForFunction(
+    (u) => (document.querySelector('#rate-note')?.textContent ?? '').includes(`applied live from update ${u} on`),
+    before.toLocaleString('en'),
+    { timeout: 10000 },
+  );
+  assert.equal((await state()).updates, before, 'the run kept its place');
+  await page.selectOption('#pace', 'watch'); // slow enough to pause again before the end
+  await page.click('#start');
+  assert.equal(await page.isVisible('#ask'), false, 'α needs no new run');
+  await page.waitForFunction(
+    (p) => (window as unknown as { edlearnLab: { state(): LabState } }).edlearnLab.state().updates > p,
+    before,
+    { timeout: 30000 },
+  );
+  await page.evaluate(() => (document.querySelector('#pause') as HTMLButtonElement).click());
+  // The downloaded model records the change: the α it was built with, and from which update α was the new one.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+  const file = join(tempDir(), download.suggestedFilename());
+  await download.saveAs(file);
+  const { header } = decodeModel(readFileSync(file), file);
+  assert.equal(header.config.rule === 'ed' && header.config.ed.lr, Number(lr));
+  assert.deepEqual((header as { lrChanges?: unknown }).lrChanges, [{ update: before, lr: Number(half) }]);
+  await page.fill('#lr', lr);
+  await page.press('#lr', 'Tab');
   await page.fill('#units', String(Number(units) * 2));
   await page.click('#start');
   await page.click('#ask-new');
@@ -405,27 +466,81 @@ test('a settings change mid-run keeps the run: noted, asked before a new run, re
   assert.deepEqual(pageErrors, []);
 });
 
-test('the step button makes exactly one update of a paused run', { skip, timeout: 60000 }, async () => {
+/** Weights of a family that moved, as the page's worker/families.ts counts them (independently written here). */
+function moved(before: number[], after: number[], pairSize: number[]): number {
+  // The engine's online layout stores W⁺ + W⁻ and W⁺ and derives W⁻ as their difference: below float32
+  // rounding of that pair (2⁻²⁰ of |W⁺| + |W⁻|, a few units in the last place) a first-layer weight has not moved.
+  return before.filter((w, i) => Math.abs(after[i] - w) > 2 ** -20 * pairSize[i]).length;
+}
+
+test('the step button makes one update of a paused run and changes exactly one synapse family: W⁺ when the ' +
+  "sample's e > 0, W⁻ when e < 0", { skip, timeout: 90000 }, async () => {
+  // Online (batch 1), as Kaneko's preset: one sample per update.
+  await setForm({ preset: 'kaneko', task: 'pair', digits: '4,9', epochs: '1', seed: '2', 'compare-bp': false });
   await page.click('#reset');
   await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
-  await page.click('#step');
-  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '1', null, { timeout: 10000 });
-  await page.click('#step');
-  await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '2', null, { timeout: 10000 });
+  const families = () =>
+    page.evaluate(() =>
+      (
+        window as unknown as {
+          edlearnLab: { families(net: number): Promise<{ plus: number[]; minus: number[]; pairSize: number[] }> };
+        }
+      ).edlearnLab.families(0),
+    );
+  const seen = new Set<string>();
+  for (let update = 1; update <= 16 && seen.size < 2; update++) {
+    const before = await families();
+    await page.click('#step');
+    await page.waitForFunction(
+      (u) => document.querySelector('#step-info')?.textContent?.startsWith(`update ${u},`) ?? false,
+      update,
+      { timeout: 10000 },
+    );
+    assert.equal(await page.textContent('#updates'), String(update));
+    const after = await families();
+    const plus = moved(before.plus, after.plus, before.pairSize);
+    const minus = moved(before.minus, after.minus, before.pairSize);
+    assert.ok(plus > 0 !== minus > 0, `update ${update}: exactly one family changed (W⁺ ${plus}, W⁻ ${minus})`);
+    const family = plus > 0 ? 'plus' : 'minus';
+    const info = (await page.textContent('#step-info')) ?? '';
+    assert.equal(await page.getAttribute('#step-info', 'data-family'), family, info);
+    // The page names the family from the weights and the sample's e: the sign of e chose it.
+    const e = /e = ([+−])\d\.\d{3}/.exec(info);
+    assert.ok(e, info);
+    assert.equal(e[1] === '+' ? 'plus' : 'minus', family, info);
+    assert.match(
+      info,
+      family === 'plus' ? /W⁺ learned: [\d,]+ weights .*; W⁻ did not move/ : /W⁺ did not move; W⁻ learned/,
+    );
+    // The network drawing says it too, and shows that sample's amine.
+    assert.match(
+      (await page.getAttribute('#network-canvas', 'aria-label')) ?? '',
+      new RegExp(
+        `the amine of the sample trained at update ${update}: .*last step: ${family === 'plus' ? 'W⁺' : 'W⁻'} learned`,
+      ),
+    );
+    seen.add(family);
+  }
+  assert.deepEqual([...seen].sort(), ['minus', 'plus'], 'over the steps, each family learned from some sample');
   assert.equal((await state()).running, false);
-  assert.match(
-    (await page.textContent('#step-info')) ?? '',
-    /^update 2: the input weights of \d+ excitatory and \d+ inhibitory first-layer units of network 0 changed/,
-  );
   // The network drawn with its excitatory and inhibitory units and signed synapses.
   assert.match(
     (await page.getAttribute('#network-canvas', 'aria-label')) ?? '',
-    /^Network 0: 784 inputs \(the 8 strongest drawn\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/,
+    /^Network 0: 784 inputs \(the 8 strongest drawn, each as its excitatory and its inhibitory copy\), hidden layer 1 of \d+ units \(\d+ excitatory, \d+ inhibitory; \d+ drawn\)(, hidden layer \d of \d+ units [^)]+\))*, one output; \d+ synapses drawn, \d+ positive and \d+ negative/,
   );
   // The receptive-field grid: one image per first-layer unit.
   const units = await page.locator('#unit option').count();
   assert.equal(await page.locator('#fields canvas').count(), Math.min(64, units));
   assert.equal(await page.isEnabled('#download-model'), true, 'trained: the download is enabled');
+  // Training on forgets the step: the drawing no longer claims a family.
+  await setForm({ pace: 'full' });
+  await page.click('#start');
+  await page.waitForFunction(() => /^finished/.test(document.querySelector('#status')?.textContent ?? ''), null, {
+    timeout: 60000,
+  });
+  assert.doesNotMatch((await page.getAttribute('#network-canvas', 'aria-label')) ?? '', /last step/);
+  await setForm({ preset: 'seed', epochs: '1' });
+  assert.deepEqual(pageErrors, []);
 });
 
 test('fields are checked as the CLI checks them, marked when invalid, and arrow keys keep a learning rate valid', {
@@ -454,10 +569,13 @@ test('fields are checked as the CLI checks them, marked when invalid, and arrow 
   }
 });
 
-test('a link restores the form; copy link gives the same settings back', { skip, timeout: 60000 }, async () => {
+test('a link restores the form; copy link gives the same settings back; augmentation and the α schedule are in ' +
+  'the link and the downloaded model', { skip, timeout: 90000 }, async () => {
   const other = await browser!.newPage();
   try {
-    await other.goto(new URL('dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3', baseUrl).href);
+    const link =
+      'dev.html?task=all&preset=kaneko-mnist&seed=7&units=64&lr=0.005&epochs=3&augment=shift:1&schedule=cosine';
+    await other.goto(new URL(link, baseUrl).href);
     await other.waitForFunction(() => (window as unknown as { edlearnLab?: unknown }).edlearnLab !== undefined, null, {
       timeout: 30000,
     });
@@ -467,8 +585,8 @@ test('a link restores the form; copy link gives the same settings back', { skip,
           .settings,
     );
     assert.deepEqual(
-      [form.task, form.preset, form.seed, form.units, form.lr, form.epochs],
-      ['all', 'kaneko-mnist', 7, 64, 0.005, 3],
+      [form.task, form.preset, form.seed, form.units, form.lr, form.epochs, form.augment, form.schedule],
+      ['all', 'kaneko-mnist', 7, 64, 0.005, 3, 'shift:1', 'cosine'],
     );
     await other.click('#copy-link');
     const query = new URL(other.url()).searchParams;
@@ -480,12 +598,35 @@ test('a link restores the form; copy link gives the same settings back', { skip,
         query.get('units'),
         query.get('lr'),
         query.get('epochs'),
+        query.get('augment'),
+        query.get('schedule'),
       ],
-      ['all', 'kaneko-mnist', '7', '64', '0.005', '3'],
+      ['all', 'kaneko-mnist', '7', '64', '0.005', '3', 'shift:1', 'cosine'],
     );
   } finally {
     await other.close();
   }
+  // A run with them: the model file records both in its config, as the CLI's --augment and --schedule would.
+  try {
+    await setForm({ preset: 'seed', task: 'pair', digits: '4,9', augment: 'rotate:10+shift:1', schedule: 'step' });
+    assert.match(new URL(page.url()).search, /augment=rotate%3A10%2Bshift%3A1&schedule=step/);
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '0', null, { timeout: 10000 });
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#updates')?.textContent === '1', null, { timeout: 10000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+    const file = join(tempDir(), download.suggestedFilename());
+    await download.saveAs(file);
+    const { config } = decodeModel(readFileSync(file), file).header;
+    assert.deepEqual([config.train.augment, config.train.schedule?.kind], ['rotate:10+shift:1', 'step']);
+    // An augmentation the CLI refuses is refused here, in the CLI's words.
+    await setForm({ augment: 'shift' });
+    assert.equal(await page.getAttribute('#augment', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#train-error')) ?? '', /^Augment: expected none, or transforms joined by/);
+  } finally {
+    await setForm({ augment: 'none', schedule: 'constant' });
+  }
+  assert.deepEqual(pageErrors, []);
 });
 
 test('axe-core finds no serious or critical WCAG 2.2 A/AA violations; at phone width every control is at ' +

@@ -294,3 +294,75 @@ test('lrDecay scales every update by lrDecay^epochs: after one epoch an update i
   );
   assert.ok(moved > 0, 'the update moved no weight');
 });
+
+test(
+  "gainSpread (the width question): a first update moves each hidden unit's weights by its fixed gain times " +
+    "Kaneko's update, within [1/G, G]; output units and G = 1 keep Kaneko's",
+  () => {
+    const kaneko = make({});
+    const spread = make({ gainSpread: 8 });
+    type Shared = { shared: { outSign: Float32Array[]; unitFactor: Float32Array[] } };
+    const shared = (clf: EdClassifier) => (clf as unknown as Shared).shared;
+    for (let l = 0; l < kaneko.shapes.length; l++)
+      assert.deepEqual(shared(kaneko).unitFactor[l], shared(kaneko).outSign[l], `G = 1, layer ${l}`);
+    const batch = batchOf(kaneko, 1);
+    const [before, beforeSpread] = [copy(kaneko), copy(spread)];
+    assert.deepEqual(before, beforeSpread, 'the gains do not change the initial weights');
+    kaneko.learn(batch);
+    spread.learn(batch);
+    const [after, afterSpread] = [copy(kaneko), copy(spread)];
+    const gains = new Set<number>();
+    kaneko.shapes.forEach((L, l) => {
+      const hidden = l < kaneko.shapes.length - 1;
+      const w = 2 * l; // parameters(): w then bias, per layer
+      for (let i = 0; i < after[w].length; i++) {
+        const dk = after[w][i] - before[w][i];
+        const ds = afterSpread[w][i] - before[w][i];
+        const unit = i % L.out;
+        const gain = shared(spread).unitFactor[l][unit] * shared(spread).outSign[l][unit];
+        if (!hidden) assert.equal(gain, 1);
+        else {
+          assert.ok(gain >= 1 / 8 && gain <= 8, `gain ${gain}`);
+          gains.add(gain);
+        }
+        // Both made the same forward pass (the gains act on learning only), so g differs by the gain alone.
+        assert.ok(
+          Math.abs(ds - gain * dk) <= 1e-4 * Math.abs(ds) + 1e-7,
+          `layer ${l} unit ${unit} gain ${gain}: ${ds} vs ${dk}`,
+        );
+      }
+    });
+    assert.ok(gains.size > 4, 'hidden units get different gains');
+  },
+);
+
+for (const backend of ['reference', 'wasm-simd'])
+  test(
+    `${backend}: connectivity < 1 learning online masks only the input rows an update touched and re-adds only ` +
+      'those rows of W⁺ + W⁻ (no pass over the whole matrix); masked weights stay 0 and W⁺ + W⁻ stays exact',
+    () => {
+      const N = 300;
+      const be = getBackend(backend);
+      // Count the elements of whole-matrix passes: W⁺ + W⁻ rebuilt by backend.add after every update.
+      let added = 0;
+      const spy = Object.create(be) as typeof be;
+      spy.add = (out, a, b, n) => {
+        added += n;
+        be.add(out, a, b, n);
+      };
+      const o: EdOptions = { ...PRESETS['kaneko-mnist'].rule, units: 8, connectivity: 0.4, lr: 0.5 };
+      const clf = new EdClassifier(o, N, 3, spy, new Random(2), 16);
+      added = 0;
+      const draw = new Random(9);
+      for (let step = 0; step < 60; step++) {
+        const x = Float32Array.from({ length: N }, () => (draw.next() < 0.08 ? draw.next() : 0));
+        clf.learn(denseBatch(spy, x, 1, N, [draw.int(3)]));
+      }
+      assert.equal(added, 0, 'whole-matrix refreshes of W⁺ + W⁻ during online learning');
+      for (const net of clf.nets) {
+        const [w, mask, H] = [net.w[0], net.mask[0], clf.shapes[0].out];
+        w.forEach((v, i) => assert.ok(mask[i] === 1 || v === 0, `masked weight ${i} is ${v}`));
+        for (let i = 0; i < N * H; i++) assert.equal(net.weff[i], Math.fround(w[i] + w[N * H + i]), `W⁺ + W⁻ at ${i}`);
+      }
+    },
+  );

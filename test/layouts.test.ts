@@ -171,3 +171,14 @@ test(
     stacked.parameters().forEach((p, i) => assertAllClose(p, perNetwork[i], { rtol: 1e-3, atol: 1e-5 }));
   },
 );
+
+test('with gainSpread, the stacked layout learns what the per-network one and the plain rule do', () => {
+  const input = { gainSpread: 4 } as const;
+  const stacked = run({ layout: 'stacked', input });
+  const perNetwork = run({ layout: 'per-network', input });
+  const plain = run({ layout: 'plain rule', input });
+  assert.equal(hash(perNetwork.rule), hash(plain.rule));
+  const [a, b] = [stacked, perNetwork].map((r) => r.rule.parameters());
+  for (let i = 0; i < a.length; i++) assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
+  assert.notEqual(hash(stacked.rule), hash(run({ layout: 'stacked' }).rule), 'the gains change what is learned');
+});

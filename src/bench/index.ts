@@ -20,6 +20,7 @@ import { measureCeiling } from './ceiling.js';
 import { benchEvaluation, type EvaluationResult } from './evaluation.js';
 import { benchKernels, type KernelResult } from './kernels.js';
 import { machine } from './stats.js';
+import { benchFit } from './fit.js';
 import { benchTraining, type Engine, TRAINING_CASES, type TrainingResult } from './training.js';
 import type { BenchReport } from './report.js';
 import { benchTargets } from './targets.js';
@@ -140,6 +141,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     K * kanekoCase.rule.units,
   );
 
+  log(`fit: model.fit against the CLI's trainer, one epoch of kaneko-mnist online, alternating · ${best}`);
+  const fit = await benchFit(tasks.all, best, repeats);
+
   log('memory: 10-class training in a child process');
   const memory = measureMemory();
   const report: BenchReport = {
@@ -157,6 +161,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     memory,
     startup,
     cutover,
+    fit,
     targets: [],
   };
   report.targets = benchTargets(report);

@@ -6,6 +6,7 @@ import type { EvaluationResult } from './evaluation.js';
 import type { StreamResult } from './stream.js';
 import type { StartupResult } from './startup.js';
 import type { Cutover } from './density.js';
+import type { FitResult } from './fit.js';
 import type { machine } from './stats.js';
 
 export interface Target {
@@ -40,5 +41,7 @@ export interface BenchReport {
    * densities (density.ts); older reports lack it.
    */
   cutover?: Cutover;
+  /** The API's fit against the CLI's trainer on the same epoch (fit.ts); older reports lack it. */
+  fit?: FitResult;
   targets: Target[];
 }

@@ -115,6 +115,34 @@ export function benchTargets(r: BenchReport): Target[] {
       value: `${r.memory.peakRssMB.toFixed(0)} MB`,
       met: r.memory.peakRssMB <= 400,
     });
+  out.push(...issue21Targets(r, find));
+  return out;
+}
+
+/** Issue 21: the API's fit as fast as the CLI's trainer; connectivity < 1 online against the full network. */
+function issue21Targets(r: BenchReport, find: ReturnType<typeof rows>['find']): Target[] {
+  const out: Target[] = [];
+  if (r.fit) {
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    out.push({
+      target: '`model.fit` within 10 % of `edlearn train` per epoch (10-class kaneko-mnist online, 1 thread)',
+      value:
+        `${r.fit.ratio.toFixed(3)}× (fit ${med(r.fit.fitSeconds).toFixed(3)} s, train ` +
+        `${med(r.fit.trainSeconds).toFixed(3)} s, medians of ${r.fit.fitSeconds.length} alternating rounds)`,
+      met: r.fit.ratio <= 1.1,
+    });
+  }
+  const [kaneko, masked] = [TRAINING_CASES[3], TRAINING_CASES[5]];
+  const full = find(kaneko.name, 'current', 'one');
+  const half = find(masked.name, 'current', 'one');
+  if (full && half)
+    out.push({
+      target: `${masked.name}: its epoch against the full network's (${full.layout} layout)`,
+      value:
+        `${(half.secondsPerEpoch / full.secondsPerEpoch).toFixed(1)}× ` +
+        `(${half.secondsPerEpoch.toFixed(2)} s, ${half.layout} layout)`,
+      met: null,
+    });
   return out;
 }
 

@@ -52,6 +52,15 @@ export const TRAINING_CASES: TrainingCase[] = [
     block: 12000,
     only: true,
   },
+  {
+    // Issue 21: a fixed random mask of connections, kept by masking only the input rows an update touched.
+    name: '10-class, kaneko-mnist 64 per class, connectivity 0.5, online',
+    task: 'all',
+    rule: { ...PRESETS['kaneko-mnist'].rule, connectivity: 0.5 },
+    batch: 1,
+    block: 3000,
+    only: true,
+  },
 ];
 
 /**

@@ -5,7 +5,7 @@ export interface ExperimentCommandOptions {
   report?: boolean;
   /** Worker processes (default: every core). */
   workers?: number;
-  /** Member experiments (mnist-frontier, fashion): where their model files and run logs are kept between reruns. */
+  /** Member experiments (mnist-frontier, fashion, width): where their model files and run logs are kept between reruns. */
   work?: string;
   /** fashion: the directory of Fashion-MNIST's four IDX files. */
   data?: string;

@@ -32,6 +32,7 @@ export const OTHER_EXPERIMENTS: Record<
   ),
   'mnist-frontier': (options, out) => memberExperimentCommand('mnist-frontier', options, out),
   fashion: (options, out) => memberExperimentCommand('fashion', options, out),
+  width: (options, out) => memberExperimentCommand('width', options, out),
 };
 
 /** An experiment of trained members (experiments/members.ts): train what is missing, gather the log, print where. */

@@ -155,8 +155,8 @@ export function buildProgram(): Command {
       `run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on ` +
         `every core, appending to its NDJSON log (a rerun resumes), then render the ` +
         `report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of ` +
-        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); mnist-frontier, fashion (trained as ` +
-        `model files in --work, then gathered into the log; not part of all)`,
+        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); mnist-frontier, fashion, width ` +
+        `(trained as model files in --work, then gathered into the log; not part of all)`,
     )
     .argument('<id>', 'experiment id, or all')
     .option('--logs <dir>', 'directory for the NDJSON logs', 'docs/results/logs')
@@ -165,11 +165,11 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'worker processes, one run each with one thread (default: every core)', count)
     .option(
       '--work <dir>',
-      "mnist-frontier, fashion: where the runs' model files and logs are kept between reruns (default: " +
+      "mnist-frontier, fashion, width: where the runs' model files and logs are kept between reruns (default: " +
         '.edlearn-work/<id>)',
     )
     .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files (edlearn fashion-idx makes them)")
-    .option('--seeds <n>', 'mnist-frontier, fashion: only the first n of the five seeds', count)
+    .option('--seeds <n>', 'mnist-frontier, fashion, width: only the first n of the five seeds', count)
     .action(async (id: string, opts: ExperimentCommandOptions) =>
       (await import('./experiment.js')).experimentCommand(id, opts),
     );

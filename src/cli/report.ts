@@ -12,6 +12,7 @@ import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
 import { frontierMarkdown } from '../report/frontier.js';
+import { widthMarkdown } from '../report/width.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -48,6 +49,8 @@ export async function reportCommand(
     if (experiments.length > 0) out(markdownTables(experiments, ARTICLE_REPORT.conclude));
     const frontier = frontierMarkdown(experiments);
     if (frontier) out(`\n${frontier}`);
+    const width = widthMarkdown(experiments);
+    if (width) out(`\n${width}`);
     if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
     const sessions = sessionLine(
       sweepSessions(options.logs),

@@ -305,7 +305,7 @@ export class StackedEd extends EdGroupedOutputs {
       learns ||= net.error[0] !== 0;
     }
     if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
-    be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.outSign[0], to - from, H);
+    be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.unitFactor[0], to - from, H);
     be.spRankUpdate(this.sumColumns[from], v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
     for (let k = from; k < to; k++) {
       const net = this.nets[k];

@@ -3,6 +3,8 @@
  * that export needs no protobuf runtime. A message is the concatenation of its fields. Browser-safe.
  */
 
+import { concatBytes } from '../data/bytes.js';
+
 const encoder = new TextEncoder();
 
 /** A non-negative integer as a base-128 varint (exact up to 2^53). */
@@ -22,16 +24,7 @@ function varint(value: number): number[] {
 const key = (field: number, wire: number): number[] => varint(field * 8 + wire);
 
 /** Concatenated byte arrays: a message made of its fields. */
-export function message(...fields: (Uint8Array | Uint8Array[])[]): Uint8Array {
-  const parts = fields.flat();
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const message = concatBytes;
 
 /** An integer field (int32, int64, enum). */
 export const int = (field: number, value: number): Uint8Array => Uint8Array.from([...key(field, 0), ...varint(value)]);

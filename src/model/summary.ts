@@ -81,6 +81,7 @@ function edSummary(m: SummaryInput, o: EdOptions): string[] {
     'connectivity',
     'ternary',
     'rmsNorm',
+    'gainSpread',
   ]
     .map((k) => `${k} ${String(o[k as keyof EdOptions])}`)
     .join(', ');

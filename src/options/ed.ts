@@ -2,7 +2,17 @@
  * Every knob of the ED rule, declared once. Symbols follow Kaneko (docs/ed-method.md maps them): α = lr,
  * β = beta, u0, u1. The presets (presets.ts) give every option a value; any can be overridden.
  */
-import { choice, flag, fraction, integer, nonNegative, positive, validate, type Values } from './spec.js';
+import {
+  choice,
+  flag,
+  fraction,
+  integer,
+  type NumberSpec,
+  nonNegative,
+  positive,
+  validate,
+  type Values,
+} from './spec.js';
 
 export const SEED_MAX = 0xffffffff;
 
@@ -76,12 +86,26 @@ export const ED_OPTIONS = {
       "author's code); off leaves biases in float",
   ),
   rmsNorm: flag("divide each hidden layer's pre-activations by their root mean square, per sample"),
+  // Issue 21's width question: Kaneko gives every hidden unit of a network the same amine, so wider layers may
+  // only learn more copies of the same unit. A fixed gain per unit makes them learn at different rates.
+  gainSpread: {
+    kind: 'number',
+    min: 1,
+    exclusiveMin: false,
+    max: 1000,
+    help:
+      "research: each hidden unit's share of the amine × a fixed gain G^u, u ~ U[−1, 1) per unit (drawn from " +
+      'typeSeed); 1 (Kaneko): every unit of a layer receives the same amine',
+    label: 'Unit gain spread',
+  } satisfies NumberSpec,
 } as const;
 
 export type EdOptions = Values<typeof ED_OPTIONS>;
 
 export function validateEdOptions(o: unknown, what = 'ED options'): EdOptions {
-  return validate(ED_OPTIONS, o, what);
+  // Files written before gainSpread existed learned with every gain 1.
+  const filled = typeof o === 'object' && o !== null && !Array.isArray(o) ? { gainSpread: 1, ...o } : o;
+  return validate(ED_OPTIONS, filled, what);
 }
 
 /** The number the updates of a layer `width` units wide are divided by. */

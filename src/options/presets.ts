@@ -36,6 +36,7 @@ const kanekoRule: EdOptions = {
   ternary: false,
   ternaryBias: false,
   rmsNorm: false,
+  gainSpread: 1,
 };
 
 export const PRESETS = {

@@ -47,6 +47,8 @@ export interface EdNetworkView {
 export interface EdShared {
   /** s_k per layer: +1 for the first outExc units, −1 for the rest. */
   outSign: Float32Array[];
+  /** s_k per layer times the unit's fixed gain (gainSpread; 1 for every unit by default, and for output units). */
+  unitFactor: Float32Array[];
   /** β for every sample: the value of the two bias units. */
   betaColumn: Float32Array;
   allRows: Int32Array;
@@ -74,6 +76,7 @@ export function carveEd(c: Carver, d: EdDims): { nets: EdNetworkView[]; shared: 
   const o = d.options;
   const shared: EdShared = {
     outSign: d.shapes.map((L) => c.float32(L.out)),
+    unitFactor: d.shapes.map((L) => c.float32(L.out)),
     betaColumn: c.float32(B),
     allRows: c.int32(B),
     start: c.int32(B),

@@ -5,6 +5,8 @@
  * forward weights). Plain loops: they touch each weight once per batch, far less than the kernels do.
  */
 import type { EdOptions } from '../options/ed.js';
+import { Random } from '../random.js';
+import type { EdLayerShape } from './ed-shapes.js';
 
 /**
  * The samples of a batch one network learns from, as rows of the batch. `pos`, `neg`, `any`: samples with e > 0,
@@ -190,4 +192,83 @@ export function ternarise(
   };
   quantise(out, w, excRows);
   if (bias) quantise(bias.q, bias.w, 1);
+}
+
+/**
+ * Fills the unit signs s_k of layer l and its units' factors in g: s_k × a fixed gain G^u, u ~ U[−1, 1) per hidden
+ * unit (G = gainSpread, drawn from typeSeed so that every worker and a loaded model get the same gains); output
+ * units and G = 1 (Kaneko) keep s_k alone.
+ */
+export function fillUnitSigns(
+  shared: { outSign: Float32Array[]; unitFactor: Float32Array[] },
+  o: EdOptions,
+  shapes: EdLayerShape[],
+  l: number,
+): void {
+  const L = shapes[l];
+  const gains = new Random(o.typeSeed).fork(1000 + l);
+  const hidden = l < shapes.length - 1 && o.gainSpread !== 1;
+  for (let k = 0; k < L.out; k++) {
+    shared.outSign[l][k] = k < L.outExc ? 1 : -1;
+    shared.unitFactor[l][k] = shared.outSign[l][k] * (hidden ? o.gainSpread ** (2 * gains.next() - 1) : 1);
+  }
+}
+
+/** A batch as sparse rows: sample b's non-zero inputs are index[start[b] … end[b]). */
+interface SparseRows {
+  start: Int32Array;
+  end: Int32Array;
+  index: Int32Array;
+}
+
+/** Non-zero inputs in the given rows of a batch. */
+export function batchNonZero(v: SparseRows, rows: Int32Array, count: number): number {
+  let n = 0;
+  for (let c = 0; c < count; c++) n += v.end[rows[c]] - v.start[rows[c]];
+  return n;
+}
+
+/**
+ * connectivity < 1 after a sparse update of the input layer: the mask applied to the rows the update touched —
+ * input i's row of W⁺ (row i) for the samples W⁺ learned from, of W⁻ (row N + i) for W⁻'s — instead of to the
+ * whole matrix. A masked weight is 0 before the update, so this gives the same weights; a row touched twice is
+ * masked twice, which changes nothing.
+ */
+export function maskTouchedRows(
+  w: Float32Array,
+  mask: Float32Array,
+  v: SparseRows,
+  r: FamilyRows,
+  inputs: number,
+  H: number,
+): void {
+  for (let family = 0; family < 2; family++) {
+    const [samples, count, offset] = family === 0 ? [r.exc, r.nExc, 0] : [r.inh, r.nInh, inputs];
+    for (let c = 0; c < count; c++) {
+      const b = samples[c];
+      for (let p = v.start[b]; p < v.end[b]; p++) {
+        const at = (offset + v.index[p]) * H;
+        for (let j = at; j < at + H; j++) if (mask[j] === 0) w[j] = 0;
+      }
+    }
+  }
+}
+
+/** W⁺ + W⁻ of the input layer rebuilt on the rows the samples `rows` of a sparse batch touched (w is (2N, H)). */
+export function refreshTouchedSums(
+  weff: Float32Array,
+  w: Float32Array,
+  v: SparseRows,
+  rows: Int32Array,
+  count: number,
+  inputs: number,
+  H: number,
+): void {
+  for (let c = 0; c < count; c++) {
+    const b = rows[c];
+    for (let p = v.start[b]; p < v.end[b]; p++) {
+      const i = v.index[p];
+      for (let j = 0; j < H; j++) weff[i * H + j] = w[i * H + j] + w[(inputs + i) * H + j];
+    }
+  }
 }

@@ -24,7 +24,7 @@ import { Random } from '../random.js';
 import { carveEd, type EdNetworkView, type EdShared, type EdStorage, edStorageSize } from './ed-arrays.js';
 import { type EdLayerShape, edLayerShapes, edNetworkCount, edPlain } from './ed-shapes.js';
 import {
-  clampToSign, multiplyInPlace, OUTPUT_UNITS, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
+  batchNonZero, clampToSign, fillUnitSigns, maskTouchedRows, multiplyInPlace, OUTPUT_UNITS, refreshTouchedSums, type OutputUnit, rmsNormalise, softmaxErrors, type SourceRule, sourceRuleFor, ternarise, writeScores,
 } from './ed-variants.js';
 import { argmaxRow, type LearnStats, loadBatch, type Rule, type SampleBatch } from './rule.js';
 
@@ -99,7 +99,7 @@ export class EdClassifier implements Rule {
       return l === last ? step : step * options.u1;
     });
     if (fresh) {
-      this.shapes.forEach((L, l) => this.shared.outSign[l].set(Array.from({ length: L.out }, (_, k) => (k < L.outExc ? 1 : -1))));
+      this.shapes.forEach((_, l) => fillUnitSigns(this.shared, options, this.shapes, l));
       this.shared.betaColumn.fill(options.beta);
       this.shared.allRows.set(Array.from({ length: maxBatch }, (_, i) => i));
       this.shared.lrScale[0] = 1;
@@ -284,17 +284,19 @@ export class EdClassifier implements Rule {
         clampToSign(net.w[l], L.srcExc, L.out, s.outSign[l], 1);
         clampToSign(net.bias[l], 1, L.out, s.outSign[l], 1);
       }
-      if (this.options.connectivity < 1) multiplyInPlace(net.w[l], net.mask[l]);
+      // connectivity < 1: a sparse update touched few input rows (online learning), and only they are masked.
+      if (this.options.connectivity < 1 && l === 0 && !v.dense) maskTouchedRows(net.w[0], net.mask[0], v, r, this.inputs, L.out);
+      else if (this.options.connectivity < 1) multiplyInPlace(net.w[l], net.mask[l]);
       this.weightsUpdated(k, l, v);
     }
   }
 
   /**
    * Each unit's factor in g beyond the amine and f': its sign s_k (Kaneko: every unit of a layer receives the same
-   * amine). A rule built on this one may modulate it per unit (docs/extending.md).
+   * amine), × its gain with gainSpread. A rule built on this one may modulate it per unit (docs/extending.md).
    */
   protected unitFactor(_k: number, l: number): Float32Array {
-    return this.shared.outSign[l];
+    return this.shared.unitFactor[l];
   }
 
   /** W⁺ (excitatory sources' rows) and W⁻ of the input layer learn a batch: sparse rows, or dense ones. */
@@ -321,10 +323,12 @@ export class EdClassifier implements Rule {
   protected weightsUpdated(k: number, l: number, v: BatchView): void {
     const net = this.nets[k];
     const r = net.rows;
-    if (l === 0 && !v.dense && this.plain && batchNonZero(v, r.any, r.nAny) < this.inputs) {
+    const masked = this.options.connectivity < 1 && !this.options.ternary;
+    if (l === 0 && !v.dense && (this.plain || masked) && batchNonZero(v, r.any, r.nAny) < this.inputs) {
       // A small sparse batch (online learning) touches few input rows: add its update to W⁺ + W⁻ directly
-      // (each sample changed exactly one family by Σ x·g) instead of re-adding all N rows.
-      this.backend.spRankUpdate(net.weff, v.start, v.end, v.index, v.value, net.grad[0], r.any, r.nAny, this.shapes[0].out);
+      // (each sample changed exactly one family by Σ x·g), or, with a mask, re-add those rows alone.
+      if (masked) refreshTouchedSums(net.weff, net.w[0], v, r.any, r.nAny, this.inputs, this.shapes[0].out);
+      else this.backend.spRankUpdate(net.weff, v.start, v.end, v.index, v.value, net.grad[0], r.any, r.nAny, this.shapes[0].out);
     } else this.refreshForwardWeights(k, l);
   }
 
@@ -390,11 +394,4 @@ export class EdClassifier implements Rule {
    * storage, while the rule is being built; the layout carves layoutStorage the same way once built).
    */
   protected carveLayout(_c: Carver): void {}
-}
-
-/** Non-zero inputs in the given rows of a batch. */
-function batchNonZero(v: BatchView, rows: Int32Array, count: number): number {
-  let n = 0;
-  for (let c = 0; c < count; c++) n += v.end[rows[c]] - v.start[rows[c]];
-  return n;
 }

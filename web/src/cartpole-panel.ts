@@ -3,7 +3,9 @@
  * the cart and pole of a greedy episode replayed every few seconds. window.edlearnCartpole.state() is for the
  * browser test.
  */
+import { BLUE, FRAME, GHOST, INK, RED, TEXT } from './palette';
 import { AGENT_NAMES, CARTPOLE, type AgentName, type RlResult } from 'edlearn/browser';
+import { EPISODES } from './rl-build';
 import type { FromRlWorker, ToRlWorker } from './rl-protocol';
 
 declare global {
@@ -92,7 +94,12 @@ worker.onmessage = (event: MessageEvent<FromRlWorker>) => {
       finished = true;
       startButton.textContent = 'start a new run';
       show(msg.result);
-      status.textContent = `finished after ${msg.result.episodes} episodes (the run's length). ${status.textContent}`;
+      // The end as `edlearn rl` summarises it: the first solve, the final mean of 100 and the greedy evaluation.
+      status.textContent =
+        `finished after ${msg.result.episodes} episodes (the run's length): solved at ` +
+        `${msg.result.solvedAtEpisode ?? '— (never)'} · final mean of the last 100 ` +
+        `${msg.result.finalMean100.toFixed(1)} · greedy mean ${msg.greedy.mean.toFixed(1)} over ` +
+        `${msg.greedy.episodes} fresh episodes (worst ${msg.greedy.min}), as edlearn rl's summary reports them.`;
       return;
     case 'error':
       state.error = msg.message;
@@ -113,8 +120,8 @@ function show(r: RlResult): void {
       : `${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(1)} (${recent.length} greedy episodes)`;
   status.textContent =
     `episode ${r.episodes} · solved at ${r.solvedAtEpisode ?? '—'} · mean of the last 100 ${r.lastMean100.toFixed(1)}` +
-    `${r.episodes >= 1000 ? ' (final)' : ''} · greedy mean ${greedy} · best ${r.bestMean100.toFixed(1)} ` +
-    `· ${Math.round(r.stepsPerSecond)} steps/s`;
+    `${r.episodes >= EPISODES ? ' (final)' : ''} · greedy replays so far ${greedy} · ` +
+    `best ${r.bestMean100.toFixed(1)} · ${Math.round(r.stepsPerSecond)} steps/s`;
 }
 
 startButton.disabled = true;
@@ -183,7 +190,7 @@ function drawChart(): void {
   const n = Math.max(100, returns.length);
   const sx = (i: number) => pad + (i / n) * (w - pad - 8);
   const sy = (v: number) => h - pad + 8 - (v / 500) * (h - pad - 8);
-  ctx.strokeStyle = '#767676';
+  ctx.strokeStyle = FRAME;
   ctx.beginPath();
   ctx.moveTo(pad, sy(500));
   ctx.lineTo(pad, sy(0));
@@ -195,7 +202,7 @@ function drawChart(): void {
   ctx.lineTo(w - 8, sy(475));
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.fillStyle = '#555';
+  ctx.fillStyle = TEXT;
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillText('500', 2, sy(500) + 4);
   ctx.fillText('0', 18, sy(0) + 4);
@@ -207,19 +214,19 @@ function drawChart(): void {
   ctx.fillText('return', -16, 0);
   ctx.restore();
   // Legend.
-  ctx.fillStyle = '#8c8c8c';
+  ctx.fillStyle = GHOST;
   ctx.fillRect(w - 230, 6, 14, 3);
-  ctx.fillStyle = '#2471a3';
+  ctx.fillStyle = BLUE;
   ctx.fillRect(w - 130, 6, 14, 3);
-  ctx.fillStyle = '#333';
+  ctx.fillStyle = TEXT;
   ctx.fillText('each episode', w - 212, 11);
   ctx.fillText('mean of last 100', w - 112, 11);
   for (const [series, color] of [
-    [returns, '#8c8c8c'],
-    [means, '#2471a3'],
+    [returns, GHOST],
+    [means, BLUE],
   ] as const) {
     ctx.strokeStyle = color;
-    ctx.lineWidth = color === '#8c8c8c' ? 1 : 2;
+    ctx.lineWidth = color === GHOST ? 1 : 2;
     ctx.beginPath();
     series.forEach((v, i) => (i === 0 ? ctx.moveTo(sx(i + 1), sy(v)) : ctx.lineTo(sx(i + 1), sy(v))));
     ctx.stroke();
@@ -235,23 +242,23 @@ function drawCart(): void {
     const scale = (w - 40) / (2 * CARTPOLE.xLimit + 0.4);
     const cx = w / 2 + x * scale;
     const ground = h - 30;
-    ctx.strokeStyle = '#888';
+    ctx.strokeStyle = FRAME;
     ctx.beginPath();
     ctx.moveTo(w / 2 - CARTPOLE.xLimit * scale, ground);
     ctx.lineTo(w / 2 + CARTPOLE.xLimit * scale, ground);
     ctx.stroke();
-    ctx.fillStyle = '#444';
+    ctx.fillStyle = INK;
     ctx.fillRect(cx - 25, ground - 18, 50, 18);
     // The pole at the track's scale, shortened if the canvas is too low for it.
     const pole = Math.min(2 * CARTPOLE.halfLength * scale, ground - 30);
-    ctx.strokeStyle = '#c0392b';
+    ctx.strokeStyle = RED;
     ctx.lineWidth = 6;
     ctx.beginPath();
     ctx.moveTo(cx, ground - 18);
     ctx.lineTo(cx + pole * Math.sin(theta), ground - 18 - pole * Math.cos(theta));
     ctx.stroke();
     ctx.lineWidth = 1;
-    ctx.fillStyle = '#555';
+    ctx.fillStyle = TEXT;
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillText(
       `greedy replay of the current policy · return ${frames.length - 1} · step ${Math.min(frame, frames.length - 1)}`,

@@ -2,6 +2,7 @@
  * A small line chart on a canvas, without dependencies: validation accuracy (y, fraction shown as %) against
  * updates (x), one line per rule. Redrawn whole on every call; a few hundred points cost nothing.
  */
+import { AMINE, FRAME, GRID, MARKER_TEXT, TEXT } from './palette';
 
 export interface Series {
   name: string;
@@ -60,8 +61,9 @@ export class LineChart {
 
     ctx.font = '11px system-ui, sans-serif';
     ctx.lineWidth = 1;
-    ctx.strokeStyle = '#ddd';
-    ctx.fillStyle = '#555';
+    ctx.strokeStyle = GRID;
+    ctx.fillStyle = TEXT;
+    ctx.setLineDash([1, 3]);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (const y of ticks(yMin, yMax)) {
@@ -71,6 +73,7 @@ export class LineChart {
       ctx.stroke();
       ctx.fillText(`${Math.round(y * 1000) / 10}`, PAD.left - 6, sy(y));
     }
+    ctx.setLineDash([]);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (const x of ticks(0, xHi).filter(Number.isInteger)) ctx.fillText(String(x), sx(x), PAD.top + plotH + 4);
@@ -80,18 +83,18 @@ export class LineChart {
     ctx.rotate(-Math.PI / 2);
     ctx.fillText('validation accuracy (%)', 0, -6);
     ctx.restore();
-    ctx.strokeStyle = '#888';
+    ctx.strokeStyle = FRAME;
     ctx.strokeRect(PAD.left, PAD.top, plotW, plotH);
 
     if (marker) {
-      ctx.strokeStyle = '#1e7b34';
+      ctx.strokeStyle = AMINE;
       ctx.setLineDash([5, 3]);
       ctx.beginPath();
       ctx.moveTo(sx(marker.x), PAD.top);
       ctx.lineTo(sx(marker.x), PAD.top + plotH);
       ctx.stroke();
       ctx.setLineDash([]);
-      ctx.fillStyle = '#1e6b2f';
+      ctx.fillStyle = MARKER_TEXT;
       ctx.textAlign = sx(marker.x) > PAD.left + plotW / 2 ? 'right' : 'left';
       ctx.fillText(marker.label, sx(marker.x) + (ctx.textAlign === 'right' ? -4 : 4), PAD.top + plotH - 8);
     }
@@ -121,7 +124,7 @@ export class LineChart {
         legendY += 12;
       }
       ctx.fillRect(legendX, legendY - 2, 14, 3);
-      ctx.fillStyle = '#333';
+      ctx.fillStyle = TEXT;
       ctx.fillText(s.name, legendX + 18, legendY);
       legendX += w;
     }

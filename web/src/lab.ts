@@ -7,24 +7,16 @@
  */
 import { LabClient } from './client';
 import type { FromWorker, Settings } from './protocol';
-import { WATCH_SECONDS } from './protocol';
+import { modelKey, WATCH_SECONDS } from './protocol';
 import { $, clearError, guard, n, showError } from './page/dom';
 import { refreshSoon, showFields, showView, showWeights, startDrawing } from './page/draw-view';
 import { startModelFiles } from './page/model-files';
 import { lab } from './page/state';
-import {
-  drawChart,
-  modelKey,
-  newRun,
-  runUnderWay,
-  showProgress,
-  showState,
-  startChartReadout,
-} from './page/train-view';
+import { drawChart, newRun, runUnderWay, showProgress, showState, startChartReadout } from './page/train-view';
 import { isPointTask } from './points';
 import { drawField, setPoints, showPointsPanel } from './page/points-view';
 import { showInspection } from './page/inspect-view';
-import { drawNetwork } from './page/network-view';
+import { clearStep, drawNetwork, showStep } from './page/network-view';
 import {
   applyQuery,
   buildForm,
@@ -118,6 +110,7 @@ function onMessage(msg: FromWorker): void {
       lab.totalUpdates = msg.totalUpdates;
       lab.epochs = msg.epochs;
       lab.compareBp = msg.compareBp;
+      $('rate-note').textContent = '';
       $('total-updates').textContent = n(msg.totalUpdates);
       $('run-task').textContent = msg.task;
       $('run-length').textContent =
@@ -127,6 +120,7 @@ function onMessage(msg: FromWorker): void {
       lab.points = isPointTask(msg.settings.task);
       showPointsPanel(lab.points, msg.compareBp);
       $('inspect-panel').hidden = true;
+      clearStep();
       drawChart();
       return;
     case 'inspection':
@@ -140,7 +134,14 @@ function onMessage(msg: FromWorker): void {
     case 'progress':
       showProgress(msg.ed, msg.bp);
       return refreshSoon();
+    case 'lr':
+      if (lab.runSettings) lab.runSettings = { ...lab.runSettings, lr: msg.lr };
+      $('rate-note').textContent =
+        `α ${msg.from} → ${msg.lr}: applied live from update ${n(msg.update)} on (the run goes on; a download ` +
+        `records the change).`;
+      return showState();
     case 'state':
+      if (msg.running) clearStep();
       lab.running = msg.running;
       lab.done = msg.done;
       return showState();
@@ -154,11 +155,7 @@ function onMessage(msg: FromWorker): void {
     case 'fields':
       return showFields(msg.values, msg.units, msg.outExc, msg.side);
     case 'stepped':
-      $('step-info').textContent =
-        `update ${n(msg.update)}: the input weights of ${msg.excitatory} excitatory and ${msg.inhibitory} inhibitory ` +
-        `first-layer units of network ${msg.net} changed (the one amine reached them all; a unit whose output ` +
-        `did not respond learns nothing).`;
-      return;
+      return showStep(msg);
     case 'error':
       lab.building = false;
       if (msg.panel === 'train') lab.resets = 0;
@@ -200,6 +197,14 @@ function wireForm(client: LabClient): void {
     });
   form.addEventListener('input', edited);
   form.addEventListener('change', edited);
+  // α applies live to the run under way (worker/live-rate.ts), once a valid value is committed.
+  $('number-fields').addEventListener('change', (e) =>
+    guard('train', () => {
+      if ((e.target as HTMLElement).id !== 'lr' || !lab.runSettings || lab.done || checkForm(lab.classes)) return;
+      const { lr } = readSettings(lab.classes);
+      if (lr !== lab.runSettings.lr) client.send({ type: 'lr', lr });
+    }),
+  );
   // The pace applies at once to the run under way: it changes how fast it goes, not what it learns.
   $('pace').addEventListener('change', () =>
     client.send({ type: 'pace', pace: $<HTMLSelectElement>('pace').value === 'full' ? 'full' : 'watch' }),

@@ -25,9 +25,18 @@ export interface Settings {
   /** 2-D datasets only: the noise of the points (0…0.5) and the share of training points held out for validation. */
   noise: number;
   validation: number;
+  /** MNIST only: --augment (the training images redrawn every epoch) and the α schedule, as in the CLI. */
+  augment: string;
+  schedule: 'constant' | 'step' | 'cosine';
   /** 'watch' spreads a run over at least WATCH_SECONDS (see worker.ts); it does not change what is learned. */
   pace: 'watch' | 'full';
 }
+
+/**
+ * The settings that shape the model: everything but what applies live to the run under way — the pace (how
+ * fast it goes) and α (worker/live-rate.ts).
+ */
+export const modelKey = ({ pace: _pace, lr: _lr, ...rest }: Settings) => JSON.stringify(rest);
 
 /** With pace 'watch', a run is spread over at least this long, so that a person can follow (and pause) it. */
 export const WATCH_SECONDS = 15;
@@ -91,8 +100,21 @@ export interface NetworkDrawing {
   side: number;
   /** Per layer (the last is the output): its units, how many are excitatory, and which are drawn. */
   layers: { units: number; outExc: number; shown: number[] }[];
-  /** Synapses into layer `layer` from drawn source `from` (an input for layer 0) to drawn unit `to`; w signed. */
+  /**
+   * Synapses into layer `layer` from drawn source `from` to drawn unit `to`; w signed. For layer 0, `from` < the
+   * drawn inputs is an input's excitatory copy (W⁺), the rest its inhibitory copy (W⁻), in the same order.
+   */
   edges: { layer: number; from: number; to: number; w: number }[];
+}
+
+/** What one update changed in one ED class network (worker/families.ts). */
+export interface FamilyChange {
+  net: number;
+  /** Weights of W⁺ (from excitatory sources) and of W⁻ (from inhibitory sources) that moved, the largest move. */
+  plus: { count: number; largest: number };
+  minus: { count: number; largest: number };
+  /** e = t − y of each sample of the update at this network's output. */
+  errors: number[];
 }
 
 export interface ModelSummary {
@@ -112,6 +134,8 @@ export type ToWorker =
   | { type: 'pause' }
   /** The pace applies to the run under way without rebuilding it. */
   | { type: 'pace'; pace: Settings['pace'] }
+  /** α applies to the run under way from its next update (a run not yet started is rebuilt with it). */
+  | { type: 'lr'; lr: number }
   | { type: 'weights'; net: number; unit: number }
   /** The receptive-field grid of network `net`, and its drawing. */
   | { type: 'fields'; net: number }
@@ -163,14 +187,19 @@ export type FromWorker =
   | { type: 'view'; view: ViewInfo }
   | { type: 'progress'; ed: Progress; bp: Progress | null }
   | { type: 'state'; running: boolean; done: boolean }
+  /** α is now `lr` in the run under way, from update `update` on (`from`: what it was). */
+  | { type: 'lr'; lr: number; from: number; update: number }
   /**
    * The input weights of the first `units` first-layer units of network `net` (units ×
    * side², row by row): the receptive-field grid.
    */
   | { type: 'fields'; net: number; units: number; outExc: number; side: number; values: Float32Array }
   | { type: 'network'; drawing: NetworkDrawing }
-  /** What the last step changed: first-layer units of the shown network whose input weights moved, by type. */
-  | { type: 'stepped'; update: number; net: number; excitatory: number; inhibitory: number }
+  /**
+   * What the last step changed in the shown ED network: the weights moved in each synapse family (W⁺ from
+   * excitatory sources, W⁻ from inhibitory ones; worker/families.ts) and the error e = t − y of each sample there.
+   */
+  | ({ type: 'stepped'; update: number } & FamilyChange)
   | {
       type: 'weights';
       net: number;

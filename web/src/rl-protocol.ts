@@ -12,5 +12,6 @@ export type FromRlWorker =
   | { type: 'progress'; episodes: { episode: number; ret: number; mean100: number }[]; result: RlResult }
   /** One greedy episode: (x, θ) after each step, from its initial state. */
   | { type: 'replay'; episode: number; states: [number, number][] }
-  | { type: 'done'; result: RlResult }
+  /** The run's end: its summary, and the greedy evaluation `edlearn rl`'s summary makes (rl-build.ts). */
+  | { type: 'done'; result: RlResult; greedy: { episodes: number; mean: number; min: number } }
   | { type: 'error'; message: string };

@@ -5,18 +5,15 @@
  */
 import {
   type AgentName,
+  type Backend,
   CartPole,
-  createAgent,
   envSeed,
   greedyTrajectory,
   loadBrowserBackend,
-  rbfEncoding,
   referenceBackend,
-  resolveRlConfig,
-  RlSession,
-  type Backend,
-  valueScale,
+  type RlSession,
 } from 'edlearn/browser';
+import { buildCartpole, EPISODES, greedySummary } from './rl-build';
 import type { FromRlWorker, ToRlWorker } from './rl-protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -69,19 +66,7 @@ function handle(msg: ToRlWorker): void {
 }
 
 function build(agent: AgentName, seed: number): void {
-  const config = resolveRlConfig({ env: 'cartpole', agent, seed });
-  const encoding = rbfEncoding();
-  const env = new CartPole();
-  const created = createAgent(
-    config,
-    {
-      features: encoding.features,
-      actions: env.actions,
-      valueScale: valueScale(env.maxReward, env.horizon, config.gamma),
-    },
-    backend,
-  );
-  session = new RlSession(created, env, encoding, envSeed(seed));
+  session = buildCartpole(agent, seed, backend);
   seedOf = seed;
   replaySeed = envSeed(seed, 5);
   lastReplay = 0;
@@ -92,7 +77,7 @@ function slice(): void {
   if (!running || !s) return;
   const started = performance.now();
   const episodes = [];
-  while (performance.now() - started < SLICE_MS && s.episodes < 1000) episodes.push(s.episode());
+  while (performance.now() - started < SLICE_MS && s.episodes < EPISODES) episodes.push(s.episode());
   post({
     type: 'progress',
     episodes: episodes.map((e) => ({ episode: e.episode, ret: e.return, mean100: e.mean100 })),
@@ -103,9 +88,9 @@ function slice(): void {
     const { states } = greedyTrajectory(s.agent, new CartPole(), s.encoding, replaySeed++);
     post({ type: 'replay', episode: s.episodes, states: states.map((x) => [x[0], x[2]]) });
   }
-  if (s.episodes >= 1000) {
+  if (s.episodes >= EPISODES) {
     running = false;
-    post({ type: 'done', result: s.result() });
+    post({ type: 'done', result: s.result(), greedy: greedySummary(s, seedOf) });
     return;
   }
   setTimeout(slice, 0);

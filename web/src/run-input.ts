@@ -27,7 +27,7 @@ export interface Place {
 function sharedInput(s: Settings, place: Place): TrainInput {
   const task = isPointTask(s.task)
     ? { task: 'all' as const, validation: s.validation }
-    : { task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}) };
+    : { task: s.task, ...(s.task === 'pair' ? { digits: s.digits } : {}), augment: s.augment };
   return {
     preset: s.preset,
     ...task,
@@ -36,6 +36,7 @@ function sharedInput(s: Settings, place: Place): TrainInput {
     batch: s.batch,
     epochs: s.epochs,
     seed: s.seed,
+    schedule: s.schedule,
     backend: place.backend,
     data: place.data,
   };

@@ -29,6 +29,11 @@ const NUMBER_FIELDS = {
 } as const;
 type NumberKey = keyof typeof NUMBER_FIELDS;
 
+/** The training options beyond the rule's (MNIST only): the library's --augment and --schedule options. */
+const AUGMENT = RUN_OPTIONS.augment;
+const SCHEDULE = RUN_OPTIONS.schedule;
+type Schedule = Settings['schedule'];
+
 /** The values a preset gives the form. */
 function presetValues(name: PresetName): Pick<Settings, 'units' | 'layers' | 'batch' | 'lr' | 'initMax'> {
   const { rule, batch } = PRESETS[name];
@@ -56,7 +61,63 @@ export function buildForm(container: HTMLElement): void {
     ...(Object.keys(NUMBER_FIELDS) as NumberKey[]).map((key) => field(key, NUMBER_FIELDS[key])),
   );
   for (const [key, value] of Object.entries(FORM_DEFAULTS)) input(key).value = String(value);
+  buildTrainingFields();
   fillPreset(PRESET_NAMES[0]);
+}
+
+/** --augment as a text box and --schedule as a select, with the specs' help on the page. */
+function buildTrainingFields(): void {
+  const augment = document.createElement('input');
+  augment.id = 'augment';
+  augment.type = 'text';
+  augment.size = 16;
+  augment.value = RUN_DEFAULTS.augment;
+  const schedule = document.createElement('select');
+  schedule.id = 'schedule';
+  schedule.append(...SCHEDULE.choices.map((c) => new Option(c, c)));
+  schedule.value = RUN_DEFAULTS.schedule;
+  document
+    .getElementById('training-fields')!
+    .replaceChildren(
+      labelled('Augment', augment, `${AUGMENT.help}. Accepts ${AUGMENT.expected}.`),
+      labelled(
+        SCHEDULE.label ?? 'schedule',
+        schedule,
+        `${SCHEDULE.help} (step: × ${RUN_DEFAULTS.stepFactor} every ${RUN_DEFAULTS.stepEvery} epochs).`,
+      ),
+    );
+}
+
+function labelled(text: string, box: HTMLInputElement | HTMLSelectElement, helpText: string): HTMLLabelElement {
+  const label = document.createElement('label');
+  const help = document.createElement('small');
+  help.id = `${box.id}-help`;
+  help.className = 'help';
+  help.textContent = helpText;
+  box.setAttribute('aria-describedby', help.id);
+  label.append(text, ' ', box, help);
+  return label;
+}
+
+/** --augment as the CLI checks it (the transforms' own ranges are checked when the run is built). */
+function readAugment(): string {
+  const box = input('augment');
+  const text = box.value.trim();
+  try {
+    validateGiven({ augment: AUGMENT }, { augment: text }, 'Augment');
+  } catch {
+    box.setAttribute('aria-invalid', 'true');
+    throw new Error(`Augment: expected ${AUGMENT.expected}; got '${text}'`);
+  }
+  box.removeAttribute('aria-invalid');
+  return text;
+}
+
+function readSchedule(): Schedule {
+  const value = select('schedule').value;
+  if (!(SCHEDULE.choices as readonly string[]).includes(value))
+    throw new Error(`α schedule: expected ${expected(SCHEDULE)}; got '${value}'`);
+  return value as Schedule;
 }
 
 function field(key: NumberKey, spec: OptionSpec): HTMLLabelElement {
@@ -147,7 +208,20 @@ export function readSettings(classes = 10): Settings {
   const pace = select('pace').value === 'full' ? 'full' : 'watch';
   const noise = readShare('noise', 'Noise', 0, 0.5);
   const validation = readShare('validation', 'Validation share', 0.1, 0.9);
-  return { task, digits, preset, ...numbers, compareBp: input('compare-bp').checked, pace, noise, validation };
+  const augment = readAugment();
+  const schedule = readSchedule();
+  return {
+    task,
+    digits,
+    preset,
+    ...numbers,
+    compareBp: input('compare-bp').checked,
+    pace,
+    noise,
+    validation,
+    augment,
+    schedule,
+  };
 }
 
 /** One number field, checked as the CLI checks the option; throws naming the field, and marks it invalid. */
@@ -197,6 +271,8 @@ const URL_KEYS = [
   'pace',
   'noise',
   'validation',
+  'augment',
+  'schedule',
 ] as const;
 
 export function settingsToQuery(s: Settings): string {
@@ -209,6 +285,8 @@ export function settingsToQuery(s: Settings): string {
   }
   params.set('preset', s.preset);
   for (const key of Object.keys(NUMBER_FIELDS) as NumberKey[]) params.set(key, String(s[key]));
+  if (s.augment !== RUN_DEFAULTS.augment && !isPointTask(s.task)) params.set('augment', s.augment);
+  if (s.schedule !== RUN_DEFAULTS.schedule) params.set('schedule', s.schedule);
   if (s.compareBp) params.set('bp', '1');
   if (s.pace === 'full') params.set('pace', 'full');
   return params.toString();
@@ -240,6 +318,12 @@ export function applyQuery(query: string): string | null {
   if (params.has('bp')) input('compare-bp').checked = params.get('bp') === '1';
   for (const key of ['noise', 'validation']) if (params.has(key)) input(key).value = params.get(key) ?? '';
   if (params.has('pace')) select('pace').value = params.get('pace') === 'full' ? 'full' : 'watch';
+  // A link without them means the CLI's defaults (links leave them out when they are the defaults).
+  input('augment').value = params.get('augment') ?? RUN_DEFAULTS.augment;
+  const schedule = params.get('schedule') ?? RUN_DEFAULTS.schedule;
+  if (!(SCHEDULE.choices as readonly string[]).includes(schedule))
+    throw new Error(`link: schedule '${schedule}' is not one of ${SCHEDULE.choices.join(', ')}`);
+  select('schedule').value = schedule;
   showTaskFields();
   describePreset();
   return unknown.length
@@ -268,6 +352,8 @@ export function showTaskFields(): void {
   const task = select('task').value;
   input('digits').disabled = task !== 'pair';
   const points = isPointTask(task);
+  // Augmentation redraws images; a 2-D point is not one (its run ignores the field).
+  input('augment').disabled = points;
   for (const id of ['noise-field', 'validation-field']) (document.getElementById(id) as HTMLElement).hidden = !points;
 }
 

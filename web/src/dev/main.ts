@@ -7,7 +7,7 @@ import { isolateOrReload } from '../isolate';
 import { startLab, lab } from '../lab';
 import type { Prediction, Settings } from '../protocol';
 import { readSettings } from '../settings';
-import type { ChecksumAnswer } from './protocol';
+import type { ChecksumAnswer, FamiliesAnswer } from './protocol';
 
 declare global {
   interface Window {
@@ -27,6 +27,8 @@ declare global {
       };
       /** The run the form describes, built on `backend`: weight checksums before and after `updates` updates. */
       checksum(backend: 'wasm-simd' | 'reference', updates: number): Promise<Omit<ChecksumAnswer, 'type' | 'id'>>;
+      /** Network `net`'s two synapse families of the ED rule in training: W⁺, W⁻, and the first layer's pair sizes. */
+      families(net: number): Promise<{ plus: number[]; minus: number[]; pairSize: number[] }>;
     };
   }
 }
@@ -54,6 +56,10 @@ window.edlearnLab = {
       ...answer
     } = (await client.requestOther((id) => ({ type: 'checksum', id, settings, backend, updates }))) as ChecksumAnswer;
     return answer;
+  },
+  async families(net) {
+    const a = (await client.requestOther((id) => ({ type: 'families', id, net }))) as FamiliesAnswer;
+    return { plus: Array.from(a.plus), minus: Array.from(a.minus), pairSize: Array.from(a.pairSize) };
   },
   state() {
     return {

@@ -25,3 +25,18 @@ export interface ChecksumAnswer {
   configs: RunConfig[];
   rules: Checksums[];
 }
+
+/** The synapse families of the shown network's ED rule in training (worker/families.ts), for the step test. */
+export interface FamiliesRequest {
+  type: 'families';
+  id: number;
+  net: number;
+}
+
+export interface FamiliesAnswer {
+  type: 'families';
+  id: number;
+  plus: Float32Array;
+  minus: Float32Array;
+  pairSize: Float32Array;
+}

@@ -8,9 +8,12 @@ import { serveLab } from '../worker/host';
 import { buildLabRun } from '../worker/runs';
 import { post, state } from '../worker/state';
 import { sha256, simdBackend } from './checksum';
-import type { ChecksumAnswer, ChecksumRequest, Checksums } from './protocol';
+import type { ChecksumAnswer, ChecksumRequest, Checksums, FamiliesRequest } from './protocol';
+import { familiesOf } from '../worker/families';
+import { weightsRule } from '../worker/views';
 
 serveLab(async (msg) => {
+  if (msg.type === 'families') return sendFamilies(msg as FamiliesRequest);
   if (msg.type !== 'checksum') return false;
   const { id, settings, backend: kind, updates } = msg as ChecksumRequest;
   if (!state.dataset) throw new UserError('checksum: the data has not loaded yet');
@@ -34,3 +37,12 @@ serveLab(async (msg) => {
   post(answer as never);
   return true;
 });
+
+/** The two synapse families of network `net` of the ED rule in training, copied (the step test compares them). */
+function sendFamilies({ id, net }: FamiliesRequest): true {
+  const w = weightsRule();
+  if (w?.from !== 'training') throw new UserError('families: no ED rule in training');
+  const { plus, minus, pairSize } = familiesOf(w.rule, net);
+  post({ type: 'families', id, plus, minus, pairSize } as never, [plus.buffer, minus.buffer, pairSize.buffer]);
+  return true;
+}

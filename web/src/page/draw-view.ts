@@ -7,17 +7,21 @@ import { DrawingPad, showImage } from '../draw';
 import type { Prediction, ViewInfo } from '../protocol';
 import { drawWeights } from '../weights-view';
 import { $, guard, showError } from './dom';
-import { setAmine } from './network-view';
+import { setAmine, stepAmineShown } from './network-view';
 import { lab } from './state';
 
 let client: LabClient;
 let pad: DrawingPad;
 /** A validation digit clicked in the Validation panel: scored instead of the drawing until the pad is used. */
 let chosen: { image: Uint8Array; label: string; cls: number } | null = null;
+/** Counts the user's picks (a digit chosen, a stroke, a class said); a step's amine stays until the next pick. */
+let picks = 0;
+let picksShown = 0;
 
 /** Scores a validation digit of class index `cls` instead of the drawing; its amine is drawn on the network. */
 export function scoreChosen(image: Uint8Array, label: string, cls: number): void {
   chosen = { image, label, cls };
+  picks++;
   $('draw-source').textContent = `scoring ${label} (draw on the pad to score a drawing again)`;
   refreshSoon();
 }
@@ -26,9 +30,18 @@ export function startDrawing(c: LabClient): DrawingPad {
   client = c;
   pad = new DrawingPad($<HTMLCanvasElement>('draw-canvas'), () => {
     chosen = null;
+    picks++;
     setAmine(null);
     refreshSoon();
   });
+  // The class the user says the drawing is: with it, the drawing's amine (e = t − y) is drawn on the network.
+  $('draw-class').addEventListener('change', () =>
+    guard('draw', () => {
+      picks++;
+      if ($<HTMLSelectElement>('draw-class').value === '') setAmine(null);
+      refreshSoon();
+    }),
+  );
   $('net').addEventListener('change', () => guard('train', requestWeights));
   $('unit').addEventListener('change', () => guard('train', requestWeights));
   $('clear').addEventListener('click', () => guard('draw', () => pad.clear()));
@@ -71,6 +84,13 @@ export function showView(view: ViewInfo): void {
     unitSelect.value = String(unit);
     $('weights-source').textContent = w.from === 'file' ? 'loaded model file' : 'model in training';
   }
+  const said = $<HTMLSelectElement>('draw-class');
+  const keep = said.value;
+  said.replaceChildren(
+    new Option('(say which, to see its amine)', ''),
+    ...view.classNames.map((name, k) => new Option(name, String(k))),
+  );
+  said.value = Number(keep) < view.classNames.length ? keep : '';
   refreshSoon();
 }
 
@@ -138,7 +158,13 @@ function scoreDrawing(): void {
     .then((answer) => {
       const result = chosen || pad.image() ? answer.results[0] : null;
       showScores(result);
-      setAmine(result && chosen ? amineOf(result, chosen.cls) : null);
+      // The amine of the sample shown, when its class is known; a step's stays until the user picks again.
+      const said = $<HTMLSelectElement>('draw-class').value;
+      const names = lab.view?.classNames ?? [];
+      if (stepAmineShown() && picksShown === picks) return;
+      picksShown = picks;
+      if (result && chosen) setAmine(amineOf(result, chosen.cls), `the validation digit (a ${names[chosen.cls]})`);
+      else if (result && said !== '') setAmine(amineOf(result, Number(said)), `the drawing (a ${names[Number(said)]})`);
     })
     .catch((err: unknown) => showError(err, 'draw'))
     .finally(() => {

@@ -4,16 +4,14 @@
  * note that the form no longer describes the run under way.
  */
 import { type Series, LineChart } from '../chart';
-import type { Progress, Settings } from '../protocol';
+import { modelKey, type Progress, type Settings } from '../protocol';
 import { readSettings } from '../settings';
 import { $, n, pct } from './dom';
+import { BLUE, GHOST, RED } from '../palette';
 import { type Ghost, lab } from './state';
 
 const MAX_GHOSTS = 4;
 let chart: LineChart | null = null;
-
-/** The settings that shape the model: everything but the pace. */
-export const modelKey = ({ pace: _pace, ...rest }: Settings) => JSON.stringify(rest);
 
 /** The form's settings when they are valid, else null. */
 function formSettings(): Settings | null {
@@ -31,7 +29,7 @@ export function formChanges(): string {
   if (!form || !run || modelKey(form) === modelKey(run)) return '';
   const keys = Object.keys(form) as (keyof Settings)[];
   return keys
-    .filter((k) => k !== 'pace' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
+    .filter((k) => k !== 'pace' && k !== 'lr' && form[k] !== run[k] && !(k === 'digits' && form.task === 'all'))
     .map((k) => `${k} ${String(run[k])} → ${String(form[k])}`)
     .join(', ');
 }
@@ -84,14 +82,14 @@ export function drawChart(): void {
   chart ??= new LineChart($<HTMLCanvasElement>('chart'));
   const series: Series[] = lab.ghosts.map((g) => ({
     name: g.label,
-    color: '#8a8a8a',
+    color: GHOST,
     points: g.points,
     dash: [4, 3],
     width: 1,
   }));
-  series.push({ name: 'ED validation', color: '#c0392b', points: lab.series.ed });
-  series.push({ name: 'ED training', color: '#c0392b', points: lab.series.edTrain, dash: [2, 2], width: 1 });
-  if (lab.compareBp) series.push({ name: 'backprop (Adam) validation', color: '#2471a3', points: lab.series.bp });
+  series.push({ name: 'ED validation', color: RED, points: lab.series.ed });
+  series.push({ name: 'ED training', color: RED, points: lab.series.edTrain, dash: [2, 2], width: 1 });
+  if (lab.compareBp) series.push({ name: 'backprop (Adam) validation', color: BLUE, points: lab.series.bp });
   const ed = lab.ed;
   const marker = ed && ed.update > 0 ? { x: ed.bestUpdate, label: `selected: update ${n(ed.bestUpdate)}` } : undefined;
   chart.draw(series, lab.totalUpdates, marker);

@@ -15,10 +15,11 @@ import { isPointTask } from '../points';
 import { Predictor } from '../predictor';
 import type { Panel, ToWorker } from '../protocol';
 import { loadModelFile, saveModel } from './models';
-import { advance, postProgress, rebuild, setPace, setRunning, start } from './runs';
+import { advance, postProgress, rebuild, setPace, setRate, setRunning, start } from './runs';
 import { fail, post, scope, state } from './state';
 import { sendNetwork } from './network';
-import { sendFields, sendWeights, unitsChangedBy } from './views';
+import { familyChangeBy } from './families';
+import { sendFields, sendWeights, weightsRule } from './views';
 
 /** Which panel a failed request came from. */
 const PANEL_OF: Record<ToWorker['type'], Panel> = {
@@ -28,6 +29,7 @@ const PANEL_OF: Record<ToWorker['type'], Panel> = {
   start: 'train',
   pause: 'train',
   pace: 'train',
+  lr: 'train',
   step: 'train',
   weights: 'train',
   fields: 'train',
@@ -82,6 +84,8 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
     case 'pace':
       setPace(msg.pace);
       return;
+    case 'lr':
+      return setRate(msg.lr);
     case 'step':
       return step(msg.net);
     case 'fields':
@@ -108,13 +112,24 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
   }
 }
 
-/** One update of a paused run (ED and backprop alike), then what it changed, the progress and the view. */
+/**
+ * One update of a paused run (ED and backprop alike), then which synapse family of the shown ED network it
+ * changed and the sample's error there, the progress and the view.
+ */
 function step(net: number): void {
   const r = state.run;
   if (!r || r.ed.session.done) throw new UserError('step: the run has ended — start a new run first');
   setRunning(false);
-  const changed = unitsChangedBy(net, () => advance(r, 1));
-  post({ type: 'stepped', update: r.ed.session.update, ...changed });
+  const learn = () => {
+    const before = r.ed.session.samples;
+    advance(r, 1);
+    return r.ed.session.samples - before;
+  };
+  const w = weightsRule();
+  if (w?.from === 'training') {
+    const change = familyChangeBy(w.rule, net, learn);
+    post({ type: 'stepped', update: r.ed.session.update, ...change });
+  } else learn();
   postProgress(r);
   setRunning(false);
 }

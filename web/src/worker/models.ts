@@ -66,8 +66,13 @@ export function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileNa
     bestUpdate: selected.update,
   };
   const header = modelHeader({ config, backend: r.backend.name, threads: t.config.threads, task }, result, t.rule);
+  // α changed live: config.rule's lr is the α the run was built with; from each change's update on, α was its lr.
+  const changes = t.rate?.changes ?? [];
+  const written: typeof header & { lrChanges?: typeof changes } = changes.length
+    ? { ...header, lrChanges: changes }
+    : header;
   return {
-    bytes: encodeModel(header, selected.weights),
+    bytes: encodeModel(written, selected.weights),
     fileName: modelFileName(t.config, r.task.classes),
     update: selected.update,
   };

@@ -9,7 +9,7 @@ import type { NetworkDrawing } from '../protocol';
 import { post } from './state';
 import { weightsRule } from './views';
 
-/** Hidden units drawn per layer (half excitatory, half inhibitory), inputs drawn, synapses drawn per layer. */
+/** Hidden units drawn per layer (half excitatory, half inhibitory), inputs drawn (each twice), synapses per layer. */
 const UNITS = 12;
 const INPUTS = 8;
 const EDGES = 160;
@@ -43,7 +43,11 @@ export function sendNetwork(net: number): void {
     .sort((a, b) => a - b);
   const edges: NetworkDrawing['edges'] = [];
   const keep = (list: NetworkDrawing['edges']) => list.sort((a, b) => Math.abs(b.w) - Math.abs(a.w)).slice(0, EDGES);
-  edges.push(...keep(inputs.flatMap((i, a) => shown[0].map((u, b) => ({ layer: 0, from: a, to: b, w: eff(i, u) })))));
+  // Each drawn input twice: from its excitatory copy (row i, W⁺) and from its inhibitory copy (row N + i, W⁻).
+  const copies = [...inputs, ...inputs.map((i) => N + i)];
+  edges.push(
+    ...keep(copies.flatMap((row, a) => shown[0].map((u, b) => ({ layer: 0, from: a, to: b, w: w0[row * out0 + u] })))),
+  );
   for (let l = 1; l < L; l++) {
     const { out } = rule.shapes[l];
     const wl = params[2 * l];

@@ -12,7 +12,8 @@ import {
   type TrainInput,
   UserError,
 } from 'edlearn/browser';
-import { type Progress, type Settings, WATCH_SECONDS } from '../protocol';
+import { modelKey, type Progress, type Settings, WATCH_SECONDS } from '../protocol';
+import { liveRate } from './live-rate';
 import { gridImages, isPointTask, pointDataset } from '../points';
 import { Predictor } from '../predictor';
 import { runInputs } from '../run-input';
@@ -23,9 +24,6 @@ import { postView } from './views';
 const SLICE_MS = 50;
 /** A step() call of a slice takes about this long at most (see Run.chunk). */
 const CHUNK_MS = 10;
-
-/** The settings that shape the model: everything but the pace. */
-export const modelKey = ({ pace: _pace, ...rest }: Settings) => JSON.stringify(rest);
 
 /** The inputs of a run on `backend`, built by the library's run builder: the same weights as in Node. */
 export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backend'], data = state.dataSource): Run {
@@ -40,6 +38,8 @@ export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backe
       rule: built.rule,
       session: new TrainingSession(built.rule, built.task, built.train),
       sent: 0,
+      // Before the first update: the loop's first schedule factor must already go through it.
+      rate: config.rule === 'ed' ? liveRate(built.rule, config.ed.lr, config.ed.lrDecay) : null,
     };
   };
   const ed = trained(inputs.ed);
@@ -106,7 +106,23 @@ export function start(settings: Settings): void {
   }
   state.latest = settings;
   setPace(settings.pace);
+  setRate(settings.lr);
   setRunning(true);
+}
+
+/**
+ * α applies live to ED in the run under way, from its next update (backprop keeps Adam's own rate). A run that
+ * has not learned yet is simply rebuilt with it; a finished one is left alone (its next start is a new run).
+ */
+export function setRate(lr: number): void {
+  const r = state.run;
+  const rate = r?.ed.rate;
+  if (!r || !rate || r.ed.session.done || rate.now === lr) return;
+  if (r.ed.session.update === 0) return rebuild({ ...r.settings, lr });
+  const from = rate.now;
+  rate.set(lr, r.ed.session.update);
+  r.settings = { ...r.settings, lr };
+  post({ type: 'lr', lr, from, update: r.ed.session.update });
 }
 
 /** The pace applies live: it changes how fast the run goes, not what it learns. */

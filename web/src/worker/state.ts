@@ -17,6 +17,7 @@ import {
   WasmBackend,
 } from 'edlearn/browser';
 import type { FromWorker, Panel, Settings } from '../protocol';
+import type { LiveRate } from './live-rate';
 
 export const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -27,6 +28,8 @@ export interface Trained {
   session: TrainingSession;
   /** history entries already sent to the page. */
   sent: number;
+  /** α applied live (ED only; worker/live-rate.ts). */
+  rate: LiveRate | null;
   /** The summary, made once when the run ends: the only time the test split is read. */
   result?: TrainResult;
 }

@@ -10,7 +10,8 @@ import { post, state } from './state';
 /** The ED network whose weights are drawn: a loaded ED model, else the one in training. */
 export function weightsRule(): { rule: EdClassifier; from: 'training' | 'file'; classNames: string[] } | null {
   const { loaded, run } = state;
-  if (loaded && loaded.header.config.rule === 'ed')
+  // An ensemble file holds several ED rules whose scores are averaged: no one network to draw.
+  if (loaded && loaded.header.config.rule === 'ed' && !loaded.header.ensemble)
     return { rule: asEd(loaded.rule), from: 'file', classNames: loaded.header.task.classNames };
   if (run && run.ed.config.rule === 'ed')
     return { rule: asEd(run.ed.rule), from: 'training', classNames: run.task.classNames };
@@ -84,32 +85,4 @@ export function sendFields(net: number): void {
   post({ type: 'fields', net: k, units, outExc: shape.outExc, side: Math.round(Math.sqrt(rule.inputs)), values }, [
     values.buffer,
   ]);
-}
-
-/** Which first-layer units of network `net` had their input weights moved by `learn` (one update), by type. */
-export function unitsChangedBy(
-  net: number,
-  learn: () => void,
-): { net: number; excitatory: number; inhibitory: number } {
-  const w = weightsRule();
-  if (w?.from !== 'training') {
-    learn();
-    return { net, excitatory: 0, inhibitory: 0 };
-  }
-  const { rule } = w;
-  const shape = rule.shapes[0];
-  const k = Math.min(Math.max(0, Math.trunc(net)), rule.networks - 1);
-  const before = Array.from({ length: shape.out }, (_, u) => rule.unitInputWeights(k, u));
-  learn();
-  rule.parametersChanged();
-  let excitatory = 0;
-  let inhibitory = 0;
-  for (let u = 0; u < shape.out; u++) {
-    const after = rule.unitInputWeights(k, u);
-    if (after.some((v, i) => v !== before[u][i])) {
-      if (u < shape.outExc) excitatory++;
-      else inhibitory++;
-    }
-  }
-  return { net: k, excitatory, inhibitory };
 }

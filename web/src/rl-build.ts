@@ -1,0 +1,63 @@
+/**
+ * The CartPole panel's agent, built as `edlearn rl --env cartpole` builds it (src/rl/run.ts: runRl): the config
+ * resolved from agent and seed, the value head of the environment's rewards, the environment's stream forked
+ * from the seed; and, when the run ends, the summary's greedy evaluation. test/lab-rl.test.ts holds it to
+ * runRl's summary for the same agent and seed, so that a change to how the CLI builds or judges an agent shows
+ * up here. Imports no worker globals, for that test.
+ */
+import {
+  type AgentName,
+  type Backend,
+  CartPole,
+  createAgent,
+  envSeed,
+  playGreedy,
+  rbfEncoding,
+  resolveRlConfig,
+  RlSession,
+  valueHeadOf,
+} from 'edlearn/browser';
+
+/** The panel's run length: CartPole-v1's usual budget. */
+export const EPISODES = 1000;
+/**
+ * The summary's greedy evaluation (src/rl/run.ts: GREEDY_EPISODES episodes on the stream salted GREEDY_SALT);
+ * test/lab-rl.test.ts fails if those change and these do not.
+ */
+const GREEDY_EPISODES = 100;
+const GREEDY_SALT = 7;
+
+export function buildCartpole(agent: AgentName, seed: number, backend: Backend): RlSession {
+  const config = resolveRlConfig({ env: 'cartpole', agent, seed });
+  const encoding = rbfEncoding();
+  const env = new CartPole();
+  const head = valueHeadOf(env, config.gamma);
+  const created = createAgent(
+    config,
+    {
+      features: encoding.features,
+      actions: env.actions,
+      valueScale: head.max,
+      valueMin: head.min,
+      horizon: env.horizon,
+    },
+    backend,
+  );
+  return new RlSession(created, env, encoding, envSeed(seed));
+}
+
+/** The final agent's greedy returns as the RL summary measures them: mean and worst of 100 episodes. */
+export function greedySummary(session: RlSession, seed: number): { episodes: number; mean: number; min: number } {
+  const returns = playGreedy(
+    session.agent,
+    new CartPole(),
+    session.encoding,
+    GREEDY_EPISODES,
+    envSeed(seed, GREEDY_SALT),
+  );
+  return {
+    episodes: returns.length,
+    mean: returns.reduce((a, b) => a + b, 0) / returns.length,
+    min: Math.min(...returns),
+  };
+}
