@@ -20,7 +20,7 @@ const at = (a: ArrayBufferView) => a.byteOffset;
 /**
  * Writes network `net`'s plan into `words`: header (layers, inputs, W⁺ + W⁻, e, row scales, the rows with e > 0,
  * e < 0, e ≠ 0, the β column, the learning-rate scale), per layer (sources, units, activations, W, its inhibitory
- * rows, both bias rows, the effective bias, the unit factors g, the unit signs), then β and each layer's step.
+ * rows, both bias rows, the effective bias, g, the unit factors s_k·gain), then β and each layer's step.
  */
 export function writeEdPlan(
   words: Int32Array,
@@ -38,7 +38,7 @@ export function writeEdPlan(
   words.set([at(shared.betaColumn), at(shared.lrScale)], 8);
   shapes.forEach((S, l) => {
     const layer = [S.srcExc, S.srcInh, S.out, at(net.act[l]), at(net.w[l]), at(net.wInh[l]), at(net.bias[l])];
-    layer.push(at(net.biasInh[l]), at(net.biasEff[l]), at(net.grad[l]), at(shared.outSign[l]));
+    layer.push(at(net.biasInh[l]), at(net.biasEff[l]), at(net.grad[l]), at(shared.unitFactor[l]));
     words.set(layer, HEAD + LAYER * l);
   });
   const f64 = new Float64Array(words.buffer, words.byteOffset + (HEAD + LAYER * L) * 4, 1 + L);
