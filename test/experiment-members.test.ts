@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { runMemberExperiment, trainArgs } from '../src/experiments/members.js';
 import { readLogs } from '../src/report/index.js';
 import { frontierMarkdown } from '../src/report/frontier.js';
+import { widthMarkdown } from '../src/report/width.js';
 import { tempDir } from './helpers.js';
 
 test('trainArgs turns options into the CLI flags', () => {
@@ -72,6 +73,56 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
     const table = frontierMarkdown(readLogs([path]));
     assert.match(table!, /tiny shift \| 2 seeds/);
     assert.match(table!, /1 ensemble \(seeds 1, 2\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('width experiment: gainSpread reaches every config; the report tables width × gain', async () => {
+  const dir = tempDir();
+  try {
+    const input = (units: number, gainSpread: number) => ({
+      task: 'all' as const,
+      preset: 'kaneko-mnist' as const,
+      units,
+      gainSpread,
+      updates: 600,
+      evalEvery: 300,
+      validation: 1000,
+    });
+    const cells = [4, 8].flatMap((units) =>
+      [1, 4].map((g) => ({ key: `u${units}-g${g}`, label: `${units} g${g}`, input: input(units, g) })),
+    );
+    const e = { id: 'width', title: 't', seeds: [1, 2], cells };
+    const path = await runMemberExperiment(
+      e,
+      { logs: join(dir, 'logs'), work: join(dir, 'work'), workers: 2 },
+      () => {},
+    );
+    const starts = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === 'start');
+    assert.deepEqual(
+      starts.map((s) => [s.config.ed.units, s.config.ed.gainSpread]),
+      [
+        [4, 1],
+        [4, 1],
+        [4, 4],
+        [4, 4],
+        [8, 1],
+        [8, 1],
+        [8, 4],
+        [8, 4],
+      ],
+    );
+    const table = widthMarkdown(readLogs([path]))!;
+    assert.match(
+      table,
+      /\| 4 \| [\d.]+ ± [\d.]+ % \[[\d.]+, [\d.]+\] \| [\d.]+ ± [\d.]+ % .* \| -?[\d.]+ \[-?[\d.]+, -?[\d.]+\] \|/,
+    );
+    assert.match(table, /8 − 4 units, gain spread 4: -?[\d.]+ \[/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
