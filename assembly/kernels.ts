@@ -400,7 +400,9 @@ export function add(out: usize, a: usize, b: usize, len: i32): void {
   p = madd(p, r, f32x4.splat(0.5));
   p = madd(p, r, f32x4.splat(1));
   p = madd(p, r, f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // 2^k for the integer k in [−126, 0]: k + 2^23 + 127 is exact, and its low mantissa bits are k + 127 (the
+  // biased exponent), shifted into place; the higher bits shift out. Cheaper than converting k to an integer.
+  const scale = i32x4.shl(f32x4.add(k, f32x4.splat(8388735)), 23);
   return f32x4.mul(p, scale);
 }
 
