@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../web/scripts/chromium.js';
 import { machine, runTraining, type TrainInput, VERSION } from '../src/index.js';
 import { BROWSER_FORMAT, browserRatio, formatBrowserLine, type BrowserReport } from '../src/index.js';
 
@@ -36,19 +36,7 @@ const url = await new Promise<string>((resolve, reject) => {
     if (found) resolve(found[0]);
   });
 });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(new URL('dev.html', url).href);

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../web/scripts/chromium.js';
 import { createHash } from 'node:crypto';
 import { startServer } from '../src/cli/serve.js';
 import { loadIdxDataset } from '../src/data/dataset.js';
@@ -18,21 +19,11 @@ import { type RunConfig, resolveConfig, type TrainInput } from '../src/train/con
 import { TrainingSession } from '../src/train/trainer.js';
 import { ROOT } from './helpers.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const skip = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is not installed (apt-get install -y chromium)`
   : !existsSync(join(ROOT, 'web/index.html'))
     ? 'the browser lab (web/index.html) is not in this checkout'
     : false;
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export type LabState = {
   valAccuracy: number;
@@ -56,7 +47,7 @@ export async function openLab(
   const build = spawnSync('npm', ['run', 'web:build', '--', '--mode', 'dev'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(build.status, 0, `web:build failed:\n${build.stdout}\n${build.stderr}`);
   const { url, server } = await startServer({ dir: join(ROOT, 'web-dist') });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   await page.goto(new URL('dev.html', url).href);

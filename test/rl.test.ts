@@ -182,6 +182,26 @@ test(
   },
 );
 
+for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
+  test(`${agent} settle: learning stops once every recent episode held, and goes on without settle`, () => {
+    const moved = (settle: number) => {
+      const config = resolveRlConfig({ env: 'cartpole', agent, seed: 3, settle, learnStart: 0, replay: 8, batch: 4 });
+      const shape = { features: 3, actions: 2, valueScale: 10, solvedAt: 0 };
+      const a = createAgent(config, shape, referenceBackend);
+      const features = Float32Array.of(0.2, 0.5, 1);
+      // One-step episodes of return 1 ≥ solvedAt 0: after SETTLE_WINDOW (20) of them, every recent episode held.
+      const step = (action: number) =>
+        a.observe({ features, action, reward: 1, next: features, terminated: true, truncated: false, failed: false });
+      for (let e = 0; e < 20; e++) step(e % 2);
+      const before = a.columns.parameters().map((p) => Float32Array.from(p));
+      for (let e = 0; e < 10; e++) step(e % 2);
+      return a.columns.parameters().some((p, i) => p.some((w, j) => w !== before[i][j]));
+    };
+    assert.equal(moved(1), false);
+    assert.equal(moved(0), true);
+  });
+}
+
 test('a saved agent reloads and plays identically for a fixed seed', () => {
   for (const agent of ['ed-dqn', 'bp-dqn', 'ed-columns'] as const) {
     const { config, agent: trained, env, encoding, result } = shortCartpole({ agent, learnStart: 100 }, 30);

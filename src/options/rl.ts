@@ -51,6 +51,11 @@ export const RL_OPTIONS = {
     1_000_000_000,
     'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)',
   ),
+  settle: nonNegative(
+    'the DQN agents: α × (1 − settle·p), p the share of the last 20 training episodes whose return reached the ' +
+      'solved threshold: learning calms while the policy holds, and resumes when it fails (0: off)',
+    1,
+  ),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
   critic: flag(
     "ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces " +
@@ -59,8 +64,9 @@ export const RL_OPTIONS = {
   trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),
   traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by trace-decay^k'),
   success: nonNegative(
-    'ed-columns: strength of the positive signal of a successful step (a failure has strength 1)',
-    1,
+    'ed-columns: strength of the positive signal of a successful step (a failure has strength 1); with the ' +
+      "critic, the gain on the critic's TD error (the signal's strength is min(1, success·|δ|))",
+    1000,
   ),
   units: ED_OPTIONS.units,
   layers: integer(1, 8, 'hidden layers of each network'),

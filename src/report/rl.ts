@@ -23,9 +23,14 @@ const VARIED = [
   'double',
   'failShare',
   'anneal',
+  'settle',
   'decay',
   'targetPeriod',
+  'trainEvery',
+  'replay',
   'batch',
+  'units',
+  'layers',
   'critic',
   'success',
   'trace',
@@ -36,7 +41,9 @@ const VARIED = [
 export function variantLabel(config: RlStartEvent['config']): string {
   const defaults = resolveRlConfig({ env: config.env, agent: config.agent });
   const value = (c: RlStartEvent['config'], k: string) =>
-    k === 'lr' ? (c.ed ?? c.backprop)?.lr : (c as unknown as Record<string, unknown>)[k];
+    k === 'lr' || k === 'units' || k === 'layers'
+      ? (c.ed ?? c.backprop)?.[k]
+      : (c as unknown as Record<string, unknown>)[k];
   const diffs = VARIED.filter((k) => value(config, k) !== undefined && value(config, k) !== value(defaults, k)).map(
     (k) => `${k} ${String(value(config, k))}`,
   );

@@ -8,6 +8,7 @@ export abstract class EpsilonGreedy {
   /** Steps observed so far (the ε schedule's clock). */
   protected steps = 0;
   private readonly one: Float32Array;
+  private readonly first = new Int32Array(1);
 
   constructor(
     protected readonly config: RlConfig,
@@ -24,7 +25,7 @@ export abstract class EpsilonGreedy {
   /** The highest column's action, or with probability ε (when exploring) a uniformly random one. */
   act(features: Float32Array, explore: boolean): number {
     if (explore && this.rng.next() < this.epsilon) return this.rng.int(this.columns.actions);
-    this.columns.values(this.columns.load(features, [0], 1), this.one);
+    this.columns.values(this.columns.load(features, this.first, 1), this.one);
     return argmaxRow(this.one, 0, this.columns.actions);
   }
 }

@@ -26,6 +26,8 @@ export interface AgentShape {
   valueScale: number;
   /** Bottom of the value range (valueScale(env.minReward, …) when rewards are negative); 0 if absent. */
   valueMin?: number;
+  /** The environment's solved threshold of an episode's return (the settle schedule); absent: settle is off. */
+  solvedAt?: number;
   /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
   horizon?: number;
 }
@@ -66,7 +68,7 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
     return new ColumnAgent(config, columns, rng, critic, head);
   }
-  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng);
+  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
 }
 
 /**

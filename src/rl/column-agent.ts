@@ -8,14 +8,15 @@
  * 1): e = strength·decay^k·(1 − y), e = decay^k·(0 − y).
  * With the critic (Barto, Sutton & Anderson 1983, built from ED): one more ED column learns V(s) through the value
  * head by TD(0) (no bootstrap from a terminal state, a bootstrap through truncation); its TD error δ (in output
- * units) is the signal: e = success·|δ|·decay^k·(1 − y) when δ > 0, e = success·|δ|·decay^k·(0 − y) when δ < 0.
+ * units) is the signal: e = s·decay^k·(0.9 − y) when δ > 0, e = s·decay^k·(0.1 − y) when δ < 0,
+ * s = min(1, success·|δ|): targets inside the sigmoid's responsive range, so that no column saturates.
  */
 import type { Random } from '../random.js';
 import type { Agent, Transition } from './agent-types.js';
 import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
-import type { ValueHead } from './value-head.js';
+import { VALUE_MARGIN, type ValueHead } from './value-head.js';
 
 export class ColumnAgent extends EpsilonGreedy implements Agent {
   readonly name = 'ed-columns' as const;
@@ -48,7 +49,10 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
     this.length = Math.min(this.length + 1, trace);
     if (this.critic && this.values) {
       const delta = this.criticStep(t, this.critic, this.values);
-      if (delta !== 0) this.reinforce(delta > 0 ? 1 : 0, success * Math.abs(delta), traceDecay);
+      // δ is small against the value range (≈ (1 − γ)·0.8 per step): `success` amplifies it, capped at 1. The
+      // columns move towards 0.9 or 0.1, not 1 or 0: inside the sigmoid's responsive range, as the value head's.
+      const strength = Math.min(1, success * Math.abs(delta));
+      if (delta !== 0) this.reinforce(delta > 0 ? 1 - VALUE_MARGIN : VALUE_MARGIN, strength, traceDecay);
     } else {
       const strength = t.failed ? 1 : success;
       if (strength > 0) this.reinforce(t.failed ? 0 : 1, strength, traceDecay);

@@ -12,6 +12,8 @@ export class Columns {
   private readonly start: Int32Array;
   private readonly end: Int32Array;
   private readonly scores: Float32Array;
+  /** The labels of a batch whose caller gives none (no allocation per step). */
+  private readonly noLabels: Float32Array;
 
   constructor(
     readonly rules: Rule[],
@@ -24,6 +26,7 @@ export class Columns {
     this.start = new Int32Array(maxBatch);
     this.end = new Int32Array(maxBatch);
     this.scores = new Float32Array(maxBatch * 2);
+    this.noLabels = new Float32Array(maxBatch);
   }
 
   get actions(): number {
@@ -35,18 +38,19 @@ export class Columns {
     rows: Float32Array,
     picks: ArrayLike<number>,
     count: number,
-    labels: ArrayLike<number> = new Float32Array(count),
+    labels: ArrayLike<number> = this.noLabels,
   ): SampleBatch {
     const F = this.features;
     let q = 0;
     for (let b = 0; b < count; b++) {
       this.start[b] = q;
       const base = picks[b] * F;
+      // Branch-free: every feature is written, and the slot is kept only when it is not zero.
       for (let j = 0; j < F; j++) {
         const v = rows[base + j];
-        if (v === 0) continue;
         this.index[q] = j;
-        this.value[q++] = v;
+        this.value[q] = v;
+        q += v === 0 ? 0 : 1;
       }
       this.end[b] = q;
     }

@@ -32,6 +32,7 @@ export interface RlConfig {
   failShare: number;
   failMemory: number;
   anneal: number;
+  settle: number;
   decay: number;
   critic: boolean;
   trace: number;
@@ -82,6 +83,7 @@ const DQN: Tunable = {
   failShare: 0.1,
   failMemory: 5000,
   anneal: 0,
+  settle: 1,
   decay: 0,
   critic: false,
   trace: 1,
@@ -107,9 +109,29 @@ const COLUMNS: Tunable = {
   success: 0.5,
   lr: 0.5,
 };
-const BP: Tunable = { ...DQN, lr: 0.001 };
+/**
+ * bp-dqn: the standard recipe (2 × 120 ReLU, Adam 2.5·10⁻⁴, Huber, a 10k replay, batch 128, target every 500
+ * steps; one update every 10 steps and no failure memory, as CleanRL's DQN), with the settle schedule of ed-dqn.
+ */
+const BP: Tunable = {
+  ...DQN,
+  units: 120,
+  layers: 2,
+  lr: 0.00025,
+  replay: 10_000,
+  batch: 128,
+  trainEvery: 10,
+  failShare: 0,
+};
+/** bp-dqn on the MNIST task: ed-dqn's loop and network size there (one update of 16 every step), Adam 10⁻³. */
+const BP_MNIST: Tunable = { ...DQN, lr: 0.001, epsEnd: 0.05, epsDecay: 5000, replay: 5000, batch: 16, learnStart: 100 };
+
 const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
-  cartpole: { 'ed-dqn': { ...DQN, gamma: 0.97, lr: 0.02, failShare: 0.25 }, 'bp-dqn': BP, 'ed-columns': COLUMNS },
+  cartpole: {
+    'ed-dqn': { ...DQN, failShare: 0.25 },
+    'bp-dqn': BP,
+    'ed-columns': COLUMNS,
+  },
   acrobot: { 'ed-dqn': DQN, 'bp-dqn': BP, 'ed-columns': { ...COLUMNS, critic: true } },
   mountaincar: { 'ed-dqn': DQN, 'bp-dqn': BP, 'ed-columns': { ...COLUMNS, critic: true } },
   mnist: {
@@ -124,16 +146,7 @@ const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
       failShare: 0,
       lr: 0.1,
     },
-    'bp-dqn': {
-      ...BP,
-      epsEnd: 0.05,
-      epsDecay: 5000,
-      replay: 5000,
-      batch: 16,
-      learnStart: 100,
-      double: 'none',
-      failShare: 0,
-    },
+    'bp-dqn': { ...BP_MNIST, failShare: 0 },
     'ed-columns': { ...COLUMNS, epsDecay: 10_000, trace: 1, traceDecay: 1, success: 1, lr: 0.1 },
   },
 };
@@ -203,6 +216,7 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     failShare: d.failShare,
     failMemory: d.failMemory,
     anneal: d.anneal,
+    settle: d.settle,
     decay: d.decay,
     critic: d.critic,
     trace: d.trace,
@@ -265,6 +279,7 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'failShare',
     'failMemory',
     'anneal',
+    'settle',
   ];
   const columnsOnly = ['trace', 'traceDecay', 'success', 'critic'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)

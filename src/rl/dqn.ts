@@ -8,7 +8,9 @@
  * 'clipped' the lower of Q_target(s′, a*) and Q(s′, a*), which damps over-estimation further. It is the target of
  * the taken action's column only: with ED its amine is e = t − y; with backprop a step on the MSE (t − y)².
  * Homeostasis (ED's weights otherwise only grow): `anneal` τ scales the amine of step t by τ / (τ + t), an α
- * schedule; `decay` shrinks every weight by (1 − decay) per update.
+ * schedule; `decay` shrinks every weight by (1 − decay) per update; `settle` scales α (ED's and Adam's step) by
+ * 1 − settle·p, p the share of the last SETTLE_WINDOW episodes whose return reached the solved threshold: a policy
+ * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails.
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
@@ -21,6 +23,8 @@ import type { ValueHead } from './value-head.js';
 
 /** Updates between two applications of the weight decay (applied as (1 − decay)^DECAY_EVERY). */
 const DECAY_EVERY = 100;
+/** Training episodes the settle schedule looks back on. */
+export const SETTLE_WINDOW = 20;
 
 export class DqnAgent extends EpsilonGreedy implements Agent {
   readonly name: 'ed-dqn' | 'bp-dqn';
@@ -33,6 +37,11 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly sorted: Float32Array;
   private readonly gains: Float32Array;
   private updates = 0;
+  private episodeReturn = 0;
+  /** 1 for each of the last SETTLE_WINDOW episodes that reached the solved threshold (a ring). */
+  private readonly held = new Uint8Array(SETTLE_WINDOW);
+  private heldAt = 0;
+  private heldCount = 0;
 
   constructor(
     config: RlConfig,
@@ -40,6 +49,7 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     private readonly target: Columns,
     readonly head: ValueHead,
     rng: Random,
+    private readonly solvedAt?: number,
   ) {
     super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
@@ -58,8 +68,22 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     const c = this.config;
     this.replay.push(t.features, t.action, t.reward, t.next, t.terminated);
     this.steps++;
+    this.episodeReturn += t.reward;
+    if (t.terminated || t.truncated) this.episodeEnded();
     if (this.steps >= c.learnStart && this.steps % c.trainEvery === 0) this.learn();
     if (this.steps % c.targetPeriod === 0) this.target.copyFrom(this.columns);
+  }
+
+  /** The settle schedule: the share of recent episodes that held sets the step size of the updates that follow. */
+  private episodeEnded(): void {
+    const held = this.solvedAt !== undefined && this.episodeReturn >= this.solvedAt ? 1 : 0;
+    this.episodeReturn = 0;
+    if (this.config.settle === 0 || this.solvedAt === undefined) return;
+    this.heldCount += held - this.held[this.heldAt];
+    this.held[this.heldAt] = held;
+    this.heldAt = (this.heldAt + 1) % SETTLE_WINDOW;
+    const scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
+    for (const rule of this.columns.rules) rule.setLearningRateScale?.(scale);
   }
 
   /** One update from a replayed batch: TD targets from the target columns, then each action's column on its samples. */
@@ -93,12 +117,13 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
         this.sorted[n++] = this.targets[b];
       }
       if (n === 0) continue;
-      // The α schedule scales ED's amine (bp-dqn's Adam has its own step sizes).
+      // The α schedule scales ED's amine (bp-dqn's Adam has its own step sizes). The rules read the first n
+      // entries of targets and gains (whole arrays are passed: no view allocated per step).
       const anneal =
         this.config.anneal > 0 && this.name === 'ed-dqn'
-          ? this.gains.subarray(0, n).fill(this.config.anneal / (this.config.anneal + this.steps))
+          ? this.gains.fill(this.config.anneal / (this.config.anneal + this.steps), 0, n)
           : undefined;
-      this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted.subarray(0, n), anneal);
+      this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted, anneal);
     }
     if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0)
       shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);

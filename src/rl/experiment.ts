@@ -17,12 +17,12 @@ import { runRl } from './run.js';
 export const RL_SEEDS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 export const RL_EXPERIMENT_ENVS: readonly EnvName[] = ['cartpole', 'acrobot', 'mountaincar', 'mnist'];
 /**
- * Episodes per run. The issue asks for 1,000 on CartPole; this session's shared 2 vCPUs fit 500 (the horizon of
- * the "solved within 500 episodes" target), 200 on Acrobot and 300 on MountainCar. The MNIST task: one pass.
+ * Episodes per run: 1,000 on CartPole (the issue's budget); Acrobot and MountainCar 300 each (what the shared
+ * 2 vCPUs allowed beside CartPole's full budget, stated with the results). The MNIST task: one pass.
  */
 export const RL_EPISODES: Record<EnvName, number | undefined> = {
-  cartpole: 500,
-  acrobot: 200,
+  cartpole: 1000,
+  acrobot: 300,
   mountaincar: 300,
   mnist: undefined,
 };

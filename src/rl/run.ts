@@ -91,6 +91,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       valueScale: head.max,
       valueMin: head.min,
       horizon: env.horizon,
+      solvedAt: env.solvedAt ?? undefined,
     },
     backend,
   );

@@ -49,6 +49,8 @@ export class BackpropClassifier implements Rule {
   readonly end: Int32Array;
   private readonly scores: Float32Array;
   private steps = 0;
+  /** The RL agents' α schedule (setLearningRateScale); 1 otherwise. */
+  private lrScale = 1;
 
   constructor(
     readonly options: BackpropOptions,
@@ -230,11 +232,16 @@ export class BackpropClassifier implements Rule {
     }
   }
 
+  /** Scales the step size from now on (the RL agents' α schedules). */
+  setLearningRateScale(scale: number): void {
+    this.lrScale = scale;
+  }
+
   private step(): void {
     const o = this.options;
     this.steps++;
     if (o.optimizer === 'adam') {
-      const alpha = (o.lr * Math.sqrt(1 - o.beta2 ** this.steps)) / (1 - o.beta1 ** this.steps);
+      const alpha = (this.lrScale * o.lr * Math.sqrt(1 - o.beta2 ** this.steps)) / (1 - o.beta1 ** this.steps);
       for (const L of this.layers) {
         this.backend.adam(L.w, L.gw, L.mw, L.vw, L.w.length, alpha, o.beta1, o.beta2, o.epsilon);
         this.backend.adam(L.b, L.gb, L.mb, L.vb, L.b.length, alpha, o.beta1, o.beta2, o.epsilon);
@@ -242,8 +249,8 @@ export class BackpropClassifier implements Rule {
       return;
     }
     for (const L of this.layers) {
-      for (let i = 0; i < L.w.length; i++) L.w[i] -= o.lr * L.gw[i];
-      for (let i = 0; i < L.b.length; i++) L.b[i] -= o.lr * L.gb[i];
+      for (let i = 0; i < L.w.length; i++) L.w[i] -= this.lrScale * o.lr * L.gw[i];
+      for (let i = 0; i < L.b.length; i++) L.b[i] -= this.lrScale * o.lr * L.gb[i];
     }
   }
 

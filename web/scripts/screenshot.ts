@@ -1,25 +1,14 @@
 // docs/lab.png: the lab after two 4 vs 9 runs of ED beside backprop (the first, seed 2, kept as a grey curve), with a
-// drawn 4 scored. Run after `npm run web:build -- --mode dev`: npx tsx web/scripts/screenshot.ts [out.png]
+// drawn 4 scored and its amine on the network. Run after `npm run web:build -- --mode dev`:
+// npx tsx web/scripts/screenshot.ts [out.png]
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '../../src/cli/serve.js';
+import { launchChromium } from './chromium.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = process.argv[2] ?? `${root}docs/lab.png`;
 const { url, server } = await startServer({ dir: `${root}web-dist` });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   await page.goto(new URL('dev.html', url).href);
@@ -41,6 +30,7 @@ try {
     });
   }
   // A 4: the left stroke and the bar, then the long right stroke.
+  await page.locator('#draw-canvas').scrollIntoViewIfNeeded();
   const box = (await page.locator('#draw-canvas').boundingBox())!;
   const stroke = async (points: [number, number][]) => {
     await page.mouse.move(box.x + box.width * points[0][0], box.y + box.height * points[0][1]);
@@ -59,6 +49,13 @@ try {
   ]);
   await page.waitForFunction(
     () => [...document.querySelectorAll('#scores [data-class]')].every((li) => li.textContent !== '–'),
+    null,
+    { timeout: 20000 },
+  );
+  // Say it is a 4: the network panel draws that drawing's amine arriving at every unit.
+  await page.selectOption('#draw-class', '0');
+  await page.waitForFunction(
+    () => /of the drawing/.test(document.querySelector('#network-amine')?.textContent ?? ''),
     null,
     { timeout: 20000 },
   );

@@ -40,6 +40,7 @@ export function buildCartpole(agent: AgentName, seed: number, backend: Backend):
       valueScale: head.max,
       valueMin: head.min,
       horizon: env.horizon,
+      solvedAt: env.solvedAt ?? undefined,
     },
     backend,
   );
