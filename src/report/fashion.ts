@@ -26,7 +26,7 @@ export function fashionMarkdown(experiments: ExperimentData[]): string | null {
     );
   }
   // Backprop of about ED's parameter count: the network whose count is nearest ED's.
-  const params = (c: CurveData) => (c.runs[0]?.start as { parameters?: number }).parameters ?? 0;
+  const params = (c: CurveData) => (c.runs[0]?.start as { parameters?: number } | undefined)?.parameters ?? 0;
   const last = [...bps].sort((x, y) => Math.abs(params(x) - params(ed)) - Math.abs(params(y) - params(ed)))[0];
   const gap = summarize(tests(last)).mean - summarize(tests(ed)).mean;
   lines.push(
