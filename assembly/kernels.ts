@@ -596,11 +596,12 @@ const PLAN_LAYER = 12;
  * A plain ED network (src/rules/ed.ts: Kaneko's source rule, sigmoid units, no variant transforms, sparse
  * inputs) learns batches [u0, u1) of a sequence of `size` samples, `batch` per update: per batch the forward
  * pass, e = t − y, its outputs and errors recorded into outputs/errors[k·size + sample], then every layer's
- * update. It makes the same kernel calls as the rule, in the same order, with the same float operations (f64
- * where the rule computes in JavaScript numbers), so the weights are the same bit for bit; the JavaScript between
- * the ~30 calls of a batch, which a fresh process runs slowly until V8 has warmed it up, is gone.
+ * update; with `stats` (one network only), each batch's Σ |e| and right answers as two f64s. It makes the same
+ * kernel calls as the rule, in the same order, with the same float operations (f64 where the rule computes in
+ * JavaScript numbers), so the weights are the same bit for bit; the JavaScript between the ~30 calls of a batch,
+ * which a fresh process runs slowly until V8 has warmed it up, is gone.
  */
-export function edLearn(plan: usize, start: usize, end: usize, labels: usize, index: usize, value: usize, outputs: usize, errors: usize, size: i32, batch: i32, u0: i32, u1: i32, k: i32, single: i32, mean: i32, gain: f32): void {
+export function edLearn(plan: usize, start: usize, end: usize, labels: usize, index: usize, value: usize, outputs: usize, errors: usize, size: i32, batch: i32, u0: i32, u1: i32, k: i32, single: i32, mean: i32, gain: f32, stats: usize): void {
   const L = i32At(plan, 0);
   const inputs = i32At(plan, 1);
   const weff = word(plan, 2), error = word(plan, 3), rowScale = word(plan, 4);
@@ -623,6 +624,10 @@ export function edLearn(plan: usize, start: usize, end: usize, labels: usize, in
     }
     const y = word(last, 3);
     let nPos = 0, nNeg = 0, nAny = 0;
+    // One network deciding two classes: the batch's Σ |e| (in f64, in order) and right answers (class 1 when
+    // y > 1 − y in float32, as the arg-max of the scores [1 − y, y] decides), for the trainer's statistics.
+    let absError: f64 = 0;
+    let correct = 0;
     for (let b = 0; b < B; b++) {
       const label = i32At(labels, b0 + b);
       const target: f32 = single ? <f32>label : <f32>(label == k ? 1 : 0);
@@ -633,6 +638,13 @@ export function edLearn(plan: usize, start: usize, end: usize, labels: usize, in
       if (e > 0) store<i32>(addr(pos, nPos++), b);
       else if (e < 0) store<i32>(addr(neg, nNeg++), b);
       if (e != 0) store<i32>(addr(any, nAny++), b);
+      const yb = f32At(y, b);
+      absError += <f64>abs(e);
+      if ((yb > <f32>1 - yb ? 1 : 0) == label) correct++;
+    }
+    if (stats) {
+      store<f64>(stats + (<usize>u << 4), absError);
+      store<f64>(stats + (<usize>u << 4), <f64>correct, 8);
     }
     const reduce: f64 = mean ? 1 / <f64>B : 1;
     for (let l = 0; l < L; l++) {

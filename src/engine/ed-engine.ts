@@ -30,6 +30,8 @@ export interface SequenceJob {
   value: Float32Array;
   outputs: Float32Array;
   errors: Float32Array;
+  /** One network on this thread through the fused step: each batch's Σ |e| and right answers (see edLearn). */
+  stats?: Float64Array;
 }
 
 /** Where the networks run (set by the engine): possibly on several threads; each call returns when all are done. */
@@ -61,6 +63,8 @@ export class EdEngine extends EdClassifier {
   private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
   /** Each network's plan for the backend's fused step (edLearn), when it takes this rule (see fusable). */
   private readonly plans: Int32Array[] | null;
+  /** Per batch Σ |e| and right answers, when the fused step counts them (see sequenceJob). */
+  private fusedStats: Float64Array | null = null;
 
   constructor(
     options: EdOptions,
@@ -152,6 +156,10 @@ export class EdEngine extends EdClassifier {
     const job = this.sequenceJob(seq);
     if (this.runner) this.runner.sequence(this.networks, job);
     else this.learnNetworks(0, this.networks, job);
+    if (job.stats) {
+      const s = job.stats;
+      return Array.from({ length: batches }, (_, u) => ({ absError: s[2 * u], correct: s[2 * u + 1] }));
+    }
     // The same statistics as learn(), batch by batch and in the same order.
     const K = this.networks;
     const C = this.classes;
@@ -260,7 +268,26 @@ export class EdEngine extends EdClassifier {
       this.sequenceOut = { outputs: this.backend.alloc(need), errors: this.backend.alloc(need) };
     }
     const { start, end, labels, index, value } = seq;
-    return { size: seq.size, batch: seq.batch, start, end, labels, index, value, ...this.sequenceOut };
+    const job: SequenceJob = {
+      size: seq.size,
+      batch: seq.batch,
+      start,
+      end,
+      labels,
+      index,
+      value,
+      ...this.sequenceOut,
+    };
+    // One network learning here (not on a worker): the fused step counts the statistics as it goes.
+    if (this.plans && this.networks === 1 && !this.runner) {
+      const batches = Math.ceil(seq.size / seq.batch);
+      if (!this.fusedStats || this.fusedStats.length < 2 * batches) {
+        const room = this.backend.alloc(4 * batches);
+        this.fusedStats = new Float64Array(room.buffer, room.byteOffset, 2 * batches);
+      }
+      job.stats = this.fusedStats;
+    }
+    return job;
   }
 }
 

@@ -169,4 +169,6 @@ export interface FusedSequence {
   value: Float32Array;
   outputs: Float32Array;
   errors: Float32Array;
+  /** One network only, if given: each batch's Σ |e| and right answers, two f64s per batch. */
+  stats?: Float64Array;
 }

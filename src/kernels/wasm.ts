@@ -78,6 +78,7 @@ interface KernelExports {
     single: number,
     mean: number,
     gain: number,
+    stats: number,
   ): void;
 }
 
@@ -286,6 +287,7 @@ export class WasmBackend implements Backend {
       single ? 1 : 0,
       q.mean ? 1 : 0,
       gain,
+      q.stats ? ptr(q.stats) : 0,
     );
   }
 }
