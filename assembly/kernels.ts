@@ -400,7 +400,9 @@ export function add(out: usize, a: usize, b: usize, len: i32): void {
   p = madd(p, r, f32x4.splat(0.5));
   p = madd(p, r, f32x4.splat(1));
   p = madd(p, r, f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // 2^k for the integer k in [−126, 0]: k + 2^23 + 127 is exact, and its low mantissa bits are k + 127 (the
+  // biased exponent), shifted into place; the higher bits shift out. Cheaper than converting k to an integer.
+  const scale = i32x4.shl(f32x4.add(k, f32x4.splat(8388735)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -577,5 +579,101 @@ export function rowsAxpy(w: usize, a: usize, s: usize, m: i32, k: i32, ldw: i32,
     let p = 0;
     for (; p + 4 <= k; p += 4) v128.store(addr(wi, p), f32x4.add(v128.load(addr(wi, p)), f32x4.mul(v128.load(addr(ai, p)), sv)));
     for (; p < k; p++) store<f32>(addr(wi, p), f32At(wi, p) + f32At(ai, p) * si);
+  }
+}
+
+// The plan of a plain ED network for edLearn, in 32-bit words (written by src/engine/ed-plan.ts, which names
+// them): a header, then PLAN_LAYER words per layer, then f64s: β and each layer's step (α ÷ divisor …).
+const PLAN_HEAD = 16;
+const PLAN_LAYER = 12;
+
+// @ts-ignore: decorator
+@inline function word(p: usize, i: i32): usize {
+  return <usize>i32At(p, i);
+}
+
+/**
+ * A plain ED network (src/rules/ed.ts: Kaneko's source rule, sigmoid units, no variant transforms, sparse
+ * inputs) learns batches [u0, u1) of a sequence of `size` samples, `batch` per update: per batch the forward
+ * pass, e = t − y, its outputs and errors recorded into outputs/errors[k·size + sample], then every layer's
+ * update; with `stats` (one network only), each batch's Σ |e| and right answers as two f64s. It makes the same
+ * kernel calls as the rule, in the same order, with the same float operations (f64 where the rule computes in
+ * JavaScript numbers), so the weights are the same bit for bit; the JavaScript between the ~30 calls of a batch,
+ * which a fresh process runs slowly until V8 has warmed it up, is gone.
+ */
+export function edLearn(plan: usize, start: usize, end: usize, labels: usize, index: usize, value: usize, outputs: usize, errors: usize, size: i32, batch: i32, u0: i32, u1: i32, k: i32, single: i32, mean: i32, gain: f32, stats: usize): void {
+  const L = i32At(plan, 0);
+  const inputs = i32At(plan, 1);
+  const weff = word(plan, 2), error = word(plan, 3), rowScale = word(plan, 4);
+  const pos = word(plan, 5), neg = word(plan, 6), any = word(plan, 7), betaColumn = word(plan, 8), lrScale = word(plan, 9);
+  const f64s = plan + (<usize>(PLAN_HEAD + PLAN_LAYER * L) << 2);
+  const beta = load<f64>(f64s);
+  const last = plan + (<usize>(PLAN_HEAD + PLAN_LAYER * (L - 1)) << 2);
+  for (let u = u0; u < u1; u++) {
+    const b0 = u * batch;
+    const B = min(size, b0 + batch) - b0;
+    const st = addr(start, b0), en = addr(end, b0);
+    for (let l = 0; l < L; l++) {
+      const lp = plan + (<usize>(PLAN_HEAD + PLAN_LAYER * l) << 2);
+      const out = i32At(lp, 2), act = word(lp, 3), bias = word(lp, 6), biasEff = word(lp, 8);
+      if (l > 0) gemm(act, word(lp - (PLAN_LAYER << 2), 3), word(lp, 4), B, i32At(lp, 0) + i32At(lp, 1), out);
+      else spmm(act, st, en, index, value, weff, B, out, out);
+      for (let j = 0; j < out; j++) store<f32>(addr(biasEff, j), <f32>(beta * (<f64>f32At(bias, j) + <f64>f32At(bias, out + j))));
+      addRow(act, biasEff, B, out);
+      sigmoid(act, act, B * out, gain);
+    }
+    const y = word(last, 3);
+    let nPos = 0, nNeg = 0, nAny = 0;
+    // One network deciding two classes: the batch's Σ |e| (in f64, in order) and right answers (class 1 when
+    // y > 1 − y in float32, as the arg-max of the scores [1 − y, y] decides), for the trainer's statistics.
+    let absError: f64 = 0;
+    let correct = 0;
+    for (let b = 0; b < B; b++) {
+      const label = i32At(labels, b0 + b);
+      const target: f32 = single ? <f32>label : <f32>(label == k ? 1 : 0);
+      const e = target - f32At(y, b);
+      store<f32>(addr(error, b), e);
+      store<f32>(addr(outputs, k * size + b0 + b), f32At(y, b));
+      store<f32>(addr(errors, k * size + b0 + b), e);
+      if (e > 0) store<i32>(addr(pos, nPos++), b);
+      else if (e < 0) store<i32>(addr(neg, nNeg++), b);
+      if (e != 0) store<i32>(addr(any, nAny++), b);
+      const yb = f32At(y, b);
+      absError += <f64>abs(e);
+      if ((yb > <f32>1 - yb ? 1 : 0) == label) correct++;
+    }
+    if (stats) {
+      store<f64>(stats + (<usize>u << 4), absError);
+      store<f64>(stats + (<usize>u << 4), <f64>correct, 8);
+    }
+    const reduce: f64 = mean ? 1 / <f64>B : 1;
+    for (let l = 0; l < L; l++) {
+      const lp = plan + (<usize>(PLAN_HEAD + PLAN_LAYER * l) << 2);
+      const srcExc = i32At(lp, 0), srcInh = i32At(lp, 1), out = i32At(lp, 2);
+      const act = word(lp, 3), w = word(lp, 4), wInh = word(lp, 5), g = word(lp, 9);
+      const amine = load<f64>(f64s + (<usize>(1 + l) << 3)) * load<f64>(lrScale) * reduce;
+      for (let b = 0; b < B; b++) store<f32>(addr(rowScale, b), <f32>(amine * <f64>f32At(error, b)));
+      sigmoidGrad(g, act, rowScale, word(lp, 10), B, out);
+      if (l == 0) {
+        if (nPos > 0) spRankUpdate(w, st, en, index, value, g, pos, nPos, out, out);
+        if (nNeg > 0) spRankUpdate(wInh, st, en, index, value, g, neg, nNeg, out, out);
+      } else {
+        const below = word(lp - (PLAN_LAYER << 2), 3);
+        if (nPos > 0) rankUpdate(w, below, g, pos, nPos, srcExc, out, srcExc + srcInh, 0);
+        if (nNeg > 0) rankUpdate(wInh, below, g, neg, nNeg, srcInh, out, srcExc + srcInh, srcExc);
+      }
+      if (nPos > 0) rankUpdate(word(lp, 6), betaColumn, g, pos, nPos, 1, out, 1, 0);
+      if (nNeg > 0) rankUpdate(word(lp, 7), betaColumn, g, neg, nNeg, 1, out, 1, 0);
+      if (l > 0) continue;
+      // W⁺ + W⁻ follows: the batch's own change where it touches fewer than all input rows, else rebuilt.
+      let nonZero = 0;
+      for (let c = 0; c < nAny; c++) {
+        const r = i32At(any, c);
+        nonZero += i32At(en, r) - i32At(st, r);
+      }
+      if (nonZero < inputs) {
+        if (nAny > 0) spRankUpdate(weff, st, en, index, value, g, any, nAny, out, out);
+      } else add(weff, w, wInh, srcExc * out);
+    }
   }
 }

@@ -44,6 +44,11 @@ test("each 2-D dataset trains ED past 90 % validation, with a live decision heat
       });
       const s = await state();
       reached[task] = s.bestAccuracy;
+      // The page says what ED reached on this dataset.
+      assert.match(
+        (await page.textContent('#points-result')) ?? '',
+        new RegExp(`^${task}: ED reached ${(100 * s.bestAccuracy).toFixed(2)} % validation \\(best, at update`),
+      );
       assert.ok(s.bestAccuracy > 0.9, `${task}: ED's best validation accuracy ${s.bestAccuracy}`);
       assert.equal(await page.isVisible('#points-panel'), true);
       assert.equal(await page.isVisible('#draw-panel'), false);

@@ -27,7 +27,7 @@ const slice = (from: number, to: number) => ({
   labels: full.train.labels.subarray(from, to),
   count: to - from,
 });
-const task: Task = { ...full, train: slice(0, 1200), validation: slice(1200, 1500), test: slice(1500, 1600) };
+const tenClasses: Task = { ...full, train: slice(0, 1200), validation: slice(1200, 1500), test: slice(1500, 1600) };
 
 interface Run {
   rule: Rule;
@@ -42,8 +42,10 @@ function run(
     backend?: string;
     sequence?: boolean;
     input?: TrainInput;
+    task?: Task;
   } = {},
 ): Run {
+  const task = o.task ?? tenClasses;
   const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
   const backend = getBackend(o.backend ?? 'wasm-simd');
   const maxBatch = maxBatchFor(config.train.batch);
@@ -105,6 +107,27 @@ test('the engine (per-network layout, whole runs of updates) learns what the pla
     hash(run({ layout: 'per-network', input: batched }).rule),
     hash(run({ layout: 'plain rule', input: batched }).rule),
   );
+});
+
+test('one network deciding two classes (the seed baseline): the fused step learns and counts as the plain rule', () => {
+  // 4 vs 9: one network, whose batch statistics the fused step counts itself (edLearn's stats).
+  const pair = buildTask(mnist, 'pair', [4, 9]);
+  const cut = (from: number, to: number) => ({
+    x: pair.train.x.subarray(from * 784, to * 784),
+    labels: pair.train.labels.subarray(from, to),
+    count: to - from,
+  });
+  const two: Task = { ...pair, train: cut(0, 1000), validation: cut(1000, 1300), test: cut(1300, 1400) };
+  for (const input of [
+    { preset: 'seed', batch: 64 },
+    { preset: 'kaneko', units: 8 },
+    { preset: 'seed', batch: 8 },
+  ] as const) {
+    const engine = run({ layout: 'per-network', input, task: two });
+    const plain = run({ layout: 'plain rule', input, task: two });
+    assert.equal(hash(engine.rule), hash(plain.rule), input.preset);
+    assert.deepEqual(trace(engine.result), trace(plain.result), input.preset);
+  }
 });
 
 test(

@@ -7,6 +7,7 @@ import { reportCommand } from '../src/cli/report.js';
 import { UserError } from '../src/errors.js';
 import { meanCurve, stat, summarizeCurve } from '../src/report/aggregate.js';
 import { accuracyVsUpdates, renderSvg } from '../src/report/figures.js';
+import { fashionMarkdown } from '../src/report/fashion.js';
 import { readLogs, renderReport } from '../src/report/index.js';
 import type { CurveData, RunRecord } from '../src/report/types.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -283,4 +284,28 @@ test('reportCommand prints where the report is and how many experiments and figu
   assert.deepEqual(lines, [
     `report written to ${join(out, 'index.html')}: 2 experiments, 2 figures (SVG and PNG in ${join(out, 'figures')})`,
   ]);
+});
+
+test('the Fashion table: ED − each backprop network as Welch differences, judged against the nearest count', () => {
+  const run = (rule: string, parameters: number, test: number) =>
+    ({ start: { parameters, config: { rule } }, evals: [], end: { selected: { testAccuracy: test } } }) as never;
+  const curve = (name: string, rule: 'ed' | 'backprop', parameters: number, tests: number[]) => ({
+    curve: name,
+    rule,
+    runs: tests.map((t) => run(rule, parameters, t)),
+  });
+  const table = fashionMarkdown([
+    {
+      id: 'fashion',
+      curves: [
+        curve('ED', 'ed', 1_000_000, [0.88, 0.881, 0.879]),
+        curve('BP 640', 'backprop', 1_000_000, [0.898, 0.897, 0.899]),
+        curve('BP 64', 'backprop', 50_000, [0.885, 0.886, 0.884]),
+      ],
+    },
+  ])!;
+  assert.match(table, /\| ED − BP 640 \| 3, 3 \| -1\.80 \[-\d\.\d\d, -\d\.\d\d\] \|/);
+  assert.match(table, /\| ED − BP 64 \| 3, 3 \| -0\.50 \[/);
+  assert.match(table, /Within 0\.50 points of BP 640: no, 1\.80 points below on average\./);
+  assert.equal(fashionMarkdown([{ id: 'width', curves: [] }]), null);
 });

@@ -13,6 +13,7 @@ import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
 import { frontierMarkdown } from '../report/frontier.js';
 import { widthMarkdown } from '../report/width.js';
+import { fashionMarkdown } from '../report/fashion.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -51,6 +52,8 @@ export async function reportCommand(
     if (frontier) out(`\n${frontier}`);
     const width = widthMarkdown(experiments);
     if (width) out(`\n${width}`);
+    const fashion = fashionMarkdown(experiments);
+    if (fashion) out(`\n${fashion}`);
     if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
     const sessions = sessionLine(
       sweepSessions(options.logs),

@@ -4,8 +4,14 @@
  * (learnSequence) goes network by network instead of batch by batch, and the networks may be spread over threads
  * (src/engine/threads.ts) — the rule itself never sees either.
  */
+import type { Backend } from '../kernels/backend.js';
+import { Carver } from '../kernels/carve.js';
+import type { EdOptions } from '../options/ed.js';
+import type { Random } from '../random.js';
 import { DENSE_ABOVE, type LearnStats, type SampleBatch, type SampleSequence, argmaxRow } from '../rules/rule.js';
-import { type BatchView, EdClassifier, type NetworkOp } from '../rules/ed.js';
+import { type BatchView, EdClassifier, type EdStorage, type NetworkOp } from '../rules/ed.js';
+import { edPlain } from '../rules/ed-shapes.js';
+import { edPlanWords, writeEdPlan } from './ed-plan.js';
 
 /**
  * A run of updates handed to the networks at once (independent networks only): samples [0, size) in order,
@@ -24,6 +30,8 @@ export interface SequenceJob {
   value: Float32Array;
   outputs: Float32Array;
   errors: Float32Array;
+  /** One network on this thread through the fused step: each batch's Σ |e| and right answers (see edLearn). */
+  stats?: Float64Array;
 }
 
 /** Where the networks run (set by the engine): possibly on several threads; each call returns when all are done. */
@@ -53,6 +61,47 @@ export class EdEngine extends EdClassifier {
   private viewCache: { job: SequenceJob; views: BatchView[] } | null = null;
   /** learnSequence's outputs and errors, (networks, samples) each; grown when a longer sequence comes. */
   private sequenceOut: { outputs: Float32Array; errors: Float32Array } | null = null;
+  /** Each network's plan for the backend's fused step (edLearn), when it takes this rule (see fusable). */
+  private readonly plans: Int32Array[] | null;
+  /** Per batch Σ |e| and right answers, when the fused step counts them (see sequenceJob). */
+  private fusedStats: Float64Array | null = null;
+
+  constructor(
+    options: EdOptions,
+    inputs: number,
+    classes: number,
+    backend: Backend,
+    init: Random | { storage: EdStorage },
+    maxBatch = 512,
+  ) {
+    super(options, inputs, classes, backend, init, maxBatch);
+    if (!this.fusable()) {
+      this.plans = null;
+      return;
+    }
+    const c = new Carver(this.layoutStorage.floats, this.layoutStorage.ints);
+    const words = edPlanWords(this.shapes.length);
+    this.plans = this.nets.map((net) => {
+      const plan = c.int32(words);
+      writeEdPlan(plan, net, this.shapes, this.shared, this.inputs, options.beta, this.layerStep);
+      return plan;
+    });
+  }
+
+  /** Room for the plans, after the rule's arrays (a worker thread attached to the storage reads the same ones). */
+  protected override carveLayout(c: Carver): void {
+    if (this.fusable()) for (let k = 0; k < this.networks; k++) c.int32(edPlanWords(this.shapes.length));
+  }
+
+  /**
+   * Whether a network learns a batch in one call of the backend's fused step: the plain rule with sigmoid units
+   * and no RMS normalisation, in this layout (not a subclass's), on a backend that has the step.
+   */
+  private fusable(): boolean {
+    const o = this.options;
+    const plainUnits = !o.rmsNorm && !this.output.linear && !this.output.coupled;
+    return Object.getPrototypeOf(this) === EdEngine.prototype && !!this.backend.edLearn && edPlain(o) && plainUnits;
+  }
 
   /** Trains/predicts networks through `runner` (a thread pool) instead of one by one on this thread. */
   useRunner(runner: NetworkRunner | null): void {
@@ -107,6 +156,10 @@ export class EdEngine extends EdClassifier {
     const job = this.sequenceJob(seq);
     if (this.runner) this.runner.sequence(this.networks, job);
     else this.learnNetworks(0, this.networks, job);
+    if (job.stats) {
+      const s = job.stats;
+      return Array.from({ length: batches }, (_, u) => ({ absError: s[2 * u], correct: s[2 * u + 1] }));
+    }
     // The same statistics as learn(), batch by batch and in the same order.
     const K = this.networks;
     const C = this.classes;
@@ -136,6 +189,7 @@ export class EdEngine extends EdClassifier {
    * that the batch's inputs do. Networks are independent: the order changes nothing (test/layouts.test.ts).
    */
   learnNetworks(from: number, to: number, job: SequenceJob): void {
+    if (this.plans) return this.learnFused(this.plans, from, to, job);
     const views = this.batchViews(job);
     if (job.batch === 1) {
       for (let k = from; k < to; k++) views.forEach((v, u) => this.learnRecorded(k, v, u * job.batch, job));
@@ -179,6 +233,21 @@ export class EdEngine extends EdClassifier {
     return count === all.length ? all : all.slice(0, count);
   }
 
+  /** learnNetworks through the backend's fused step: whole sequences online (or for one network), else by batch. */
+  private learnFused(plans: Int32Array[], from: number, to: number, job: SequenceJob): void {
+    const be = this.backend;
+    const seq = { ...job, mean: this.options.batchReduce === 'mean' };
+    const batches = Math.ceil(job.size / job.batch);
+    const single = this.networks === 1;
+    const gain = 2 / this.options.u0;
+    if (job.batch === 1 || to - from === 1) {
+      for (let k = from; k < to; k++) be.edLearn!(plans[k], seq, 0, batches, k, single, gain);
+    } else {
+      for (let u = 0; u < batches; u++)
+        for (let k = from; k < to; k++) be.edLearn!(plans[k], seq, u, u + 1, k, single, gain);
+    }
+  }
+
   /** Network k learns one batch of a sequence (samples from `at` on), recording its outputs and errors first. */
   protected learnRecorded(k: number, v: BatchView, at: number, job: SequenceJob, first = 0): void {
     const net = this.nets[k];
@@ -199,7 +268,26 @@ export class EdEngine extends EdClassifier {
       this.sequenceOut = { outputs: this.backend.alloc(need), errors: this.backend.alloc(need) };
     }
     const { start, end, labels, index, value } = seq;
-    return { size: seq.size, batch: seq.batch, start, end, labels, index, value, ...this.sequenceOut };
+    const job: SequenceJob = {
+      size: seq.size,
+      batch: seq.batch,
+      start,
+      end,
+      labels,
+      index,
+      value,
+      ...this.sequenceOut,
+    };
+    // One network learning here (not on a worker): the fused step counts the statistics as it goes.
+    if (this.plans && this.networks === 1 && !this.runner) {
+      const batches = Math.ceil(seq.size / seq.batch);
+      if (!this.fusedStats || this.fusedStats.length < 2 * batches) {
+        const room = this.backend.alloc(4 * batches);
+        this.fusedStats = new Float64Array(room.buffer, room.byteOffset, 2 * batches);
+      }
+      job.stats = this.fusedStats;
+    }
+    return job;
   }
 }
 

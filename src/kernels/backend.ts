@@ -139,4 +139,36 @@ export interface Backend {
     m: number,
     n: number,
   ): void;
+
+  /**
+   * Optional, WebAssembly only: a plain ED network learns batches [u0, u1) of a sequence in one call, the same
+   * kernel calls and float operations as the rule makes one by one (assembly/kernels.ts, edLearn; its plan words
+   * are written by src/engine/ed-plan.ts). Without it, the rule's own calls are the path (and the definition).
+   */
+  edLearn?(
+    plan: Int32Array,
+    seq: FusedSequence,
+    u0: number,
+    u1: number,
+    k: number,
+    single: boolean,
+    gain: number,
+  ): void;
+}
+
+/** A sequence as edLearn reads it: `size` samples, `batch` per update; outputs/errors are (networks, size). */
+export interface FusedSequence {
+  size: number;
+  batch: number;
+  /** Whether an update is the batch's mean (else its sum). */
+  mean: boolean;
+  start: Int32Array;
+  end: Int32Array;
+  labels: Int32Array;
+  index: Int32Array;
+  value: Float32Array;
+  outputs: Float32Array;
+  errors: Float32Array;
+  /** One network only, if given: each batch's Σ |e| and right answers, two f64s per batch. */
+  stats?: Float64Array;
 }

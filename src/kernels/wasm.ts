@@ -3,7 +3,7 @@
  * out Float32Array views into that memory (zero-copy: a kernel receives the view's byte offset as a pointer), and
  * the same memory can be given to worker threads.
  */
-import type { Backend } from './backend.js';
+import type { Backend, FusedSequence } from './backend.js';
 
 /** The exports of assembly/kernels.ts: pointers are byte offsets into the memory. */
 interface KernelExports {
@@ -61,6 +61,25 @@ interface KernelExports {
   sigmoid(out: number, x: number, len: number, gain: number): void;
   sigmoidGrad(out: number, y: number, rowScale: number, colScale: number, m: number, n: number): void;
   densify(out: number, start: number, end: number, index: number, value: number, m: number, n: number): void;
+  edLearn(
+    plan: number,
+    start: number,
+    end: number,
+    labels: number,
+    index: number,
+    value: number,
+    outputs: number,
+    errors: number,
+    size: number,
+    batch: number,
+    u0: number,
+    u1: number,
+    k: number,
+    single: number,
+    mean: number,
+    gain: number,
+    stats: number,
+  ): void;
 }
 
 /**
@@ -248,5 +267,27 @@ export class WasmBackend implements Backend {
     n: number,
   ): void {
     this.k.densify(ptr(out), ptr(start), ptr(end), ptr(index), ptr(value), m, n);
+  }
+
+  edLearn(plan: Int32Array, q: FusedSequence, u0: number, u1: number, k: number, single: boolean, gain: number): void {
+    this.k.edLearn(
+      ptr(plan),
+      ptr(q.start),
+      ptr(q.end),
+      ptr(q.labels),
+      ptr(q.index),
+      ptr(q.value),
+      ptr(q.outputs),
+      ptr(q.errors),
+      q.size,
+      q.batch,
+      u0,
+      u1,
+      k,
+      single ? 1 : 0,
+      q.mean ? 1 : 0,
+      gain,
+      q.stats ? ptr(q.stats) : 0,
+    );
   }
 }

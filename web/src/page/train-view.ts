@@ -74,6 +74,14 @@ export function showProgress(ed: Progress, bp: Progress | null): void {
     $('bp-val-accuracy').textContent = pct(bp.valAccuracy);
     $('bp-best-accuracy').textContent = pct(bp.bestAccuracy);
   }
+  // A 2-D run says what ED reached on its dataset when it ends (the Done-when asks it of spiral).
+  const run = lab.runSettings;
+  $('points-result').textContent =
+    lab.points && run && ed.test
+      ? `${run.task}: ED reached ${pct(ed.bestAccuracy)} % validation (best, at update ${n(ed.bestUpdate)}; ` +
+        `${pct(ed.test.atSelected)} % on the test points there)` +
+        (bp?.test ? `; backprop ${pct(bp.bestAccuracy)} % validation, ${pct(bp.test.atSelected)} % test.` : '.')
+      : '';
   if (ed.points.length > 0 || ed.test) drawChart();
   showState();
 }
