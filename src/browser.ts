@@ -102,6 +102,8 @@ export {
   greedyTrajectory,
   greedyAccuracy,
   envSeed,
+  finalGreedy,
+  type GreedySummary,
   type EpisodeRecord,
   type RlLoopOptions,
   type RlResult,

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import { Random } from '../src/random.js';
 import { ACROBOT, Acrobot, acrobotDerivs, acrobotStep, acrobotUp } from '../src/rl/acrobot.js';
 import { valueScale } from '../src/rl/agent.js';
-import { envSeed } from '../src/rl/loop.js';
+import { envSeed, GREEDY_SALT } from '../src/rl/loop.js';
 import { MOUNTAINCAR, MountainCar, mountainCarStep } from '../src/rl/mountaincar.js';
 import { Replay } from '../src/rl/replay.js';
-import { GREEDY_SALT, runRl } from '../src/rl/run.js';
+import { runRl } from '../src/rl/run.js';
 import { ValueHead } from '../src/rl/value-head.js';
 import { assertAllClose } from './helpers.js';
 

@@ -194,6 +194,24 @@ export function playGreedy(agent: Agent, env: Env, encoding: Encoding, episodes:
   return out;
 }
 
+/** Episodes the final agent plays greedily for the summary. */
+export const GREEDY_EPISODES = 100;
+/** Salt of the greedy evaluation's environment stream (training's is 3, the lab's replays 5). */
+export const GREEDY_SALT = 7;
+
+/**
+ * The summary's greedy figure of a final agent: GREEDY_EPISODES episodes on their own seed stream, apart from
+ * training's. The CLI's summary and the lab's CartPole panel both report this.
+ */
+export function finalGreedy(agent: Agent, env: Env, encoding: Encoding, seed: number): GreedySummary {
+  const returns = playGreedy(agent, env, encoding, GREEDY_EPISODES, envSeed(seed, GREEDY_SALT));
+  return {
+    episodes: returns.length,
+    mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length),
+    min: Math.min(...returns),
+  };
+}
+
 /**
  * The states of one greedy episode (the lab draws it): the initial state, then the state after each action.
  */

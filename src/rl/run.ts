@@ -28,7 +28,7 @@ import {
   rbfEncoding,
 } from './encoding.js';
 import type { Env } from './env.js';
-import { envSeed, type EpisodeRecord, greedyAccuracy, type GreedySummary, playGreedy, trainAgent } from './loop.js';
+import { envSeed, type EpisodeRecord, finalGreedy, greedyAccuracy, trainAgent } from './loop.js';
 import { RewardOnlyMnist } from './mnist-task.js';
 
 /** Where the run logs (run id "rl" by default), and what it reports as it goes. */
@@ -47,10 +47,6 @@ export interface RlOutcome {
   agent: Agent;
 }
 
-/** Episodes the final agent plays greedily for the summary (on its own seed stream). */
-export const GREEDY_EPISODES = 100;
-/** Salt of the greedy evaluation's environment stream (training's is 3, the lab's replays 5). */
-export const GREEDY_SALT = 7;
 /** Episodes between two measurements of the mean |w| in the log. */
 export const WEIGHTS_EVERY = 50;
 
@@ -154,9 +150,7 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     const greedy =
       accuracy !== undefined && task
         ? { episodes: task.test.count, mean: accuracy, min: accuracy === 1 ? 1 : 0 }
-        : greedySummary(
-            playGreedy(agent, buildEnv(config).env, encoding, GREEDY_EPISODES, envSeed(config.seed, GREEDY_SALT)),
-          );
+        : finalGreedy(agent, buildEnv(config).env, encoding, config.seed);
     const summary: RlSummary = {
       ...result,
       greedy,
@@ -165,14 +159,6 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
     };
     return { end: summary, value: { header, result: summary, returns, agent } };
   });
-}
-
-export function greedySummary(returns: number[]): GreedySummary {
-  return {
-    episodes: returns.length,
-    mean: returns.reduce((a, b) => a + b, 0) / Math.max(1, returns.length),
-    min: Math.min(...returns),
-  };
 }
 
 /** Rounded for the log (15,000 episode events stay small); the run itself keeps full precision. */

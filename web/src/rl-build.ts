@@ -11,7 +11,8 @@ import {
   CartPole,
   createAgent,
   envSeed,
-  playGreedy,
+  finalGreedy,
+  type GreedySummary,
   rbfEncoding,
   resolveRlConfig,
   RlSession,
@@ -20,13 +21,6 @@ import {
 
 /** The panel's run length: CartPole-v1's usual budget. */
 export const EPISODES = 1000;
-/**
- * The summary's greedy evaluation (src/rl/run.ts: GREEDY_EPISODES episodes on the stream salted GREEDY_SALT);
- * test/lab-rl.test.ts fails if those change and these do not.
- */
-const GREEDY_EPISODES = 100;
-const GREEDY_SALT = 7;
-
 export function buildCartpole(agent: AgentName, seed: number, backend: Backend): RlSession {
   const config = resolveRlConfig({ env: 'cartpole', agent, seed });
   const encoding = rbfEncoding();
@@ -47,18 +41,7 @@ export function buildCartpole(agent: AgentName, seed: number, backend: Backend):
   return new RlSession(created, env, encoding, envSeed(seed));
 }
 
-/** The final agent's greedy returns as the RL summary measures them: mean and worst of 100 episodes. */
-export function greedySummary(session: RlSession, seed: number): { episodes: number; mean: number; min: number } {
-  const returns = playGreedy(
-    session.agent,
-    new CartPole(),
-    session.encoding,
-    GREEDY_EPISODES,
-    envSeed(seed, GREEDY_SALT),
-  );
-  return {
-    episodes: returns.length,
-    mean: returns.reduce((a, b) => a + b, 0) / returns.length,
-    min: Math.min(...returns),
-  };
+/** The final agent's greedy figure as the RL summary measures it (finalGreedy: 100 episodes, their own stream). */
+export function greedySummary(session: RlSession, seed: number): GreedySummary {
+  return finalGreedy(session.agent, new CartPole(), session.encoding, seed);
 }
