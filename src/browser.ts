@@ -87,6 +87,7 @@ export { rbfEncoding, pixelEncoding, CARTPOLE_SCALES, type Encoding } from './rl
 export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
 export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
 export {
+  agentShape,
   createAgent,
   valueHeadOf,
   valueScale,

@@ -4,7 +4,7 @@
  * (learnSequence) goes network by network instead of batch by batch, and the networks may be spread over threads
  * (src/engine/threads.ts) — the rule itself never sees either.
  */
-import type { Backend } from '../kernels/backend.js';
+import type { Backend, FusedSequence } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';
 import type { EdOptions } from '../options/ed.js';
 import type { Random } from '../random.js';
@@ -20,19 +20,7 @@ import { edPlanWords, writeEdPlan } from './ed-plan.js';
  * network, so that threads learning different networks side by side do not write one cache line at every sample
  * (as a row per sample made them do).
  */
-export interface SequenceJob {
-  size: number;
-  batch: number;
-  start: Int32Array;
-  end: Int32Array;
-  labels: Int32Array;
-  index: Int32Array;
-  value: Float32Array;
-  outputs: Float32Array;
-  errors: Float32Array;
-  /** One network on this thread through the fused step: each batch's Σ |e| and right answers (see edLearn). */
-  stats?: Float64Array;
-}
+export type SequenceJob = Omit<FusedSequence, 'mean'>;
 
 /** Where the networks run (set by the engine): possibly on several threads; each call returns when all are done. */
 export interface NetworkRunner {

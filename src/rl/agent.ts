@@ -12,6 +12,7 @@ import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
 import { DqnAgent } from './dqn.js';
 import type { Agent } from './agent-types.js';
+import type { Env } from './env.js';
 import { VALUE_MARGIN, ValueHead } from './value-head.js';
 
 export type { Agent, Transition } from './agent-types.js';
@@ -77,6 +78,19 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
  */
 export function valueScale(reward: number, horizon: number, gamma: number): number {
   return ValueHead.of(reward, reward, gamma, horizon)[reward < 0 ? 'min' : 'max'];
+}
+
+/** The shape of an agent for an environment whose states are coded into `features` inputs, at discount γ. */
+export function agentShape(env: Env, features: number, gamma: number): AgentShape {
+  const head = valueHeadOf(env, gamma);
+  return {
+    features,
+    actions: env.actions,
+    valueScale: head.max,
+    valueMin: head.min,
+    horizon: env.horizon,
+    solvedAt: env.solvedAt ?? undefined,
+  };
 }
 
 /** The value head of an environment's rewards at discount γ. */

@@ -13,7 +13,7 @@ import { RL_LOG_FORMAT, type RlEvalRecord, type RlStartEvent, type RlSummary } f
 import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { Acrobot } from './acrobot.js';
-import { type Agent, createAgent, valueHeadOf } from './agent.js';
+import { type Agent, agentShape, createAgent } from './agent.js';
 import { CartPole } from './cartpole.js';
 import { meanAbsWeight } from './dqn.js';
 import { MountainCar } from './mountaincar.js';
@@ -78,19 +78,8 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
   const config = resolveRlRun(input);
   const backend = getBackend(config.backend);
   const { env, encoding, task } = buildEnv(config);
-  const head = valueHeadOf(env, config.gamma);
-  const agent = createAgent(
-    config,
-    {
-      features: encoding.features,
-      actions: env.actions,
-      valueScale: head.max,
-      valueMin: head.min,
-      horizon: env.horizon,
-      solvedAt: env.solvedAt ?? undefined,
-    },
-    backend,
-  );
+  const shape = agentShape(env, encoding.features, config.gamma);
+  const agent = createAgent(config, shape, backend);
   const weightsStart = meanAbsWeight(agent.columns);
   const header: RlStartEvent = {
     ...startFields(RL_LOG_FORMAT, hooks, 'rl'),
@@ -102,8 +91,8 @@ export function runRl(input: RlInput, hooks: RlHooks = {}): RlOutcome {
       observationSize: env.observationSize,
       features: encoding.features,
       encoding: encoding.name,
-      valueScale: head.max,
-      valueMin: head.min,
+      valueScale: shape.valueScale,
+      valueMin: shape.valueMin,
       solvedAt: env.solvedAt,
       ...(task ? { train: task.train.count, validation: task.validation.count, test: task.test.count } : {}),
     },

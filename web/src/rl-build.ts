@@ -6,6 +6,7 @@
  * up here. Imports no worker globals, for that test.
  */
 import {
+  agentShape,
   type AgentName,
   type Backend,
   CartPole,
@@ -16,28 +17,16 @@ import {
   rbfEncoding,
   resolveRlConfig,
   RlSession,
-  valueHeadOf,
 } from 'edlearn/browser';
 
 /** The panel's run length: CartPole-v1's usual budget. */
 export const EPISODES = 1000;
+
 export function buildCartpole(agent: AgentName, seed: number, backend: Backend): RlSession {
   const config = resolveRlConfig({ env: 'cartpole', agent, seed });
   const encoding = rbfEncoding();
   const env = new CartPole();
-  const head = valueHeadOf(env, config.gamma);
-  const created = createAgent(
-    config,
-    {
-      features: encoding.features,
-      actions: env.actions,
-      valueScale: head.max,
-      valueMin: head.min,
-      horizon: env.horizon,
-      solvedAt: env.solvedAt ?? undefined,
-    },
-    backend,
-  );
+  const created = createAgent(config, agentShape(env, encoding.features, config.gamma), backend);
   return new RlSession(created, env, encoding, envSeed(seed));
 }
 
