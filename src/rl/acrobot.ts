@@ -7,8 +7,9 @@
  * step, 0 on the terminating step; solved at a mean of 100 ≥ −100. The initial state is uniform in ±0.1 per
  * variable; the observation is (cos θ₁, sin θ₁, cos θ₂, sin θ₂, θ̇₁, θ̇₂).
  */
-import { Random } from '../random.js';
-import type { Env, StepResult } from './env.js';
+import type { Random } from '../random.js';
+import { ClassicControl } from './classic-control.js';
+import type { StepResult } from './env.js';
 
 export const ACROBOT = {
   dt: 0.2,
@@ -72,48 +73,36 @@ export function acrobotStep(s: ArrayLike<number>, action: number, out = new Floa
 /** Whether the tip is above the bar (one link length above the pivot). */
 export const acrobotUp = (s: ArrayLike<number>) => -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1;
 
-export class Acrobot implements Env {
+export class Acrobot extends ClassicControl {
   readonly name = 'Acrobot-v1';
   readonly observationSize = 6;
   readonly actions = 3;
-  readonly horizon = ACROBOT.maxSteps;
   readonly maxReward = 0;
   readonly minReward = -1;
   readonly solvedAt = -100;
-  private rng: Random;
-  private state = new Float64Array(4);
-  private steps = 0;
-  private done = true;
 
   constructor(seed = 0) {
-    this.rng = new Random(seed);
+    super(seed, 4, ACROBOT.maxSteps, 'Acrobot', '0, 1 or 2 (torque −1, 0, +1)');
   }
 
-  reset(seed?: number): Float64Array {
-    if (seed !== undefined) this.rng = new Random(seed);
-    for (let i = 0; i < 4; i++) this.state[i] = (this.rng.next() * 2 - 1) * 0.1;
-    this.steps = 0;
-    this.done = false;
-    return this.observe();
+  protected start(state: Float64Array, rng: Random): void {
+    for (let i = 0; i < 4; i++) state[i] = (rng.next() * 2 - 1) * 0.1;
   }
 
-  step(action: number): StepResult {
-    if (this.done) throw new Error('Acrobot.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1 && action !== 2)
-      throw new RangeError(`Acrobot.step: action ${action}; expected 0, 1 or 2 (torque −1, 0, +1)`);
+  protected advance(action: number): boolean {
     acrobotStep(this.state, action, this.state);
-    this.steps++;
-    const terminated = acrobotUp(this.state);
-    const truncated = !terminated && this.steps >= ACROBOT.maxSteps;
-    this.done = terminated || truncated;
-    return { state: this.observe(), reward: terminated ? 0 : -1, terminated, truncated };
+    return acrobotUp(this.state);
+  }
+
+  protected reward(terminated: boolean): number {
+    return terminated ? 0 : -1;
   }
 
   failed(step: StepResult): boolean {
     return !step.terminated;
   }
 
-  private observe(): Float64Array {
+  protected override observe(): Float64Array {
     const [t1, t2, v1, v2] = this.state;
     return Float64Array.of(Math.cos(t1), Math.sin(t1), Math.cos(t2), Math.sin(t2), v1, v2);
   }

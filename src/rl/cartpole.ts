@@ -4,8 +4,9 @@
  * |x| > 2.4 and is truncated after 500 steps; reward 1 per step (the terminating one too); the initial state is
  * uniform in ±0.05 per variable.
  */
-import { Random } from '../random.js';
-import type { Env, StepResult } from './env.js';
+import type { Random } from '../random.js';
+import { ClassicControl } from './classic-control.js';
+import type { StepResult } from './env.js';
 
 export const CARTPOLE = {
   gravity: 9.8,
@@ -39,42 +40,30 @@ export function cartpoleStep(s: ArrayLike<number>, action: number, out = new Flo
   return out;
 }
 
-export class CartPole implements Env {
+export class CartPole extends ClassicControl {
   readonly name = 'CartPole-v1';
   readonly observationSize = 4;
   readonly actions = 2;
-  readonly horizon = CARTPOLE.maxSteps;
   readonly maxReward = 1;
   readonly minReward = 1;
   readonly solvedAt = 475;
-  private rng: Random;
-  private state = new Float64Array(4);
-  private steps = 0;
-  private done = true;
 
   constructor(seed = 0) {
-    this.rng = new Random(seed);
+    super(seed, 4, CARTPOLE.maxSteps, 'CartPole', '0 (left) or 1 (right)');
   }
 
-  reset(seed?: number): Float64Array {
-    if (seed !== undefined) this.rng = new Random(seed);
-    for (let i = 0; i < 4; i++) this.state[i] = (this.rng.next() * 2 - 1) * 0.05;
-    this.steps = 0;
-    this.done = false;
-    return Float64Array.from(this.state);
+  protected start(state: Float64Array, rng: Random): void {
+    for (let i = 0; i < 4; i++) state[i] = (rng.next() * 2 - 1) * 0.05;
   }
 
-  step(action: number): StepResult {
-    if (this.done) throw new Error('CartPole.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1)
-      throw new RangeError(`CartPole.step: action ${action}; expected 0 (left) or 1 (right)`);
+  protected advance(action: number): boolean {
     cartpoleStep(this.state, action, this.state);
-    this.steps++;
     const [x, , theta] = this.state;
-    const terminated = Math.abs(x) > CARTPOLE.xLimit || Math.abs(theta) > CARTPOLE.thetaLimit;
-    const truncated = !terminated && this.steps >= CARTPOLE.maxSteps;
-    this.done = terminated || truncated;
-    return { state: Float64Array.from(this.state), reward: 1, terminated, truncated };
+    return Math.abs(x) > CARTPOLE.xLimit || Math.abs(theta) > CARTPOLE.thetaLimit;
+  }
+
+  protected reward(): number {
+    return 1;
   }
 
   failed(step: StepResult): boolean {

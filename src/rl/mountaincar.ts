@@ -5,8 +5,9 @@
  * reward −1 per step (the terminating one too); solved at a mean of 100 ≥ −110. The initial position is uniform
  * in [−0.6, −0.4], the speed 0.
  */
-import { Random } from '../random.js';
-import type { Env, StepResult } from './env.js';
+import type { Random } from '../random.js';
+import { ClassicControl } from './classic-control.js';
+import type { StepResult } from './env.js';
 
 export const MOUNTAINCAR = {
   minPosition: -1.2,
@@ -30,42 +31,30 @@ export function mountainCarStep(s: ArrayLike<number>, action: number, out = new 
   return out;
 }
 
-export class MountainCar implements Env {
+export class MountainCar extends ClassicControl {
   readonly name = 'MountainCar-v0';
   readonly observationSize = 2;
   readonly actions = 3;
-  readonly horizon = MOUNTAINCAR.maxSteps;
   readonly maxReward = -1;
   readonly minReward = -1;
   readonly solvedAt = -110;
-  private rng: Random;
-  private state = new Float64Array(2);
-  private steps = 0;
-  private done = true;
 
   constructor(seed = 0) {
-    this.rng = new Random(seed);
+    super(seed, 2, MOUNTAINCAR.maxSteps, 'MountainCar', '0 (left), 1 (none) or 2 (right)');
   }
 
-  reset(seed?: number): Float64Array {
-    if (seed !== undefined) this.rng = new Random(seed);
-    this.state[0] = -0.6 + this.rng.next() * 0.2;
-    this.state[1] = 0;
-    this.steps = 0;
-    this.done = false;
-    return Float64Array.from(this.state);
+  protected start(state: Float64Array, rng: Random): void {
+    state[0] = -0.6 + rng.next() * 0.2;
+    state[1] = 0;
   }
 
-  step(action: number): StepResult {
-    if (this.done) throw new Error('MountainCar.step: the episode is over; call reset() first');
-    if (action !== 0 && action !== 1 && action !== 2)
-      throw new RangeError(`MountainCar.step: action ${action}; expected 0 (left), 1 (none) or 2 (right)`);
+  protected advance(action: number): boolean {
     mountainCarStep(this.state, action, this.state);
-    this.steps++;
-    const terminated = this.state[0] >= MOUNTAINCAR.goal && this.state[1] >= 0;
-    const truncated = !terminated && this.steps >= MOUNTAINCAR.maxSteps;
-    this.done = terminated || truncated;
-    return { state: Float64Array.from(this.state), reward: -1, terminated, truncated };
+    return this.state[0] >= MOUNTAINCAR.goal && this.state[1] >= 0;
+  }
+
+  protected reward(): number {
+    return -1;
   }
 
   failed(step: StepResult): boolean {
