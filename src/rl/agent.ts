@@ -10,6 +10,7 @@ import type { RuleChoice } from '../train/config.js';
 import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
+import { Critic } from './critic.js';
 import { DqnAgent } from './dqn.js';
 import type { Agent } from './agent-types.js';
 import type { Env } from './env.js';
@@ -66,10 +67,23 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     shape.horizon === 1 ? 0 : VALUE_MARGIN,
   );
   if (config.agent === 'ed-columns') {
-    const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
-    return new ColumnAgent(config, columns, rng, critic, head);
+    const critic = config.critic
+      ? new Critic(
+          buildAgentColumns(criticConfig(config), { ...shape, actions: 1 }, backend),
+          head,
+          config.gamma,
+          config.criticTrace,
+          config.trace,
+        )
+      : undefined;
+    return new ColumnAgent(config, columns, rng, critic);
   }
   return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
+}
+
+/** The critic column's config: the columns' own, with its learning rate `criticLr` when that is given. */
+function criticConfig(config: RlConfig): RlConfig {
+  return config.criticLr > 0 && config.ed ? { ...config, ed: { ...config.ed, lr: config.criticLr } } : config;
 }
 
 /**

@@ -35,6 +35,12 @@ export interface RlConfig {
   settle: number;
   decay: number;
   critic: boolean;
+  amine: 'linear' | 'bounded';
+  criticTrace: number;
+  criticLr: number;
+  noise: number;
+  encoding: 'rbf' | 'boxes';
+  tilings: number;
   trace: number;
   traceDecay: number;
   success: number;
@@ -86,6 +92,12 @@ const DQN: Tunable = {
   settle: 1,
   decay: 0,
   critic: false,
+  amine: 'bounded',
+  criticTrace: 0,
+  criticLr: 0,
+  noise: 0,
+  encoding: 'rbf',
+  tilings: 1,
   trace: 1,
   traceDecay: 1,
   success: 0,
@@ -191,6 +203,10 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     agent === 'ed-columns' || d.batch <= d.replay,
     `rl options: batch ${d.batch} exceeds the replay memory ${d.replay}; give batch ≤ replay`,
   );
+  check(
+    env === 'cartpole' || (d.encoding === 'rbf' && d.tilings === 1),
+    `rl options: encoding ${d.encoding} with ${d.tilings} tiling(s) is for cartpole only; give --encoding rbf`,
+  );
   const backprop =
     agent === 'bp-dqn'
       ? validateBackpropOptions(
@@ -219,6 +235,12 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     settle: d.settle,
     decay: d.decay,
     critic: d.critic,
+    amine: d.amine,
+    criticTrace: d.criticTrace,
+    criticLr: d.criticLr,
+    noise: d.noise,
+    encoding: d.encoding,
+    tilings: d.tilings,
     trace: d.trace,
     traceDecay: d.traceDecay,
     success: d.success,
@@ -281,7 +303,7 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'anneal',
     'settle',
   ];
-  const columnsOnly = ['trace', 'traceDecay', 'success', 'critic'];
+  const columnsOnly = ['trace', 'traceDecay', 'success', 'critic', 'amine', 'criticTrace', 'criticLr', 'noise'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)
     if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
   for (const k of ['data', 'validation', 'evalEvery'])
