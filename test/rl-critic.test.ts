@@ -12,6 +12,7 @@ import { ColumnAgent } from '../src/rl/column-agent.js';
 import type { Columns } from '../src/rl/columns.js';
 import { resolveRlConfig } from '../src/rl/config.js';
 import { Critic, pushAmine } from '../src/rl/critic.js';
+import { Settle } from '../src/rl/settle.js';
 import { ValueHead } from '../src/rl/value-head.js';
 
 const DEG = Math.PI / 180;
@@ -184,4 +185,55 @@ test('actor: the columns that acted take success·δ·decay^k, raised on positiv
     assert.ok(Math.abs(last0[0] - 4 * delta * 0.5) < 1e-5);
     for (const e of [...last0, ...last1]) assert.equal(Math.sign(e), Math.sign(delta));
   }
+});
+
+test('actor: opponent gives the columns that did not act the opposite amine', () => {
+  const config = resolveRlConfig({
+    agent: 'ed-columns',
+    critic: true,
+    encoding: 'boxes',
+    amine: 'opponent',
+    success: 1,
+    trace: 5,
+    traceDecay: 0.5,
+  });
+  const cols = columns(2);
+  const calls = cols.rules.map(spy);
+  const agent = new ColumnAgent(config, cols, new Random(1), { step: () => 0.1 } as unknown as Critic);
+  const s = [boxed(0, 0, 0, 0), boxed(0, 0, 2 * DEG, 0)];
+  [0, 1].forEach((action, i) => {
+    agent.observe({
+      features: s[i],
+      action,
+      reward: 1,
+      next: s[i],
+      terminated: false,
+      truncated: false,
+      failed: false,
+    });
+  });
+  // Newest first: column 1 acted at k = 0 (+0.1) and not at k = 1 (−0.05); column 0 the reverse.
+  const e1 = calls[1][calls[1].length - 1].map((v) => v / 2);
+  const e0 = calls[0][calls[0].length - 1].map((v) => v / 2);
+  assert.ok(Math.abs(e1[0] - 0.1) < 1e-5 && Math.abs(e1[1] + 0.05) < 1e-5, `column 1: ${e1}`);
+  assert.ok(Math.abs(e0[0] + 0.1) < 1e-5 && Math.abs(e0[1] - 0.05) < 1e-5, `column 0: ${e0}`);
+});
+
+test('settle: the step scale is 1 − settle·(share of the last 20 episodes that reached the threshold)', () => {
+  const scales: number[] = [];
+  const rule = { setLearningRateScale: (s: number) => scales.push(s) };
+  const settle = new Settle(1, 475, [{ rules: [rule] } as unknown as Columns]);
+  const episode = (steps: number) => {
+    for (let i = 1; i <= steps; i++) settle.step(1, i === steps);
+  };
+  for (let i = 0; i < 20; i++) episode(500);
+  assert.equal(settle.scale, 0);
+  episode(30);
+  assert.ok(Math.abs(settle.scale - 1 / 20) < 1e-12);
+  assert.equal(scales.length, 21);
+  assert.equal(scales[0], 1 - 1 / 20);
+  // No threshold (the MNIST task) or settle 0: the step is never scaled.
+  const off = new Settle(0, 475, [{ rules: [rule] } as unknown as Columns]);
+  off.step(500, true);
+  assert.equal(scales.length, 21);
 });

@@ -52,8 +52,9 @@ export const RL_OPTIONS = {
     'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)',
   ),
   settle: nonNegative(
-    'the DQN agents: α × (1 − settle·p), p the share of the last 20 training episodes whose return reached the ' +
-      'solved threshold: learning calms while the policy holds, and resumes when it fails (0: off)',
+    'the DQN agents and ed-columns with the critic: α × (1 − settle·p), p the share of the last 20 training ' +
+      'episodes whose return reached the solved threshold: learning calms while the policy holds, and resumes ' +
+      'when it fails (0: off)',
     1,
   ),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
@@ -62,9 +63,10 @@ export const RL_OPTIONS = {
       '(Barto, Sutton & Anderson 1983)',
   ),
   amine: choice(
-    ['linear', 'bounded'],
-    "ed-columns with the critic: linear, the acting columns' amine is success·δ·trace-decay^k; bounded, they move " +
-      'towards 0.9 (δ > 0) or 0.1 (δ < 0) with strength min(1, success·|δ|)',
+    ['linear', 'opponent', 'bounded'],
+    "ed-columns with the critic: linear, the acting columns' amine is success·δ·trace-decay^k; opponent, also " +
+      'the other columns take the opposite; bounded, the acting ones move towards 0.9 (δ > 0) or 0.1 (δ < 0) ' +
+      'with strength min(1, success·|δ|)',
   ),
   noise: nonNegative(
     "ed-columns: exploring, each column's output plus Gaussian noise of this sd competes (0: ε-greedy alone)",

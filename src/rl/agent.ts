@@ -11,6 +11,7 @@ import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
 import { Critic } from './critic.js';
+import { Settle } from './settle.js';
 import { DqnAgent } from './dqn.js';
 import type { Agent } from './agent-types.js';
 import type { Env } from './env.js';
@@ -76,7 +77,9 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
           config.trace,
         )
       : undefined;
-    return new ColumnAgent(config, columns, rng, critic);
+    // Settle is the critic variant's (the plain columns keep Kaneko's six steps as they were).
+    const settle = critic && new Settle(config.settle, shape.solvedAt, [columns, critic.column]);
+    return new ColumnAgent(config, columns, rng, critic, settle);
   }
   return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
 }

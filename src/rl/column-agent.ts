@@ -18,6 +18,7 @@ import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
 import { type Critic, pushAmine, TRACE_CUT } from './critic.js';
+import type { Settle } from './settle.js';
 import { VALUE_MARGIN } from './value-head.js';
 
 const FIRST = [0];
@@ -36,6 +37,7 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
     columns: Columns,
     rng: Random,
     private readonly critic?: Critic,
+    private readonly settle?: Settle,
   ) {
     super(config, columns, rng);
     this.states = new Float32Array(config.trace * columns.features);
@@ -74,7 +76,7 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
     this.length = Math.min(this.length + 1, trace);
     if (this.critic) {
       const delta = this.critic.step(t);
-      if (delta !== 0 && this.config.amine === 'linear') this.push(success * delta, traceDecay);
+      if (delta !== 0 && this.config.amine !== 'bounded') this.push(success * delta, traceDecay);
       else if (delta !== 0) {
         // The second session's form: towards 0.9 or 0.1, inside the sigmoid's responsive range.
         const strength = Math.min(1, success * Math.abs(delta));
@@ -85,10 +87,14 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
       if (strength > 0) this.reinforce(t.failed ? 0 : 1, strength, traceDecay);
     }
     if (t.terminated || t.truncated) this.length = 0;
+    this.settle?.step(t.reward, t.terminated || t.truncated);
   }
 
-  /** The rows of the trace where column a acted, with decay^k of each (k steps back). */
-  private traced(a: number, decay: number): { rows: number[]; scale: number[] } {
+  /**
+   * The rows of the trace where column a acted, with decay^k of each (k steps back); with `others` ≠ 0 also the
+   * rows where another column acted, with others·decay^k.
+   */
+  private traced(a: number, decay: number, others = 0): { rows: number[]; scale: number[] } {
     const { trace } = this.config;
     const rows: number[] = [];
     const scale: number[] = [];
@@ -96,17 +102,23 @@ export class ColumnAgent extends EpsilonGreedy implements Agent {
       const d = decay ** k;
       if (d < TRACE_CUT) break;
       const slot = (this.head - 1 - k + trace) % trace;
-      if (this.actions[slot] !== a) continue;
+      const own = this.actions[slot] === a;
+      if (!own && others === 0) continue;
       rows.push(slot);
-      scale.push(d);
+      scale.push(own ? d : others * d);
     }
     return { rows, scale };
   }
 
-  /** The amine `amine`·decay^k into every column that acted in the trace, summed over the trace. */
+  /**
+   * The amine `amine`·decay^k into every column that acted in the trace, summed over the trace; 'opponent': the
+   * columns that did not act at that step take −amine·decay^k/(A − 1), so the preference moves and their sum not.
+   */
   private push(amine: number, decay: number): void {
-    for (let a = 0; a < this.columns.actions; a++) {
-      const { rows, scale } = this.traced(a, decay);
+    const A = this.columns.actions;
+    const others = this.config.amine === 'opponent' ? -1 / (A - 1) : 0;
+    for (let a = 0; a < A; a++) {
+      const { rows, scale } = this.traced(a, decay, others);
       pushAmine(
         this.columns,
         a,

@@ -35,7 +35,7 @@ export interface RlConfig {
   settle: number;
   decay: number;
   critic: boolean;
-  amine: 'linear' | 'bounded';
+  amine: 'linear' | 'opponent' | 'bounded';
   criticTrace: number;
   criticLr: number;
   noise: number;
@@ -301,11 +301,12 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'failShare',
     'failMemory',
     'anneal',
-    'settle',
   ];
   const columnsOnly = ['trace', 'traceDecay', 'success', 'critic', 'amine', 'criticTrace', 'criticLr', 'noise'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)
     if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
+  if (agent === 'ed-columns' && given('settle') && !(raw.critic ?? DEFAULTS[env][agent].critic))
+    notes.push('option settle applies to ed-columns with the critic only');
   for (const k of ['data', 'validation', 'evalEvery'])
     if (given(k) && env !== 'mnist') notes.push(`option ${k} applies to the mnist task only`);
   if (given('untilSolved') && env === 'mnist')
