@@ -7,7 +7,7 @@
 import { summarize, welch } from './stats.js';
 import { interval } from './html.js';
 import type { CurveData, ExperimentData } from './types.js';
-import type { EnsembleSummary } from '../train/ensemble.js';
+import type { EnsembleSummary } from '../train/ensemble-score.js';
 
 const ONE_MODEL_TARGET = 0.986;
 const ENSEMBLE_TARGET = 0.989;
