@@ -5,7 +5,7 @@
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { AGENT_NAMES } from '../options/rl.js';
 import { renderReport } from '../report/index.js';
-import { RL_EXPERIMENT_ENVS, RL_SEEDS, runRlExperiment } from '../rl/experiment.js';
+import { RL_EXPERIMENT_ENVS, RL_SEEDS, RL_VARIANTS, runRlExperiment } from '../rl/experiment.js';
 import { settleSignals } from '../temp-files.js';
 import type { ExperimentCommandOptions } from './experiment-options.js';
 
@@ -13,6 +13,7 @@ import type { ExperimentCommandOptions } from './experiment-options.js';
 export const RL_EXPERIMENT_IDS = [
   'rl',
   ...RL_EXPERIMENT_ENVS.flatMap((env) => [`rl-${env}`, ...AGENT_NAMES.map((a) => `rl-${env}-${a}`)]),
+  ...RL_VARIANTS.map((v) => `rl-${v.env}-${v.name}`),
 ];
 
 export async function rlExperimentCommand(
@@ -24,8 +25,10 @@ export async function rlExperimentCommand(
   const rest = id.slice(3);
   const envs =
     id === 'rl' ? RL_EXPERIMENT_ENVS : RL_EXPERIMENT_ENVS.filter((e) => rest === e || rest.startsWith(`${e}-`));
-  const agents =
-    id === 'rl' || envs.includes(rest as never) ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
+  const whole = id === 'rl' || envs.includes(rest as never);
+  const variant = RL_VARIANTS.filter((v) => rest === `${v.env}-${v.name}`);
+  const agents = whole ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
+  const variants = whole ? RL_VARIANTS : variant;
   const paths = runRlExperiment(
     options.logs,
     {
@@ -35,6 +38,7 @@ export async function rlExperimentCommand(
     RL_SEEDS,
     envs,
     agents,
+    variants,
   );
   for (const p of paths) out(`rl: log written to ${p}`);
   await settleSignals();

@@ -164,6 +164,23 @@ const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
 };
 
 /**
+ * ed-columns with `--critic` on CartPole (the adaptive critic, docs/ed-method.md): chosen on seeds 1–10
+ * (docs/results/logs/rl-tuning/s3-critic-*.txt). The plain columns keep COLUMNS.
+ */
+const CRITIC: Partial<Record<EnvName, Partial<Tunable>>> = {
+  cartpole: {
+    encoding: 'boxes',
+    amine: 'linear',
+    units: 4,
+    lr: 0.05,
+    gamma: 0.95,
+    success: 2,
+    criticLr: 0.02,
+    traceDecay: 0.9,
+  },
+};
+
+/**
  * The ED networks: Kaneko's rule (one hidden layer by default, alternating types, α = lr), updates averaged over
  * the batch, initial |w| < 0.1 (0.01 for the 784 pixel inputs, so that the first layer does not saturate).
  */
@@ -191,8 +208,10 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
   );
   const input = validateGiven(RL_OPTIONS, rest, 'rl options');
   const agent = input.agent ?? 'ed-dqn';
+  const criticOn = agent === 'ed-columns' && (input.critic ?? DEFAULTS[env][agent].critic);
   const d = {
     ...DEFAULTS[env][agent],
+    ...(criticOn ? CRITIC[env] : {}),
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
   } as Tunable;
   check(
@@ -273,8 +292,12 @@ export function rlDefaultText(key: string): string | undefined {
     String((DEFAULTS[env][agent] as unknown as Record<string, unknown>)[key]);
   if (!(key in DEFAULTS.cartpole['ed-dqn'])) return undefined;
   const all = envs.flatMap((env) => (Object.keys(DEFAULTS[env]) as AgentName[]).map((agent) => value(env, agent)));
-  if (new Set(all).size === 1) return all[0];
-  return envs
+  const critic = envs
+    .filter((env) => CRITIC[env]?.[key as keyof Tunable] !== undefined)
+    .map((env) => `; ${env} ed-columns --critic ${String(CRITIC[env]?.[key as keyof Tunable])}`)
+    .join('');
+  if (new Set(all).size === 1) return all[0] + critic;
+  return `${envs
     .map((env) => {
       const agents = Object.keys(DEFAULTS[env]) as AgentName[];
       const values = agents.map((agent) => value(env, agent));
@@ -282,7 +305,7 @@ export function rlDefaultText(key: string): string | undefined {
         ? `${env} ${values[0]}`
         : `${env}: ${agents.map((a, i) => `${a} ${values[i]}`).join(', ')}`;
     })
-    .join('; ');
+    .join('; ')}${critic}`;
 }
 
 /** Options given that do nothing for this agent or environment: one line each, for a warning. */
