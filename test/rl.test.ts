@@ -202,6 +202,37 @@ for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
   });
 }
 
+for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
+  test(`${agent} settle by return: half the way to the threshold halves the first step; held leaves it whole`, () => {
+    const change = (settleBy: 'held' | 'return') => {
+      const config = resolveRlConfig({
+        env: 'cartpole',
+        agent,
+        seed: 3,
+        settleBy,
+        learnStart: 20,
+        replay: 32,
+        batch: 4,
+      });
+      // Returns of 1 against a threshold of 2 from a worst return of 0: the graded share is 0.5, the held one 0.
+      const shape = { features: 3, actions: 2, valueScale: 10, solvedAt: 2, worstReturn: 0 };
+      const a = createAgent(config, shape, referenceBackend);
+      const features = Float32Array.of(0.2, 0.5, 1);
+      const step = (action: number) =>
+        a.observe({ features, action, reward: 1, next: features, terminated: true, truncated: false, failed: false });
+      for (let e = 0; e < 19; e++) step(e % 2);
+      const before = a.columns.parameters().map((p) => Float32Array.from(p));
+      step(1); // the 20th episode ends, the schedule is set, then the first update
+      return a.columns
+        .parameters()
+        .reduce((sum, p, i) => sum + p.reduce((s, w, j) => s + Math.abs(w - before[i][j]), 0), 0);
+    };
+    const held = change('held');
+    assert.ok(held > 0);
+    assert.ok(Math.abs(change('return') / held - 0.5) < 0.02, `${change('return') / held}`);
+  });
+}
+
 test('a saved agent reloads and plays identically for a fixed seed', () => {
   for (const agent of ['ed-dqn', 'bp-dqn', 'ed-columns'] as const) {
     const { config, agent: trained, env, encoding, result } = shortCartpole({ agent, learnStart: 100 }, 30);

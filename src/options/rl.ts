@@ -56,6 +56,11 @@ export const RL_OPTIONS = {
       'solved threshold: learning calms while the policy holds, and resumes when it fails (0: off)',
     1,
   ),
+  settleBy: choice(
+    ['held', 'return'],
+    "the settle schedule's p: held the share of recent episodes at the solved threshold; return graded, the mean " +
+      'share of the way from the worst return to the threshold (1 at or above it)',
+  ),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
   critic: flag(
     "ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces " +

@@ -24,6 +24,7 @@ const VARIED = [
   'failShare',
   'anneal',
   'settle',
+  'settleBy',
   'decay',
   'targetPeriod',
   'trainEvery',

@@ -29,6 +29,8 @@ export interface AgentShape {
   valueMin?: number;
   /** The environment's solved threshold of an episode's return (the settle schedule); absent: settle is off. */
   solvedAt?: number;
+  /** The lowest return of an episode, horizon × the lowest reward (0 when rewards are positive): graded settle. */
+  worstReturn?: number;
   /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
   horizon?: number;
 }
@@ -69,7 +71,8 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
     return new ColumnAgent(config, columns, rng, critic, head);
   }
-  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
+  const target = buildAgentColumns(config, shape, backend);
+  return new DqnAgent(config, columns, target, head, rng, shape.solvedAt, shape.worstReturn);
 }
 
 /**
@@ -90,6 +93,7 @@ export function agentShape(env: Env, features: number, gamma: number): AgentShap
     valueMin: head.min,
     horizon: env.horizon,
     solvedAt: env.solvedAt ?? undefined,
+    worstReturn: env.horizon * Math.min(0, env.minReward),
   };
 }
 

@@ -33,6 +33,7 @@ export interface RlConfig {
   failMemory: number;
   anneal: number;
   settle: number;
+  settleBy: 'held' | 'return';
   decay: number;
   critic: boolean;
   trace: number;
@@ -84,6 +85,7 @@ const DQN: Tunable = {
   failMemory: 5000,
   anneal: 0,
   settle: 1,
+  settleBy: 'held',
   decay: 0,
   critic: false,
   trace: 1,
@@ -217,6 +219,7 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     failMemory: d.failMemory,
     anneal: d.anneal,
     settle: d.settle,
+    settleBy: d.settleBy,
     decay: d.decay,
     critic: d.critic,
     trace: d.trace,
@@ -280,6 +283,7 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'failMemory',
     'anneal',
     'settle',
+    'settleBy',
   ];
   const columnsOnly = ['trace', 'traceDecay', 'success', 'critic'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)

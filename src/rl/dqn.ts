@@ -11,6 +11,9 @@
  * schedule; `decay` shrinks every weight by (1 − decay) per update; `settle` scales α (ED's and Adam's step) by
  * 1 − settle·p, p the share of the last SETTLE_WINDOW episodes whose return reached the solved threshold: a policy
  * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails.
+ * With settleBy 'return', p is graded: the mean over those episodes of (R − worst) / (threshold − worst) clipped
+ * to [0, 1], so that α also shrinks while a policy climbs (a plateau below the threshold is not rewritten at full
+ * step either); an episode that holds counts 1, as with 'held'.
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
@@ -38,8 +41,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly gains: Float32Array;
   private updates = 0;
   private episodeReturn = 0;
-  /** 1 for each of the last SETTLE_WINDOW episodes that reached the solved threshold (a ring). */
-  private readonly held = new Uint8Array(SETTLE_WINDOW);
+  /** Each of the last SETTLE_WINDOW episodes' share of the solved threshold: 0 or 1 ('held'), or graded (a ring). */
+  private readonly held = new Float64Array(SETTLE_WINDOW);
   private heldAt = 0;
   private heldCount = 0;
 
@@ -50,6 +53,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     readonly head: ValueHead,
     rng: Random,
     private readonly solvedAt?: number,
+    /** The lowest return of an episode (the graded settle's 0). */
+    private readonly worstReturn = 0,
   ) {
     super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
@@ -76,7 +81,7 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
 
   /** The settle schedule: the share of recent episodes that held sets the step size of the updates that follow. */
   private episodeEnded(): void {
-    const held = this.solvedAt !== undefined && this.episodeReturn >= this.solvedAt ? 1 : 0;
+    const held = this.solvedAt === undefined ? 0 : this.share(this.episodeReturn, this.solvedAt);
     this.episodeReturn = 0;
     if (this.config.settle === 0 || this.solvedAt === undefined) return;
     this.heldCount += held - this.held[this.heldAt];
@@ -84,6 +89,13 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     this.heldAt = (this.heldAt + 1) % SETTLE_WINDOW;
     const scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
     for (const rule of this.columns.rules) rule.setLearningRateScale?.(scale);
+  }
+
+  /** How far a return got towards the threshold: 1 at or above it; below, 0 ('held') or the graded share. */
+  private share(ret: number, threshold: number): number {
+    if (ret >= threshold) return 1;
+    if (this.config.settleBy === 'held' || !(threshold > this.worstReturn)) return 0;
+    return Math.max(0, (ret - this.worstReturn) / (threshold - this.worstReturn));
   }
 
   /** One update from a replayed batch: TD targets from the target columns, then each action's column on its samples. */
