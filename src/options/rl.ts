@@ -41,6 +41,10 @@ export const RL_OPTIONS = {
     "the DQN agents' next-state value: none max of the target columns; double the target columns at the " +
       'online argmax; clipped the lower of target and online there',
   ),
+  dueling: flag(
+    'the DQN agents: a value network plus one advantage network per action, Q = V + A − mean A (dueling heads); ' +
+      'the TD error is shared half and half between V and the action taken',
+  ),
   failShare: nonNegative(
     'the DQN agents: share of each batch drawn from the memory of terminal transitions (0: off)',
     1,

@@ -21,6 +21,7 @@ const VARIED = [
   'gamma',
   'lr',
   'double',
+  'dueling',
   'failShare',
   'anneal',
   'settle',

@@ -29,6 +29,7 @@ export interface RlConfig {
   trainEvery: number;
   targetPeriod: number;
   double: 'none' | 'double' | 'clipped';
+  dueling: boolean;
   failShare: number;
   failMemory: number;
   anneal: number;
@@ -81,6 +82,7 @@ const DQN: Tunable = {
   trainEvery: 1,
   targetPeriod: 500,
   double: 'none',
+  dueling: false,
   failShare: 0.1,
   failMemory: 5000,
   anneal: 0,
@@ -215,6 +217,7 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     trainEvery: d.trainEvery,
     targetPeriod: d.targetPeriod,
     double: d.double,
+    dueling: d.dueling,
     failShare: d.failShare,
     failMemory: d.failMemory,
     anneal: d.anneal,
@@ -279,6 +282,7 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'trainEvery',
     'targetPeriod',
     'double',
+    'dueling',
     'failShare',
     'failMemory',
     'anneal',

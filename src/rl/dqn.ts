@@ -10,7 +10,8 @@
  * Homeostasis (ED's weights otherwise only grow): `anneal` τ scales the amine of step t by τ / (τ + t), an α
  * schedule; `decay` shrinks every weight by (1 − decay) per update; `settle` scales α (ED's and Adam's step) by
  * 1 − settle·p, p the share of the last SETTLE_WINDOW episodes whose return reached the solved threshold: a policy
- * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails.
+ * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails
+ * (at step size 0 no update is made at all, Adam's moments included).
  * With settleBy 'return', p is graded: the mean over those episodes of (R − worst) / (threshold − worst) clipped
  * to [0, 1], so that α also shrinks while a policy climbs (a plateau below the threshold is not rewritten at full
  * step either); an episode that holds counts 1, as with 'held'.
@@ -45,6 +46,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly held = new Float64Array(SETTLE_WINDOW);
   private heldAt = 0;
   private heldCount = 0;
+  /** The settle schedule's current factor on the step size. */
+  private scale = 1;
 
   constructor(
     config: RlConfig,
@@ -87,8 +90,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     this.heldCount += held - this.held[this.heldAt];
     this.held[this.heldAt] = held;
     this.heldAt = (this.heldAt + 1) % SETTLE_WINDOW;
-    const scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
-    for (const rule of this.columns.rules) rule.setLearningRateScale?.(scale);
+    this.scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
+    for (const rule of this.columns.rules) rule.setLearningRateScale?.(this.scale);
   }
 
   /** How far a return got towards the threshold: 1 at or above it; below, 0 ('held') or the graded share. */
@@ -104,6 +107,10 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     const r = this.replay;
     const A = this.columns.actions;
     const picks = r.sample(this.rng, B, this.config.failShare, this.picks);
+    // At step size 0 no network is updated: an ED update would change nothing (ED keeps no other state), so this
+    // is the same run bit for bit, only faster (the batch is still drawn, so the random stream is the same too);
+    // Adam's moment estimates pause with it, so bp-dqn resumes from where it settled.
+    if (this.scale <= 0) return this.decayed();
     let bootstrap = false;
     for (let b = 0; b < B; b++) if (!r.terminal[picks[b]]) bootstrap = true;
     // The one-step MNIST task never bootstraps: skip the forward passes on s′.
@@ -137,6 +144,11 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
           : undefined;
       this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted, anneal);
     }
+    this.decayed();
+  }
+
+  /** The weight decay, every DECAY_EVERY updates. */
+  private decayed(): void {
     if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0)
       shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
   }
