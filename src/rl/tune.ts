@@ -19,7 +19,7 @@ export type TuneEnv = (typeof TUNE_ENVS)[number];
 export const TUNE_AGENTS = ['ed-dqn', 'bp-dqn'] as const satisfies readonly AgentName[];
 export type TuneAgent = (typeof TUNE_AGENTS)[number];
 /** Settings per agent and environment: the budget, the same for both agents. */
-export const TUNE_SETTINGS = 3;
+export const TUNE_SETTINGS = 2;
 
 /** The options one setting gives (the rest stay at their defaults, which the grid does not tune). */
 export type TuneSetting = Omit<RlInput, 'env' | 'agent' | 'seed' | 'episodes'>;
@@ -31,26 +31,22 @@ export type TuneSetting = Omit<RlInput, 'env' | 'agent' | 'seed' | 'episodes'>;
 export const TUNE_GRID: Record<TuneEnv, Record<TuneAgent, TuneSetting[]>> = {
   cartpole: {
     'ed-dqn': [
-      { lr: 0.05, settleBy: 'held' },
-      { lr: 0.03, settleBy: 'held' },
-      { lr: 0.05, settleBy: 'return' },
+      { lr: 0.05, dueling: false, settleBy: 'held' },
+      { lr: 0.05, dueling: true, settleBy: 'return' },
     ],
     'bp-dqn': [
-      { lr: 0.00025, settleBy: 'held' },
-      { lr: 0.0005, settleBy: 'held' },
-      { lr: 0.00025, settleBy: 'return' },
+      { lr: 0.00025, dueling: false, settleBy: 'held' },
+      { lr: 0.00025, dueling: true, settleBy: 'return' },
     ],
   },
   acrobot: {
     'ed-dqn': [
-      { lr: 0.05, settleBy: 'held' },
-      { lr: 0.03, settleBy: 'held' },
-      { lr: 0.05, settleBy: 'return' },
+      { lr: 0.05, dueling: false, settleBy: 'held' },
+      { lr: 0.05, dueling: true, settleBy: 'return' },
     ],
     'bp-dqn': [
-      { lr: 0.00025, settleBy: 'held' },
-      { lr: 0.0005, settleBy: 'held' },
-      { lr: 0.00025, settleBy: 'return' },
+      { lr: 0.00025, dueling: false, settleBy: 'held' },
+      { lr: 0.00025, dueling: true, settleBy: 'return' },
     ],
   },
 };
