@@ -5,15 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveRlConfig, type RlConfig } from '../src/rl/config.js';
-import {
-  chooseSetting,
-  runRlTune,
-  TUNE_AGENTS,
-  TUNE_ENVS,
-  TUNE_GRID,
-  TUNE_SETTINGS,
-  tuneLogName,
-} from '../src/rl/tune.js';
+import { runRlTune } from '../src/rl/tune.js';
+import { chooseSetting, TUNE_AGENTS, TUNE_ENVS, TUNE_GRID, TUNE_SETTINGS, tuneLogName } from '../src/rl/tune-grid.js';
 import { readRlLogs } from '../src/report/rl.js';
 import { rlTuneMarkdown, tuneSettingOf } from '../src/report/rl-tune.js';
 import { tempDir } from './helpers.js';

@@ -5,7 +5,7 @@
 import { RL_ENVS } from './rl.js';
 import type { RlRunLog } from './rl-read.js';
 import { summarize } from './stats.js';
-import { chooseSetting, TUNE_AGENTS, TUNE_ENVS, TUNE_GRID, TUNE_SETTINGS, type TuneEnv } from '../rl/tune.js';
+import { chooseSetting, TUNE_AGENTS, TUNE_ENVS, TUNE_GRID, TUNE_SETTINGS, type TuneEnv } from '../rl/tune-grid.js';
 
 /** The setting (0-based) of a tuning run, from its curve label "<agent> setting <k>"; null for other runs. */
 export function tuneSettingOf(r: RlRunLog): number | null {
