@@ -13,7 +13,7 @@ import { tempDir } from './helpers.js';
 
 test('rl-tune: ed-dqn and bp-dqn get the same number of settings on every tuned environment', () => {
   for (const env of TUNE_ENVS)
-    for (const agent of TUNE_AGENTS) assert.equal(TUNE_GRID[env][agent].length, TUNE_SETTINGS, `${env} ${agent}`);
+    for (const agent of TUNE_AGENTS) assert.equal(TUNE_GRID[env][agent].length, TUNE_SETTINGS[env], `${env} ${agent}`);
 });
 
 test('rl-tune: the rule picks most seeds held, then the higher greedy + final, then the earlier setting', () => {

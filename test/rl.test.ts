@@ -265,7 +265,7 @@ test('a saved agent reloads and plays identically for a fixed seed', () => {
 });
 
 for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
-  test(`${agent} dueling: Q = V + A − mean A from the networks' outputs, and a fit moves Q(s, a) towards its target`, () => {
+  test(`${agent} dueling: Q = V + A − mean A from the networks' outputs; fit moves Q(s, a) towards its target`, () => {
     const config = resolveRlConfig({ env: 'acrobot', agent, seed: 4, dueling: true });
     const a = createAgent(config, { features: 3, actions: 3, valueScale: 0, valueMin: -100 }, referenceBackend);
     const cols = a.columns;
@@ -344,7 +344,7 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   assert.ok(events[0].backend && events[0].version && events[0].config.ed);
   // The report's tables and figures read the log alone.
   const runs = readRlLogs([log]);
-  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
+  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \(0\) \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
   assert.equal(rlFigures(runs).length, 1);
   const play = (args: string[]) =>
     runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);

@@ -29,6 +29,10 @@ const meanSd = (v: number[]) => {
   return v.length < 2 ? f(s.mean) : `${f(s.mean)} ± ${f(s.sd)}`;
 };
 
+const finalOf = (r: RlRunLog) => r.end.finalMean100 ?? r.end.lastMean100;
+const perSeed = (r: RlRunLog) =>
+  `${r.start.config.seed}: ${f(finalOf(r), 0)} / ${f(r.end.greedy?.mean ?? Number.NaN, 0)}`;
+
 /** One markdown table per tuned environment, or '' when `runs` hold no tuning runs. */
 export function rlTuneMarkdown(runs: RlRunLog[]): string {
   const tuning = runs.filter((r) => tuneSettingOf(r) !== null);
@@ -41,7 +45,7 @@ export function rlTuneMarkdown(runs: RlRunLog[]): string {
     const episodes = [...new Set(ofEnv.map((r) => r.start.config.episodes))].join(' / ');
     out.push(
       `*Tuning on ${meta.name} (\`edlearn experiment rl-tune-${env}\`), ${episodes} episodes, tuning seeds ` +
-        `${seeds.join(', ')}: each agent is given ${TUNE_SETTINGS} settings (the same budget); the rule: most seeds ` +
+        `${seeds.join(', ')}: each agent is given ${TUNE_SETTINGS[env]} settings (the same budget); the rule: most seeds ` +
         `whose final mean of 100 reaches ${meta.solved}, then the higher sum of the mean greedy and final means. ` +
         `The chosen setting (✓) is the agent's default.*`,
       '',
@@ -60,7 +64,7 @@ export function rlTuneMarkdown(runs: RlRunLog[]): string {
         })),
         meta.solved,
       );
-      const complete = scores.length === TUNE_SETTINGS && scores.every((s) => s.seeds === seeds.length);
+      const complete = scores.length === TUNE_SETTINGS[env] && scores.every((s) => s.seeds === seeds.length);
       for (const s of scores) {
         const of = rs
           .filter((r) => tuneSettingOf(r) === s.setting)
@@ -71,7 +75,7 @@ export function rlTuneMarkdown(runs: RlRunLog[]): string {
             `${solved.length} (${solved.filter((r) => r.end.solvedAtEpisode! <= 500).length}) | ` +
             `${meanSd(of.map((r) => r.end.finalMean100 ?? r.end.lastMean100))} | ` +
             `${meanSd(of.map((r) => r.end.greedy?.mean ?? Number.NaN))} | ` +
-            `${of.map((r) => `${r.start.config.seed}: ${f(r.end.finalMean100 ?? r.end.lastMean100, 0)} / ${f(r.end.greedy?.mean ?? Number.NaN, 0)}`).join(', ')} | ` +
+            `${of.map(perSeed).join(', ')} | ` +
             `${s.setting === chosen ? (complete ? '✓' : '✓ (grid not complete)') : ''} |`,
         );
       }
