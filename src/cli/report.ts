@@ -10,6 +10,7 @@ import { RL_LOG_FORMAT } from '../log/events.js';
 import { logFormat } from '../log/read.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
 import { rlTuneMarkdown, tuneSettingOf } from '../report/rl-tune.js';
+import { rlTimeLine } from '../report/rl-time.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
 import { frontierMarkdown } from '../report/frontier.js';
@@ -58,7 +59,8 @@ export async function reportCommand(
     // Tuning runs (experiment rl-tune) print their choice table only.
     const tuning = rl.filter((r) => tuneSettingOf(r) !== null);
     const reported = rl.filter((r) => tuneSettingOf(r) === null);
-    if (reported.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(reported)}`);
+    if (reported.length > 0)
+      out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(reported)}\n\n${rlTimeLine(reported)}`);
     if (tuning.length > 0) out(`${experiments.length + reported.length > 0 ? '\n' : ''}${rlTuneMarkdown(tuning)}`);
     const sessions = sessionLine(
       sweepSessions(options.logs),

@@ -69,7 +69,8 @@ type Tunable = Omit<
 /**
  * Defaults per environment, then per agent: chosen on training returns and greedy returns (CartPole, Acrobot) and
  * validation accuracy (MNIST) of seeds 1–10, never on test; `edlearn experiment rl` reports seeds 11–20, which no
- * choice looked at. What was tried is in docs/ed-method.md ("What was tried").
+ * choice looked at. What was tried is in docs/ed-method.md ("What was tried"). The DQN agents' CartPole options
+ * that rl/tune-grid.ts varies are its choice (`edlearn experiment rl-tune`; test/rl-tune.test.ts checks them).
  */
 const DQN: Tunable = {
   gamma: 0.99,
@@ -132,7 +133,7 @@ const BP_MNIST: Tunable = { ...DQN, lr: 0.001, epsEnd: 0.05, epsDecay: 5000, rep
 
 const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
   cartpole: {
-    'ed-dqn': { ...DQN, failShare: 0.25 },
+    'ed-dqn': { ...DQN, failShare: 0.25, dueling: true },
     'bp-dqn': BP,
     'ed-columns': COLUMNS,
   },

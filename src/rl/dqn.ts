@@ -11,7 +11,7 @@
  * schedule; `decay` shrinks every weight by (1 − decay) per update; `settle` scales α (ED's and Adam's step) by
  * 1 − settle·p, p the share of the last SETTLE_WINDOW episodes whose return reached the solved threshold: a policy
  * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails
- * (at step size 0 no update is made at all, Adam's moments included).
+ * (at step size 0 ED's passes are skipped: they would change nothing).
  * With settleBy 'return', p is graded: the mean over those episodes of (R − worst) / (threshold − worst) clipped
  * to [0, 1], so that α also shrinks while a policy climbs (a plateau below the threshold is not rewritten at full
  * step either); an episode that holds counts 1, as with 'held'.
@@ -107,10 +107,10 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     const r = this.replay;
     const A = this.columns.actions;
     const picks = r.sample(this.rng, B, this.config.failShare, this.picks);
-    // At step size 0 no network is updated: an ED update would change nothing (ED keeps no other state), so this
-    // is the same run bit for bit, only faster (the batch is still drawn, so the random stream is the same too);
-    // Adam's moment estimates pause with it, so bp-dqn resumes from where it settled.
-    if (this.scale <= 0) return this.decayed();
+    // At step size 0 an ED update changes nothing (ED keeps no other state): its passes are skipped, the same run
+    // bit for bit, only faster (the batch is still drawn, so the random stream is the same too). bp-dqn still
+    // steps: Adam's moment estimates move even when its step is 0.
+    if (this.scale <= 0 && this.name === 'ed-dqn') return this.decayed();
     let bootstrap = false;
     for (let b = 0; b < B; b++) if (!r.terminal[picks[b]]) bootstrap = true;
     // The one-step MNIST task never bootstraps: skip the forward passes on s′.
