@@ -49,6 +49,9 @@ export {
 export { TrainingSession, train, type EvalRecord, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { confusionMatrix, evaluateRows, predictRows, type Evaluation, type Predictions } from './train/predict.js';
 export { taskSummary, type RunHeader, type TaskSummary } from './log/events.js';
+// An ensemble from members trained one after another (as --ensemble K does): their scores averaged.
+export { EnsembleRule } from './model/ensemble.js';
+export { scoreEnsemble, type EnsembleSummary, type TrainedMember } from './train/ensemble-score.js';
 
 // The rules and the kernels they run on.
 export {

@@ -149,7 +149,7 @@ test('a model saved by the CLI predicts the same in the page; a corrupt one is r
   const idx = join(dir, 'images-idx3-ubyte');
   writeFileSync(idx, idxBytes([count, 28, 28], pixels));
   const images = Array.from({ length: count }, (_, i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784)));
-  // One model, and an ensemble of two (the lab cannot train one, but loads its file).
+  // One model, and an ensemble of two from the CLI (its file loads here as a model does).
   for (const [name, extra] of [
     ['model.edlearn', []],
     ['ensemble.edlearn', ['--ensemble', '2']],

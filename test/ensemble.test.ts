@@ -9,7 +9,7 @@ import { loadMnist, loadModel } from '../src/index.js';
 import { EnsembleRule } from '../src/model/ensemble.js';
 import { scheduleFactor } from '../src/train/schedule.js';
 import { runTraining } from '../src/train/run.js';
-import type { EnsembleSummary } from '../src/train/ensemble.js';
+import type { EnsembleSummary } from '../src/train/ensemble-score.js';
 import { saveModel } from '../src/model/file.js';
 import { modelHeader } from '../src/model/header.js';
 import { assertAllClose, runCli, tempDir } from './helpers.js';

@@ -29,12 +29,12 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
     const e = {
       id: 'mnist-frontier',
       title: 't',
-      seeds: [1, 2],
+      seeds: [1, 2, 3, 4],
       cells: [
         {
           key: 'tiny',
           label: 'tiny shift',
-          ensemble: true,
+          ensemble: 2,
           input: {
             task: 'all' as const,
             preset: 'kaneko-mnist' as const,
@@ -53,7 +53,7 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
     const before = statSync(model).mtimeMs;
     await runMemberExperiment(e, o, (t) => said.push(t));
     assert.equal(statSync(model).mtimeMs, before, 'the rerun trained again');
-    assert.match(said.join('\n'), /0 of 2 runs to train/);
+    assert.match(said.join('\n'), /0 of 4 runs to train/);
     const lines = readFileSync(path, 'utf8')
       .trim()
       .split('\n')
@@ -61,18 +61,31 @@ test('a member experiment trains, resumes, gathers its log and combines an ensem
     const starts = lines.filter((l) => l.event === 'start');
     assert.deepEqual(
       starts.map((s) => s.experiment.curve),
-      ['tiny shift', 'tiny shift', 'tiny shift, ensemble of 2'],
+      [
+        'tiny shift',
+        'tiny shift',
+        'tiny shift',
+        'tiny shift',
+        'tiny shift, ensemble of 2',
+        'tiny shift, ensemble of 2',
+      ],
     );
     assert.equal(starts[0].config.train.augment, 'shift:1');
-    const end = lines.filter((l) => l.event === 'end').pop();
+    // Disjoint groups of seeds, one ensemble run each.
+    const ends = lines.filter((l) => l.event === 'end' && l.ensemble);
     assert.deepEqual(
-      end.ensemble.members.map((m: { seed: number }) => m.seed),
-      [1, 2],
+      ends.map((end) => end.ensemble.members.map((m: { seed: number }) => m.seed)),
+      [
+        [1, 2],
+        [3, 4],
+      ],
     );
-    assert.ok(end.ensemble.testAccuracy > 0.5);
+    assert.ok(ends.every((end) => end.ensemble.testAccuracy > 0.5));
     const table = frontierMarkdown(readLogs([path]));
-    assert.match(table!, /tiny shift \| 2 seeds/);
-    assert.match(table!, /1 ensemble \(seeds 1, 2\)/);
+    assert.match(table!, /tiny shift \| 4 seeds/);
+    // Two ensembles: an interval over them, and each one's gain over its own members.
+    assert.match(table!, /2 ensembles \(seeds 1, 2; 3, 4\) \| \d+\.\d\d ± \d+\.\d\d % \[/);
+    assert.match(table!, /contribution: -?\d+\.\d\d points \[.*\] \(paired over 2 ensembles\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

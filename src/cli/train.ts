@@ -13,7 +13,7 @@ import { summaryInput, summaryLines } from '../model/summary.js';
 import { UserError } from '../errors.js';
 import { type RunOutcome, runTraining } from '../train/run.js';
 import { createProgress } from './progress.js';
-import type { EnsembleSummary } from '../train/ensemble.js';
+import type { EnsembleSummary } from '../train/ensemble-score.js';
 
 export interface TrainCommandOptions extends TrainInput {
   /** Repeat the run with seeds seed, seed + 1, …; report mean ± sd and 95 % confidence intervals. */

@@ -3,7 +3,7 @@
  * cell × seed is one `edlearn train … --keep-best --save` in its own process (as many at once as --workers, each
  * nice'd and on one thread), its model and log kept in a work directory so that a rerun resumes; then the cells'
  * logs are gathered into <logs>/<id>.ndjson under the experiment's tags and, for cells with `ensemble`, their
- * members' saved models are combined (train/ensemble.ts) and logged as one more run. Node.
+ * members' saved models are combined in disjoint groups (train/ensemble.ts), each group logged as one more run. Node.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -24,8 +24,11 @@ export interface MemberCell {
   /** The curve's label in the report. */
   label: string;
   input: TrainInput;
-  /** Combine this cell's seeds into one ensemble (its members are the runs of the cell). */
-  ensemble?: boolean;
+  /**
+   * Combine this cell's seeds into ensembles of this many members: consecutive groups of the seeds (1–5, 6–10, …),
+   * disjoint, so that the ensembles' accuracies are independent samples.
+   */
+  ensemble?: number;
   param?: { name: string; value: number | string };
 }
 
@@ -130,14 +133,14 @@ export async function runMemberExperiment(
           );
         }
       }
-      if (c.ensemble)
-        combineCell(
-          e,
-          c,
-          (seed, ext) => file(c, seed, ext),
-          writer,
-          tag(e.seeds[0], `${c.label}, ensemble of ${e.seeds.length}`),
-        );
+      const size = c.ensemble ?? 0;
+      for (let i = 0; size > 1 && i + size <= e.seeds.length; i += size) {
+        const seeds = e.seeds.slice(i, i + size);
+        combineCell(e, c, seeds, (seed, ext) => file(c, seed, ext), writer, {
+          runId: `${c.key}/ensemble-${i / size + 1}`,
+          experiment: tag(seeds[0], `${c.label}, ensemble of ${size}`),
+        });
+      }
     }
     writer.close();
   } catch (err) {
@@ -147,17 +150,18 @@ export async function runMemberExperiment(
   return path;
 }
 
-/** The cell's members (model files at their validation-selected epochs) as one ensemble run in the log. */
+/** Members `seeds` of the cell (model files at their validation-selected epochs) as one ensemble run in the log. */
 function combineCell(
   e: MemberExperiment,
   c: MemberCell,
+  seeds: number[],
   file: (seed: number, ext: string) => string,
   writer: AtomicLineWriter,
-  experiment: ExperimentTag,
+  target: { runId: string; experiment: ExperimentTag },
 ): void {
-  const config = resolveRunConfig({ ...c.input, seed: e.seeds[0], threads: 1 });
+  const config = resolveRunConfig({ ...c.input, seed: seeds[0], threads: 1 });
   const backend = getBackend(config.backend);
-  const members = e.seeds.map((seed) => {
+  const members = seeds.map((seed) => {
     const { rule } = readModelFile(file(seed, 'edlearn'), backend);
     const events = readFileSync(file(seed, 'ndjson'), 'utf8')
       .split('\n')
@@ -171,5 +175,5 @@ function combineCell(
       );
     return { header, result: end, rule };
   });
-  combineMembers(config, members, backend, { writer, runId: `${c.key}/ensemble`, experiment });
+  combineMembers(config, members, backend, { writer, ...target });
 }

@@ -6,35 +6,16 @@
  * ensemble predicts from one memory and saves as one model file.
  */
 import { loadDataset } from '../data/cache.js';
-import { toSparseRows } from '../data/sparse.js';
 import type { Backend } from '../kernels/backend.js';
 import { getBackend } from '../kernels/index.js';
 import type { RunHeader } from '../log/events.js';
 import { type LogTarget, withRunLog } from '../log/write.js';
-import { EnsembleRule } from '../model/ensemble.js';
 import type { Rule } from '../rules/rule.js';
 import { taskFor } from './build.js';
 import type { RunConfig } from './config.js';
-import { evaluateRows } from './predict.js';
+import { type EnsembleSummary, scoreEnsemble } from './ensemble-score.js';
 import type { RunHooks, RunOutcome } from './run-types.js';
 import type { TrainResult } from './trainer.js';
-
-/** One member in the ensemble's end event. */
-export interface EnsembleMember {
-  seed: number;
-  selected: TrainResult['selected'];
-  final: TrainResult['final'];
-  retrainedTest?: number;
-  trainSeconds: number;
-}
-
-export interface EnsembleSummary {
-  size: number;
-  validationAccuracy: number;
-  testAccuracy: number;
-  testBalancedAccuracy: number;
-  members: EnsembleMember[];
-}
 
 type TrainOne = (config: RunConfig, hooks: RunHooks, backend: Backend) => RunOutcome;
 
@@ -85,27 +66,15 @@ export function combineMembers(
   target: LogTarget,
 ): RunOutcome {
   const started = performance.now();
-  const rule = new EnsembleRule(members.map((m) => m.rule));
   const task = taskFor(config, loadDataset(config));
-  // Retrained members have learned the validation split: the ensemble has no validation accuracy then.
-  const validation =
-    task.validation.count > 0 && !config.train.retrainFull
-      ? evaluateRows(rule, toSparseRows(task.validation, task.inputs, task.scale, backend))
-      : null;
-  const test = evaluateRows(rule, toSparseRows(task.test, task.inputs, task.scale, backend));
-  const ensemble: EnsembleSummary = {
-    size: members.length,
-    validationAccuracy: validation?.accuracy ?? NaN,
-    testAccuracy: test.accuracy,
-    testBalancedAccuracy: test.balancedAccuracy,
-    members: members.map(({ header, result: r }) => ({
-      seed: header.config.seed,
-      selected: r.selected,
-      final: r.final,
-      retrainedTest: r.retrained?.testAccuracy,
-      trainSeconds: r.trainSeconds,
-    })),
-  };
+  const scored = scoreEnsemble(
+    members.map((m) => ({ seed: m.header.config.seed, result: m.result, rule: m.rule })),
+    task,
+    backend,
+    config.train.retrainFull,
+  );
+  const { rule, summary: ensemble, validation } = scored;
+  const test = { accuracy: ensemble.testAccuracy, balancedAccuracy: ensemble.testBalancedAccuracy };
   const first = members[0];
   const header: RunHeader = {
     ...first.header,

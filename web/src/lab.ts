@@ -115,7 +115,12 @@ function onMessage(msg: FromWorker): void {
       $('run-task').textContent = msg.task;
       $('run-length').textContent =
         `${msg.epochs} epochs over ${n(msg.train)} training images, evaluated every ${msg.evalEvery} updates ` +
-        `on ${n(msg.validation)} validation images held out of them`;
+        `on ${n(msg.validation)} validation images held out of them` +
+        (msg.ensemble > 1
+          ? `; an ensemble: ${msg.ensemble} ED models (seeds ${msg.settings.seed} … ` +
+            `${msg.settings.seed + msg.ensemble - 1}) one after another, each kept at its own best validation ` +
+            'update, their class scores averaged'
+          : '');
       $('bp-stats').hidden = !msg.compareBp;
       lab.points = isPointTask(msg.settings.task);
       showPointsPanel(lab.points, msg.compareBp);

@@ -21,6 +21,8 @@ export interface Settings {
   initMax: number;
   epochs: number;
   seed: number;
+  /** --ensemble K: K ED models (seeds seed … seed + K − 1) trained one after another, their scores averaged. */
+  ensemble: number;
   compareBp: boolean;
   /** 2-D datasets only: the noise of the points (0…0.5) and the share of training points held out for validation. */
   noise: number;
@@ -64,6 +66,21 @@ export interface Progress {
   points: Point[];
   /** Once the run has ended: test accuracy, read then for the first time, where validation chose and at the end. */
   test?: { selectedUpdate: number; atSelected: number; atFinal: number };
+  /** An ensemble run (ED only): updates, the selected update and the points are on the axis of all its members. */
+  ensemble?: EnsembleProgress;
+}
+
+/** Where an ensemble run is: members train one after another, each on its own stretch of the update axis. */
+export interface EnsembleProgress {
+  /** The member in training (1-based), of `size`; its seed is the run's seed + member − 1. */
+  member: number;
+  size: number;
+  /** Once the last member has ended: the averaged scores on validation and test (read then, once), and each member. */
+  result?: {
+    validation: number;
+    test: number;
+    members: { seed: number; selectedUpdate: number; validation: number; test: number }[];
+  };
 }
 
 export interface Prediction {
@@ -180,6 +197,8 @@ export type FromWorker =
       epochs: number;
       evalEvery: number;
       compareBp: boolean;
+      /** Members of an ensemble run (1: a single model). */
+      ensemble: number;
       /** Sizes of the training split and of the validation split the run builder held out of it (evaluated on). */
       train: number;
       validation: number;

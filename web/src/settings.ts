@@ -26,6 +26,7 @@ const NUMBER_FIELDS = {
   initMax: ED_OPTIONS.initMax,
   epochs: RUN_OPTIONS.epochs,
   seed: RUN_OPTIONS.seed,
+  ensemble: RUN_OPTIONS.ensemble,
 } as const;
 type NumberKey = keyof typeof NUMBER_FIELDS;
 
@@ -40,8 +41,8 @@ function presetValues(name: PresetName): Pick<Settings, 'units' | 'layers' | 'ba
   return { units: rule.units, layers: rule.layers, batch, lr: rule.lr, initMax: rule.initMax };
 }
 
-/** Epochs and seed are not the preset's: the library's defaults, as the CLI's. */
-const FORM_DEFAULTS = { epochs: RUN_DEFAULTS.epochs, seed: RUN_DEFAULTS.seed };
+/** Epochs, seed and ensemble are not the preset's: the library's defaults, as the CLI's. */
+const FORM_DEFAULTS = { epochs: RUN_DEFAULTS.epochs, seed: RUN_DEFAULTS.seed, ensemble: RUN_DEFAULTS.ensemble };
 
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 const select = (id: string) => document.getElementById(id) as HTMLSelectElement;

@@ -67,8 +67,24 @@ export function showProgress(ed: Progress, bp: Progress | null): void {
   $('updates').textContent = n(ed.update);
   $('epoch').textContent = ed.epoch.toFixed(2);
   $('samples-per-second').textContent = n(ed.samplesPerSecond);
-  $('test-accuracy').textContent = ed.test ? pct(ed.test.atSelected) : '–';
-  $('test-final').textContent = ed.test ? `final weights ${pct(ed.test.atFinal)} %` : 'read once, when the run ends';
+  const ens = ed.ensemble?.result;
+  $('test-accuracy').textContent = ens ? pct(ens.test) : ed.test ? pct(ed.test.atSelected) : '–';
+  $('test-final').textContent = ens
+    ? `the ensemble of ${ens.members.length}`
+    : ed.test
+      ? `final weights ${pct(ed.test.atFinal)} %`
+      : 'read once, when the run ends';
+  $('ensemble-result').textContent = ens
+    ? `Ensemble of ${ens.members.length} (class scores averaged): validation ${pct(ens.validation)} %, test ` +
+      `${pct(ens.test)} %. Members, each at its own selected update: ` +
+      ens.members
+        .map(
+          (m) =>
+            `seed ${m.seed} ${pct(m.validation)} % validation, ${pct(m.test)} % test (update ${n(m.selectedUpdate)})`,
+        )
+        .join('; ') +
+      '.'
+    : '';
   if (bp) {
     lab.series.bp.push(...bp.points.map((p) => ({ x: p.update, y: p.valAccuracy })));
     $('bp-val-accuracy').textContent = pct(bp.valAccuracy);
@@ -126,7 +142,14 @@ export function showState(): void {
   if (!lab.dataReady && !lab.points) text = $('status').dataset.loading ?? 'loading data…';
   else if (lab.building) text = 'building the model…';
   else if (!ed) text = 'ready';
-  else if (lab.running) text = `training — epoch ${ed.epoch.toFixed(2)} of ${lab.epochs}`;
+  else if (lab.running)
+    text =
+      `training — ${ed.ensemble ? `member ${ed.ensemble.member} of ${ed.ensemble.size}, ` : ''}epoch ` +
+      `${ed.epoch.toFixed(2)} of ${lab.epochs}`;
+  else if (lab.done && ed.ensemble?.result)
+    text =
+      `finished: the ensemble of ${ed.ensemble.size} scores ${pct(ed.ensemble.result.validation)} % on ` +
+      `validation; test accuracy below (read once, now)`;
   else if (lab.done)
     text =
       `finished: best validation ${pct(ed.bestAccuracy)} % at update ${n(ed.bestUpdate)}; test accuracy ` +
@@ -151,8 +174,14 @@ function showDownloads(): void {
       ? `download ${name} model (selected: update ${n(p.bestUpdate)}, ${pct(p.bestAccuracy)} % validation)`
       : `download ${name} model (nothing trained yet)`;
   const ed = $<HTMLButtonElement>('download-model');
-  ed.textContent = label('ED', lab.ed);
-  ed.disabled = !lab.ed || lab.ed.update === 0;
+  const ensemble = lab.ed?.ensemble;
+  // An ensemble's file is made once its last member has ended.
+  ed.textContent = ensemble
+    ? ensemble.result
+      ? `download ED ensemble (${ensemble.size} models, each at its selected update)`
+      : `download ED ensemble (after member ${ensemble.size} of ${ensemble.size} ends)`
+    : label('ED', lab.ed);
+  ed.disabled = !lab.ed || lab.ed.update === 0 || (ensemble !== undefined && !ensemble.result);
   const bp = $<HTMLButtonElement>('download-bp-model');
   bp.hidden = !lab.compareBp;
   bp.textContent = label('backprop', lab.bp);

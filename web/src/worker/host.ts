@@ -94,7 +94,8 @@ async function handle(msg: ToWorker, extra: ExtraHandler): Promise<void> {
     case 'weights':
       return sendWeights(msg.net, msg.unit);
     case 'predict': {
-      const rule = state.loaded?.rule ?? state.run?.ed.rule;
+      // A finished ensemble run scores with its members' averaged scores, as its file does.
+      const rule = state.loaded?.rule ?? state.run?.ensemble?.rule ?? state.run?.ed.rule;
       if (!rule) throw new UserError('predict: no model yet — wait for the data to load, or load a model file');
       post({ type: 'predictions', id: msg.id, results: Predictor.for(rule).predict(msg.images) });
       return;

@@ -1,7 +1,7 @@
 /**
  * Model files in the worker: a loaded file scores the drawing (and its ED network is drawn); a download saves the
  * run's validation-selected weights — the best validation evaluation so far, or of the finished run — with the
- * header the CLI writes, marked keepBest and naming the selected update.
+ * header the CLI writes, marked keepBest and naming the selected update (an ensemble run: worker/ensemble.ts).
  */
 import {
   decodeModel,
@@ -13,6 +13,7 @@ import {
   UserError,
 } from 'edlearn/browser';
 import type { ModelSummary } from '../protocol';
+import { saveEnsemble } from './ensemble';
 import { setRunning } from './runs';
 import { freshBackend, post, state } from './state';
 import { postView } from './views';
@@ -51,6 +52,10 @@ export function loadModelFile(id: number, name: string, bytes: Uint8Array): void
 export function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileName: string; update: number } {
   const r = state.run;
   if (!r) throw new UserError('download: there is no trained model yet — wait for the data to load');
+  if (which === 'ed' && r.ensemble) {
+    const { bytes, config, update } = saveEnsemble(r, r.ensemble);
+    return { bytes, fileName: modelFileName(config, r.task.classes), update };
+  }
   const t = which === 'ed' ? r.ed : r.bp;
   if (!t)
     throw new UserError('download: backprop is not being trained — tick "compare with backprop" and start a new run');
@@ -78,7 +83,10 @@ export function saveModel(which: 'ed' | 'backprop'): { bytes: Uint8Array; fileNa
   };
 }
 
-/** "edlearn-ed-4v9-seed1.edlearn", "edlearn-backprop-10class-seed7.edlearn", "edlearn-ed-spiral-seed1.edlearn". */
+/**
+ * "edlearn-ed-4v9-seed1.edlearn", "edlearn-backprop-10class-seed7.edlearn", "edlearn-ed-spiral-seed1.edlearn",
+ * "edlearn-ed-4v9-seed5-ensemble3.edlearn".
+ */
 function modelFileName(config: RunConfig, classes: number): string {
   const points = /^points:(.+)$/.exec(config.task.data)?.[1];
   const task =
@@ -89,5 +97,6 @@ function modelFileName(config: RunConfig, classes: number): string {
           .map((d) => d.trim())
           .join('v')
       : `${classes}class`);
-  return `edlearn-${config.rule}-${task}-seed${config.seed}.edlearn`;
+  const ensemble = (config.ensemble ?? 1) > 1 ? `-ensemble${config.ensemble}` : '';
+  return `edlearn-${config.rule}-${task}-seed${config.seed}${ensemble}.edlearn`;
 }

@@ -3,22 +3,15 @@
  * advanced in ~50 ms slices with a macrotask between them, so that pause, predict and weight requests are
  * answered while it runs. Progress goes to the page after every slice, not only at evaluations.
  */
-import {
-  buildRun,
-  type Dataset,
-  resolveConfig,
-  taskFor,
-  TrainingSession,
-  type TrainInput,
-  UserError,
-} from 'edlearn/browser';
-import { modelKey, type Progress, type Settings, WATCH_SECONDS } from '../protocol';
-import { liveRate } from './live-rate';
+import { type Dataset, resolveConfig, taskFor, type TrainInput, UserError } from 'edlearn/browser';
+import { modelKey, type Point, type Progress, type Settings, WATCH_SECONDS } from '../protocol';
 import { gridImages, isPointTask, pointDataset } from '../points';
 import { Predictor } from '../predictor';
 import { runInputs } from '../run-input';
 import { postInspection } from './inspect';
+import { ensembleProgress, memberEnded, memberInput, newEnsemble } from './ensemble';
 import { fail, freshBackend, post, type Run, state, type Trained } from './state';
+import { trainedOn } from './trained';
 import { postView } from './views';
 
 const SLICE_MS = 50;
@@ -29,22 +22,23 @@ const CHUNK_MS = 10;
 export function buildLabRun(settings: Settings, ds: Dataset, backend: Run['backend'], data = state.dataSource): Run {
   const place = { backend: backend.name as TrainInput['backend'], data };
   const inputs = runInputs(settings, place, (input) => taskFor(resolveConfig(input), ds).train.count);
-  const trained = (input: TrainInput): Trained => {
-    const config = resolveConfig(input);
-    const built = buildRun(config, ds, backend);
-    return {
-      input,
-      config,
-      rule: built.rule,
-      session: new TrainingSession(built.rule, built.task, built.train),
-      sent: 0,
-      // Before the first update: the loop's first schedule factor must already go through it.
-      rate: config.rule === 'ed' ? liveRate(built.rule, config.ed.lr, config.ed.lrDecay) : null,
-    };
+  // An ensemble trains its ED members one after another (worker/ensemble.ts); backprop, if compared, once.
+  const size = settings.ensemble ?? 1;
+  const ed = trainedOn(size > 1 ? memberInput(inputs.ed, 0) : inputs.ed, ds, backend);
+  const bp = settings.compareBp ? trainedOn(inputs.bp, ds, backend) : null;
+  const run: Run = {
+    settings,
+    key: modelKey(settings),
+    task: ed.session.task,
+    backend,
+    ed,
+    bp,
+    activeMs: 0,
+    since: 0,
+    chunk: 1,
   };
-  const ed = trained(inputs.ed);
-  const bp = settings.compareBp ? trained(inputs.bp) : null;
-  return { settings, key: modelKey(settings), task: ed.session.task, backend, ed, bp, activeMs: 0, since: 0, chunk: 1 };
+  if (size > 1) run.ensemble = newEnsemble(size, inputs.ed, ds);
+  return run;
 }
 
 /** A new run from `settings`; the current one is kept if the settings cannot be built. */
@@ -70,7 +64,8 @@ export function rebuild(settings: Settings): void {
     settings,
     task: next.task.name,
     classNames: next.task.classNames,
-    totalUpdates: next.ed.session.totalUpdates,
+    totalUpdates: next.ed.session.totalUpdates * (next.ensemble?.size ?? 1),
+    ensemble: next.ensemble?.size ?? 1,
     epochs,
     evalEvery,
     compareBp: next.bp !== null,
@@ -118,7 +113,13 @@ export function setRate(lr: number): void {
   const r = state.run;
   const rate = r?.ed.rate;
   if (!r || !rate || r.ed.session.done || rate.now === lr) return;
-  if (r.ed.session.update === 0) return rebuild({ ...r.settings, lr });
+  if (r.ed.session.update === 0 && !r.ensemble?.done.length) return rebuild({ ...r.settings, lr });
+  // Every member of an ensemble learns with the α its file records.
+  if (r.ensemble)
+    throw new UserError(
+      `α: an ensemble's members all learn with the α the run began with (${rate.now}); reset to train a new ` +
+        `ensemble with α ${lr}`,
+    );
   const from = rate.now;
   rate.set(lr, r.ed.session.update);
   r.settings = { ...r.settings, lr };
@@ -174,6 +175,8 @@ export function advance(r: Run, count: number): boolean {
   if (r.ed.session.done) {
     // The run is over: read the test split once, at the validation-selected point and at the final weights.
     for (const t of [r.ed, r.bp]) if (t && !t.result) t.result = t.session.finish();
+    // An ensemble's member is over: the next one starts, or the last one's end scores the ensemble.
+    memberEnded(r);
   }
   return evaluated;
 }
@@ -213,30 +216,37 @@ function slice(): void {
 
 export function postProgress(r: Run): void {
   const count = r.task.train.count;
-  const progress = (t: Trained): Progress => {
-    const s = t.session;
-    const last = s.history[s.history.length - 1];
-    const points = s.history
+  // Evaluations not sent yet, each at its place on the run's update axis (an ensemble's member: after the others).
+  const unsent = (t: Trained): Point[] => {
+    const off = t.offset ?? 0;
+    const points = t.session.history
       .slice(t.sent)
-      .map((e) => ({ update: e.update, valAccuracy: e.valAccuracy, trainAccuracy: e.trainAccuracy }));
-    t.sent = s.history.length;
+      .map((e) => ({ update: off + e.update, valAccuracy: e.valAccuracy, trainAccuracy: e.trainAccuracy }));
+    t.sent = t.session.history.length;
+    return points;
+  };
+  const progress = (t: Trained, earlier: Trained[] = []): Progress => {
+    const s = t.session;
+    const off = t.offset ?? 0;
+    const last = s.history[s.history.length - 1];
     return {
-      update: s.update,
-      totalUpdates: s.totalUpdates,
+      update: off + s.update,
+      totalUpdates: s.totalUpdates * (r.ensemble && t === r.ed ? r.ensemble.size : 1),
       epoch: s.samples / count,
       valAccuracy: last.valAccuracy,
       bestAccuracy: last.bestValAccuracy,
-      bestUpdate: last.bestUpdate,
+      bestUpdate: off + last.bestUpdate,
       samplesPerSecond: s.trainSeconds > 0 ? s.samples / s.trainSeconds : 0,
-      points,
+      points: [...earlier.filter((m) => m !== t).flatMap(unsent), ...unsent(t)],
       test: t.result && {
-        selectedUpdate: t.result.selected.update,
+        selectedUpdate: off + t.result.selected.update,
         atSelected: t.result.selected.testAccuracy,
         atFinal: t.result.final.testAccuracy,
       },
+      ...(t === r.ed && r.ensemble ? { ensemble: ensembleProgress(r) } : {}),
     };
   };
-  post({ type: 'progress', ed: progress(r.ed), bp: r.bp ? progress(r.bp) : null });
+  post({ type: 'progress', ed: progress(r.ed, r.ensemble?.done), bp: r.bp ? progress(r.bp) : null });
   if (r.points) postField(r);
   else if (r.ed.session.update > 0) postInspection(r, !state.running || r.ed.session.done);
 }

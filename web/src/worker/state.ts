@@ -6,6 +6,8 @@ import {
   type Backend,
   createMemory,
   type Dataset,
+  type EnsembleRule,
+  type EnsembleSummary,
   type ModelHeader,
   type Rule,
   type RunConfig,
@@ -32,6 +34,24 @@ export interface Trained {
   rate: LiveRate | null;
   /** The summary, made once when the run ends: the only time the test split is read. */
   result?: TrainResult;
+  /** An ensemble's member: the updates of the members before it (its place on the run's update axis). */
+  offset?: number;
+}
+
+/**
+ * An ensemble run (--ensemble K): its ED members train one after another (worker/ensemble.ts), all on the run's
+ * backend so that their averaged scores predict from one memory and save as one file.
+ */
+export interface LabEnsemble {
+  size: number;
+  /** The ED input of the run; member i gets seed + i and keeps its validation-selected weights. */
+  input: TrainInput;
+  dataset: Dataset;
+  /** Members that have ended, each rule holding its validation-selected weights. */
+  done: Trained[];
+  /** Once the last member has ended: the averaged rule and its numbers (the test split read then, once). */
+  rule?: EnsembleRule;
+  summary?: EnsembleSummary;
 }
 
 export interface Run {
@@ -52,6 +72,8 @@ export interface Run {
   chunk: number;
   /** A run on a generated 2-D dataset: its heat maps are sent with the progress. */
   points?: boolean;
+  /** An ensemble run; `ed` is the member in training (the last one once it has ended). */
+  ensemble?: LabEnsemble;
 }
 
 export const state = {
