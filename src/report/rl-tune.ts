@@ -45,8 +45,8 @@ export function rlTuneMarkdown(runs: RlRunLog[]): string {
     const episodes = [...new Set(ofEnv.map((r) => r.start.config.episodes))].join(' / ');
     out.push(
       `*Tuning on ${meta.name} (\`edlearn experiment rl-tune-${env}\`), ${episodes} episodes, tuning seeds ` +
-        `${seeds.join(', ')}: each agent is given ${TUNE_SETTINGS[env]} settings (the same budget); the rule: most seeds ` +
-        `whose final mean of 100 reaches ${meta.solved}, then the higher sum of the mean greedy and final means. ` +
+        `${seeds.join(', ')}: each agent is given ${TUNE_SETTINGS[env]} settings (the same budget); the rule: most ` +
+        `seeds whose final mean of 100 reaches ${meta.solved}, then the higher sum of mean greedy and final means. ` +
         `The chosen setting (✓) is the agent's default.*`,
       '',
       '| agent | setting | seeds | final ≥ threshold | solved (≤ 500 episodes) | final mean of 100 | greedy mean | ' +
