@@ -16,6 +16,7 @@ import type { BatchView, EdStorage, NetworkOp } from '../rules/ed.js';
 import { edPlain } from '../rules/ed-shapes.js';
 import type { LearnStats, SampleBatch, SampleSequence } from '../rules/rule.js';
 import type { EdLayout, SequenceJob } from './ed-engine.js';
+import { cutTouchedRows, type MaskCuts, maskCuts } from './ed-stacked-mask.js';
 import { EdGroupedOutputs, ROW_SCALE_STRIDE, type TopArrays } from './ed-stacked-top.js';
 
 /**
@@ -43,8 +44,11 @@ export function edStackedGroups(first: number, last: number, band: number): [num
   return groups;
 }
 
-/** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
-export const edStackable = edPlain;
+/**
+ * Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family;
+ * with connectivity < 1 its masks then apply to the rows an update touched (engine/ed-stacked-mask.ts).
+ */
+export const edStackable = (o: EdOptions) => edPlain({ ...o, connectivity: 1 });
 
 /** The layout's arrays, after the rule's in the same storage (line-aligned: threads write neighbouring columns). */
 interface StackArrays {
@@ -83,6 +87,8 @@ export class StackedEd extends EdGroupedOutputs {
   private wide!: WideViews | null;
   /** Whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
   private viewsCurrent = true;
+  /** connectivity < 1: each network's cut columns of its input layer, per row (listed at the first update). */
+  private cuts: MaskCuts[] | null = null;
 
   constructor(
     options: EdOptions,
@@ -207,7 +213,11 @@ export class StackedEd extends EdGroupedOutputs {
   }
 
   protected override weightsUpdated(k: number, l: number, v: BatchView): void {
-    if (l > 0) super.weightsUpdated(k, l, v);
+    if (l > 0) return super.weightsUpdated(k, l, v);
+    const r = this.nets[k].rows;
+    if (this.options.connectivity === 1) return;
+    for (let c = 0; c < r.nExc; c++) this.maskInputRows(k, v, r.exc[c], true);
+    for (let c = 0; c < r.nInh; c++) this.maskInputRows(k, v, r.inh[c], false);
   }
 
   protected override refreshForwardWeights(k: number, l: number): void {
@@ -314,7 +324,18 @@ export class StackedEd extends EdGroupedOutputs {
         be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
       if (e !== 0)
         be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+      // (v holds this one sample, at row 0)
+      if (e !== 0 && o.connectivity < 1) this.maskInputRows(k, v, 0, e > 0);
     }
+  }
+
+  /**
+   * connectivity < 1: network k's cut weights of the family sample b of v changed (W⁺ if plusLearned), on the
+   * input rows it touched, back to 0 (engine/ed-stacked-mask.ts); the cut columns are listed at the first call.
+   */
+  private maskInputRows(k: number, v: BatchView, b: number, plusLearned: boolean): void {
+    this.cuts ??= this.nets.map((net) => maskCuts(net.mask[0], this.inputs, this.shapes[0].out));
+    cutTouchedRows(this.sumColumns[k], this.plusColumns[k], this.stackLd(k), this.cuts[k], v, b, plusLearned);
   }
 
   /**
