@@ -16,6 +16,8 @@ import type { Rule } from '../src/rules/rule.js';
 import { buildRule, maxBatchFor } from '../src/train/build.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
 import { train, type TrainResult } from '../src/train/trainer.js';
+import { predictRows } from '../src/train/predict.js';
+import { toSparseRows } from '../src/data/sparse.js';
 import { Random } from '../src/random.js';
 import { assertAllClose } from './helpers.js';
 
@@ -43,11 +45,14 @@ function run(
     sequence?: boolean;
     input?: TrainInput;
     task?: Task;
+    /** Without the backend's whole-sequence stacked step: the stacked layout's JavaScript path. */
+    noStep?: boolean;
   } = {},
 ): Run {
   const task = o.task ?? tenClasses;
   const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
-  const backend = getBackend(o.backend ?? 'wasm-simd');
+  const kernels = getBackend(o.backend ?? 'wasm-simd');
+  const backend = o.noStep ? Object.create(kernels, { edLearnStacked: { value: undefined } }) : kernels;
   const maxBatch = maxBatchFor(config.train.batch);
   // The plain rule alone, with the initial weights the builder draws (its stream: a fork of the seed).
   const rule =
@@ -82,6 +87,48 @@ test('stacked layout: 1 and 2 threads give the same weights and statistics, bit 
   const two = run({ threads: 2 });
   assert.equal(hash(two.rule), hash(one.rule));
   assert.deepEqual(trace(two.result), trace(one.result));
+});
+
+test('stacked layout: the WebAssembly whole-sequence step learns what the JavaScript path does, bit for bit', () => {
+  const pair = buildTask(mnist, 'pair', [4, 9]);
+  const cut = (from: number, to: number) => ({
+    x: pair.train.x.subarray(from * 784, to * 784),
+    labels: pair.train.labels.subarray(from, to),
+    count: to - from,
+  });
+  const two: Task = { ...pair, train: cut(0, 1000), validation: cut(1000, 1300), test: cut(1300, 1400) };
+  // 10 networks of 13 units (a wide row of 130: leftover columns; a sigmoid per network), of 16, one network of 8.
+  for (const [input, task] of [
+    [{}, tenClasses],
+    [{ units: 16 }, tenClasses],
+    [{ preset: 'kaneko', task: 'pair', units: 8 }, two],
+  ] as const) {
+    const step = run({ layout: 'stacked', input, task });
+    const js = run({ layout: 'stacked', input, task, noStep: true });
+    assert.equal(hash(step.rule), hash(js.rule), JSON.stringify(input));
+    assert.deepEqual(trace(step.result), trace(js.result), JSON.stringify(input));
+  }
+});
+
+test('the stacked layout predicts on its wide rows what the per-network layout predicts, bit for bit', () => {
+  // 64 units (a multiple of 4: the wide-row path) and 13 (the copies network by network), on 1 and 2 threads.
+  for (const units of [64, 13]) {
+    const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units, initMax: 0.3 });
+    const be = getBackend('wasm-simd');
+    const rows = toSparseRows(tenClasses.validation, 784, tenClasses.scale, be);
+    const scores = (layout: EdLayout, threads: number) => {
+      const rule = buildRule({ config, inputs: 784, classes: 10, maxBatch: 256, layout }, be);
+      const pool = spreadNetworks(rule, threads, 256);
+      try {
+        return predictRows(rule, rows).scores;
+      } finally {
+        void pool?.close();
+      }
+    };
+    const want = scores('per-network', 1);
+    assert.deepEqual(scores('stacked', 1), want, `${units} units`);
+    assert.deepEqual(scores('stacked', 2), want, `${units} units, 2 threads`);
+  }
 });
 
 test('whole runs of updates (learnSequence) equal one batch at a time, bit for bit, in both layouts', () => {
