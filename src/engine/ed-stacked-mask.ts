@@ -15,13 +15,13 @@ interface SparseSamples {
 }
 
 /** Per input row i, the columns the mask cuts: cols[start[i] … start[i + 1]), for W⁺ (plus) and W⁻ (minus). */
-export interface MaskCuts {
+interface MaskCuts {
   plus: { start: Int32Array; cols: Int32Array };
   minus: { start: Int32Array; cols: Int32Array };
 }
 
 /** The cut columns of an input layer's mask, (2N, H): row i for W⁺ of input i, row N + i for its W⁻. */
-export function maskCuts(mask: Float32Array, inputs: number, H: number): MaskCuts {
+function maskCuts(mask: Float32Array, inputs: number, H: number): MaskCuts {
   const family = (offset: number) => {
     const start = new Int32Array(inputs + 1);
     const cols: number[] = [];
@@ -38,7 +38,7 @@ export function maskCuts(mask: Float32Array, inputs: number, H: number): MaskCut
  * Sample b of v changed W⁺ (plusLearned) or W⁻ by what it added to the sum (sum and plus: rows `ld` apart): the
  * cut weights of that family on the rows it touched back to 0.
  */
-export function cutTouchedRows(
+function cutTouchedRows(
   sum: Float32Array,
   plus: Float32Array,
   ld: number,
@@ -59,4 +59,40 @@ export function cutTouchedRows(
       }
     } else for (let c = start[i]; c < start[i + 1]; c++) sum[row + cols[c]] = plus[row + cols[c]];
   }
+}
+
+/** Each network's cut columns, listed once; sum and plus are network k's stacked columns, rows `ld` apart. */
+export class StackedMasks {
+  private readonly cuts: MaskCuts[];
+
+  /** `nets[k].mask[0]`: network k's input layer mask. */
+  constructor(nets: { mask: Float32Array[] }[], inputs: number, H: number) {
+    this.cuts = nets.map((net) => maskCuts(net.mask[0], inputs, H));
+  }
+
+  /** Sample b of v changed network k's W⁺ (plusLearned) or W⁻. */
+  sample(
+    k: number,
+    sum: Float32Array,
+    plus: Float32Array,
+    ld: number,
+    v: SparseSamples,
+    b: number,
+    plusLearned: boolean,
+  ) {
+    cutTouchedRows(sum, plus, ld, this.cuts[k], v, b, plusLearned);
+  }
+
+  /** Network k learned a batch: W⁺ from the samples `exc`, W⁻ from `inh`. */
+  batch(k: number, sum: Float32Array, plus: Float32Array, ld: number, v: SparseSamples, r: FamilyRows): void {
+    for (let c = 0; c < r.nExc; c++) cutTouchedRows(sum, plus, ld, this.cuts[k], v, r.exc[c], true);
+    for (let c = 0; c < r.nInh; c++) cutTouchedRows(sum, plus, ld, this.cuts[k], v, r.inh[c], false);
+  }
+}
+
+interface FamilyRows {
+  exc: Int32Array;
+  nExc: number;
+  inh: Int32Array;
+  nInh: number;
 }
