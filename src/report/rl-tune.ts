@@ -42,12 +42,16 @@ export function rlTuneMarkdown(runs: RlRunLog[]): string {
     if (ofEnv.length === 0) continue;
     const meta = RL_ENVS.find((e) => e.env === env)!;
     const seeds = [...new Set(ofEnv.map((r) => r.start.config.seed))].sort((a, b) => a - b);
-    const episodes = [...new Set(ofEnv.map((r) => r.start.config.episodes))].join(' / ');
+    const episodes = [...new Set(ofEnv.map((r) => (r.start.config.episodes ?? 0).toLocaleString('en-US')))];
+    const ran = TUNE_AGENTS.map((a) => {
+      const n = new Set(ofEnv.filter((r) => r.start.config.agent === a).map(tuneSettingOf)).size;
+      return `${a} ${n}`;
+    });
     out.push(
-      `*Tuning on ${meta.name} (\`edlearn experiment rl-tune-${env}\`), ${episodes} episodes, tuning seeds ` +
-        `${seeds.join(', ')}: each agent is given ${TUNE_SETTINGS[env]} settings (the same budget); the rule: most ` +
-        `seeds whose final mean of 100 reaches ${meta.solved}, then the higher sum of mean greedy and final means. ` +
-        `The chosen setting (✓) is the agent's default.*`,
+      `*Tuning on ${meta.name} (\`edlearn experiment rl-tune-${env}\`), ${episodes.join(' / ')} episodes, tuning ` +
+        `seeds ${seeds.join(', ')}: the grid gives each agent ${TUNE_SETTINGS[env]} settings; settings run: ` +
+        `${ran.join(', ')}. The rule: most seeds whose final mean of 100 reaches ${meta.solved}, then the higher ` +
+        `sum of mean greedy and final means. The chosen setting (✓) is the agent's default.*`,
       '',
       '| agent | setting | seeds | final ≥ threshold | solved (≤ 500 episodes) | final mean of 100 | greedy mean | ' +
         'per seed: final / greedy | chosen |',
