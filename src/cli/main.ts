@@ -155,7 +155,8 @@ export function buildProgram(): Command {
       `run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on ` +
         `every core, appending to its NDJSON log (a rerun resumes), then render the ` +
         `report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of ` +
-        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); mnist-frontier, fashion, width ` +
+        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); rl-tune (the DQN agents' tuning grid on ` +
+        `seeds 1–10 into <logs>/rl-tune; rl-tune-<env>[-<agent>[-<k>]]: part of it); mnist-frontier, fashion, width ` +
         `(trained as model files in --work, then gathered into the log; not part of all)`,
     )
     .argument('<id>', 'experiment id, or all')

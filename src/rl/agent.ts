@@ -11,6 +11,7 @@ import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
 import { DqnAgent } from './dqn.js';
+import { DuelingColumns } from './dueling.js';
 import type { Agent } from './agent-types.js';
 import type { Env } from './env.js';
 import { VALUE_MARGIN, ValueHead } from './value-head.js';
@@ -29,6 +30,8 @@ export interface AgentShape {
   valueMin?: number;
   /** The environment's solved threshold of an episode's return (the settle schedule); absent: settle is off. */
   solvedAt?: number;
+  /** The lowest return of an episode, horizon × the lowest reward (0 when rewards are positive): graded settle. */
+  worstReturn?: number;
   /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
   horizon?: number;
 }
@@ -44,16 +47,20 @@ export function columnRule(config: RlConfig): RuleChoice {
 
 /** The columns of an agent (one network per action), built through train/build.ts from the config's seed. */
 export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: Backend): Columns {
+  // Dueling DQN columns: a value network first, then one advantage network per action (dueling.ts).
+  const dueling = config.dueling === true && config.agent !== 'ed-columns';
+  const maxBatch = Math.max(AGENT_MAX_BATCH, config.batch, config.trace);
   const rules = buildColumns(
     {
       config: { ...columnRule(config), seed: config.seed },
       inputs: shape.features,
-      columns: shape.actions,
-      maxBatch: Math.max(AGENT_MAX_BATCH, config.batch, config.trace),
+      columns: shape.actions + (dueling ? 1 : 0),
+      maxBatch,
     },
     backend,
   );
-  return new Columns(rules, shape.features, Math.max(AGENT_MAX_BATCH, config.batch, config.trace), backend);
+  if (dueling) return new DuelingColumns(rules, shape.features, maxBatch, backend, config.backprop?.loss !== 'huber');
+  return new Columns(rules, shape.features, maxBatch, backend);
 }
 
 export function createAgent(config: RlConfig, shape: AgentShape, backend: Backend): Agent {
@@ -69,7 +76,8 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
     return new ColumnAgent(config, columns, rng, critic, head);
   }
-  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
+  const target = buildAgentColumns(config, shape, backend);
+  return new DqnAgent(config, columns, target, head, rng, shape.solvedAt, shape.worstReturn);
 }
 
 /**
@@ -90,6 +98,7 @@ export function agentShape(env: Env, features: number, gamma: number): AgentShap
     valueMin: head.min,
     horizon: env.horizon,
     solvedAt: env.solvedAt ?? undefined,
+    worstReturn: env.horizon * Math.min(0, env.minReward),
   };
 }
 
