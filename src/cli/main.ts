@@ -172,7 +172,12 @@ export function buildProgram(): Command {
         '.edlearn-work/<id>)',
     )
     .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files (edlearn fashion-idx makes them)")
-    .option('--seeds <n>', 'mnist-frontier, fashion, width: only the first n of the five seeds', count)
+    .option(
+      '--seeds <n>',
+      'mnist-frontier, fashion, width: only the first n of their seeds (mnist-frontier: 25, five ensembles of ' +
+        'five; the others: 5)',
+      count,
+    )
     .action(async (id: string, opts: ExperimentCommandOptions) =>
       (await import('./experiment.js')).experimentCommand(id, opts),
     );
