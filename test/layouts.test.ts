@@ -16,6 +16,8 @@ import type { Rule } from '../src/rules/rule.js';
 import { buildRule, maxBatchFor } from '../src/train/build.js';
 import { resolveConfig, type TrainInput } from '../src/train/config.js';
 import { train, type TrainResult } from '../src/train/trainer.js';
+import { predictRows } from '../src/train/predict.js';
+import { toSparseRows } from '../src/data/sparse.js';
 import { Random } from '../src/random.js';
 import { assertAllClose } from './helpers.js';
 
@@ -43,11 +45,14 @@ function run(
     sequence?: boolean;
     input?: TrainInput;
     task?: Task;
+    /** Without the backend's whole-sequence stacked step: the stacked layout's JavaScript path. */
+    noStep?: boolean;
   } = {},
 ): Run {
   const task = o.task ?? tenClasses;
   const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units: 13, lrDecay: 0.5, ...o.input });
-  const backend = getBackend(o.backend ?? 'wasm-simd');
+  const kernels = getBackend(o.backend ?? 'wasm-simd');
+  const backend = o.noStep ? Object.create(kernels, { edLearnStacked: { value: undefined } }) : kernels;
   const maxBatch = maxBatchFor(config.train.batch);
   // The plain rule alone, with the initial weights the builder draws (its stream: a fork of the seed).
   const rule =
@@ -82,6 +87,48 @@ test('stacked layout: 1 and 2 threads give the same weights and statistics, bit 
   const two = run({ threads: 2 });
   assert.equal(hash(two.rule), hash(one.rule));
   assert.deepEqual(trace(two.result), trace(one.result));
+});
+
+test('stacked layout: the WebAssembly whole-sequence step learns what the JavaScript path does, bit for bit', () => {
+  const pair = buildTask(mnist, 'pair', [4, 9]);
+  const cut = (from: number, to: number) => ({
+    x: pair.train.x.subarray(from * 784, to * 784),
+    labels: pair.train.labels.subarray(from, to),
+    count: to - from,
+  });
+  const two: Task = { ...pair, train: cut(0, 1000), validation: cut(1000, 1300), test: cut(1300, 1400) };
+  // 10 networks of 13 units (a wide row of 130: leftover columns; a sigmoid per network), of 16, one network of 8.
+  for (const [input, task] of [
+    [{}, tenClasses],
+    [{ units: 16 }, tenClasses],
+    [{ preset: 'kaneko', task: 'pair', units: 8 }, two],
+  ] as const) {
+    const step = run({ layout: 'stacked', input, task });
+    const js = run({ layout: 'stacked', input, task, noStep: true });
+    assert.equal(hash(step.rule), hash(js.rule), JSON.stringify(input));
+    assert.deepEqual(trace(step.result), trace(js.result), JSON.stringify(input));
+  }
+});
+
+test('the stacked layout predicts on its wide rows what the per-network layout predicts, bit for bit', () => {
+  // 64 units (a multiple of 4: the wide-row path) and 13 (the copies network by network), on 1 and 2 threads.
+  for (const units of [64, 13]) {
+    const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', units, initMax: 0.3 });
+    const be = getBackend('wasm-simd');
+    const rows = toSparseRows(tenClasses.validation, 784, tenClasses.scale, be);
+    const scores = (layout: EdLayout, threads: number) => {
+      const rule = buildRule({ config, inputs: 784, classes: 10, maxBatch: 256, layout }, be);
+      const pool = spreadNetworks(rule, threads, 256);
+      try {
+        return predictRows(rule, rows).scores;
+      } finally {
+        void pool?.close();
+      }
+    };
+    const want = scores('per-network', 1);
+    assert.deepEqual(scores('stacked', 1), want, `${units} units`);
+    assert.deepEqual(scores('stacked', 2), want, `${units} units, 2 threads`);
+  }
 });
 
 test('whole runs of updates (learnSequence) equal one batch at a time, bit for bit, in both layouts', () => {
@@ -204,4 +251,34 @@ test('with gainSpread, the stacked layout learns what the per-network one and th
   const [a, b] = [stacked, perNetwork].map((r) => r.rule.parameters());
   for (let i = 0; i < a.length; i++) assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
   assert.notEqual(hash(stacked.rule), hash(run({ layout: 'stacked' }).rule), 'the gains change what is learned');
+});
+
+test('connectivity < 1 runs on the stacked layout and learns what the per-network one and the plain rule do', () => {
+  // With RMS normalisation the stacked layout learns network by network (weightsUpdated), without it as wide rows.
+  for (const input of [{ connectivity: 0.5 }, { connectivity: 0.5, rmsNorm: true }] as const) {
+    const stacked = run({ layout: 'stacked', input });
+    const perNetwork = run({ layout: 'per-network', input });
+    assert.equal(hash(perNetwork.rule), hash(run({ layout: 'plain rule', input }).rule));
+    const [a, b] = [stacked, perNetwork].map((r) => r.rule.parameters());
+    let cut = 0;
+    for (let i = 0; i < a.length; i++) {
+      assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
+      // A connection the mask cut stays exactly 0 (an existing weight never lands on 0 exactly).
+      b[i].forEach((w, j) => {
+        if (w === 0) cut++;
+        if (w === 0) assert.ok(a[i][j] === 0, `${JSON.stringify(input)}: array ${i}, weight ${j} is ${a[i][j]}`);
+      });
+    }
+    const total = a.reduce((n, p) => n + p.length, 0);
+    assert.ok(cut > total * 0.4 && cut < total * 0.6, `${cut} of ${total} weights cut`);
+    assert.notEqual(hash(stacked.rule), hash(run({ layout: 'stacked', input: { rmsNorm: input.rmsNorm } }).rule));
+  }
+  // Online, the builder now picks the stacked layout for it, and two threads learn what one does, bit for bit.
+  const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', connectivity: 0.5 });
+  const rule = buildRule({ config, inputs: 784, classes: 10, maxBatch: 1 }, getBackend('wasm-simd')) as {
+    layout?: EdLayout;
+  };
+  assert.equal(rule.layout, 'stacked');
+  const input = { connectivity: 0.5 };
+  assert.equal(hash(run({ layout: 'stacked', threads: 2, input }).rule), hash(run({ layout: 'stacked', input }).rule));
 });

@@ -36,6 +36,10 @@ function putInt(be: Backend, a: Int32Array): Int32Array {
   return out;
 }
 
+/** Whether two arrays hold the same floats, bit for bit. */
+const sameBits = (a: Float32Array, b: Float32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 function sparseRows(rng: Random, m: number, k: number, density: number) {
   const start: number[] = [],
     end: number[] = [],
@@ -190,6 +194,47 @@ for (const name of ['wasm-simd', 'wasm-relaxed-simd']) {
       }
     },
   );
+
+  test(`${name}: spUpdateForward equals spRankUpdate then spmm, bit for bit, and matches the reference`, () => {
+    const rng = new Random(9);
+    // [inputs, columns, row stride, density]: wide rows (the fused walk) with leftover columns, narrow ones.
+    for (const [k, n, ld, density] of [
+      [784, 320, 640, 0.2],
+      [300, 130, 131, 0.5],
+      [50, 128, 128, 0.9],
+      [5, 200, 200, 0.4],
+      [100, 64, 320, 0.3],
+      [9, 7, 7, 0.5],
+    ]) {
+      const s = sparseRows(rng, 6, k, density);
+      const sparse = [putInt(be, s.start), putInt(be, s.end), putInt(be, s.index), put(be, s.value)] as const;
+      const w0 = randomArray(rng, k * ld);
+      const g = randomArray(rng, n);
+      for (const [r, next] of [
+        [0, 1],
+        [2, 2],
+        [5, 3],
+        [4, 0],
+      ]) {
+        const fused = put(be, w0);
+        const out = be.alloc(n).fill(9);
+        be.spUpdateForward(out, fused, ...sparse, put(be, g), r, next, n, ld);
+        const apart = put(be, w0);
+        const want = be.alloc(n);
+        const [start, end, index, value] = sparse;
+        const first = putInt(be, Int32Array.of(0));
+        be.spRankUpdate(apart, start.subarray(r), end.subarray(r), index, value, put(be, g), first, 1, n, ld);
+        be.spmm(want, start.subarray(next), end.subarray(next), index, value, apart, 1, n, ld);
+        assert.ok(sameBits(fused, apart), `weights, ${k}×${n} (ld ${ld}), samples ${r} → ${next}`);
+        assert.ok(sameBits(out, want), `sums, ${k}×${n} (ld ${ld}), samples ${r} → ${next}`);
+        const refW = Float32Array.from(w0);
+        const refOut = new Float32Array(n);
+        ref.spUpdateForward(refOut, refW, s.start, s.end, s.index, s.value, g, r, next, n, ld);
+        assertAllClose(fused, refW, TOL);
+        assertAllClose(out, refOut, TOL);
+      }
+    }
+  });
 
   test(`${name}: rowDots and rowsAxpy match the reference, and gemm and rankUpdate on one column bit for bit`, () => {
     const rng = new Random(8);

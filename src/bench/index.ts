@@ -12,7 +12,7 @@ import { getBackend } from '../kernels/index.js';
 import type { WasmBackend } from '../kernels/wasm.js';
 import { worthMeetingPerBatch } from '../engine/threads.js';
 import { edNetworkCount } from '../rules/ed.js';
-import { edBandSize, edStackedGroups } from '../engine/ed-stacked.js';
+import { edBandSize, edStackedGroups } from '../engine/ed-stacked-columns.js';
 import { itemRange } from '../engine/pool.js';
 import { edLayoutFor } from '../train/build.js';
 import { VERSION } from '../version.js';

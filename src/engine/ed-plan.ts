@@ -45,3 +45,61 @@ export function writeEdPlan(
   f64[0] = beta;
   f64.set(layerStep, 1);
 }
+
+/** The stacked plan's header words and words per network (the kernel's STACK_HEAD and STACK_NET), then 3 f64s. */
+const STACK_HEAD = 24;
+const STACK_NET = 4;
+
+/** Words of a stacked classifier's plan for edLearnStacked (K networks). */
+export function stackedPlanWords(networks: number): number {
+  return STACK_HEAD + STACK_NET * networks + 6;
+}
+
+/** Where a stacked classifier's arrays are, for edLearnStacked (see src/engine/ed-stacked.ts). */
+export interface StackedPlanArrays {
+  networks: number;
+  units: number;
+  /** The output layer's excitatory and inhibitory sources, and the floats between the output weights' rows. */
+  srcExc: number;
+  srcInh: number;
+  topLd: number;
+  /** The wide first-layer row: outputs, bias, factors, and the groups' update scales (a line per group start). */
+  act: Float32Array;
+  bias: Float32Array;
+  grad: Float32Array;
+  rowScale: Float32Array;
+  /** The output units' weights, bias weights and per-group rows (ed-stacked-top.ts, TopArrays). */
+  topW: Float32Array;
+  topBias: Float32Array;
+  topRows: Float32Array;
+  /** Per network: its columns of W⁺ + W⁻ and of W⁺, the floats between their rows, and its first-layer bias. */
+  sum: Float32Array[];
+  plus: Float32Array[];
+  ld: number[];
+  firstBias: Float32Array[];
+}
+
+/**
+ * Writes a stacked classifier's plan: header (networks, units, the output layer's sources and row stride, one
+ * network or several, the wide row's arrays, the output units' arrays, the β column, all rows, the first layer's
+ * unit factors, the output layer's signs, the learning-rate scale), per network (W⁺ + W⁻ and W⁺ columns, row
+ * stride, bias), then β and the steps of layers 0 and 1.
+ */
+export function writeStackedPlan(
+  words: Int32Array,
+  a: StackedPlanArrays,
+  shared: EdShared,
+  beta: number,
+  layerStep: number[],
+): void {
+  const K = a.networks;
+  words.fill(0);
+  words.set([K, a.units, a.srcExc, a.srcInh, a.topLd, K === 1 ? 1 : 0]);
+  words.set([at(a.act), at(a.bias), at(a.grad), at(a.rowScale), at(a.topW), at(a.topBias), at(a.topRows)], 6);
+  words.set([at(shared.betaColumn), at(shared.allRows), at(shared.unitFactor[0]), at(shared.outSign[1])], 13);
+  words.set([at(shared.lrScale)], 17);
+  for (let k = 0; k < K; k++)
+    words.set([at(a.sum[k]), at(a.plus[k]), a.ld[k], at(a.firstBias[k])], STACK_HEAD + STACK_NET * k);
+  const f64 = new Float64Array(words.buffer, words.byteOffset + (STACK_HEAD + STACK_NET * K) * 4, 3);
+  f64.set([beta, layerStep[0], layerStep[1]]);
+}

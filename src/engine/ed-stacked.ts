@@ -16,35 +16,13 @@ import type { BatchView, EdStorage, NetworkOp } from '../rules/ed.js';
 import { edPlain } from '../rules/ed-shapes.js';
 import type { LearnStats, SampleBatch, SampleSequence } from '../rules/rule.js';
 import type { EdLayout, SequenceJob } from './ed-engine.js';
+import { StackedMasks } from './ed-stacked-mask.js';
 import { EdGroupedOutputs, ROW_SCALE_STRIDE, type TopArrays } from './ed-stacked-top.js';
+import { edBandSize, edStackedGroups, fromColumns, toColumns } from './ed-stacked-columns.js';
+import { stackedPlanWords, writeStackedPlan } from './ed-plan.js';
 
-/**
- * Bytes of stacked W⁺ + W⁻ and W⁺ columns that learn a sequence together online: wide enough for the wide-row
- * kernels, few enough to stay in cache. Measured on a machine with 1 MB of L2 cache per core (kaneko-mnist,
- * 10-class, one thread): groups of 5 networks of 64 (2 MB) ran faster than groups of 1 or 3; on the 2-core EPYC
- * of this project all 10 in one group ran faster on one thread, but a group is also a band of its own memory, and
- * two threads whose networks share a band slow each other down, so 5 (a band per thread on 2 threads) stays.
- */
-const WIDE_BYTES = 2 * 2 ** 20;
-
-/** Networks per band, for N inputs and H first-layer units (see StackedEd.bandSize). */
-export function edBandSize(networks: number, inputs: number, units: number): number {
-  return Math.min(networks, Math.max(1, Math.floor(WIDE_BYTES / (inputs * units * 8))));
-}
-
-/** Online: the groups [from, to) of networks [first, last) that learn a sequence together (they stop at band ends). */
-export function edStackedGroups(first: number, last: number, band: number): [number, number][] {
-  const groups: [number, number][] = [];
-  for (let c = first; c < last; ) {
-    const end = Math.min(last, (Math.floor(c / band) + 1) * band);
-    groups.push([c, end]);
-    c = end;
-  }
-  return groups;
-}
-
-/** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
-export const edStackable = edPlain;
+/** Whether the stacked layout holds the rule: each sample changes one family (masks: engine/ed-stacked-mask.ts). */
+export const edStackable = (o: EdOptions) => edPlain({ ...o, connectivity: 1 });
 
 /** The layout's arrays, after the rule's in the same storage (line-aligned: threads write neighbouring columns). */
 interface StackArrays {
@@ -60,6 +38,8 @@ interface StackArrays {
   batch: Float32Array;
   /** The output units' arrays, when they learn as groups (see hasTop). */
   top?: TopArrays;
+  /** With them: the plan of the backend's whole-sequence step (edLearnStacked), if it has one. */
+  plan?: Int32Array;
 }
 
 /**
@@ -83,6 +63,7 @@ export class StackedEd extends EdGroupedOutputs {
   private wide!: WideViews | null;
   /** Whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
   private viewsCurrent = true;
+  private readonly masks: StackedMasks | null; // connectivity < 1: what an update sets back to 0
 
   constructor(
     options: EdOptions,
@@ -95,6 +76,7 @@ export class StackedEd extends EdGroupedOutputs {
     if (!edStackable(options))
       throw new Error('StackedEd: the stacked layout holds the plain rule only (see edStackable)');
     super(options, inputs, classes, backend, init, maxBatch);
+    this.masks = options.connectivity < 1 ? new StackedMasks(this.nets, inputs, this.shapes[0].out) : null;
     const c = new Carver(this.layoutStorage.floats, this.layoutStorage.ints);
     this.stack = this.carveLayout(c);
     this.sumColumns = this.nets.map((_, k) => this.stack.sum.subarray(this.stackColumn(k)));
@@ -113,6 +95,7 @@ export class StackedEd extends EdGroupedOutputs {
         };
     const fresh = init instanceof Random;
     if (s.top) this.useTop(s.top, s.act, fresh);
+    if (s.top && s.plan) this.writePlan(s.top, s.plan);
     if (fresh) this.nets.forEach((_, k) => this.scatterStacked(k));
   }
 
@@ -171,9 +154,13 @@ export class StackedEd extends EdGroupedOutputs {
   override learnNetworks(from: number, to: number, job: SequenceJob): void {
     if (job.batch !== 1 || !this.wide) return super.learnNetworks(from, to, job);
     // A few networks at a time run the whole sequence, as many as keep their stacked columns in cache.
+    const groups = edStackedGroups(from, to, this.bandSize());
+    const plan = this.stack.plan;
+    if (plan) return groups.forEach(([c, end]) => this.backend.edLearnStacked!(plan, c, end, job, 2 / this.options.u0));
     const views = this.batchViews(job);
-    for (const [c, end] of edStackedGroups(from, to, this.bandSize())) {
-      for (let u = 0; u < views.length; u++) this.learnOnlineStacked(c, end, views[u], u, job);
+    for (const [c, end] of groups) {
+      let summed = false;
+      for (let u = 0; u < views.length; u++) summed = this.learnOnlineStacked(c, end, views, u, job, summed);
     }
   }
 
@@ -207,7 +194,8 @@ export class StackedEd extends EdGroupedOutputs {
   }
 
   protected override weightsUpdated(k: number, l: number, v: BatchView): void {
-    if (l > 0) super.weightsUpdated(k, l, v);
+    if (l > 0) return super.weightsUpdated(k, l, v);
+    this.masks?.batch(k, this.sumColumns[k], this.plusColumns[k], this.stackLd(k), v, this.nets[k].rows);
   }
 
   protected override refreshForwardWeights(k: number, l: number): void {
@@ -223,6 +211,7 @@ export class StackedEd extends EdGroupedOutputs {
     const H = this.shapes[0].out;
     const K = this.networks;
     const wide = { line: true };
+    const fused = this.hasTop() && this.backend.edLearnStacked && this.options.connectivity === 1; // (no masks)
     return {
       sum: c.float32(this.inputs * K * H, wide),
       plus: c.float32(this.inputs * K * H, wide),
@@ -232,6 +221,7 @@ export class StackedEd extends EdGroupedOutputs {
       rowScale: c.float32(K * ROW_SCALE_STRIDE, wide),
       batch: c.float32(this.maxBatch * K * H, wide),
       top: this.hasTop() ? this.carveTop(c, K, this.shapes[1].srcExc + this.shapes[1].srcInh) : undefined,
+      plan: fused ? c.int32(stackedPlanWords(K)) : undefined,
     };
   }
 
@@ -268,20 +258,42 @@ export class StackedEd extends EdGroupedOutputs {
     return !this.options.rmsNorm && this.shapes.length === 2;
   }
 
+  /** The plan of the backend's whole-sequence step: where this classifier's arrays are. */
+  private writePlan(top: TopArrays, plan: Int32Array): void {
+    const { act, bias, grad, rowScale } = this.stack;
+    const [srcExc, srcInh] = [this.shapes[1].srcExc, this.shapes[1].srcInh];
+    const [topW, topBias, topRows, topLd] = [top.w, top.bias, top.rows, top.ld];
+    const [K, H] = [this.networks, this.shapes[0].out];
+    const [sum, plus, firstBias] = [this.sumColumns, this.plusColumns, this.nets.map((net) => net.bias[0])];
+    const ld = this.nets.map((_, k) => this.stackLd(k));
+    const arrays = { networks: K, units: H, srcExc, srcInh, topLd, act, bias, grad, rowScale, topW, topBias, topRows };
+    writeStackedPlan(plan, { ...arrays, sum, plus, ld, firstBias }, this.shared, this.options.beta, this.layerStep);
+  }
+
   /**
    * Online: networks [from, to) learn sample `at` with their first layers as one row of (to − from)·H: one
    * forward pass, one sigmoid and one update of W⁺ + W⁻ for all of them (a network whose e = 0 adds exact
    * zeros), the layers above as a group (learnTop) or network by network. Each weight sees the same float
-   * operations as in learnRecorded.
+   * operations as in learnRecorded. The update of W⁺ + W⁻ computes the next sample's sums on the way (one walk
+   * over the rows of both samples, spUpdateForward); `summed`: whether this sample's are already in act. Returns
+   * whether the next sample's are.
    */
-  private learnOnlineStacked(from: number, to: number, v: BatchView, at: number, job: SequenceJob): void {
+  private learnOnlineStacked(
+    from: number,
+    to: number,
+    views: BatchView[],
+    at: number,
+    job: SequenceJob,
+    summed: boolean,
+  ): boolean {
     const { backend: be, options: o, shared: s } = this;
     const wide = this.wide!;
     const H = this.shapes[0].out;
     const ld = this.stackLd(from);
     const n = (to - from) * H;
     const act = wide.act[from];
-    be.spmm(act, v.start, v.end, v.index, v.value, this.sumColumns[from], 1, n, ld);
+    const v = views[at];
+    if (!summed) be.spmm(act, v.start, v.end, v.index, v.value, this.sumColumns[from], 1, n, ld);
     for (let k = from; k < to; k++) {
       const bias = this.nets[k].bias[0];
       const into = wide.bias[k];
@@ -304,9 +316,13 @@ export class StackedEd extends EdGroupedOutputs {
       wide.rowScale[from][k - from] = amine * net.error[0];
       learns ||= net.error[0] !== 0;
     }
-    if (!learns) return; // saturated outputs (e = 0 exactly) change nothing
+    if (!learns) return false; // saturated outputs (e = 0 exactly) change nothing
     be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.unitFactor[0], to - from, H);
-    be.spRankUpdate(this.sumColumns[from], v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
+    const sum = this.sumColumns[from];
+    const next = at + 1 < views.length && !this.masks; // (a mask cuts the update before the next sample's sums)
+    // act is free once the factors are: the next sample's sums go there.
+    if (next) be.spUpdateForward(act, sum, job.start, job.end, v.index, v.value, wide.grad[from], at, at + 1, n, ld);
+    else be.spRankUpdate(sum, v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
     for (let k = from; k < to; k++) {
       const net = this.nets[k];
       const e = net.error[0];
@@ -314,7 +330,9 @@ export class StackedEd extends EdGroupedOutputs {
         be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
       if (e !== 0)
         be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+      if (e !== 0) this.masks?.sample(k, this.sumColumns[k], this.plusColumns[k], ld, v, 0, e > 0); // (v: 1 sample)
     }
+    return next;
   }
 
   /**
@@ -335,6 +353,7 @@ export class StackedEd extends EdGroupedOutputs {
     const sums = this.stack.batch.subarray(from * H * this.maxBatch);
     this.backend.spmm(sums, s.start, s.end, index, value, this.sumColumns[from], batch, n, this.stackLd(from));
     const v: BatchView = { size: batch, start: s.start, end: s.end, labels: s.labels, dense: false, index, value };
+    if (this.top && H % 4 === 0) return this.predictWide(from, to, batch, sums);
     for (let k = from; k < to; k++) {
       const act = this.nets[k].act[0];
       const at = (k - from) * H;
@@ -343,35 +362,39 @@ export class StackedEd extends EdGroupedOutputs {
     }
   }
 
+  /**
+   * The rest of the forward pass of one hidden layer on the wide rows themselves: bias and sigmoid for the whole
+   * row (elementwise, and H a multiple of 4: the sigmoid's vector lanes fall where they do network by network),
+   * then each network's output as rowDots of its columns (gemm's sums for one output, bit for bit). No copies.
+   */
+  private predictWide(from: number, to: number, batch: number, sums: Float32Array): void {
+    const { backend: be, options: o } = this;
+    const H = this.shapes[0].out;
+    const n = (to - from) * H;
+    const bias = this.wide!.bias;
+    for (let k = from; k < to; k++)
+      for (let j = 0; j < H; j++) bias[k][j] = o.beta * (this.nets[k].bias[0][j] + this.nets[k].bias[0][H + j]);
+    be.addRow(sums, bias[from], batch, n);
+    be.sigmoid(sums, sums, batch * n, 2 / o.u0);
+    for (let k = from; k < to; k++) {
+      const net = this.nets[k];
+      const [y, w, b, eff] = [net.act[1], net.w[1], net.bias[1], net.biasEff[1]];
+      be.rowDots(y, sums.subarray((k - from) * H), w, batch, H, n, 0);
+      eff[0] = o.beta * (b[0] + b[1]);
+      be.addRow(y, eff, batch, 1);
+      if (!this.output.linear) be.sigmoid(y, y, batch, 2 / o.u0);
+    }
+  }
+
   /** Network k's W⁺ and W⁻ (nets[k].w[0]) written into the stacked W⁺ and W⁺ + W⁻. */
   private scatterStacked(k: number): void {
-    const H = this.shapes[0].out;
-    const N = this.inputs;
-    const ld = this.stackLd(k);
-    const w0 = this.nets[k].w[0];
-    const [sum, plus] = [this.sumColumns[k], this.plusColumns[k]];
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < H; j++) {
-        plus[i * ld + j] = w0[i * H + j];
-        sum[i * ld + j] = w0[i * H + j] + w0[(N + i) * H + j];
-      }
-    }
+    const [N, H] = [this.inputs, this.shapes[0].out];
+    toColumns(this.nets[k].w[0], this.sumColumns[k], this.plusColumns[k], N, H, this.stackLd(k));
   }
 
   /** Every network's W⁺ and W⁻ = (W⁺ + W⁻) − W⁺ read back into nets[k].w[0]. */
   private gatherStacked(): void {
-    const H = this.shapes[0].out;
-    const N = this.inputs;
-    this.nets.forEach((net, k) => {
-      const ld = this.stackLd(k);
-      const w0 = net.w[0];
-      const [sum, plus] = [this.sumColumns[k], this.plusColumns[k]];
-      for (let i = 0; i < N; i++) {
-        for (let j = 0; j < H; j++) {
-          w0[i * H + j] = plus[i * ld + j];
-          w0[(N + i) * H + j] = sum[i * ld + j] - plus[i * ld + j];
-        }
-      }
-    });
+    const [N, H] = [this.inputs, this.shapes[0].out];
+    this.nets.forEach((n, k) => fromColumns(n.w[0], this.sumColumns[k], this.plusColumns[k], N, H, this.stackLd(k)));
   }
 }

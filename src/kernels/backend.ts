@@ -80,6 +80,26 @@ export interface Backend {
   ): void;
 
   /**
+   * One online step of a sparse layer and the next sample's sums: sample r's update w[index[q]·ldw + 0..n) +=
+   * value[q] · g[0..n) (q in start[r] .. end[r)), then out (n) = sample s's sums over the updated weights,
+   * Σ value[q] · w[index[q]·ldw + 0..n) (q in start[s] .. end[s)). The same as spRankUpdate of r then spmm of s;
+   * a fast backend walks the two samples' rows together, reading a row they share once.
+   */
+  spUpdateForward(
+    out: Float32Array,
+    w: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    g: Float32Array,
+    r: number,
+    s: number,
+    n: number,
+    ldw?: number,
+  ): void;
+
+  /**
    * m one-output layers at once: out[i] = row i of a · row i of b (k floats each, rows lda and ldb apart), each
    * summed as gemm sums a one-column output.
    */
@@ -154,6 +174,13 @@ export interface Backend {
     single: boolean,
     gain: number,
   ): void;
+
+  /**
+   * Optional, WebAssembly only: networks [from, to) of a stacked classifier (one band, one hidden layer) learn a
+   * whole sequence online in one call, the same kernel calls and float operations as its JavaScript path
+   * (src/engine/ed-stacked.ts, learnOnlineStacked; its plan words are written by src/engine/ed-plan.ts).
+   */
+  edLearnStacked?(plan: Int32Array, from: number, to: number, seq: Omit<FusedSequence, 'mean'>, gain: number): void;
 }
 
 /** A sequence as edLearn reads it: `size` samples, `batch` per update; outputs/errors are (networks, size). */

@@ -60,6 +60,20 @@ export const referenceBackend: Backend = {
     }
   },
 
+  spUpdateForward(out, w, start, end, index, value, g, r, s, n, ldw = n) {
+    for (let q = start[r]; q < end[r]; q++) {
+      const v = value[q];
+      const wp = index[q] * ldw;
+      for (let j = 0; j < n; j++) w[wp + j] += v * g[j];
+    }
+    out.fill(0, 0, n);
+    for (let q = start[s]; q < end[s]; q++) {
+      const v = value[q];
+      const wp = index[q] * ldw;
+      for (let j = 0; j < n; j++) out[j] += v * w[wp + j];
+    }
+  },
+
   // These two round as gemm and rankUpdate do here on one column (a float32 sum after every input).
   rowDots(out, a, b, m, k, lda, ldb) {
     for (let i = 0; i < m; i++) {

@@ -42,6 +42,19 @@ interface KernelExports {
     n: number,
     ldw: number,
   ): void;
+  spUpdateForward(
+    out: number,
+    w: number,
+    start: number,
+    end: number,
+    index: number,
+    value: number,
+    g: number,
+    r: number,
+    s: number,
+    n: number,
+    ldw: number,
+  ): void;
   gemmBT(out: number, a: number, b: number, m: number, k: number, n: number): void;
   rowDots(out: number, a: number, b: number, m: number, k: number, lda: number, ldb: number): void;
   rowsAxpy(w: number, a: number, s: number, m: number, k: number, ldw: number, lda: number): void;
@@ -79,6 +92,20 @@ interface KernelExports {
     mean: number,
     gain: number,
     stats: number,
+  ): void;
+  edLearnStacked(
+    plan: number,
+    from: number,
+    to: number,
+    start: number,
+    end: number,
+    labels: number,
+    index: number,
+    value: number,
+    outputs: number,
+    errors: number,
+    size: number,
+    gain: number,
   ): void;
 }
 
@@ -208,6 +235,22 @@ export class WasmBackend implements Backend {
       this.k.spRankUpdate(ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), ptr(rows), count, n, ldw);
   }
 
+  spUpdateForward(
+    out: Float32Array,
+    w: Float32Array,
+    start: Int32Array,
+    end: Int32Array,
+    index: Int32Array,
+    value: Float32Array,
+    g: Float32Array,
+    r: number,
+    s: number,
+    n: number,
+    ldw = n,
+  ): void {
+    this.k.spUpdateForward(ptr(out), ptr(w), ptr(start), ptr(end), ptr(index), ptr(value), ptr(g), r, s, n, ldw);
+  }
+
   rowDots(out: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, lda: number, ldb: number): void {
     this.k.rowDots(ptr(out), ptr(a), ptr(b), m, k, lda, ldb);
   }
@@ -288,6 +331,23 @@ export class WasmBackend implements Backend {
       q.mean ? 1 : 0,
       gain,
       q.stats ? ptr(q.stats) : 0,
+    );
+  }
+
+  edLearnStacked(plan: Int32Array, from: number, to: number, q: Omit<FusedSequence, 'mean'>, gain: number): void {
+    this.k.edLearnStacked(
+      ptr(plan),
+      from,
+      to,
+      ptr(q.start),
+      ptr(q.end),
+      ptr(q.labels),
+      ptr(q.index),
+      ptr(q.value),
+      ptr(q.outputs),
+      ptr(q.errors),
+      q.size,
+      gain,
     );
   }
 }

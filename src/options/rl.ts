@@ -41,6 +41,10 @@ export const RL_OPTIONS = {
     "the DQN agents' next-state value: none max of the target columns; double the target columns at the " +
       'online argmax; clipped the lower of target and online there',
   ),
+  dueling: flag(
+    'the DQN agents: a value network plus one advantage network per action, Q = V + A − mean A (dueling heads); ' +
+      'the TD error is shared half and half between V and the action taken',
+  ),
   failShare: nonNegative(
     'the DQN agents: share of each batch drawn from the memory of terminal transitions (0: off)',
     1,
@@ -56,6 +60,11 @@ export const RL_OPTIONS = {
       'episodes whose return reached the solved threshold: learning calms while the policy holds, and resumes ' +
       'when it fails (0: off)',
     1,
+  ),
+  settleBy: choice(
+    ['held', 'return'],
+    "the settle schedule's p: held the share of recent episodes at the solved threshold; return graded, the mean " +
+      'share of the way from the worst return to the threshold (1 at or above it)',
   ),
   decay: nonNegative('weight decay per update (every weight × (1 − decay)): the homeostasis of ED weights', 1),
   critic: flag(

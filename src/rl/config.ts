@@ -29,10 +29,12 @@ export interface RlConfig {
   trainEvery: number;
   targetPeriod: number;
   double: 'none' | 'double' | 'clipped';
+  dueling: boolean;
   failShare: number;
   failMemory: number;
   anneal: number;
   settle: number;
+  settleBy: 'held' | 'return';
   decay: number;
   critic: boolean;
   amine: 'linear' | 'opponent' | 'bounded';
@@ -73,7 +75,8 @@ type Tunable = Omit<
 /**
  * Defaults per environment, then per agent: chosen on training returns and greedy returns (CartPole, Acrobot) and
  * validation accuracy (MNIST) of seeds 1–10, never on test; `edlearn experiment rl` reports seeds 11–20, which no
- * choice looked at. What was tried is in docs/ed-method.md ("What was tried").
+ * choice looked at. What was tried is in docs/ed-method.md ("What was tried"). The DQN agents' CartPole options
+ * that rl/tune-grid.ts varies are its choice (`edlearn experiment rl-tune`; test/rl-tune.test.ts checks them).
  */
 const DQN: Tunable = {
   gamma: 0.99,
@@ -86,10 +89,12 @@ const DQN: Tunable = {
   trainEvery: 1,
   targetPeriod: 500,
   double: 'none',
+  dueling: false,
   failShare: 0.1,
   failMemory: 5000,
   anneal: 0,
   settle: 1,
+  settleBy: 'held',
   decay: 0,
   critic: false,
   amine: 'bounded',
@@ -140,7 +145,7 @@ const BP_MNIST: Tunable = { ...DQN, lr: 0.001, epsEnd: 0.05, epsDecay: 5000, rep
 
 const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
   cartpole: {
-    'ed-dqn': { ...DQN, failShare: 0.25 },
+    'ed-dqn': { ...DQN, failShare: 0.25, dueling: true },
     'bp-dqn': BP,
     'ed-columns': COLUMNS,
   },
@@ -248,10 +253,12 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     trainEvery: d.trainEvery,
     targetPeriod: d.targetPeriod,
     double: d.double,
+    dueling: d.dueling,
     failShare: d.failShare,
     failMemory: d.failMemory,
     anneal: d.anneal,
     settle: d.settle,
+    settleBy: d.settleBy,
     decay: d.decay,
     critic: d.critic,
     amine: d.amine,
@@ -321,9 +328,11 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'trainEvery',
     'targetPeriod',
     'double',
+    'dueling',
     'failShare',
     'failMemory',
     'anneal',
+    'settleBy',
   ];
   const columnsOnly = ['trace', 'traceDecay', 'success', 'critic', 'amine', 'criticTrace', 'criticLr', 'noise'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)
