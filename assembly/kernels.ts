@@ -809,9 +809,12 @@ const STACK_NET = 4;
 /** Floats between the group rows of consecutive networks (ROW_SCALE_STRIDE in src/engine/ed-stacked-top.ts). */
 const LINE = 16;
 
-/** w (n) += value[q] · gr (n) for q in q0..q1: spRankUpdate of one sample, by the loop its width takes. */
-// @ts-ignore: decorator
-@inline function updateOne(w: usize, gr: usize, index: usize, value: usize, q0: i32, q1: i32, n: i32, ldw: i32): void {
+/**
+ * w (n) += value[q] · gr (n) for q in q0..q1: spRankUpdate of one sample, by the loop its width takes. A function
+ * of its own, not inlined: it tiers up to optimised code on its own, while a fresh process's first call of
+ * edLearnStacked (a whole run of samples) still runs the baseline compiler's code.
+ */
+function updateOne(w: usize, gr: usize, index: usize, value: usize, q0: i32, q1: i32, n: i32, ldw: i32): void {
   if (n >= WIDE_ROW) {
     let q = q0;
     for (; q + 2 <= q1; q += 2) update2Rows(w, gr, index, value, q, n, ldw);
