@@ -42,11 +42,12 @@ module.exports = {
       severity: 'error',
       comment:
         'The report renders logs; it never trains, runs rules or kernels. Types of log records and the config ' +
-        'resolvers (to name what a logged config changed from the defaults) are not training.',
+        'resolvers (to name what a logged config changed from the defaults) and the RL tuning grid with its choice ' +
+        'rule (pure data) are not training.',
       from: { path: '^src/report/' },
       to: {
         path: '^src/(train|rules|engine|kernels|rl|data|sweep)/',
-        pathNot: '^src/(train|rl)/config\\.ts$',
+        pathNot: '^src/((train|rl)/config|rl/tune-grid)\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
     },

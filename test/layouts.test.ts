@@ -252,3 +252,33 @@ test('with gainSpread, the stacked layout learns what the per-network one and th
   for (let i = 0; i < a.length; i++) assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
   assert.notEqual(hash(stacked.rule), hash(run({ layout: 'stacked' }).rule), 'the gains change what is learned');
 });
+
+test('connectivity < 1 runs on the stacked layout and learns what the per-network one and the plain rule do', () => {
+  // With RMS normalisation the stacked layout learns network by network (weightsUpdated), without it as wide rows.
+  for (const input of [{ connectivity: 0.5 }, { connectivity: 0.5, rmsNorm: true }] as const) {
+    const stacked = run({ layout: 'stacked', input });
+    const perNetwork = run({ layout: 'per-network', input });
+    assert.equal(hash(perNetwork.rule), hash(run({ layout: 'plain rule', input }).rule));
+    const [a, b] = [stacked, perNetwork].map((r) => r.rule.parameters());
+    let cut = 0;
+    for (let i = 0; i < a.length; i++) {
+      assertAllClose(a[i], b[i], { rtol: 1e-3, atol: 1e-5 });
+      // A connection the mask cut stays exactly 0 (an existing weight never lands on 0 exactly).
+      b[i].forEach((w, j) => {
+        if (w === 0) cut++;
+        if (w === 0) assert.ok(a[i][j] === 0, `${JSON.stringify(input)}: array ${i}, weight ${j} is ${a[i][j]}`);
+      });
+    }
+    const total = a.reduce((n, p) => n + p.length, 0);
+    assert.ok(cut > total * 0.4 && cut < total * 0.6, `${cut} of ${total} weights cut`);
+    assert.notEqual(hash(stacked.rule), hash(run({ layout: 'stacked', input: { rmsNorm: input.rmsNorm } }).rule));
+  }
+  // Online, the builder now picks the stacked layout for it, and two threads learn what one does, bit for bit.
+  const config = resolveConfig({ preset: 'kaneko-mnist', task: 'all', connectivity: 0.5 });
+  const rule = buildRule({ config, inputs: 784, classes: 10, maxBatch: 1 }, getBackend('wasm-simd')) as {
+    layout?: EdLayout;
+  };
+  assert.equal(rule.layout, 'stacked');
+  const input = { connectivity: 0.5 };
+  assert.equal(hash(run({ layout: 'stacked', threads: 2, input }).rule), hash(run({ layout: 'stacked', input }).rule));
+});

@@ -8,6 +8,7 @@ import { getBackend, referenceBackend } from '../src/kernels/index.js';
 import { Random } from '../src/random.js';
 import { agentFromBytes, agentToBytes } from '../src/rl/agent-file.js';
 import { createAgent, valueScale } from '../src/rl/agent.js';
+import { DuelingColumns } from '../src/rl/dueling.js';
 import { CARTPOLE, CartPole, cartpoleStep } from '../src/rl/cartpole.js';
 import { resolveRlConfig, type RlInput } from '../src/rl/config.js';
 import { pixelEncoding, rbfEncoding } from '../src/rl/encoding.js';
@@ -202,9 +203,46 @@ for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
   });
 }
 
+for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
+  test(`${agent} settle by return: half the way to the threshold halves the first step; held leaves it whole`, () => {
+    const change = (settleBy: 'held' | 'return') => {
+      const config = resolveRlConfig({
+        env: 'cartpole',
+        agent,
+        seed: 3,
+        settleBy,
+        learnStart: 20,
+        replay: 32,
+        batch: 4,
+      });
+      // Returns of 1 against a threshold of 2 from a worst return of 0: the graded share is 0.5, the held one 0.
+      const shape = { features: 3, actions: 2, valueScale: 10, solvedAt: 2, worstReturn: 0 };
+      const a = createAgent(config, shape, referenceBackend);
+      const features = Float32Array.of(0.2, 0.5, 1);
+      const step = (action: number) =>
+        a.observe({ features, action, reward: 1, next: features, terminated: true, truncated: false, failed: false });
+      for (let e = 0; e < 19; e++) step(e % 2);
+      const before = a.columns.parameters().map((p) => Float32Array.from(p));
+      step(1); // the 20th episode ends, the schedule is set, then the first update
+      return a.columns
+        .parameters()
+        .reduce((sum, p, i) => sum + p.reduce((s, w, j) => s + Math.abs(w - before[i][j]), 0), 0);
+    };
+    const held = change('held');
+    assert.ok(held > 0);
+    assert.ok(Math.abs(change('return') / held - 0.5) < 0.02, `${change('return') / held}`);
+  });
+}
+
 test('a saved agent reloads and plays identically for a fixed seed', () => {
-  for (const agent of ['ed-dqn', 'bp-dqn', 'ed-columns'] as const) {
-    const { config, agent: trained, env, encoding, result } = shortCartpole({ agent, learnStart: 100 }, 30);
+  for (const [agent, dueling] of [
+    ['ed-dqn', false],
+    ['ed-dqn', true],
+    ['bp-dqn', false],
+    ['bp-dqn', true],
+    ['ed-columns', false],
+  ] as const) {
+    const { config, agent: trained, env, encoding, result } = shortCartpole({ agent, dueling, learnStart: 100 }, 30);
     const played = playGreedy(trained, env, encoding, 5, 11);
     const bytes = agentToBytes(
       trained,
@@ -222,9 +260,40 @@ test('a saved agent reloads and plays identically for a fixed seed', () => {
     );
     const { header, agent: loaded } = agentFromBytes(bytes, 'agent.edlearn', backend);
     assert.equal(header.config.agent, agent);
-    assert.deepEqual(playGreedy(loaded, new CartPole(), encoding, 5, 11), played, agent);
+    assert.deepEqual(playGreedy(loaded, new CartPole(), encoding, 5, 11), played, `${agent} dueling ${dueling}`);
   }
 });
+
+for (const agent of ['ed-dqn', 'bp-dqn'] as const) {
+  test(`${agent} dueling: Q = V + A − mean A from the networks' outputs; fit moves Q(s, a) towards its target`, () => {
+    const config = resolveRlConfig({ env: 'acrobot', agent, seed: 4, dueling: true });
+    const a = createAgent(config, { features: 3, actions: 3, valueScale: 0, valueMin: -100 }, referenceBackend);
+    const cols = a.columns;
+    assert.ok(cols instanceof DuelingColumns);
+    assert.equal(cols.actions, 3);
+    assert.equal(cols.rules.length, 4);
+    const rows = Float32Array.of(0.2, 0.5, 1, 0.9, 0, 0.3);
+    const batch = () => cols.load(rows, [0, 1], 2);
+    const q = cols.values(batch(), new Float32Array(6));
+    const raw = cols.rules.map((rule) => {
+      const out = new Float32Array(4);
+      rule.predict(batch(), out);
+      return [out[1], out[3]];
+    });
+    for (let b = 0; b < 2; b++) {
+      const mean = (raw[1][b] + raw[2][b] + raw[3][b]) / 3;
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(q[b * 3 + k] - (raw[0][b] + raw[1 + k][b] - mean)) < 1e-6);
+    }
+    // Action 2's value moves up towards a higher target on both samples; V and A_2 move, A_0 and A_1 do not.
+    const before = cols.rules.map((r) => r.parameters().map((p) => Float32Array.from(p)));
+    const targets = Float32Array.from([q[2] + 0.2, q[5] + 0.2]);
+    for (let i = 0; i < 5; i++) cols.fit(2, batch(), targets);
+    const after = cols.values(batch(), new Float32Array(6));
+    assert.ok(after[2] > q[2] && after[5] > q[5], `${q[2]} → ${after[2]}, ${q[5]} → ${after[5]}`);
+    const moved = cols.rules.map((r, k) => r.parameters().some((p, i) => p.some((w, j) => w !== before[k][i][j])));
+    assert.deepEqual(moved, [true, false, false, true]);
+  });
+}
 
 test('reward-only MNIST: reward 1 for the digit only, one-step episodes, the label never in the state', () => {
   const split = { x: Uint8Array.of(0, 255, 255, 0), labels: Uint8Array.of(1, 0), count: 2 };
@@ -264,6 +333,11 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   assert.deepEqual(Object.keys(summary.result.greedy), ['episodes', 'mean', 'min']);
   assert.equal(summary.result.episodes, 20);
   assert.equal(summary.config.seed, 1);
+  // ed-dqn's CartPole default has the dueling heads; --no-dueling turns them off.
+  assert.equal(summary.config.dueling, true);
+  const plain = runCli(['rl', 'cartpole', '--no-dueling', '--episodes', '2', '--json', '--quiet']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(JSON.parse(plain.stdout).config.dueling, false);
   const events = readFileSync(log, 'utf8')
     .trim()
     .split('\n')
@@ -275,7 +349,7 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   assert.ok(events[0].backend && events[0].version && events[0].config.ed);
   // The report's tables and figures read the log alone.
   const runs = readRlLogs([log]);
-  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
+  assert.match(rlMarkdown(runs), /\| ed-dqn \| 0 \/ 1 \(0\) \| — \| \d+\.\d \| \d+\.\d \| 1: — \/ \d+ \/ \d+ \|/);
   assert.equal(rlFigures(runs).length, 1);
   const play = (args: string[]) =>
     runCli(['rl', 'cartpole', '--load', file, '--greedy', '--episodes', '3', '--json', ...args]);

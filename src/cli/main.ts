@@ -73,7 +73,9 @@ export function buildProgram(): Command {
       `environment: ${ENV_NAMES.join(', ')} (cartpole, acrobot, mountaincar: Gym's classic control; mnist: ` +
         `the reward-only task, the label is never shown)`,
     );
-  for (const flag of optionFlags(RL_OPTIONS, rlDefaultText)) rl.addOption(flag);
+  // A flag on by default somewhere (ed-dqn's --dueling on CartPole) also gets its --no- form.
+  const onByDefault = (key: string) => /\btrue\b/.test(rlDefaultText(key) ?? '');
+  for (const flag of optionFlags(RL_OPTIONS, rlDefaultText, onByDefault)) rl.addOption(flag);
   rl.option(
     '--log <file>',
     'write NDJSON events (start with the config, one per episode — mnist: one per evaluation —, end) to this file',
@@ -155,7 +157,8 @@ export function buildProgram(): Command {
       `run one of the seed article's experiments (or all) as its sweep file (sweeps/article/<id>.yaml) on ` +
         `every core, appending to its NDJSON log (a rerun resumes), then render the ` +
         `report: ${EXPERIMENT_IDS.join(', ')}, all; rl (the RL agents on every environment, seeds 11–20, not part of ` +
-        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); mnist-frontier, fashion, width ` +
+        `all; rl-<env>: one environment, rl-<env>-<agent>: one agent on it); rl-tune (the DQN agents' tuning grid on ` +
+        `seeds 1–10 into <logs>/rl-tune; rl-tune-<env>[-<agent>[-<k>]]: part of it); mnist-frontier, fashion, width ` +
         `(trained as model files in --work, then gathered into the log; not part of all)`,
     )
     .argument('<id>', 'experiment id, or all')
@@ -169,7 +172,12 @@ export function buildProgram(): Command {
         '.edlearn-work/<id>)',
     )
     .option('--data <dir>', "fashion: the directory of Fashion-MNIST's four IDX files (edlearn fashion-idx makes them)")
-    .option('--seeds <n>', 'mnist-frontier, fashion, width: only the first n of the five seeds', count)
+    .option(
+      '--seeds <n>',
+      'mnist-frontier, fashion, width: only the first n of their seeds (mnist-frontier: 25, five ensembles of ' +
+        'five; the others: 5)',
+      count,
+    )
     .action(async (id: string, opts: ExperimentCommandOptions) =>
       (await import('./experiment.js')).experimentCommand(id, opts),
     );

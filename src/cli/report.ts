@@ -9,6 +9,8 @@ import { readLogs, renderReport } from '../report/index.js';
 import { RL_LOG_FORMAT } from '../log/events.js';
 import { logFormat } from '../log/read.js';
 import { readRlLogs, rlMarkdown } from '../report/rl.js';
+import { rlTuneMarkdown, tuneSettingOf } from '../report/rl-tune.js';
+import { rlTimeLine } from '../report/rl-time.js';
 import { sweepSessions } from '../report/read.js';
 import { markdownTables, sessionLine } from '../report/markdown.js';
 import { frontierMarkdown } from '../report/frontier.js';
@@ -54,7 +56,12 @@ export async function reportCommand(
     if (width) out(`\n${width}`);
     const fashion = fashionMarkdown(experiments);
     if (fashion) out(`\n${fashion}`);
-    if (rl.length > 0) out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(rl)}`);
+    // Tuning runs (experiment rl-tune) print their choice table only.
+    const tuning = rl.filter((r) => tuneSettingOf(r) !== null);
+    const reported = rl.filter((r) => tuneSettingOf(r) === null);
+    if (reported.length > 0)
+      out(`${experiments.length > 0 ? '\n' : ''}${rlMarkdown(reported)}\n\n${rlTimeLine(reported)}`);
+    if (tuning.length > 0) out(`${experiments.length + reported.length > 0 ? '\n' : ''}${rlTuneMarkdown(tuning)}`);
     const sessions = sessionLine(
       sweepSessions(options.logs),
       experiments.map((e) => e.id),

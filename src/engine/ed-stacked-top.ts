@@ -6,6 +6,7 @@
  */
 import type { Carver } from '../kernels/carve.js';
 import type { BatchView } from '../rules/ed.js';
+import { multiplyInPlace } from '../rules/ed-variants.js';
 import { EdEngine, type SequenceJob } from './ed-engine.js';
 
 /**
@@ -146,5 +147,7 @@ export abstract class EdGroupedOutputs extends EdEngine {
     be.rowsAxpy(top.wInh[from], top.actInh[from], neg, m, srcInh, top.ld, H);
     be.rowsAxpy(top.bias[from], s.betaColumn, pos, m, 1, ROW_SCALE_STRIDE, 0);
     be.rowsAxpy(top.biasInh[from], s.betaColumn, neg, m, 1, ROW_SCALE_STRIDE, 0);
+    // connectivity < 1: the output units' masks, after every update (as the per-network layout does).
+    if (o.connectivity < 1) for (let k = from; k < to; k++) multiplyInPlace(this.nets[k].w[1], this.nets[k].mask[1]);
   }
 }

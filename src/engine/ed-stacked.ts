@@ -17,12 +17,13 @@ import type { BatchView, EdStorage, NetworkOp } from '../rules/ed.js';
 import { edPlain } from '../rules/ed-shapes.js';
 import type { LearnStats, SampleBatch, SampleSequence } from '../rules/rule.js';
 import type { EdLayout, SequenceJob } from './ed-engine.js';
+import { StackedMasks } from './ed-stacked-mask.js';
 import { EdGroupedOutputs, ROW_SCALE_STRIDE, type TopArrays } from './ed-stacked-top.js';
 import { edBandSize, edStackedGroups, fromColumns, toColumns } from './ed-stacked-columns.js';
 import { stackedPlanWords, writeStackedPlan } from './ed-plan.js';
 
-/** Whether the stacked layout can hold this rule: the plain update, where each sample changes exactly one family. */
-export const edStackable = edPlain;
+/** Whether the stacked layout holds the rule: each sample changes one family (masks: engine/ed-stacked-mask.ts). */
+export const edStackable = (o: EdOptions) => edPlain({ ...o, connectivity: 1 });
 
 /** The layout's arrays, after the rule's in the same storage (line-aligned: threads write neighbouring columns). */
 interface StackArrays {
@@ -63,6 +64,7 @@ export class StackedEd extends EdGroupedOutputs {
   private wide!: WideViews | null;
   /** Whether nets[k].w[0] holds the current weights (it is derived from the stacked arrays). */
   private viewsCurrent = true;
+  private readonly masks: StackedMasks | null; // connectivity < 1: what an update sets back to 0
 
   constructor(
     options: EdOptions,
@@ -75,6 +77,7 @@ export class StackedEd extends EdGroupedOutputs {
     if (!edStackable(options))
       throw new Error('StackedEd: the stacked layout holds the plain rule only (see edStackable)');
     super(options, inputs, classes, backend, init, maxBatch);
+    this.masks = options.connectivity < 1 ? new StackedMasks(this.nets, inputs, this.shapes[0].out) : null;
     const c = new Carver(this.layoutStorage.floats, this.layoutStorage.ints);
     this.stack = this.carveLayout(c);
     this.sumColumns = this.nets.map((_, k) => this.stack.sum.subarray(this.stackColumn(k)));
@@ -192,7 +195,8 @@ export class StackedEd extends EdGroupedOutputs {
   }
 
   protected override weightsUpdated(k: number, l: number, v: BatchView): void {
-    if (l > 0) super.weightsUpdated(k, l, v);
+    if (l > 0) return super.weightsUpdated(k, l, v);
+    this.masks?.batch(k, this.sumColumns[k], this.plusColumns[k], this.stackLd(k), v, this.nets[k].rows);
   }
 
   protected override refreshForwardWeights(k: number, l: number): void {
@@ -208,6 +212,7 @@ export class StackedEd extends EdGroupedOutputs {
     const H = this.shapes[0].out;
     const K = this.networks;
     const wide = { line: true };
+    const fused = this.hasTop() && this.backend.edLearnStacked && this.options.connectivity === 1; // (no masks)
     return {
       sum: c.float32(this.inputs * K * H, wide),
       plus: c.float32(this.inputs * K * H, wide),
@@ -217,7 +222,7 @@ export class StackedEd extends EdGroupedOutputs {
       rowScale: c.float32(K * ROW_SCALE_STRIDE, wide),
       batch: c.float32(this.maxBatch * K * H, wide),
       top: this.hasTop() ? this.carveTop(c, K, this.shapes[1].srcExc + this.shapes[1].srcInh) : undefined,
-      plan: this.hasTop() && this.backend.edLearnStacked ? c.int32(stackedPlanWords(K)) : undefined,
+      plan: fused ? c.int32(stackedPlanWords(K)) : undefined,
     };
   }
 
@@ -315,7 +320,7 @@ export class StackedEd extends EdGroupedOutputs {
     if (!learns) return false; // saturated outputs (e = 0 exactly) change nothing
     be.sigmoidGrad(wide.grad[from], act, wide.rowScale[from], s.unitFactor[0], to - from, H);
     const sum = this.sumColumns[from];
-    const next = at + 1 < views.length;
+    const next = at + 1 < views.length && !this.masks; // (a mask cuts the update before the next sample's sums)
     // act is free once the factors are: the next sample's sums go there.
     if (next) be.spUpdateForward(act, sum, job.start, job.end, v.index, v.value, wide.grad[from], at, at + 1, n, ld);
     else be.spRankUpdate(sum, v.start, v.end, v.index, v.value, wide.grad[from], s.allRows, 1, n, ld);
@@ -326,6 +331,7 @@ export class StackedEd extends EdGroupedOutputs {
         be.spRankUpdate(this.plusColumns[k], v.start, v.end, v.index, v.value, wide.grad[k], s.allRows, 1, H, ld);
       if (e !== 0)
         be.rankUpdate(e > 0 ? net.bias[0] : net.biasInh[0], s.betaColumn, wide.grad[k], s.allRows, 1, 1, H, 1, 0);
+      if (e !== 0) this.masks?.sample(k, this.sumColumns[k], this.plusColumns[k], ld, v, 0, e > 0); // (v: 1 sample)
     }
     return next;
   }

@@ -21,9 +21,11 @@ const VARIED = [
   'gamma',
   'lr',
   'double',
+  'dueling',
   'failShare',
   'anneal',
   'settle',
+  'settleBy',
   'decay',
   'targetPeriod',
   'trainEvery',
@@ -32,6 +34,12 @@ const VARIED = [
   'units',
   'layers',
   'critic',
+  'amine',
+  'criticLr',
+  'criticTrace',
+  'noise',
+  'encoding',
+  'tilings',
   'success',
   'trace',
   'traceDecay',
@@ -110,7 +118,7 @@ export function rlTables(runs: RlRunLog[]): Table[] {
         `the final agent, ε = 0, 100 episodes on their own seed stream (target: ${target}).`,
       head: [
         'agent',
-        'seeds solved',
+        'seeds solved (within 500 episodes)',
         'episodes to solve, mean ± sd (solved seeds)',
         'final mean of 100, mean ± sd',
         'greedy mean, mean ± sd',
@@ -122,7 +130,7 @@ export function rlTables(runs: RlRunLog[]): Table[] {
         const solved = rs.filter((r) => r.end.solvedAtEpisode !== null);
         return [
           agent,
-          `${solved.length} / ${rs.length}`,
+          `${solved.length} / ${rs.length} (${solved.filter((r) => r.end.solvedAtEpisode! <= 500).length})`,
           meanSd(
             solved.map((r) => r.end.solvedAtEpisode!),
             0,

@@ -106,11 +106,12 @@ export function agentFromBytes(
     classes: 2,
     maxBatch: 1,
   });
-  const need = Array.from({ length: actions }, () => column).flat();
+  const networks = actions + (config.dueling === true && config.agent !== 'ed-columns' ? 1 : 0);
+  const need = Array.from({ length: networks }, () => column).flat();
   if (need.length !== params.length || need.some((n, i) => n !== params[i].length)) {
     throw new UserError(
       `agent ${name} does not match this edlearn's network layout (${params.length} arrays stored, its config ` +
-        `needs ${need.length} for ${actions} columns); save it again with this edlearn`,
+        `needs ${need.length} for ${networks} columns); save it again with this edlearn`,
     );
   }
   if (!params.every((p) => p.every(Number.isFinite)))

@@ -10,7 +10,10 @@ import type { RuleChoice } from '../train/config.js';
 import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
+import { Critic } from './critic.js';
+import { Settle } from './settle.js';
 import { DqnAgent } from './dqn.js';
+import { DuelingColumns } from './dueling.js';
 import type { Agent } from './agent-types.js';
 import type { Env } from './env.js';
 import { VALUE_MARGIN, ValueHead } from './value-head.js';
@@ -29,6 +32,8 @@ export interface AgentShape {
   valueMin?: number;
   /** The environment's solved threshold of an episode's return (the settle schedule); absent: settle is off. */
   solvedAt?: number;
+  /** The lowest return of an episode, horizon × the lowest reward (0 when rewards are positive): graded settle. */
+  worstReturn?: number;
   /** Longest episode: 1 (a one-step task, which never bootstraps) gives the value head no margin. */
   horizon?: number;
 }
@@ -44,16 +49,20 @@ export function columnRule(config: RlConfig): RuleChoice {
 
 /** The columns of an agent (one network per action), built through train/build.ts from the config's seed. */
 export function buildAgentColumns(config: RlConfig, shape: AgentShape, backend: Backend): Columns {
+  // Dueling DQN columns: a value network first, then one advantage network per action (dueling.ts).
+  const dueling = config.dueling === true && config.agent !== 'ed-columns';
+  const maxBatch = Math.max(AGENT_MAX_BATCH, config.batch, config.trace);
   const rules = buildColumns(
     {
       config: { ...columnRule(config), seed: config.seed },
       inputs: shape.features,
-      columns: shape.actions,
-      maxBatch: Math.max(AGENT_MAX_BATCH, config.batch, config.trace),
+      columns: shape.actions + (dueling ? 1 : 0),
+      maxBatch,
     },
     backend,
   );
-  return new Columns(rules, shape.features, Math.max(AGENT_MAX_BATCH, config.batch, config.trace), backend);
+  if (dueling) return new DuelingColumns(rules, shape.features, maxBatch, backend, config.backprop?.loss !== 'huber');
+  return new Columns(rules, shape.features, maxBatch, backend);
 }
 
 export function createAgent(config: RlConfig, shape: AgentShape, backend: Backend): Agent {
@@ -66,10 +75,26 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     shape.horizon === 1 ? 0 : VALUE_MARGIN,
   );
   if (config.agent === 'ed-columns') {
-    const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
-    return new ColumnAgent(config, columns, rng, critic, head);
+    const critic = config.critic
+      ? new Critic(
+          buildAgentColumns(criticConfig(config), { ...shape, actions: 1 }, backend),
+          head,
+          config.gamma,
+          config.criticTrace,
+          config.trace,
+        )
+      : undefined;
+    // Settle is the critic variant's (the plain columns keep Kaneko's six steps as they were).
+    const settle = critic && new Settle(config.settle, shape.solvedAt, [columns, critic.column]);
+    return new ColumnAgent(config, columns, rng, critic, settle);
   }
-  return new DqnAgent(config, columns, buildAgentColumns(config, shape, backend), head, rng, shape.solvedAt);
+  const target = buildAgentColumns(config, shape, backend);
+  return new DqnAgent(config, columns, target, head, rng, shape.solvedAt, shape.worstReturn);
+}
+
+/** The critic column's config: the columns' own, with its learning rate `criticLr` when that is given. */
+function criticConfig(config: RlConfig): RlConfig {
+  return config.criticLr > 0 && config.ed ? { ...config, ed: { ...config.ed, lr: config.criticLr } } : config;
 }
 
 /**
@@ -90,6 +115,7 @@ export function agentShape(env: Env, features: number, gamma: number): AgentShap
     valueMin: head.min,
     horizon: env.horizon,
     solvedAt: env.solvedAt ?? undefined,
+    worstReturn: env.horizon * Math.min(0, env.minReward),
   };
 }
 

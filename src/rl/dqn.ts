@@ -10,7 +10,11 @@
  * Homeostasis (ED's weights otherwise only grow): `anneal` τ scales the amine of step t by τ / (τ + t), an α
  * schedule; `decay` shrinks every weight by (1 − decay) per update; `settle` scales α (ED's and Adam's step) by
  * 1 − settle·p, p the share of the last SETTLE_WINDOW episodes whose return reached the solved threshold: a policy
- * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails.
+ * that holds stops rewriting itself from a replay memory of nothing but successes, and learns again when it fails
+ * (at step size 0 ED's passes are skipped: they would change nothing).
+ * With settleBy 'return', p is graded: the mean over those episodes of (R − worst) / (threshold − worst) clipped
+ * to [0, 1], so that α also shrinks while a policy climbs (a plateau below the threshold is not rewritten at full
+ * step either); an episode that holds counts 1, as with 'held'.
  */
 import type { Random } from '../random.js';
 import { argmaxRow } from '../rules/rule.js';
@@ -38,10 +42,12 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly gains: Float32Array;
   private updates = 0;
   private episodeReturn = 0;
-  /** 1 for each of the last SETTLE_WINDOW episodes that reached the solved threshold (a ring). */
-  private readonly held = new Uint8Array(SETTLE_WINDOW);
+  /** Each of the last SETTLE_WINDOW episodes' share of the solved threshold: 0 or 1 ('held'), or graded (a ring). */
+  private readonly held = new Float64Array(SETTLE_WINDOW);
   private heldAt = 0;
   private heldCount = 0;
+  /** The settle schedule's current factor on the step size. */
+  private scale = 1;
 
   constructor(
     config: RlConfig,
@@ -50,6 +56,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     readonly head: ValueHead,
     rng: Random,
     private readonly solvedAt?: number,
+    /** The lowest return of an episode (the graded settle's 0). */
+    private readonly worstReturn = 0,
   ) {
     super(config, columns, rng);
     this.name = config.agent === 'bp-dqn' ? 'bp-dqn' : 'ed-dqn';
@@ -76,14 +84,21 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
 
   /** The settle schedule: the share of recent episodes that held sets the step size of the updates that follow. */
   private episodeEnded(): void {
-    const held = this.solvedAt !== undefined && this.episodeReturn >= this.solvedAt ? 1 : 0;
+    const held = this.solvedAt === undefined ? 0 : this.share(this.episodeReturn, this.solvedAt);
     this.episodeReturn = 0;
     if (this.config.settle === 0 || this.solvedAt === undefined) return;
     this.heldCount += held - this.held[this.heldAt];
     this.held[this.heldAt] = held;
     this.heldAt = (this.heldAt + 1) % SETTLE_WINDOW;
-    const scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
-    for (const rule of this.columns.rules) rule.setLearningRateScale?.(scale);
+    this.scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
+    for (const rule of this.columns.rules) rule.setLearningRateScale?.(this.scale);
+  }
+
+  /** How far a return got towards the threshold: 1 at or above it; below, 0 ('held') or the graded share. */
+  private share(ret: number, threshold: number): number {
+    if (ret >= threshold) return 1;
+    if (this.config.settleBy === 'held' || !(threshold > this.worstReturn)) return 0;
+    return Math.max(0, (ret - this.worstReturn) / (threshold - this.worstReturn));
   }
 
   /** One update from a replayed batch: TD targets from the target columns, then each action's column on its samples. */
@@ -92,6 +107,10 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     const r = this.replay;
     const A = this.columns.actions;
     const picks = r.sample(this.rng, B, this.config.failShare, this.picks);
+    // At step size 0 an ED update changes nothing (ED keeps no other state): its passes are skipped, the same run
+    // bit for bit, only faster (the batch is still drawn, so the random stream is the same too). bp-dqn still
+    // steps: Adam's moment estimates move even when its step is 0.
+    if (this.scale <= 0 && this.name === 'ed-dqn') return this.decayed();
     let bootstrap = false;
     for (let b = 0; b < B; b++) if (!r.terminal[picks[b]]) bootstrap = true;
     // The one-step MNIST task never bootstraps: skip the forward passes on s′.
@@ -125,6 +144,11 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
           : undefined;
       this.columns.fit(a, this.columns.load(r.states, this.byAction, n), this.sorted, anneal);
     }
+    this.decayed();
+  }
+
+  /** The weight decay, every DECAY_EVERY updates. */
+  private decayed(): void {
     if (this.config.decay > 0 && ++this.updates % DECAY_EVERY === 0)
       shrink(this.columns, (1 - this.config.decay) ** DECAY_EVERY);
   }
