@@ -47,11 +47,7 @@ const VARIED = [
 
 /** The agent and the settings in which a run differs from today's defaults (none: the agent's name alone). */
 export function variantLabel(config: RlStartEvent['config']): string {
-  // ed-columns with the critic where the plain columns are the default (CartPole) has defaults of its own.
-  const critic = config.agent === 'ed-columns' && config.critic === true;
-  const plain = resolveRlConfig({ env: config.env, agent: config.agent });
-  const defaults = critic ? resolveRlConfig({ env: config.env, agent: config.agent, critic }) : plain;
-  const name = critic && !plain.critic ? 'ed-columns + critic' : config.agent;
+  const defaults = resolveRlConfig({ env: config.env, agent: config.agent });
   const value = (c: RlStartEvent['config'], k: string) =>
     k === 'lr' || k === 'units' || k === 'layers'
       ? (c.ed ?? c.backprop)?.[k]
@@ -59,7 +55,7 @@ export function variantLabel(config: RlStartEvent['config']): string {
   const diffs = VARIED.filter((k) => value(config, k) !== undefined && value(config, k) !== value(defaults, k)).map(
     (k) => `${k} ${String(value(config, k))}`,
   );
-  return [name, ...diffs].join(' ');
+  return [config.agent, ...diffs].join(' ');
 }
 
 const byAgent = (runs: RlRunLog[]) => {
