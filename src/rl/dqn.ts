@@ -23,12 +23,11 @@ import type { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { EpsilonGreedy } from './actor.js';
 import { Replay } from './replay.js';
+import { SettleWindow } from './settle.js';
 import type { ValueHead } from './value-head.js';
 
 /** Updates between two applications of the weight decay (applied as (1 − decay)^DECAY_EVERY). */
 const DECAY_EVERY = 100;
-/** Training episodes the settle schedule looks back on. */
-export const SETTLE_WINDOW = 20;
 
 export class DqnAgent extends EpsilonGreedy implements Agent {
   readonly name: 'ed-dqn' | 'bp-dqn';
@@ -42,12 +41,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
   private readonly gains: Float32Array;
   private updates = 0;
   private episodeReturn = 0;
-  /** Each of the last SETTLE_WINDOW episodes' share of the solved threshold: 0 or 1 ('held'), or graded (a ring). */
-  private readonly held = new Float64Array(SETTLE_WINDOW);
-  private heldAt = 0;
-  private heldCount = 0;
-  /** The settle schedule's current factor on the step size. */
-  private scale = 1;
+  /** The last episodes' shares of the solved threshold: 0 or 1 ('held'), or graded; they set the step size. */
+  private readonly settleWindow = new SettleWindow(this.config.settle);
 
   constructor(
     config: RlConfig,
@@ -87,11 +82,8 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     const held = this.solvedAt === undefined ? 0 : this.share(this.episodeReturn, this.solvedAt);
     this.episodeReturn = 0;
     if (this.config.settle === 0 || this.solvedAt === undefined) return;
-    this.heldCount += held - this.held[this.heldAt];
-    this.held[this.heldAt] = held;
-    this.heldAt = (this.heldAt + 1) % SETTLE_WINDOW;
-    this.scale = 1 - (this.config.settle * this.heldCount) / SETTLE_WINDOW;
-    for (const rule of this.columns.rules) rule.setLearningRateScale?.(this.scale);
+    const scale = this.settleWindow.push(held);
+    for (const rule of this.columns.rules) rule.setLearningRateScale?.(scale);
   }
 
   /** How far a return got towards the threshold: 1 at or above it; below, 0 ('held') or the graded share. */
@@ -110,7 +102,7 @@ export class DqnAgent extends EpsilonGreedy implements Agent {
     // At step size 0 an ED update changes nothing (ED keeps no other state): its passes are skipped, the same run
     // bit for bit, only faster (the batch is still drawn, so the random stream is the same too). bp-dqn still
     // steps: Adam's moment estimates move even when its step is 0.
-    if (this.scale <= 0 && this.name === 'ed-dqn') return this.decayed();
+    if (this.settleWindow.scale <= 0 && this.name === 'ed-dqn') return this.decayed();
     let bootstrap = false;
     for (let b = 0; b < B; b++) if (!r.terminal[picks[b]]) bootstrap = true;
     // The one-step MNIST task never bootstraps: skip the forward passes on s′.
