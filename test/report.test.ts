@@ -308,4 +308,29 @@ test('the Fashion table: ED − each backprop network as Welch differences, judg
   assert.match(table, /\| ED − BP 64 \| 3, 3 \| -0\.50 \[/);
   assert.match(table, /Within 0\.50 points of BP 640: no, 1\.80 points below on average\./);
   assert.equal(fashionMarkdown([{ id: 'width', curves: [] }]), null);
+  // A lever (shifted images) tried on ED and backprop alike: each ED curve is compared with the backprop curves
+  // trained the same way only.
+  const shifted = (c: ReturnType<typeof curve>) => ({
+    ...c,
+    curve: `${c.curve} shift`,
+    runs: c.runs.map((r: { start: { config: object } }) => ({
+      ...r,
+      start: { ...r.start, config: { ...r.start.config, train: { augment: 'shift:1', epochs: 20 } } },
+    })) as never[],
+  });
+  const levers = fashionMarkdown([
+    {
+      id: 'fashion',
+      curves: [
+        curve('ED', 'ed', 1_000_000, [0.88, 0.881, 0.879]),
+        shifted(curve('ED', 'ed', 1_000_000, [0.89, 0.891, 0.889])),
+        curve('BP 640', 'backprop', 1_000_000, [0.898, 0.897, 0.899]),
+        shifted(curve('BP 640', 'backprop', 1_000_000, [0.893, 0.892, 0.894])),
+      ],
+    },
+  ])!;
+  assert.match(levers, /\| ED − BP 640 \| 3, 3 \| -1\.80 /);
+  assert.match(levers, /\| ED shift − BP 640 shift \| 3, 3 \| -0\.30 /);
+  assert.doesNotMatch(levers, /ED shift − BP 640 \||ED − BP 640 shift/);
+  assert.match(levers, /ED shift: within 0\.50 points of BP 640 shift: yes\./);
 });
