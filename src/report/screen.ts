@@ -31,9 +31,10 @@ export function screenMarkdown(experiments: ExperimentData[]): string | null {
 
 function row(r: RunRecord): string {
   const c = (r.start as unknown as { config: Trained }).config;
+  const gain = c.ed?.gainSpread ?? 1;
   const net =
     c.rule === 'ed'
-      ? `ED ${c.preset ?? ''} ${c.ed?.units ?? '?'} per class${(c.ed?.gainSpread ?? 1) !== 1 ? `, gain spread ${c.ed?.gainSpread}` : ''}`
+      ? `ED ${c.preset ?? ''} ${c.ed?.units ?? '?'} per class${gain === 1 ? '' : `, gain spread ${gain}`}`
       : `backprop ${c.backprop?.layers ?? '?'} × ${c.backprop?.units ?? '?'}`;
   const t = c.train;
   const training = `${t.epochs ?? '?'} epochs, α ${t.schedule?.kind ?? 'constant'}, augment ${t.augment ?? 'none'}`;
