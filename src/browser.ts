@@ -87,6 +87,7 @@ export { MountainCar, MOUNTAINCAR, mountainCarStep } from './rl/mountaincar.js';
 export { ValueHead } from './rl/value-head.js';
 export { RewardOnlyMnist } from './rl/mnist-task.js';
 export { rbfEncoding, pixelEncoding, CARTPOLE_SCALES, type Encoding } from './rl/encoding.js';
+export { boxEncoding, cartpoleEncoding, CARTPOLE_BOXES } from './rl/boxes.js';
 export { AGENT_NAMES, RL_OPTIONS, type AgentName } from './options/rl.js';
 export { resolveRlConfig, epsilonAt, type RlConfig, type RlInput } from './rl/config.js';
 export {

@@ -333,6 +333,11 @@ test('edlearn rl: --json summary fields, NDJSON log, --save then --load --greedy
   assert.deepEqual(Object.keys(summary.result.greedy), ['episodes', 'mean', 'min']);
   assert.equal(summary.result.episodes, 20);
   assert.equal(summary.config.seed, 1);
+  // ed-dqn's CartPole default has the dueling heads; --no-dueling turns them off.
+  assert.equal(summary.config.dueling, true);
+  const plain = runCli(['rl', 'cartpole', '--no-dueling', '--episodes', '2', '--json', '--quiet']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(JSON.parse(plain.stdout).config.dueling, false);
   const events = readFileSync(log, 'utf8')
     .trim()
     .split('\n')

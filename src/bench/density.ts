@@ -70,7 +70,10 @@ export interface CutoverRow {
   /** The first layer timed: batch × inputs × columns. */
   shape: string;
   density: number;
-  /** µs per batch: sparse (spmm + spRankUpdate) and dense (densify + gemm + rankUpdate) forward and update. */
+  /**
+   * µs per batch: sparse (spmm + spRankUpdate; online, spUpdateForward) and dense (densify + gemm + rankUpdate)
+   * forward and update.
+   */
   sparseUs: number;
   denseUs: number;
 }
@@ -131,6 +134,9 @@ export function benchCutover(
     const end = be.allocInt(batch);
     for (const x of ladder) {
       const sparse = toSparseRows({ x, labels: new Uint8Array(samples), count: samples }, inputs, scale, be);
+      const [rowStart, rowEnd] = [be.allocInt(samples), be.allocInt(samples)];
+      rowStart.set(sparse.rowStart.subarray(0, samples));
+      rowEnd.set(sparse.rowStart.subarray(1, samples + 1));
       // Every timed call runs the batches of the 64 samples, so that each shape sees the same images.
       const batches = samples / batch;
       const load = (u: number) => {
@@ -139,11 +145,14 @@ export function benchCutover(
           end[i] = sparse.rowStart[u * batch + i + 1];
         }
       };
+      // Online, as training runs it: each sample's update computes the next sample's sums (spUpdateForward).
       const sparseRun = () => {
         for (let u = 0; u < batches; u++) {
           load(u);
-          be.spmm(out, start, end, sparse.index, sparse.value, w, batch, n);
-          be.spRankUpdate(w, start, end, sparse.index, sparse.value, g, all, batch, n);
+          if (batch > 1 || u === 0) be.spmm(out, start, end, sparse.index, sparse.value, w, batch, n);
+          if (batch === 1 && u + 1 < batches)
+            be.spUpdateForward(out, w, rowStart, rowEnd, sparse.index, sparse.value, g, u, u + 1, n);
+          else be.spRankUpdate(w, start, end, sparse.index, sparse.value, g, all, batch, n);
         }
       };
       const denseRun = () => {

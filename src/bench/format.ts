@@ -1,4 +1,5 @@
 /** A bench report as the tables `edlearn bench` prints, and as the README's speed section (Markdown). */
+import { DENSE_ABOVE } from '../rules/rule.js';
 import type { BenchReport } from './report.js';
 import { table } from './stats.js';
 import { limitShare, rows } from './targets.js';
@@ -90,7 +91,9 @@ function cutoverLine(r: BenchReport): string {
   );
   return (
     `First layer, sparse against dense kernels (forward and update, real images thickened to each ` +
-    `density, ${c.backend}): ${parts.join('; ')}.`
+    `density, ${c.backend}; online, each update computing the next sums): ${parts.join('; ')}. Training takes ` +
+    `the dense kernels for batches over ${100 * DENSE_ABOVE} % non-zero (rules/rule.ts, from this measurement); ` +
+    `online, the sparse ones at every density.`
   );
 }
 

@@ -73,7 +73,9 @@ export function buildProgram(): Command {
       `environment: ${ENV_NAMES.join(', ')} (cartpole, acrobot, mountaincar: Gym's classic control; mnist: ` +
         `the reward-only task, the label is never shown)`,
     );
-  for (const flag of optionFlags(RL_OPTIONS, rlDefaultText)) rl.addOption(flag);
+  // A flag on by default somewhere (ed-dqn's --dueling on CartPole) also gets its --no- form.
+  const onByDefault = (key: string) => /\btrue\b/.test(rlDefaultText(key) ?? '');
+  for (const flag of optionFlags(RL_OPTIONS, rlDefaultText, onByDefault)) rl.addOption(flag);
   rl.option(
     '--log <file>',
     'write NDJSON events (start with the config, one per episode — mnist: one per evaluation —, end) to this file',

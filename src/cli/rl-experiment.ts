@@ -5,7 +5,7 @@
 import { ARTICLE_REPORT } from '../experiments/conclusions.js';
 import { AGENT_NAMES } from '../options/rl.js';
 import { renderReport } from '../report/index.js';
-import { RL_EXPERIMENT_ENVS, RL_SEEDS, runRlExperiment } from '../rl/experiment.js';
+import { RL_EXPERIMENT_ENVS, RL_SEEDS, RL_VARIANTS, runRlExperiment } from '../rl/experiment.js';
 import { TUNE_AGENTS, TUNE_ENVS, TUNE_GRID, type TuneAgent, type TuneEnv } from '../rl/tune-grid.js';
 import { runRlTune } from '../rl/tune.js';
 import { settleSignals } from '../temp-files.js';
@@ -16,6 +16,7 @@ import type { ExperimentCommandOptions } from './experiment-options.js';
 export const RL_EXPERIMENT_IDS = [
   'rl',
   ...RL_EXPERIMENT_ENVS.flatMap((env) => [`rl-${env}`, ...AGENT_NAMES.map((a) => `rl-${env}-${a}`)]),
+  ...RL_VARIANTS.map((v) => `rl-${v.env}-${v.name}`),
   'rl-tune',
   ...TUNE_ENVS.flatMap((env) => [
     `rl-tune-${env}`,
@@ -68,9 +69,10 @@ export async function rlExperimentCommand(
   const rest = id.slice(3);
   const envs =
     id === 'rl' ? RL_EXPERIMENT_ENVS : RL_EXPERIMENT_ENVS.filter((e) => rest === e || rest.startsWith(`${e}-`));
-  const agents =
-    id === 'rl' || envs.includes(rest as never) ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
-  const paths = runRlExperiment(options.logs, progress, RL_SEEDS, envs, agents);
+  const whole = id === 'rl' || envs.includes(rest as never);
+  const variant = RL_VARIANTS.filter((v) => rest === `${v.env}-${v.name}`);
+  const agents = whole ? AGENT_NAMES : AGENT_NAMES.filter((a) => rest === `${envs[0]}-${a}`);
+  const paths = runRlExperiment(options.logs, progress, RL_SEEDS, envs, agents, whole ? RL_VARIANTS : variant);
   for (const p of paths) out(`rl: log written to ${p}`);
   await settleSignals();
   out(`rl experiment done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -5,8 +5,9 @@
  * sum, plus W⁺ when e > 0 (one-vs-rest: about one network-sample in ten): fewer passes than keeping W⁺, W⁻ and
  * their sum. W⁻ = sum − W⁺ is derived when parameters() is read, so the model files see the rule's arrays.
  * Online, a group of networks learns a sample as one wide row (learnOnlineStacked) and their output units as a
- * few calls for the group (src/engine/ed-stacked-top.ts). The weights match the per-network layout's within
- * float32 rounding (test/layouts.test.ts).
+ * few calls for the group (src/engine/ed-stacked-top.ts); on WebAssembly a whole run, one call per group
+ * (edLearnStacked, the same operations). The weights match the per-network layout's within float32 rounding
+ * (test/layouts.test.ts).
  */
 import type { Backend } from '../kernels/backend.js';
 import { Carver } from '../kernels/carve.js';

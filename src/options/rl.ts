@@ -56,8 +56,9 @@ export const RL_OPTIONS = {
     'ED DQN: the amine of step t is scaled by anneal / (anneal + t), an α schedule (0: off)',
   ),
   settle: nonNegative(
-    'the DQN agents: α × (1 − settle·p), p the share of the last 20 training episodes whose return reached the ' +
-      'solved threshold: learning calms while the policy holds, and resumes when it fails (0: off)',
+    'the DQN agents and ed-columns with the critic: α × (1 − settle·p), p the share of the last 20 training ' +
+      'episodes whose return reached the solved threshold: learning calms while the policy holds, and resumes ' +
+      'when it fails (0: off)',
     1,
   ),
   settleBy: choice(
@@ -70,6 +71,24 @@ export const RL_OPTIONS = {
     "ed-columns: an ED critic column learns V(s); its TD error is the amine of the acting columns' traces " +
       '(Barto, Sutton & Anderson 1983)',
   ),
+  amine: choice(
+    ['linear', 'opponent', 'bounded'],
+    "ed-columns with the critic: linear, the acting columns' amine is success·δ·trace-decay^k; opponent, also " +
+      'the other columns take the opposite; bounded, the acting ones move towards 0.9 (δ > 0) or 0.1 (δ < 0) ' +
+      'with strength min(1, success·|δ|)',
+  ),
+  noise: nonNegative(
+    "ed-columns: exploring, each column's output plus Gaussian noise of this sd competes (0: ε-greedy alone)",
+    10,
+  ),
+  criticLr: nonNegative("ed-columns with the critic: the critic column's learning rate α (0: the columns' lr)", 100),
+  criticTrace: nonNegative("ed-columns with the critic: the critic's eligibility trace λ of TD(λ) (0: TD(0))", 1, 'λ'),
+  encoding: choice(
+    ['rbf', 'boxes'],
+    "cartpole: the agent's input code: rbf, 10 Gaussian bumps per variable; boxes, the 162 boxes of Barto, " +
+      'Sutton & Anderson (one input on)',
+  ),
+  tilings: integer(1, 64, 'cartpole with --encoding boxes: copies of the box grid, each shifted (tile coding)'),
   trace: integer(1, 10_000, 'ed-columns: the last n actions of an episode share the reinforcement signal'),
   traceDecay: fraction('ed-columns: the signal of the action k steps back is multiplied by trace-decay^k'),
   success: nonNegative(

@@ -10,6 +10,8 @@ import type { RuleChoice } from '../train/config.js';
 import { Columns } from './columns.js';
 import type { RlConfig } from './config.js';
 import { ColumnAgent } from './column-agent.js';
+import { Critic } from './critic.js';
+import { Settle } from './settle.js';
 import { DqnAgent } from './dqn.js';
 import { DuelingColumns } from './dueling.js';
 import type { Agent } from './agent-types.js';
@@ -73,11 +75,26 @@ export function createAgent(config: RlConfig, shape: AgentShape, backend: Backen
     shape.horizon === 1 ? 0 : VALUE_MARGIN,
   );
   if (config.agent === 'ed-columns') {
-    const critic = config.critic ? buildAgentColumns(config, { ...shape, actions: 1 }, backend) : undefined;
-    return new ColumnAgent(config, columns, rng, critic, head);
+    const critic = config.critic
+      ? new Critic(
+          buildAgentColumns(criticConfig(config), { ...shape, actions: 1 }, backend),
+          head,
+          config.gamma,
+          config.criticTrace,
+          config.trace,
+        )
+      : undefined;
+    // Settle is the critic variant's (the plain columns keep Kaneko's six steps as they were).
+    const settle = critic && new Settle(config.settle, shape.solvedAt, [columns, critic.column]);
+    return new ColumnAgent(config, columns, rng, critic, settle);
   }
   const target = buildAgentColumns(config, shape, backend);
   return new DqnAgent(config, columns, target, head, rng, shape.solvedAt, shape.worstReturn);
+}
+
+/** The critic column's config: the columns' own, with its learning rate `criticLr` when that is given. */
+function criticConfig(config: RlConfig): RlConfig {
+  return config.criticLr > 0 && config.ed ? { ...config, ed: { ...config.ed, lr: config.criticLr } } : config;
 }
 
 /**

@@ -37,6 +37,12 @@ export interface RlConfig {
   settleBy: 'held' | 'return';
   decay: number;
   critic: boolean;
+  amine: 'linear' | 'opponent' | 'bounded';
+  criticTrace: number;
+  criticLr: number;
+  noise: number;
+  encoding: 'rbf' | 'boxes';
+  tilings: number;
   trace: number;
   traceDecay: number;
   success: number;
@@ -91,6 +97,12 @@ const DQN: Tunable = {
   settleBy: 'held',
   decay: 0,
   critic: false,
+  amine: 'bounded',
+  criticTrace: 0,
+  criticLr: 0,
+  noise: 0,
+  encoding: 'rbf',
+  tilings: 1,
   trace: 1,
   traceDecay: 1,
   success: 0,
@@ -157,6 +169,23 @@ const DEFAULTS: Record<EnvName, Record<AgentName, Tunable>> = {
 };
 
 /**
+ * ed-columns with `--critic` on CartPole (the adaptive critic, docs/ed-method.md): chosen on seeds 1–10
+ * (docs/results/logs/rl-tuning/s3-critic-*.txt). The plain columns keep COLUMNS.
+ */
+const CRITIC: Partial<Record<EnvName, Partial<Tunable>>> = {
+  cartpole: {
+    encoding: 'boxes',
+    amine: 'linear',
+    units: 4,
+    lr: 0.05,
+    gamma: 0.95,
+    success: 2,
+    criticLr: 0.02,
+    traceDecay: 0.9,
+  },
+};
+
+/**
  * The ED networks: Kaneko's rule (one hidden layer by default, alternating types, α = lr), updates averaged over
  * the batch, initial |w| < 0.1 (0.01 for the 784 pixel inputs, so that the first layer does not saturate).
  */
@@ -184,8 +213,10 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
   );
   const input = validateGiven(RL_OPTIONS, rest, 'rl options');
   const agent = input.agent ?? 'ed-dqn';
+  const criticOn = agent === 'ed-columns' && (input.critic ?? DEFAULTS[env][agent].critic);
   const d = {
     ...DEFAULTS[env][agent],
+    ...(criticOn ? CRITIC[env] : {}),
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
   } as Tunable;
   check(
@@ -195,6 +226,10 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
   check(
     agent === 'ed-columns' || d.batch <= d.replay,
     `rl options: batch ${d.batch} exceeds the replay memory ${d.replay}; give batch ≤ replay`,
+  );
+  check(
+    env === 'cartpole' || (d.encoding === 'rbf' && d.tilings === 1),
+    `rl options: encoding ${d.encoding} with ${d.tilings} tiling(s) is for cartpole only; give --encoding rbf`,
   );
   const backprop =
     agent === 'bp-dqn'
@@ -226,6 +261,12 @@ export function resolveRlConfig(raw: RlInput): RlConfig {
     settleBy: d.settleBy,
     decay: d.decay,
     critic: d.critic,
+    amine: d.amine,
+    criticTrace: d.criticTrace,
+    criticLr: d.criticLr,
+    noise: d.noise,
+    encoding: d.encoding,
+    tilings: d.tilings,
     trace: d.trace,
     traceDecay: d.traceDecay,
     success: d.success,
@@ -258,8 +299,12 @@ export function rlDefaultText(key: string): string | undefined {
     String((DEFAULTS[env][agent] as unknown as Record<string, unknown>)[key]);
   if (!(key in DEFAULTS.cartpole['ed-dqn'])) return undefined;
   const all = envs.flatMap((env) => (Object.keys(DEFAULTS[env]) as AgentName[]).map((agent) => value(env, agent)));
-  if (new Set(all).size === 1) return all[0];
-  return envs
+  const critic = envs
+    .filter((env) => CRITIC[env]?.[key as keyof Tunable] !== undefined)
+    .map((env) => `; ${env} ed-columns --critic ${String(CRITIC[env]?.[key as keyof Tunable])}`)
+    .join('');
+  if (new Set(all).size === 1) return all[0] + critic;
+  return `${envs
     .map((env) => {
       const agents = Object.keys(DEFAULTS[env]) as AgentName[];
       const values = agents.map((agent) => value(env, agent));
@@ -267,7 +312,7 @@ export function rlDefaultText(key: string): string | undefined {
         ? `${env} ${values[0]}`
         : `${env}: ${agents.map((a, i) => `${a} ${values[i]}`).join(', ')}`;
     })
-    .join('; ');
+    .join('; ')}${critic}`;
 }
 
 /** Options given that do nothing for this agent or environment: one line each, for a warning. */
@@ -287,12 +332,13 @@ export function unusedRlOptions(raw: RlInput): string[] {
     'failShare',
     'failMemory',
     'anneal',
-    'settle',
     'settleBy',
   ];
-  const columnsOnly = ['trace', 'traceDecay', 'success', 'critic'];
+  const columnsOnly = ['trace', 'traceDecay', 'success', 'critic', 'amine', 'criticTrace', 'criticLr', 'noise'];
   for (const k of agent === 'ed-columns' ? dqnOnly : columnsOnly)
     if (given(k)) notes.push(`option ${k} does not apply to agent ${agent}`);
+  if (agent === 'ed-columns' && given('settle') && !(raw.critic ?? DEFAULTS[env][agent].critic))
+    notes.push('option settle applies to ed-columns with the critic only');
   for (const k of ['data', 'validation', 'evalEvery'])
     if (given(k) && env !== 'mnist') notes.push(`option ${k} applies to the mnist task only`);
   if (given('untilSolved') && env === 'mnist')

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { checkOutputPath, writeFileAtomic } from '../io.js';
 import { AGENT_NAMES, type AgentName } from '../options/rl.js';
+import type { RlInput } from './config.js';
 import type { EnvName } from './env.js';
 import type { EpisodeRecord } from './loop.js';
 import { runRl } from './run.js';
@@ -26,6 +27,14 @@ export const RL_EPISODES: Record<EnvName, number | undefined> = {
   mnist: undefined,
 };
 
+/**
+ * Runs beside the agents' defaults, each logged apart as rl-<env>-<name>.ndjson: ed-columns with its adaptive
+ * critic on CartPole (issue 20's target; the plain columns stay the agent's default there).
+ */
+export const RL_VARIANTS: readonly { env: EnvName; agent: AgentName; name: string; input: RlInput }[] = [
+  { env: 'cartpole', agent: 'ed-columns', name: 'ed-columns-critic', input: { critic: true } },
+];
+
 export interface RlExperimentHooks {
   onRunStart?: (label: string, index: number, total: number) => void;
   onEpisode?: (e: EpisodeRecord) => void;
@@ -39,45 +48,48 @@ export function runRlExperiment(
   seeds = RL_SEEDS,
   envs = RL_EXPERIMENT_ENVS,
   agents: readonly AgentName[] = AGENT_NAMES,
+  variants = RL_VARIANTS,
 ): string[] {
-  const total = envs.length * agents.length * seeds.length;
+  const jobs = envs.flatMap((env) => [
+    ...agents.map((agent) => ({ env, agent, name: agent as string, input: {} as RlInput })),
+    ...variants.filter((v) => v.env === env),
+  ]);
+  const total = jobs.length * seeds.length;
   let index = 0;
-  return envs.flatMap((env) =>
-    agents.map((agent) => {
-      const path = join(logs, `rl-${env}-${agent}.ndjson`);
-      checkOutputPath(path);
-      const lines: string[] = [];
-      const writer = { writeLine: (line: string) => lines.push(line) };
-      try {
-        for (const seed of seeds) {
-          const label = `${env} · ${agent} · seed ${seed}`;
-          hooks.onRunStart?.(label, index++, total);
-          const o = runRl(
-            { env, agent, seed, episodes: RL_EPISODES[env] },
-            {
-              writer,
-              runId: `${env}-${agent}-${seed}`,
-              onEpisode: hooks.onEpisode,
-              experiment: { id: `rl-${env}`, curve: agent, rule: rule(agent), seed },
-            },
-          );
-          const r = o.result;
-          hooks.onRunEnd?.(
-            label,
-            r.accuracy !== undefined
-              ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
-              : `solved at ${r.solvedAtEpisode ?? '—'} · final mean100 ${r.finalMean100.toFixed(1)} · ` +
-                  `greedy ${r.greedy.mean.toFixed(1)} · ${r.trainSeconds.toFixed(1)} s`,
-          );
-          writeFileAtomic(path, lines.map((l) => `${l}\n`).join(''));
-        }
-      } catch (err) {
-        lines.length = 0;
-        throw err;
+  return jobs.map(({ env, agent, name, input }) => {
+    const path = join(logs, `rl-${env}-${name}.ndjson`);
+    checkOutputPath(path);
+    const lines: string[] = [];
+    const writer = { writeLine: (line: string) => lines.push(line) };
+    try {
+      for (const seed of seeds) {
+        const label = `${env} · ${name} · seed ${seed}`;
+        hooks.onRunStart?.(label, index++, total);
+        const o = runRl(
+          { ...input, env, agent, seed, episodes: RL_EPISODES[env] },
+          {
+            writer,
+            runId: `${env}-${name}-${seed}`,
+            onEpisode: hooks.onEpisode,
+            experiment: { id: `rl-${env}`, curve: name, rule: rule(agent), seed },
+          },
+        );
+        const r = o.result;
+        hooks.onRunEnd?.(
+          label,
+          r.accuracy !== undefined
+            ? `greedy test accuracy ${(r.accuracy * 100).toFixed(2)} % · ${r.trainSeconds.toFixed(1)} s`
+            : `solved at ${r.solvedAtEpisode ?? '—'} · final mean100 ${r.finalMean100.toFixed(1)} · ` +
+                `greedy ${r.greedy.mean.toFixed(1)} · ${r.trainSeconds.toFixed(1)} s`,
+        );
+        writeFileAtomic(path, lines.map((l) => `${l}\n`).join(''));
       }
-      return path;
-    }),
-  );
+    } catch (err) {
+      lines.length = 0;
+      throw err;
+    }
+    return path;
+  });
 }
 
 const rule = (agent: AgentName) => (agent === 'bp-dqn' ? 'backprop' : 'ed');

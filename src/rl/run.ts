@@ -14,6 +14,7 @@ import { type LogTarget, startFields, withRunLog } from '../log/write.js';
 import { RUN_DEFAULTS } from '../options/run.js';
 import { Acrobot } from './acrobot.js';
 import { type Agent, agentShape, createAgent } from './agent.js';
+import { cartpoleEncoding } from './boxes.js';
 import { CartPole } from './cartpole.js';
 import { meanAbsWeight } from './dqn.js';
 import { MountainCar } from './mountaincar.js';
@@ -52,7 +53,7 @@ export const WEIGHTS_EVERY = 50;
 
 /** The environment, encoding and (MNIST) task of a config. */
 export function buildEnv(config: RlConfig): { env: Env; encoding: Encoding; task?: Task } {
-  if (config.env === 'cartpole') return { env: new CartPole(), encoding: rbfEncoding() };
+  if (config.env === 'cartpole') return { env: new CartPole(), encoding: cartpoleEncoding(config) };
   if (config.env === 'acrobot') return { env: new Acrobot(), encoding: rbfEncoding(ACROBOT_SCALES) };
   if (config.env === 'mountaincar')
     return { env: new MountainCar(), encoding: rbfEncoding(MOUNTAINCAR_SCALES, RBF_CENTRES, MOUNTAINCAR_OFFSETS) };

@@ -14,7 +14,7 @@ import {
   envSeed,
   finalGreedy,
   type GreedySummary,
-  rbfEncoding,
+  cartpoleEncoding,
   resolveRlConfig,
   RlSession,
 } from 'edlearn/browser';
@@ -24,7 +24,7 @@ export const EPISODES = 1000;
 
 export function buildCartpole(agent: AgentName, seed: number, backend: Backend): RlSession {
   const config = resolveRlConfig({ env: 'cartpole', agent, seed });
-  const encoding = rbfEncoding();
+  const encoding = cartpoleEncoding(config);
   const env = new CartPole();
   const created = createAgent(config, agentShape(env, encoding.features, config.gamma), backend);
   return new RlSession(created, env, encoding, envSeed(seed));
