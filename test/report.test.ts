@@ -8,6 +8,7 @@ import { UserError } from '../src/errors.js';
 import { meanCurve, stat, summarizeCurve } from '../src/report/aggregate.js';
 import { accuracyVsUpdates, renderSvg } from '../src/report/figures.js';
 import { fashionMarkdown } from '../src/report/fashion.js';
+import { screenMarkdown } from '../src/report/screen.js';
 import { readLogs, renderReport } from '../src/report/index.js';
 import type { CurveData, RunRecord } from '../src/report/types.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -308,4 +309,69 @@ test('the Fashion table: ED − each backprop network as Welch differences, judg
   assert.match(table, /\| ED − BP 64 \| 3, 3 \| -0\.50 \[/);
   assert.match(table, /Within 0\.50 points of BP 640: no, 1\.80 points below on average\./);
   assert.equal(fashionMarkdown([{ id: 'width', curves: [] }]), null);
+  // A lever (shifted images) tried on ED and backprop alike: each ED curve is compared with the backprop curves
+  // trained the same way only.
+  const shifted = (c: ReturnType<typeof curve>) => ({
+    ...c,
+    curve: `${c.curve} shift`,
+    runs: c.runs.map((r: { start: { config: object } }) => ({
+      ...r,
+      start: { ...r.start, config: { ...r.start.config, train: { augment: 'shift:1', epochs: 20 } } },
+    })) as never[],
+  });
+  const levers = fashionMarkdown([
+    {
+      id: 'fashion',
+      curves: [
+        curve('ED', 'ed', 1_000_000, [0.88, 0.881, 0.879]),
+        shifted(curve('ED', 'ed', 1_000_000, [0.89, 0.891, 0.889])),
+        curve('BP 640', 'backprop', 1_000_000, [0.898, 0.897, 0.899]),
+        shifted(curve('BP 640', 'backprop', 1_000_000, [0.893, 0.892, 0.894])),
+      ],
+    },
+  ])!;
+  assert.match(levers, /\| ED − BP 640 \| 3, 3 \| -1\.80 /);
+  assert.match(levers, /\| ED shift − BP 640 shift \| 3, 3 \| -0\.30 /);
+  assert.doesNotMatch(levers, /ED shift − BP 640 \||ED − BP 640 shift/);
+  assert.match(levers, /ED shift: within 0\.50 points of BP 640 shift: yes\./);
+});
+
+test('a screen of single runs: each log with what it changed and its validation accuracy at the selected epoch', () => {
+  const run = (source: string, config: object, validationAccuracy: number, epoch: number) =>
+    ({
+      source,
+      start: { config },
+      evals: [],
+      end: { selected: { validationAccuracy, epoch, testAccuracy: 0.5 } },
+    }) as never;
+  const train = { epochs: 20, augment: 'shift:1', schedule: { kind: 'cosine' } };
+  const table = screenMarkdown([
+    {
+      id: 'train',
+      curves: [
+        {
+          curve: 'x',
+          rule: 'ed',
+          runs: [
+            run(
+              '/a/ed-s101.ndjson',
+              { rule: 'ed', preset: 'kaneko-mnist', seed: 101, ed: { units: 64, gainSpread: 4 }, train },
+              0.8823,
+              17,
+            ),
+            run('bp.ndjson', { rule: 'backprop', seed: 7, backprop: { layers: 1, units: 640 }, train: {} }, 0.9, 20),
+          ],
+        },
+      ],
+    },
+  ])!;
+  assert.match(
+    table,
+    /\| ed-s101\.ndjson \| ED kaneko-mnist 64 per class, gain spread 4 \| 20 epochs, α cosine, augment shift:1 \| 101 \| 88\.23 % \(17\) \|/,
+  );
+  assert.match(
+    table,
+    /\| bp\.ndjson \| backprop 1 × 640 \| \? epochs, α constant, augment none \| 7 \| 90\.00 % \(20\) \|/,
+  );
+  assert.equal(screenMarkdown([{ id: 'fashion', curves: [] }]), null);
 });

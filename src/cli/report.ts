@@ -16,6 +16,7 @@ import { markdownTables, sessionLine } from '../report/markdown.js';
 import { frontierMarkdown } from '../report/frontier.js';
 import { widthMarkdown } from '../report/width.js';
 import { fashionMarkdown } from '../report/fashion.js';
+import { screenMarkdown } from '../report/screen.js';
 
 export interface ReportCommandOptions {
   /** NDJSON log files or directories of them. */
@@ -56,6 +57,8 @@ export async function reportCommand(
     if (width) out(`\n${width}`);
     const fashion = fashionMarkdown(experiments);
     if (fashion) out(`\n${fashion}`);
+    const screen = screenMarkdown(experiments);
+    if (screen) out(`\n${screen}`);
     // Tuning runs (experiment rl-tune) print their choice table only.
     const tuning = rl.filter((r) => tuneSettingOf(r) !== null);
     const reported = rl.filter((r) => tuneSettingOf(r) === null);
